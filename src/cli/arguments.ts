@@ -1,0 +1,22 @@
+import { InvalidArgumentError } from 'commander';
+import { RIGHTS_POLICIES, type RightsPolicy } from '../model/source.js';
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('must be a TCP port (0–65535)');
+  return n;
+}
+
+export function parseId(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError('must be a source ID (a positive whole number)');
+  return n;
+}
+
+export function parsePolicy(value: string): RightsPolicy {
+  if (!(RIGHTS_POLICIES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`must be one of ${RIGHTS_POLICIES.join(', ')}`);
+  }
+  return value as RightsPolicy;
+}

@@ -1,0 +1,76 @@
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_FILE_NAME, loadConfig, type Config, type ConfigOverrides } from '../config/index.js';
+import { Fetcher } from '../fetch/index.js';
+import type { IngestContext } from '../ingest/index.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { openStore, type Store } from '../store/index.js';
+import { PROJECT_ROOT } from '../web/assets.js';
+
+/** The options every command accepts (see main.ts). */
+export interface GlobalOptions {
+  data?: string;
+  database?: string;
+  config?: string;
+  allowPrivateNetworks?: boolean;
+}
+
+export function configFrom(global: GlobalOptions, extra: ConfigOverrides = {}): Config {
+  return loadConfig({
+    dataDir: global.data,
+    database: global.database,
+    config: global.config,
+    allowPrivateNetworks: global.allowPrivateNetworks,
+    ...extra,
+  });
+}
+
+/** Everything a command that touches the store and the network needs; close() releases it all. */
+export interface AppContext extends IngestContext {
+  close(): Promise<void>;
+}
+
+export async function openContext(config: Config, logger: Logger = createLogger()): Promise<AppContext> {
+  const store: Store = await openStore(config.databaseUrl);
+  const fetcher = createFetcher(config);
+  return {
+    store,
+    fetcher,
+    config,
+    logger,
+    async close() {
+      await fetcher.close();
+      await store.close();
+    },
+  };
+}
+
+export function createFetcher(config: Config): Fetcher {
+  return new Fetcher({
+    userAgent: config.poll.userAgent,
+    allowPrivateNetworks: config.poll.allowPrivateNetworks,
+    // The site's own origin is never a third party's private network: it serves the bundled samples.
+    allowedOrigins: [new URL(config.site.baseUrl).origin],
+    maxBodyBytes: config.poll.maxBodyBytes,
+    totalTimeoutMs: config.poll.timeoutMs,
+    perHostConcurrency: config.poll.perHostConcurrency,
+    totalConcurrency: config.poll.concurrency,
+  });
+}
+
+/**
+ * On the very first start (no config file in the data dir and none named), writes the sample config,
+ * which subscribes to the feeds that ship with courtesy. Returns the path written, or null.
+ */
+export function writeSampleConfigIfMissing(
+  global: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): string | null {
+  if (global.config) return null;
+  const dataDir = global.data ?? env.COURTESY_DATA_DIR ?? 'data';
+  const target = join(dataDir, CONFIG_FILE_NAME);
+  if (existsSync(target)) return null;
+  mkdirSync(dataDir, { recursive: true });
+  copyFileSync(join(PROJECT_ROOT, 'samples', CONFIG_FILE_NAME), target);
+  return target;
+}

@@ -1,0 +1,55 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../config/index.js';
+import { CourtesyError, UsageError } from '../model/errors.js';
+import type { GlobalOptions } from './context.js';
+import { registerParse } from './parse.js';
+import { registerPoll } from './poll.js';
+import { registerServe } from './serve.js';
+import { registerSources } from './sources.js';
+
+/** Exit codes: 0 success, 1 the command failed, 2 bad usage or configuration. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('courtesy')
+    .description('republish public feeds with full attribution, and take content down when asked')
+    .version(VERSION)
+    .option('--data <dir>', 'data folder: database and courtesy.toml (env COURTESY_DATA_DIR; default ./data)')
+    .option(
+      '--database <url>',
+      'database URL, e.g. sqlite:PATH (env DATABASE_URL; default a SQLite file in the data folder)',
+    )
+    .option('--config <file>', 'configuration file (default courtesy.toml in the data folder)')
+    .option(
+      '--allow-private-networks',
+      'let fetches reach loopback and private addresses (env COURTESY_ALLOW_PRIVATE_NETWORKS=1)',
+    )
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  const global = () => program.opts<GlobalOptions>();
+  registerServe(program, global);
+  registerPoll(program, global);
+  registerSources(program, global);
+  registerParse(program, global);
+  for (const command of program.commands) command.exitOverride();
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`courtesy: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof CourtesyError) {
+      process.stderr.write(`courtesy: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(
+      `courtesy: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return 1;
+  }
+}

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { startPoller } from '../ingest/index.js';
+import { createLogger } from '../log/logger.js';
+import { seedConfiguredSources } from '../sources/index.js';
+import { startServer } from '../web/index.js';
+import { configFrom, openContext, writeSampleConfigIfMissing, type GlobalOptions } from './context.js';
+import { parsePort } from './arguments.js';
+
+interface ServeOptions {
+  port?: number;
+  host?: string;
+  poll: boolean;
+}
+
+export function registerServe(program: Command, global: () => GlobalOptions): void {
+  program
+    .command('serve')
+    .description('serve the public site and poll sources in the same process (the main job)')
+    .option('-p, --port <port>', 'TCP port to listen on (default from the config: 8080)', parsePort)
+    .option('--host <host>', 'address to listen on (default from the config: 127.0.0.1)')
+    .option('--no-poll', 'serve the site only; do not poll sources')
+    .action(async (options: ServeOptions) => {
+      const logger = createLogger();
+      const written = writeSampleConfigIfMissing(global());
+      if (written) logger.info({ path: written }, 'first start: wrote the sample configuration');
+      const config = configFrom(global(), { port: options.port, host: options.host });
+      const ctx = await openContext(config, logger);
+      const added = await seedConfiguredSources(ctx.store, config, new Date());
+      if (added > 0) logger.info({ added }, 'subscribed to the sources listed in the configuration');
+      const server = await startServer(ctx, config.server.host, config.server.port);
+      logger.info({ url: server.url, baseUrl: config.site.baseUrl, database: config.databaseUrl }, 'serving');
+      process.stdout.write(`courtesy is serving ${config.site.name} at ${server.url}\n`);
+      const stopPoller = options.poll ? startPoller(ctx) : async () => {};
+      await waitForSignal();
+      logger.info('shutting down');
+      await server.close();
+      await stopPoller();
+      await ctx.close();
+    });
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => resolve();
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}

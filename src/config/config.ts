@@ -1,0 +1,164 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import type { RightsPolicy } from '../model/source.js';
+import { UsageError } from '../model/errors.js';
+import { configSchema, type ConfigFile } from './schema.js';
+
+export const CONFIG_FILE_NAME = 'courtesy.toml';
+export const VERSION = '0.1.0';
+
+/** The one typed configuration every stage receives; built once at start. */
+export interface Config {
+  dataDir: string;
+  databaseUrl: string;
+  /** The config file read, or null when the defaults alone apply. */
+  configFile: string | null;
+  site: {
+    name: string;
+    description: string;
+    baseUrl: string;
+    language: string;
+    contactEmail: string | null;
+    operator: string | null;
+    searchEngines: 'canonical' | 'noindex' | 'both';
+    attribution: string;
+    excerptWords: number;
+    pageSize: number;
+  };
+  server: { host: string; port: number };
+  poll: {
+    intervalMs: number;
+    minIntervalMs: number;
+    maxIntervalMs: number;
+    maxConsecutiveFailures: number;
+    perHostConcurrency: number;
+    concurrency: number;
+    maxBodyBytes: number;
+    timeoutMs: number;
+    allowPrivateNetworks: boolean;
+    userAgent: string;
+  };
+  /** Sources the config file subscribes to (URLs made absolute). */
+  sources: Array<{ url: string; name: string | null; policy: RightsPolicy | null; fullText: boolean }>;
+}
+
+/** What the command line and the environment can override. */
+export interface ConfigOverrides {
+  dataDir?: string;
+  database?: string;
+  config?: string;
+  host?: string;
+  port?: number;
+  allowPrivateNetworks?: boolean;
+}
+
+export class ConfigError extends UsageError {}
+
+/**
+ * Builds the Config: defaults, then the config file (--config, else courtesy.toml in the data dir),
+ * then the environment (COURTESY_DATA_DIR, DATABASE_URL, COURTESY_ALLOW_PRIVATE_NETWORKS), then flags.
+ */
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = resolve(overrides.dataDir ?? env.COURTESY_DATA_DIR ?? 'data');
+  const configFile = overrides.config ? resolve(overrides.config) : join(dataDir, CONFIG_FILE_NAME);
+  const explicit = overrides.config !== undefined;
+  const exists = existsSync(configFile);
+  if (explicit && !exists)
+    throw new ConfigError('config.missing', `config: the file ${configFile} does not exist`);
+  const file = validate(exists ? readToml(configFile) : {}, exists ? configFile : 'defaults');
+
+  const host = overrides.host ?? file.server.host;
+  const port = overrides.port ?? file.server.port;
+  const baseUrl = (file.site.base_url ?? `http://${hostForUrl(host)}:${port}`).replace(/\/+$/, '');
+  const databaseUrl = overrides.database ?? env.DATABASE_URL ?? `sqlite:${join(dataDir, 'courtesy.sqlite')}`;
+  const allowPrivate =
+    overrides.allowPrivateNetworks === true ||
+    env.COURTESY_ALLOW_PRIVATE_NETWORKS === '1' ||
+    env.COURTESY_ALLOW_PRIVATE_NETWORKS === 'true' ||
+    file.poll.allow_private_networks;
+  return {
+    dataDir,
+    databaseUrl,
+    configFile: exists ? configFile : null,
+    site: {
+      name: file.site.name,
+      description: file.site.description,
+      baseUrl,
+      language: file.site.language,
+      contactEmail: file.site.contact_email ?? null,
+      operator: file.site.operator ?? null,
+      searchEngines: file.site.search_engines,
+      attribution: file.site.attribution,
+      excerptWords: file.site.excerpt_words,
+      pageSize: file.site.page_size,
+    },
+    server: { host, port },
+    poll: {
+      intervalMs: file.poll.interval_minutes * 60_000,
+      minIntervalMs: file.poll.min_interval_minutes * 60_000,
+      maxIntervalMs: file.poll.max_interval_minutes * 60_000,
+      maxConsecutiveFailures: file.poll.max_consecutive_failures,
+      perHostConcurrency: file.poll.per_host_concurrency,
+      concurrency: file.poll.concurrency,
+      maxBodyBytes: Math.round(file.poll.max_body_mb * 1024 * 1024),
+      timeoutMs: file.poll.timeout_seconds * 1000,
+      allowPrivateNetworks: allowPrivate,
+      userAgent: file.poll.user_agent ?? `courtesy/${VERSION} (+${baseUrl}/about)`,
+    },
+    sources: file.sources.map((s) => ({
+      url: absoluteSourceUrl(s.url, baseUrl),
+      name: s.name ?? null,
+      policy: s.policy ?? null,
+      fullText: s.full_text ?? false,
+    })),
+  };
+}
+
+function readToml(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError('config.unreadable', `config: cannot read ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    return parseToml(text);
+  } catch (error) {
+    throw new ConfigError('config.syntax', `config: ${path} is not valid TOML: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+function validate(raw: unknown, origin: string): ConfigFile {
+  const result = configSchema.safeParse(raw);
+  if (result.success) {
+    const { min_interval_minutes: min, max_interval_minutes: max } = result.data.poll;
+    if (min > max) {
+      throw new ConfigError(
+        'config.invalid',
+        `config (${origin}): poll.min_interval_minutes (${min}) is more than poll.max_interval_minutes (${max})`,
+      );
+    }
+    return result.data;
+  }
+  const lines = result.error.issues.map((issue) => {
+    const key = issue.path.join('.') || '(top level)';
+    if (issue.code === 'unrecognized_keys')
+      return `unknown key ${[...issue.path, issue.keys.join(', ')].filter(Boolean).join('.')}`;
+    return `${key} ${issue.message.replace(/^Invalid input: /, '')}`;
+  });
+  throw new ConfigError('config.invalid', `config (${origin}): ${lines.join('; ')}`);
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function absoluteSourceUrl(url: string, baseUrl: string): string {
+  return url.startsWith('/') ? `${baseUrl}${url}` : url;
+}

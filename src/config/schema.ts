@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** The default attribution, with live links: [text](original), [text](source_site), [text](takedown). */
+export const DEFAULT_ATTRIBUTION =
+  '[Click this link for the original source of this article.](original) Author: {author}. ' +
+  'This content is courtesy of, and owned and copyrighted by, [{source}](source_site) and its author. ' +
+  'This content is made available by use of the public RSS feed offered by the host site. ' +
+  'If you are the author or represent the host site and would like this content removed now and in the future, ' +
+  'please use our [takedown page](takedown).';
+
+const httpUrl = z
+  .string()
+  .refine(
+    (v) => /^https?:\/\/[^/\s]+/i.test(v) && URL.canParse(v),
+    'must be an absolute http:// or https:// URL',
+  );
+
+const policy = z.enum(['full', 'excerpt', 'link']);
+
+const sourceSeed = z.strictObject({
+  /** A feed URL; a path ("/samples/...") is relative to site.base_url. */
+  url: z.string().min(1, 'must not be empty'),
+  name: z.string().optional(),
+  policy: policy.optional(),
+  full_text: z.boolean().optional(),
+});
+
+/**
+ * Every option of courtesy.toml, with its default. Unknown keys are errors, so a typo is caught at
+ * start instead of silently ignored.
+ */
+export const configSchema = z.strictObject({
+  site: z
+    .strictObject({
+      name: z.string().min(1, 'must not be empty').default('courtesy'),
+      description: z
+        .string()
+        .default(
+          'News from around the web, republished with permission of the public feeds and full attribution.',
+        ),
+      /** The public address of the site; defaults to http://HOST:PORT of the server. */
+      base_url: httpUrl.optional(),
+      language: z.string().default('en'),
+      /** Shown on the contact page, so authors and publishers can reach the operator. */
+      contact_email: z.string().email('must be an email address').optional(),
+      operator: z.string().optional(),
+      /** canonical: rel=canonical to the original; noindex: keep copies out of search; both (default). */
+      search_engines: z.enum(['canonical', 'noindex', 'both']).default('both'),
+      attribution: z.string().min(1, 'must not be empty').default(DEFAULT_ATTRIBUTION),
+      excerpt_words: z
+        .number()
+        .int()
+        .min(10, 'must be at least 10')
+        .max(1000, 'must be at most 1000')
+        .default(60),
+      page_size: z.number().int().min(1).max(200).default(20),
+    })
+    .prefault({}),
+  server: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535, 'must be a TCP port (0–65535)').default(8080),
+    })
+    .prefault({}),
+  poll: z
+    .strictObject({
+      interval_minutes: z.number().min(1).default(60),
+      min_interval_minutes: z.number().min(1).default(15),
+      max_interval_minutes: z
+        .number()
+        .min(1)
+        .default(24 * 60),
+      max_consecutive_failures: z.number().int().min(1).default(10),
+      per_host_concurrency: z.number().int().min(1).max(16).default(2),
+      concurrency: z.number().int().min(1).max(512).default(32),
+      max_body_mb: z.number().positive().max(1024).default(10),
+      timeout_seconds: z.number().positive().max(600).default(60),
+      allow_private_networks: z.boolean().default(false),
+      user_agent: z.string().optional(),
+    })
+    .prefault({}),
+  sources: z.array(sourceSeed).default([]),
+});
+
+export type ConfigFile = z.infer<typeof configSchema>;

@@ -1,0 +1,24 @@
+import { CourtesyError } from '../model/errors.js';
+
+/**
+ * Why a fetch failed. Codes are stable and recorded on the source:
+ * fetch.bad-url, fetch.http-status, fetch.timeout, fetch.too-large, fetch.too-many-redirects,
+ * fetch.redirect-loop, fetch.private-address, fetch.dns, fetch.connection-refused, fetch.network,
+ * fetch.decompress.
+ */
+export class FetchError extends CourtesyError {
+  /** The HTTP status, when a response arrived. */
+  readonly status: number | null;
+  /** For 429 and 503: when the server asked us to come back (Retry-After), if it said. */
+  readonly retryAt: Date | null;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { cause?: unknown; status?: number | null; retryAt?: Date | null } = {},
+  ) {
+    super(code, message, { cause: options.cause });
+    this.status = options.status ?? null;
+    this.retryAt = options.retryAt ?? null;
+  }
+}

@@ -1,0 +1,402 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate, inflateRaw, type InputType, type ZlibOptions } from 'node:zlib';
+import { Agent, errors as undiciErrors, request } from 'undici';
+import { FetchError } from './errors.js';
+import { HostLimiter } from './host-limits.js';
+import { ipLiteral, isPrivateAddress } from './private-address.js';
+import { parseRetryAfter } from './retry-after.js';
+
+export interface FetcherOptions {
+  userAgent: string;
+  /** Reach loopback and private addresses (tests, local demos). */
+  allowPrivateNetworks: boolean;
+  /** Origins reachable even when private (the site's own, which serves its bundled sample feeds). */
+  allowedOrigins?: readonly string[];
+  maxBodyBytes: number;
+  connectTimeoutMs: number;
+  /** Time to the response headers (first byte). */
+  headersTimeoutMs: number;
+  /** Time for the whole request, body included: stops a server that trickles. */
+  totalTimeoutMs: number;
+  maxRedirects: number;
+  perHostConcurrency: number;
+  totalConcurrency: number;
+}
+
+export const DEFAULT_FETCHER_OPTIONS: Omit<FetcherOptions, 'userAgent'> = {
+  allowPrivateNetworks: false,
+  maxBodyBytes: 10 * 1024 * 1024,
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 20_000,
+  totalTimeoutMs: 60_000,
+  maxRedirects: 5,
+  perHostConcurrency: 2,
+  totalConcurrency: 32,
+};
+
+/** Validators from the last successful fetch (RFC 9110 §13.1). */
+export interface Validators {
+  etag: string | null;
+  lastModified: string | null;
+}
+
+interface ResponseFacts {
+  /** Where the body finally came from. */
+  finalUrl: string;
+  /** Set when every redirect on the way was permanent (301/308): callers update the stored URL. */
+  movedTo: string | null;
+  status: number;
+  /** Cache-Control max-age or Expires, for scheduling. */
+  cacheControl: string | null;
+  expires: string | null;
+}
+
+export type FetchResult =
+  | (ResponseFacts & { kind: 'not-modified' })
+  | (ResponseFacts & {
+      kind: 'modified';
+      body: Uint8Array;
+      contentType: string | null;
+      validators: Validators;
+    });
+
+/** Redirect statuses (RFC 9110 §15.4); 301 and 308 are permanent. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const PERMANENT_REDIRECTS = new Set([301, 308]);
+
+const lookupAll = promisify(dnsLookup);
+const decompressors: Record<string, (buf: InputType, opts: ZlibOptions) => Promise<Buffer>> = {
+  gzip: promisify(gunzip),
+  'x-gzip': promisify(gunzip),
+  deflate: promisify(inflate),
+  br: promisify(brotliDecompress),
+};
+const inflateRawAsync = promisify(inflateRaw);
+
+/**
+ * The polite HTTP client every stage fetches through: one keep-alive pool, per-host and global
+ * limits, conditional GET, compression, timeouts, a body cap enforced while streaming and after
+ * decompression, redirects followed by hand (at most `maxRedirects`, loops detected), and private
+ * addresses refused after DNS resolution.
+ */
+export class Fetcher {
+  private readonly options: FetcherOptions;
+  private readonly agent: Agent;
+  private readonly limiter: HostLimiter;
+  private readonly allowedOrigins: Set<string>;
+
+  constructor(options: Partial<FetcherOptions> & Pick<FetcherOptions, 'userAgent'>) {
+    this.options = { ...DEFAULT_FETCHER_OPTIONS, ...options };
+    this.allowedOrigins = new Set(this.options.allowedOrigins ?? []);
+    this.limiter = new HostLimiter(this.options.perHostConcurrency, this.options.totalConcurrency);
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      connections: this.options.perHostConcurrency,
+      headersTimeout: this.options.headersTimeoutMs,
+      bodyTimeout: this.options.headersTimeoutMs,
+      connect: { timeout: this.options.connectTimeoutMs, lookup: this.guardedLookup },
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /** GET a URL; with validators, a conditional GET whose 304 is reported as 'not-modified'. */
+  async fetch(
+    url: string,
+    validators: Validators = { etag: null, lastModified: null },
+  ): Promise<FetchResult> {
+    const started = Date.now();
+    const seen = new Set<string>();
+    let current = parseHttpUrl(url);
+    let permanent = true;
+    for (let hop = 0; ; hop++) {
+      seen.add(current.href);
+      this.checkLiteralAddress(current);
+      const remaining = this.options.totalTimeoutMs - (Date.now() - started);
+      const response = await this.limiter.run(current.host, () =>
+        this.requestOnce(current, validators, remaining),
+      );
+      if (!REDIRECTS.has(response.status)) {
+        return this.finish(response, current, permanent && hop > 0 ? current.href : null);
+      }
+      const location = response.location;
+      if (!location) {
+        throw new FetchError(
+          'fetch.http-status',
+          `fetch: redirect (${response.status}) without a Location header`,
+          {
+            status: response.status,
+          },
+        );
+      }
+      const next = parseHttpUrl(location, current.href);
+      if (seen.has(next.href)) {
+        throw new FetchError(
+          'fetch.redirect-loop',
+          `fetch: redirect loop (${next.href} was already visited)`,
+          {
+            status: response.status,
+          },
+        );
+      }
+      if (hop + 1 > this.options.maxRedirects) {
+        throw new FetchError(
+          'fetch.too-many-redirects',
+          `fetch: more than ${this.options.maxRedirects} redirects`,
+          {
+            status: response.status,
+          },
+        );
+      }
+      permanent &&= PERMANENT_REDIRECTS.has(response.status);
+      current = next;
+    }
+  }
+
+  private async requestOnce(url: URL, validators: Validators, remainingMs: number): Promise<RawResponse> {
+    if (remainingMs <= 0) throw timeoutError(this.options.totalTimeoutMs);
+    const headers: Record<string, string> = {
+      'user-agent': this.options.userAgent,
+      accept:
+        'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5',
+      'accept-encoding': 'gzip, deflate, br',
+    };
+    if (validators.etag) headers['if-none-match'] = validators.etag;
+    if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
+    const signal = AbortSignal.timeout(remainingMs);
+    try {
+      const res = await request(url, { method: 'GET', headers, dispatcher: this.agent, signal });
+      const header = (name: string): string | null => {
+        const value = res.headers[name];
+        return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+      };
+      const body =
+        REDIRECTS.has(res.statusCode) || res.statusCode === 304
+          ? (await res.body.dump(), null)
+          : await this.readBody(res.body, signal);
+      return { status: res.statusCode, header, body, location: header('location') };
+    } catch (error) {
+      throw classify(error, this.options.totalTimeoutMs, this.options.maxBodyBytes);
+    }
+  }
+
+  /** Reads the raw body, stopping as soon as it passes the cap. */
+  private async readBody(
+    body: AsyncIterable<Buffer> & { destroy(): void },
+    signal: AbortSignal,
+  ): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > this.options.maxBodyBytes) {
+        body.destroy();
+        throw tooLarge(this.options.maxBodyBytes);
+      }
+      chunks.push(chunk);
+      if (signal.aborted) break;
+    }
+    return Buffer.concat(chunks, size);
+  }
+
+  private async finish(response: RawResponse, url: URL, movedTo: string | null): Promise<FetchResult> {
+    const facts: ResponseFacts = {
+      finalUrl: url.href,
+      movedTo,
+      status: response.status,
+      cacheControl: response.header('cache-control'),
+      expires: response.header('expires'),
+    };
+    if (response.status === 304) return { ...facts, kind: 'not-modified' };
+    if (response.status < 200 || response.status > 299) throw statusError(response);
+    const body = await this.decompress(response.body ?? Buffer.alloc(0), response.header('content-encoding'));
+    return {
+      ...facts,
+      kind: 'modified',
+      body,
+      contentType: response.header('content-type'),
+      validators: { etag: response.header('etag'), lastModified: response.header('last-modified') },
+    };
+  }
+
+  /** Decompresses with the same cap on the output, so a compression bomb stops at the limit. */
+  private async decompress(raw: Buffer, encoding: string | null): Promise<Buffer> {
+    const name = encoding?.trim().toLowerCase();
+    if (!name || name === 'identity' || raw.length === 0) return raw;
+    const decompressor = decompressors[name];
+    if (!decompressor) {
+      throw new FetchError('fetch.decompress', `fetch: unsupported content encoding "${encoding}"`);
+    }
+    const opts = { maxOutputLength: this.options.maxBodyBytes };
+    try {
+      return await decompressor(raw, opts);
+    } catch (error) {
+      if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw tooLarge(this.options.maxBodyBytes, 'after decompression');
+      }
+      // Servers that say "deflate" often send raw DEFLATE without the zlib wrapper (RFC 9110 §8.4.1.2 notes it).
+      if (name === 'deflate') {
+        try {
+          return await inflateRawAsync(raw, opts);
+        } catch {
+          // fall through to the error below
+        }
+      }
+      throw new FetchError('fetch.decompress', `fetch: the ${name} body could not be decompressed`, {
+        cause: error,
+      });
+    }
+  }
+
+  private checkLiteralAddress(url: URL): void {
+    const literal = ipLiteral(url.hostname);
+    if (literal && !this.mayReach(literal, url.origin)) throw privateAddressError(url.hostname, literal);
+  }
+
+  private mayReach(address: string, origin: string | null): boolean {
+    if (this.options.allowPrivateNetworks || !isPrivateAddress(address)) return true;
+    return origin !== null && this.allowedOrigins.has(origin);
+  }
+
+  /**
+   * The DNS lookup every connection uses: private addresses are refused here, after resolution and
+   * for every connection (redirects included), so DNS rebinding cannot slip past a check made earlier.
+   */
+  private readonly guardedLookup = (
+    hostname: string,
+    options: LookupOptions,
+    callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ): void => {
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
+    lookupAll(hostname, { all: true, family })
+      .then((addresses) => {
+        const origins = [...this.allowedOrigins].filter((o) => new URL(o).hostname === hostname);
+        const refused = addresses.find((a) => !this.mayReach(a.address, origins[0] ?? null));
+        if (refused) return callback(privateAddressError(hostname, refused.address), []);
+        if (addresses.length === 0) return callback(dnsError(hostname), []);
+        if (options.all) return callback(null, addresses);
+        callback(null, addresses[0]!.address, addresses[0]!.family);
+      })
+      .catch((error: unknown) => callback(dnsError(hostname, error), []));
+  };
+}
+
+interface RawResponse {
+  status: number;
+  header(name: string): string | null;
+  body: Buffer | null;
+  location: string | null;
+}
+
+function parseHttpUrl(value: string, base?: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value.trim(), base);
+  } catch (error) {
+    throw new FetchError('fetch.bad-url', `fetch: "${value}" is not a valid URL`, { cause: error });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new FetchError(
+      'fetch.bad-url',
+      `fetch: only http and https URLs can be fetched, not ${url.protocol}`,
+    );
+  }
+  url.hash = '';
+  return url;
+}
+
+function statusError(response: RawResponse): FetchError {
+  const status = response.status;
+  const retryAt =
+    status === 429 || status === 503 ? parseRetryAfter(response.header('retry-after'), new Date()) : null;
+  return new FetchError('fetch.http-status', `fetch: ${describeStatus(status)} (${status} status code)`, {
+    status,
+    retryAt,
+  });
+}
+
+function describeStatus(status: number): string {
+  switch (status) {
+    case 401:
+    case 403:
+      return 'access denied';
+    case 404:
+      return 'resource not found';
+    case 410:
+      return 'the feed is gone for good';
+    case 429:
+      return 'too many requests';
+    case 500:
+      return 'the server had an internal error';
+    case 502:
+    case 504:
+      return 'a gateway failed';
+    case 503:
+      return 'the service is unavailable';
+    default:
+      return status >= 500 ? 'server error' : 'unexpected response';
+  }
+}
+
+function tooLarge(limit: number, when = ''): FetchError {
+  const suffix = when ? ` ${when}` : '';
+  return new FetchError('fetch.too-large', `fetch: response body too large${suffix}: over ${limit} bytes`);
+}
+
+function timeoutError(ms: number): FetchError {
+  return new FetchError('fetch.timeout', `fetch: no complete response within ${Math.round(ms / 1000)} s`);
+}
+
+function privateAddressError(host: string, address: string): FetchError {
+  return new FetchError(
+    'fetch.private-address',
+    `fetch: refused to connect to ${host}: it resolves to a private network address (${address}); set allow_private_networks to permit it`,
+  );
+}
+
+function dnsError(host: string, cause?: unknown): FetchError {
+  return new FetchError('fetch.dns', `fetch: the host name ${host} could not be resolved`, { cause });
+}
+
+/** Maps whatever the network stack threw onto a FetchError with a stable code. */
+function classify(error: unknown, totalMs: number, maxBytes: number): FetchError {
+  const found = findInChain(error);
+  if (found) return found;
+  const err = error as NodeJS.ErrnoException & { name?: string };
+  const code = (err.code ?? (err.cause as NodeJS.ErrnoException | undefined)?.code);
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return timeoutError(totalMs);
+  if (error instanceof undiciErrors.HeadersTimeoutError) {
+    return new FetchError('fetch.timeout', 'fetch: the server sent no response headers in time', {
+      cause: error,
+    });
+  }
+  if (error instanceof undiciErrors.BodyTimeoutError) {
+    return new FetchError('fetch.timeout', 'fetch: the server stopped sending the body', { cause: error });
+  }
+  if (error instanceof undiciErrors.ConnectTimeoutError) {
+    return new FetchError('fetch.timeout', 'fetch: the connection could not be opened in time', {
+      cause: error,
+    });
+  }
+  if (error instanceof undiciErrors.ResponseExceededMaxSizeError) return tooLarge(maxBytes);
+  if (code === 'ECONNREFUSED') {
+    return new FetchError('fetch.connection-refused', 'fetch: the server refused the connection', {
+      cause: error,
+    });
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new FetchError('fetch.dns', 'fetch: the host name could not be resolved', { cause: error });
+  }
+  const detail = err.message || String(error);
+  return new FetchError('fetch.network', `fetch: network error (${code ?? detail})`, { cause: error });
+}
+
+function findInChain(error: unknown): FetchError | null {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof FetchError) return e;
+  }
+  return null;
+}

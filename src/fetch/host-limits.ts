@@ -1,0 +1,69 @@
+/**
+ * A counting semaphore per host, with a global cap: at most `perHost` requests to one host and
+ * `total` requests overall are in flight at once. Waiters are served in arrival order.
+ */
+export class HostLimiter {
+  private readonly active = new Map<string, number>();
+  private readonly queues = new Map<string, Array<() => void>>();
+  private totalActive = 0;
+  private readonly totalQueue: Array<() => void> = [];
+
+  constructor(
+    private readonly perHost: number,
+    private readonly total: number,
+  ) {}
+
+  async run<T>(host: string, task: () => Promise<T>): Promise<T> {
+    await this.acquireTotal();
+    try {
+      await this.acquireHost(host);
+      try {
+        return await task();
+      } finally {
+        this.releaseHost(host);
+      }
+    } finally {
+      this.releaseTotal();
+    }
+  }
+
+  private acquireTotal(): Promise<void> {
+    if (this.totalActive < this.total) {
+      this.totalActive++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.totalQueue.push(resolve));
+  }
+
+  private releaseTotal(): void {
+    const next = this.totalQueue.shift();
+    if (next) next();
+    else this.totalActive--;
+  }
+
+  private acquireHost(host: string): Promise<void> {
+    const count = this.active.get(host) ?? 0;
+    if (count < this.perHost) {
+      this.active.set(host, count + 1);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const queue = this.queues.get(host) ?? [];
+      queue.push(resolve);
+      this.queues.set(host, queue);
+    });
+  }
+
+  private releaseHost(host: string): void {
+    const queue = this.queues.get(host);
+    const next = queue?.shift();
+    if (next) {
+      if (queue!.length === 0) this.queues.delete(host);
+      next();
+      return;
+    }
+    const count = (this.active.get(host) ?? 1) - 1;
+    if (count <= 0) this.active.delete(host);
+    else this.active.set(host, count);
+  }
+}

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import type { EntryInput } from '../model/entry.js';
+import type { FeedEntry } from '../model/feed.js';
+import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
+
+/** Turns a parsed entry into what the store keeps: HTML sanitized against the right base, dates as Dates. */
+export function prepareEntry(
+  entry: FeedEntry,
+  feedUrl: string,
+  feedAuthor: string | null,
+  sanitize: Omit<SanitizeOptions, 'base'>,
+): EntryInput {
+  const base = entry.base ?? entry.link ?? feedUrl;
+  const summaryHtml = clean(entry.summary, base, sanitize);
+  const contentHtml = clean(entry.content, base, sanitize);
+  const author = entry.author ?? feedAuthor;
+  const facts = {
+    guid: entry.id,
+    url: entry.link,
+    title: entry.title,
+    author,
+    publishedAt: entry.published ? new Date(entry.published) : null,
+    updatedAt: entry.updated ? new Date(entry.updated) : null,
+    summaryHtml,
+    contentHtml,
+    categories: entry.categories,
+    enclosures: entry.enclosures,
+  };
+  return { ...facts, contentHash: digest(facts) };
+}
+
+function clean(html: string | null, base: string, options: Omit<SanitizeOptions, 'base'>): string | null {
+  if (html === null) return null;
+  const out = sanitizeHtml(html, { ...options, base });
+  return out === '' ? null : out;
+}
+
+function digest(facts: Omit<EntryInput, 'contentHash'>): string {
+  return createHash('sha256').update(JSON.stringify(facts)).digest('hex').slice(0, 32);
+}

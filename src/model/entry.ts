@@ -1,0 +1,29 @@
+import type { Enclosure } from './feed.js';
+
+/** An entry as stored: normalized, sanitized, attached to its source. */
+export interface Entry {
+  id: number;
+  sourceId: number;
+  /** The identity within the source (FeedEntry.id). */
+  guid: string;
+  url: string | null;
+  title: string | null;
+  author: string | null;
+  publishedAt: Date | null;
+  updatedAt: Date | null;
+  /** When courtesy first stored the entry. */
+  createdAt: Date;
+  /** The time the site sorts by: published time, or first seen when absent or in the future. */
+  sortAt: Date;
+  /** Sanitized HTML. */
+  summaryHtml: string | null;
+  contentHtml: string | null;
+  categories: string[];
+  enclosures: Enclosure[];
+}
+
+/** What ingest hands to the store for one entry. */
+export type EntryInput = Omit<Entry, 'id' | 'sourceId' | 'createdAt' | 'sortAt'> & {
+  /** A digest of everything shown, so an unchanged entry is not rewritten. */
+  contentHash: string;
+};

@@ -1,0 +1,48 @@
+/** What an operator may republish from a source. */
+export type RightsPolicy = 'full' | 'excerpt' | 'link';
+export const RIGHTS_POLICIES: readonly RightsPolicy[] = ['full', 'excerpt', 'link'];
+
+/** active: polled; paused: kept but not polled (operator's choice); disabled: stopped by courtesy after errors. */
+export type SourceStatus = 'active' | 'paused' | 'disabled';
+
+export interface Source {
+  id: number;
+  /** The feed URL that courtesy polls. */
+  feedUrl: string;
+  /** The publisher's site, from the feed. */
+  siteUrl: string | null;
+  /** The operator's name for the source; overrides the feed's title. */
+  name: string | null;
+  /** The title the feed gives itself. */
+  title: string | null;
+  description: string | null;
+  policy: RightsPolicy;
+  fullText: boolean;
+  /** A per-source attribution template; null means the site's. */
+  attributionTemplate: string | null;
+  status: SourceStatus;
+  /** Validators from the last successful fetch, for conditional GET. */
+  etag: string | null;
+  lastModified: string | null;
+  lastCheckedAt: Date | null;
+  lastSuccessAt: Date | null;
+  nextCheckAt: Date | null;
+  /** HTTP status of the last fetch (null when no response arrived). */
+  lastHttpStatus: number | null;
+  /** Stable code and human message of the last error; null after a success. */
+  lastErrorCode: string | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+  createdAt: Date;
+}
+
+/** The name to show for a source: the operator's, else the feed's, else its host. */
+export function sourceDisplayName(source: Pick<Source, 'name' | 'title' | 'feedUrl'>): string {
+  if (source.name) return source.name;
+  if (source.title) return source.title;
+  try {
+    return new URL(source.feedUrl).host;
+  } catch {
+    return source.feedUrl;
+  }
+}

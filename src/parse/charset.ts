@@ -1,0 +1,86 @@
+/**
+ * Turns a feed's bytes into text. Precedence follows RFC 7303 §8.1 (XML media types), which browsers
+ * and feedparser apply too: a byte order mark, then the charset of the HTTP Content-Type, then the
+ * XML declaration's encoding (or, for HTML, a <meta charset>), then UTF-8. TextDecoder (WHATWG
+ * Encoding) knows every label real feeds use: ISO-8859-x, windows-125x, KOI8-R, Shift_JIS, EUC-JP,
+ * GBK/GB18030, Big5 and UTF-16.
+ */
+
+export interface DecodedText {
+  text: string;
+  /** The encoding actually used, as TextDecoder names it. */
+  encoding: string;
+  warnings: string[];
+}
+
+export function decodeBody(bytes: Uint8Array, contentType: string | null): DecodedText {
+  const warnings: string[] = [];
+  const bom = fromBom(bytes);
+  if (bom) return { text: decoder(bom).decode(bytes), encoding: bom, warnings };
+
+  const headerLabel = contentType ? charsetParam(contentType) : null;
+  const docLabel = declaredInDocument(bytes);
+  const label = headerLabel ?? docLabel ?? utf16WithoutBom(bytes) ?? 'utf-8';
+  let encoding = normalizeLabel(label);
+  if (encoding === null) {
+    warnings.push(`unknown character encoding "${label}"; read as UTF-8`);
+    encoding = 'utf-8';
+  }
+  if (headerLabel && docLabel && normalizeLabel(docLabel) !== encoding) {
+    warnings.push(`the HTTP header says ${headerLabel} and the document says ${docLabel}; the header wins`);
+  }
+  if (encoding === 'utf-8') {
+    try {
+      return {
+        text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes),
+        encoding,
+        warnings,
+      };
+    } catch {
+      // The commonest lie in the wild: Latin-1 text declared (or defaulted) as UTF-8.
+      warnings.push('the body is not valid UTF-8 as declared; read as windows-1252');
+      encoding = 'windows-1252';
+    }
+  }
+  return { text: decoder(encoding).decode(bytes), encoding, warnings };
+}
+
+function decoder(encoding: string) {
+  return new TextDecoder(encoding, { ignoreBOM: false });
+}
+
+function fromBom(b: Uint8Array): string | null {
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return 'utf-8';
+  if (b[0] === 0xfe && b[1] === 0xff) return 'utf-16be';
+  if (b[0] === 0xff && b[1] === 0xfe) return 'utf-16le';
+  return null;
+}
+
+/** A document in UTF-16 without a BOM starts with `<` beside a zero byte (XML 1.0 Appendix F). */
+function utf16WithoutBom(b: Uint8Array): string | null {
+  if (b[0] === 0x3c && b[1] === 0x00 && b[3] === 0x00) return 'utf-16le';
+  if (b[0] === 0x00 && b[1] === 0x3c && b[2] === 0x00) return 'utf-16be';
+  return null;
+}
+
+export function charsetParam(contentType: string): string | null {
+  const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
+  return m ? m[1]! : null;
+}
+
+/** The encoding an XML declaration or HTML meta tag names, read from the first 1 KiB as ASCII. */
+function declaredInDocument(bytes: Uint8Array): string | null {
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  const xml = /<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i.exec(head);
+  if (xml) return xml[1]!;
+  const meta = /<meta[^>]+charset\s*=\s*["']?([\w-]+)/i.exec(head);
+  return meta ? meta[1]! : null;
+}
+
+function normalizeLabel(label: string): string | null {
+  try {
+    return new TextDecoder(label.trim()).encoding;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,82 @@
+import type { Enclosure } from '../../model/feed.js';
+import { joinNames, personName, cleanTitle } from '../text.js';
+import {
+  atomLinks,
+  dublinCoreSubjects,
+  emptyDraftEntry,
+  encodedContent,
+  extensionAuthors,
+  mediaEnclosures,
+  uniqueEnclosures,
+} from '../common.js';
+import { type DraftEntry, type DraftFeed, toNumber } from '../draft.js';
+import { NS } from '../xml/namespaces.js';
+import { child, children, childText, markupOf, textOf } from '../xml/query.js';
+import { resolveUrl, type XmlElement } from '../xml/tree.js';
+
+/**
+ * RSS 0.91, 0.92, 0.93, 0.94 and 2.0 (https://www.rssboard.org/rss-specification): `<rss>` with one
+ * `<channel>`. Elements of these versions are in no namespace.
+ */
+export function parseRss(root: XmlElement): DraftFeed {
+  const channel = child(root, 'channel', '') ?? root;
+  // Some feeds put their items beside the channel instead of inside it.
+  const items = [...children(channel, 'item', ''), ...(channel === root ? [] : children(root, 'item', ''))];
+  const link = childText(channel, 'link', '');
+  return {
+    format: 'rss2',
+    version: root.attrs.version?.trim() || null,
+    title: cleanTitle(childText(channel, 'title', ''), false),
+    link: link ? resolveUrl(link, channel.base) : (atomLinks(channel, 'alternate')[0] ?? null),
+    description: childText(channel, 'description', ''),
+    language: childText(channel, 'language', '') ?? childText(channel, 'language', NS.dc),
+    author:
+      joinNames(extensionAuthors(channel)) ??
+      personName(childText(channel, 'managingeditor', '')) ??
+      personName(childText(channel, 'author', '')),
+    hubs: atomLinks(channel, 'hub'),
+    ttl: toNumber(childText(channel, 'ttl', '')),
+    entries: items.map(parseItem),
+  };
+}
+
+function parseItem(item: XmlElement): DraftEntry {
+  const entry = emptyDraftEntry(item.base);
+  const guid = child(item, 'guid', '');
+  const guidText = guid ? textOf(guid).trim() || null : null;
+  entry.guid = guidText;
+  entry.title = cleanTitle(childText(item, 'title', ''), false);
+  entry.link = itemLink(item, guid, guidText);
+  const authors = extensionAuthors(item);
+  const rssAuthor = personName(childText(item, 'author', ''));
+  entry.author = rssAuthor ?? joinNames(authors);
+  entry.published = childText(item, 'pubdate', '') ?? childText(item, 'date', NS.dc);
+  entry.updated = childText(item, 'updated', NS.atom) ?? childText(item, 'modified', NS.dcterms);
+  const description = child(item, 'description', '');
+  entry.summary = description ? markupOf(description).trim() || null : null;
+  entry.content = encodedContent(item);
+  entry.categories = [...children(item, 'category', '').map(textOf), ...dublinCoreSubjects(item)];
+  entry.enclosures = uniqueEnclosures([...rssEnclosures(item), ...mediaEnclosures(item)]);
+  return entry;
+}
+
+/** The item's link; a permalink guid stands in when the link is missing (RSS 2.0 `isPermaLink`). */
+function itemLink(item: XmlElement, guid: XmlElement | undefined, guidText: string | null): string | null {
+  const link = childText(item, 'link', '');
+  if (link) return resolveUrl(link, item.base);
+  const atom = atomLinks(item, 'alternate')[0];
+  if (atom) return atom;
+  const isPermaLink = guid?.attrs.ispermalink ?? guid?.attrs.isPermaLink;
+  if (guidText && isPermaLink !== 'false' && /^https?:\/\//i.test(guidText)) return guidText;
+  return null;
+}
+
+function rssEnclosures(item: XmlElement): Enclosure[] {
+  return children(item, 'enclosure', '')
+    .filter((e) => e.attrs.url)
+    .map((e) => ({
+      url: resolveUrl(e.attrs.url!, e.base),
+      type: e.attrs.type?.trim() || null,
+      length: toNumber(e.attrs.length),
+    }));
+}

@@ -1,0 +1,25 @@
+import type { Config } from '../config/index.js';
+import type { Store } from '../store/index.js';
+
+/**
+ * Adds the sources the config file lists, once each: a source the operator removed later is not
+ * brought back at the next start. Returns how many were added.
+ */
+export async function seedConfiguredSources(store: Store, config: Config, now: Date): Promise<number> {
+  const fresh = new Set(
+    await store.sources.claimConfigSeeds(
+      config.sources.map((s) => s.url),
+      now,
+    ),
+  );
+  let added = 0;
+  for (const seed of config.sources) {
+    if (!fresh.has(seed.url) || (await store.sources.findByUrl(seed.url))) continue;
+    await store.sources.add(
+      { feedUrl: seed.url, name: seed.name, policy: seed.policy ?? 'full', fullText: seed.fullText },
+      now,
+    );
+    added++;
+  }
+  return added;
+}

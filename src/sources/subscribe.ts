@@ -1,0 +1,74 @@
+import type { Fetcher } from '../fetch/index.js';
+import { CourtesyError } from '../model/errors.js';
+import type { RightsPolicy, Source } from '../model/source.js';
+import { ParseError, parseFeedBytes } from '../parse/index.js';
+import type { Store } from '../store/index.js';
+
+export class SubscribeError extends CourtesyError {}
+
+export interface SubscribeRequest {
+  url: string;
+  name?: string | null;
+  policy?: RightsPolicy;
+  fullText?: boolean;
+}
+
+export interface Subscription {
+  source: Source;
+  /** Set when the URL given was a page and the feed was found through its <link rel="alternate">. */
+  discoveredFrom: string | null;
+  entries: number;
+}
+
+/**
+ * Subscribes to a feed URL, or to a site's page URL whose <link rel="alternate"> names its feed.
+ * The feed is fetched and parsed first, so a URL that is not a feed is refused with the reason.
+ */
+export async function subscribe(
+  store: Store,
+  fetcher: Fetcher,
+  request: SubscribeRequest,
+  now: Date,
+): Promise<Subscription> {
+  const url = normalizeUrl(request.url);
+  const first = await fetcher.fetch(url);
+  if (first.kind !== 'modified')
+    throw new SubscribeError('subscribe.no-body', `subscribe: ${url} sent no content`);
+  let feedUrl = first.movedTo ?? first.finalUrl;
+  let discoveredFrom: string | null = null;
+  let feed;
+  try {
+    feed = parseFeedBytes(first.body, { contentType: first.contentType, url: first.finalUrl });
+  } catch (error) {
+    if (!(error instanceof ParseError) || error.code !== 'parse.html-page' || error.discovered.length === 0)
+      throw error;
+    discoveredFrom = url;
+    feedUrl = error.discovered[0]!;
+    const second = await fetcher.fetch(feedUrl);
+    if (second.kind !== 'modified')
+      throw new SubscribeError('subscribe.no-body', `subscribe: ${feedUrl} sent no content`);
+    feed = parseFeedBytes(second.body, { contentType: second.contentType, url: second.finalUrl });
+    feedUrl = second.movedTo ?? second.finalUrl;
+  }
+  const source = await store.sources.add(
+    {
+      feedUrl,
+      name: request.name ?? null,
+      title: feed.title,
+      siteUrl: feed.link,
+      description: feed.description,
+      policy: request.policy ?? 'full',
+      fullText: request.fullText ?? false,
+    },
+    now,
+  );
+  return { source, discoveredFrom, entries: feed.entries.length };
+}
+
+function normalizeUrl(value: string): string {
+  const text = value.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
+  if (!URL.canParse(withScheme))
+    throw new SubscribeError('subscribe.bad-url', `subscribe: "${value}" is not a URL`);
+  return new URL(withScheme).href;
+}

@@ -1,0 +1,14 @@
+export type {
+  Store,
+  SourceRepository,
+  EntryRepository,
+  NewSource,
+  SourcePatch,
+  SourceListItem,
+  SaveResult,
+  Cursor,
+  EntryPage,
+  EntryQuery,
+} from './store.js';
+export { StoreError } from './errors.js';
+export { openStore } from './open-store.js';

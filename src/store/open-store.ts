@@ -1,0 +1,20 @@
+import { StoreError } from './errors.js';
+import type { Store } from './store.js';
+import { openSqliteStore } from './sqlite/open-sqlite.js';
+
+/**
+ * Opens the store a database URL names: `sqlite:PATH` (or a bare file path) for the embedded
+ * default. Other engines plug in here.
+ */
+export async function openStore(databaseUrl: string): Promise<Store> {
+  if (databaseUrl.startsWith('sqlite:'))
+    return openSqliteStore(databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(databaseUrl)) {
+    const scheme = databaseUrl.slice(0, databaseUrl.indexOf(':'));
+    throw new StoreError(
+      'store.unsupported',
+      `store: database URLs of the ${scheme} scheme are not supported; use sqlite:PATH`,
+    );
+  }
+  return openSqliteStore(databaseUrl);
+}

@@ -1,0 +1,61 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables as Kysely sees them (columns in camelCase; CamelCasePlugin maps them to snake_case).
+ * Times are milliseconds since the epoch in every engine, so one query layer serves them all.
+ */
+export interface Database {
+  sources: SourcesTable;
+  entries: EntriesTable;
+  configSeeds: ConfigSeedsTable;
+}
+
+export interface SourcesTable {
+  id: Generated<number>;
+  feedUrl: string;
+  siteUrl: string | null;
+  name: string | null;
+  title: string | null;
+  description: string | null;
+  policy: string;
+  fullText: number;
+  attributionTemplate: string | null;
+  status: string;
+  etag: string | null;
+  lastModified: string | null;
+  lastCheckedAt: number | null;
+  lastSuccessAt: number | null;
+  nextCheckAt: number | null;
+  lastHttpStatus: number | null;
+  lastErrorCode: string | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+  createdAt: number;
+}
+
+export interface EntriesTable {
+  id: Generated<number>;
+  sourceId: number;
+  guid: string;
+  /** sha256 of guid: a fixed-size unique key whatever the publisher's guid looks like. */
+  guidHash: string;
+  url: string | null;
+  title: string | null;
+  author: string | null;
+  publishedAt: number | null;
+  updatedAt: number | null;
+  createdAt: number;
+  sortAt: number;
+  summaryHtml: string | null;
+  contentHtml: string | null;
+  /** JSON arrays. */
+  categories: string;
+  enclosures: string;
+  contentHash: string;
+}
+
+/** Sources the config file has added once, so that removing one by hand is not undone at the next start. */
+export interface ConfigSeedsTable {
+  url: string;
+  seededAt: number;
+}

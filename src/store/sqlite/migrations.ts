@@ -1,0 +1,65 @@
+import { type Kysely, type Migration, sql } from 'kysely';
+
+/**
+ * The SQLite schema, as an ordered list of numbered migrations. Each runs in the migrator's
+ * transaction with its version record, so a failed migration leaves the database as it was.
+ * Never edit a migration that has shipped: add the next one.
+ */
+export const SQLITE_MIGRATIONS: Record<string, Migration> = {
+  '0001_sources_and_entries': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        CREATE TABLE sources (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          feed_url TEXT NOT NULL UNIQUE,
+          site_url TEXT,
+          name TEXT,
+          title TEXT,
+          description TEXT,
+          policy TEXT NOT NULL DEFAULT 'full' CHECK (policy IN ('full', 'excerpt', 'link')),
+          full_text INTEGER NOT NULL DEFAULT 0,
+          attribution_template TEXT,
+          status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'disabled')),
+          etag TEXT,
+          last_modified TEXT,
+          last_checked_at INTEGER,
+          last_success_at INTEGER,
+          next_check_at INTEGER,
+          last_http_status INTEGER,
+          last_error_code TEXT,
+          last_error TEXT,
+          consecutive_failures INTEGER NOT NULL DEFAULT 0,
+          created_at INTEGER NOT NULL
+        ) STRICT`.execute(db);
+      await sql`CREATE INDEX sources_due ON sources (status, next_check_at)`.execute(db);
+      await sql`
+        CREATE TABLE entries (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+          guid TEXT NOT NULL,
+          guid_hash TEXT NOT NULL,
+          url TEXT,
+          title TEXT,
+          author TEXT,
+          published_at INTEGER,
+          updated_at INTEGER,
+          created_at INTEGER NOT NULL,
+          sort_at INTEGER NOT NULL,
+          summary_html TEXT,
+          content_html TEXT,
+          categories TEXT NOT NULL DEFAULT '[]',
+          enclosures TEXT NOT NULL DEFAULT '[]',
+          content_hash TEXT NOT NULL,
+          UNIQUE (source_id, guid_hash)
+        ) STRICT`.execute(db);
+      await sql`CREATE INDEX entries_sort ON entries (sort_at DESC, id DESC)`.execute(db);
+      await sql`CREATE INDEX entries_source_sort ON entries (source_id, sort_at DESC, id DESC)`.execute(db);
+      await sql`CREATE INDEX entries_source_url ON entries (source_id, url)`.execute(db);
+      await sql`
+        CREATE TABLE config_seeds (
+          url TEXT PRIMARY KEY,
+          seeded_at INTEGER NOT NULL
+        ) STRICT`.execute(db);
+    },
+  },
+};

@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { CamelCasePlugin, Kysely, type Migration, Migrator, SqliteDialect } from 'kysely';
+import { StoreError } from '../errors.js';
+import type { Database } from '../schema.js';
+import { SqlStore } from '../sql-store.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+/**
+ * Opens (creating if needed) the SQLite database at `path` and applies pending migrations.
+ * WAL lets the site read while the poller writes; foreign keys enforce entry → source.
+ */
+export async function openSqliteStore(path: string): Promise<SqlStore> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let sqlite: BetterSqlite3.Database;
+  try {
+    sqlite = new BetterSqlite3(path);
+  } catch (error) {
+    throw new StoreError(
+      'store.open',
+      `store: cannot open the SQLite database at ${path}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    plugins: [new CamelCasePlugin()],
+  });
+  await migrate(db, SQLITE_MIGRATIONS);
+  return new SqlStore(db);
+}
+
+export async function migrate(db: Kysely<Database>, migrations: Record<string, Migration>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new StoreError(
+      'store.migration',
+      `store: migration ${failed} failed: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

@@ -1,0 +1,88 @@
+import type { Entry, EntryInput } from '../model/entry.js';
+import type { RightsPolicy, Source, SourceStatus } from '../model/source.js';
+
+/**
+ * The one storage interface everything uses. Callers never see SQL; each engine (sqlite/ now,
+ * postgres/ later) opens a Kysely instance and the same SqlStore runs on it.
+ */
+export interface Store {
+  readonly sources: SourceRepository;
+  readonly entries: EntryRepository;
+  close(): Promise<void>;
+}
+
+export interface NewSource {
+  feedUrl: string;
+  name?: string | null;
+  title?: string | null;
+  siteUrl?: string | null;
+  description?: string | null;
+  policy?: RightsPolicy;
+  fullText?: boolean;
+}
+
+/** Fields a refresh or an operator may change. */
+export type SourcePatch = Partial<Omit<Source, 'id' | 'createdAt'>>;
+
+export interface SourceListItem extends Source {
+  entryCount: number;
+}
+
+export interface SourceRepository {
+  /** Throws StoreError 'store.duplicate-source' when the feed URL is already subscribed. */
+  add(source: NewSource, now: Date): Promise<Source>;
+  get(id: number): Promise<Source | null>;
+  getMany(ids: readonly number[]): Promise<Map<number, Source>>;
+  findByUrl(feedUrl: string): Promise<Source | null>;
+  list(): Promise<SourceListItem[]>;
+  /** Active sources whose next check is due, soonest first. */
+  listDue(now: Date, limit: number): Promise<Source[]>;
+  update(id: number, patch: SourcePatch): Promise<void>;
+  /** Deletes the source and its entries; false when there was no such source. */
+  remove(id: number): Promise<boolean>;
+  /** The subset of `urls` the config file has never seeded, and records them as seeded. */
+  claimConfigSeeds(urls: readonly string[], now: Date): Promise<string[]>;
+}
+
+export interface SaveResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** A position in a listing, newest first. */
+export interface Cursor {
+  sortAt: number;
+  id: number;
+}
+
+export interface EntryPage {
+  entries: Entry[];
+  /** The cursor of the next (older) page, or null on the last page. */
+  next: Cursor | null;
+}
+
+export interface EntryQuery {
+  sourceId?: number;
+  before?: Cursor | null;
+  limit: number;
+}
+
+export interface EntryRepository {
+  /**
+   * Stores a refresh's entries and the source's new state in one transaction: either all of it is
+   * written or none. An entry is matched by its guid, then by its URL (a publisher that changed its
+   * guid format); an unchanged entry is not rewritten.
+   */
+  saveRefresh(
+    sourceId: number,
+    entries: readonly EntryInput[],
+    patch: SourcePatch,
+    now: Date,
+  ): Promise<SaveResult>;
+  get(id: number): Promise<Entry | null>;
+  list(query: EntryQuery): Promise<EntryPage>;
+  count(sourceId?: number): Promise<number>;
+}
+
+export type { SourceStatus };

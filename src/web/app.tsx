@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import { etag } from 'hono/etag';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../log/logger.js';
+import type { Store } from '../store/index.js';
+import { readStylesheet, SAMPLES_DIR } from './assets.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { ArticlePage } from './pages/article-show.js';
+import { ContactPage } from './pages/contact.js';
+import { HomePage } from './pages/home.js';
+import { ErrorPage, NotFoundPage } from './pages/not-found.js';
+import { SourcePage, SourcesPage } from './pages/source-show.js';
+import { articlePath } from './paths.js';
+import { securityHeaders } from './security-headers.js';
+
+export interface WebContext {
+  store: Store;
+  config: Config;
+  logger: Logger;
+}
+
+/** Pages change when a poll stores new entries: browsers revalidate (ETag) rather than trust a stale copy. */
+const PAGE_CACHE = 'public, max-age=60, must-revalidate';
+const ASSET_CACHE = 'public, max-age=31536000, immutable';
+const SAMPLE_FILE = /^[a-z0-9-]+\.(xml|json)$/;
+
+/** The public site: every route reads from the store; nothing here writes. */
+export function createApp(ctx: WebContext): Hono {
+  const { store, config } = ctx;
+  const site = config.site;
+  const app = new Hono();
+  const stylesheet = readStylesheet();
+
+  app.use('*', securityHeaders());
+  app.use('*', etag());
+
+  app.get('/', async (c) => {
+    const before = decodeCursor(c.req.query('before'));
+    const page = await store.entries.list({ before, limit: site.pageSize });
+    const sources = await store.sources.getMany(page.entries.map((e) => e.sourceId));
+    c.header('Cache-Control', PAGE_CACHE);
+    return c.html(
+      <HomePage
+        site={site}
+        entries={page.entries}
+        sources={sources}
+        next={page.next && encodeCursor(page.next)}
+        paged={before !== null}
+      />,
+    );
+  });
+
+  app.get('/articles/:id/:slug?', async (c) => {
+    const id = Number(c.req.param('id'));
+    const entry = Number.isSafeInteger(id) ? await store.entries.get(id) : null;
+    const source = entry ? await store.sources.get(entry.sourceId) : null;
+    if (!entry || !source)
+      return c.html(<NotFoundPage site={site} what="There is no article at this address." />, 404);
+    const canonicalPath = articlePath(entry);
+    if (c.req.path !== canonicalPath) return c.redirect(canonicalPath, 301);
+    c.header('Cache-Control', PAGE_CACHE);
+    return c.html(<ArticlePage site={site} entry={entry} source={source} takedownUrl="/takedown" />);
+  });
+
+  app.get('/sources', async (c) => {
+    const sources = (await store.sources.list()).filter((s) => s.entryCount > 0);
+    c.header('Cache-Control', PAGE_CACHE);
+    return c.html(<SourcesPage site={site} sources={sources} />);
+  });
+
+  app.get('/sources/:id', async (c) => {
+    const id = Number(c.req.param('id'));
+    const source = Number.isSafeInteger(id) ? await store.sources.get(id) : null;
+    if (!source) return c.html(<NotFoundPage site={site} what="There is no source at this address." />, 404);
+    const before = decodeCursor(c.req.query('before'));
+    const page = await store.entries.list({ sourceId: id, before, limit: site.pageSize });
+    c.header('Cache-Control', PAGE_CACHE);
+    return c.html(
+      <SourcePage
+        site={site}
+        source={source}
+        entries={page.entries}
+        next={page.next && encodeCursor(page.next)}
+      />,
+    );
+  });
+
+  app.get('/takedown', (c) => {
+    c.header('Cache-Control', PAGE_CACHE);
+    return c.html(<ContactPage site={site} />);
+  });
+
+  app.get('/static/site.css', (c) => {
+    c.header('Cache-Control', ASSET_CACHE);
+    c.header('Content-Type', 'text/css; charset=utf-8');
+    return c.body(stylesheet);
+  });
+
+  // The sample feeds that ship with courtesy, so that a fresh install has something to show offline.
+  app.get('/samples/:file', async (c) => {
+    const file = c.req.param('file');
+    if (!SAMPLE_FILE.test(file)) return c.html(<NotFoundPage site={site} />, 404);
+    let body: Buffer;
+    try {
+      body = await readFile(`${SAMPLES_DIR}${file}`);
+    } catch {
+      return c.html(<NotFoundPage site={site} />, 404);
+    }
+    c.header(
+      'Content-Type',
+      file.endsWith('.json') ? 'application/feed+json' : 'application/xml; charset=utf-8',
+    );
+    c.header('Cache-Control', 'public, max-age=300');
+    c.header('ETag', `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`);
+    return c.body(new Uint8Array(body));
+  });
+
+  app.notFound((c) => c.html(<NotFoundPage site={site} />, 404));
+  app.onError((error, c) => {
+    ctx.logger.error({ err: error, path: c.req.path }, 'request failed');
+    return c.html(<ErrorPage site={site} />, 500);
+  });
+  return app;
+}

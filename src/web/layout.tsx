@@ -1,0 +1,74 @@
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import type { Config } from '../config/index.js';
+
+export interface PageHead {
+  title: string;
+  description?: string;
+  /** rel=canonical target (for articles: the original, per the search-engine policy). */
+  canonical?: string | null;
+  noindex?: boolean;
+}
+
+/** The frame of every page: landmarks, a skip link, the menu, and the footer. */
+export function Layout(props: { site: Config['site']; head: PageHead; children?: Child }) {
+  const { site, head } = props;
+  const fullTitle = head.title === site.name ? site.name : `${head.title} · ${site.name}`;
+  return (
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang={site.language}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{fullTitle}</title>
+          <meta name="description" content={head.description ?? site.description} />
+          <meta name="color-scheme" content="light dark" />
+          {head.canonical ? <link rel="canonical" href={head.canonical} /> : null}
+          {head.noindex ? <meta name="robots" content="noindex, follow" /> : null}
+          <link rel="stylesheet" href={`/static/site.css?v=${STYLESHEET_VERSION}`} />
+        </head>
+        <body>
+          <a class="skip-link" href="#main">
+            Skip to content
+          </a>
+          <header class="site-header">
+            <div class="wrap">
+              <a class="site-name" href="/">
+                {site.name}
+              </a>
+              <nav aria-label="Main">
+                <ul>
+                  <li>
+                    <a href="/">Latest</a>
+                  </li>
+                  <li>
+                    <a href="/sources">Sources</a>
+                  </li>
+                  <li>
+                    <a href="/takedown">Contact</a>
+                  </li>
+                </ul>
+              </nav>
+            </div>
+          </header>
+          <main id="main" class="wrap">
+            {props.children}
+          </main>
+          <footer class="site-footer">
+            <div class="wrap">
+              <p>
+                {site.name} republishes articles from their publishers' public feeds. Every article names its
+                source and links to the original; all rights remain with their owners.{' '}
+                <a href="/takedown">Ask for removal or contact us</a>.
+              </p>
+            </div>
+          </footer>
+        </body>
+      </html>
+    </>
+  );
+}
+
+/** Bumped when site.css changes, so browsers that cached it for a year fetch the new one. */
+export const STYLESHEET_VERSION = '1';

@@ -1,0 +1,36 @@
+import type { Entry } from '../../model/entry.js';
+import { sourceDisplayName, type Source } from '../../model/source.js';
+import { articlePath } from '../paths.js';
+import { formatDate } from '../format.js';
+
+/** One entry in a listing: title, source, author, date. */
+export function EntryCard(props: { entry: Entry; source: Source | undefined; language: string }) {
+  const { entry, source } = props;
+  return (
+    <article class="card">
+      <h2>
+        <a href={articlePath(entry)}>{entry.title ?? 'Untitled'}</a>
+      </h2>
+      <p class="meta">
+        {source ? <a href={`/sources/${source.id}`}>{sourceDisplayName(source)}</a> : null}
+        {entry.author ? <span> · {entry.author}</span> : null}
+        <span>
+          {' · '}
+          <time datetime={entry.sortAt.toISOString()}>{formatDate(entry.sortAt, props.language)}</time>
+        </span>
+      </p>
+    </article>
+  );
+}
+
+/** "Older articles" link for cursor pagination. */
+export function Pager(props: { next: string | null; basePath: string }) {
+  if (!props.next) return null;
+  return (
+    <nav class="pager" aria-label="Pagination">
+      <a href={`${props.basePath}?before=${props.next}`} rel="next">
+        Older articles →
+      </a>
+    </nav>
+  );
+}

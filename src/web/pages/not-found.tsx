@@ -1,0 +1,28 @@
+import type { Config } from '../../config/index.js';
+import { Layout } from '../layout.js';
+
+export function NotFoundPage(props: { site: Config['site']; what?: string }) {
+  return (
+    <Layout site={props.site} head={{ title: 'Not found', noindex: true }}>
+      <article class="prose">
+        <h1>Not found</h1>
+        <p>{props.what ?? 'There is no page at this address.'}</p>
+        <p>
+          The <a href="/">latest articles</a> and the list of <a href="/sources">sources</a> are good places
+          to start.
+        </p>
+      </article>
+    </Layout>
+  );
+}
+
+export function ErrorPage(props: { site: Config['site'] }) {
+  return (
+    <Layout site={props.site} head={{ title: 'Something went wrong', noindex: true }}>
+      <article class="prose">
+        <h1>Something went wrong</h1>
+        <p>The page could not be shown just now. Please try again in a moment.</p>
+      </article>
+    </Layout>
+  );
+}
