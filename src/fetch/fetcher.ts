@@ -366,7 +366,7 @@ function classify(error: unknown, totalMs: number, maxBytes: number): FetchError
   const found = findInChain(error);
   if (found) return found;
   const err = error as NodeJS.ErrnoException & { name?: string };
-  const code = (err.code ?? (err.cause as NodeJS.ErrnoException | undefined)?.code);
+  const code = err.code ?? (err.cause as NodeJS.ErrnoException | undefined)?.code;
   if (err.name === 'TimeoutError' || err.name === 'AbortError') return timeoutError(totalMs);
   if (error instanceof undiciErrors.HeadersTimeoutError) {
     return new FetchError('fetch.timeout', 'fetch: the server sent no response headers in time', {

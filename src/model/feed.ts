@@ -32,7 +32,7 @@ export interface FeedEntry {
   content: string | null;
   categories: string[];
   enclosures: Enclosure[];
-  /** The base URL for relative references inside summary and content (xml:base, else the document URL). */
+  /** The xml:base in force for summary and content, when the feed sets one; else null (see ingest). */
   base: string | null;
 }
 

@@ -31,7 +31,7 @@ export interface DraftFeed {
 }
 
 /** Reads dates, chooses ids, and drops true repeats: the steps every format shares. */
-export function finalizeFeed(draft: DraftFeed, warnings: string[]): Feed {
+export function finalizeFeed(draft: DraftFeed, warnings: string[], documentUrl: string | null): Feed {
   const notes = new Set(warnings);
   const ids = assignIds(draft.entries);
   const entries: FeedEntry[] = [];
@@ -47,14 +47,18 @@ export function finalizeFeed(draft: DraftFeed, warnings: string[]): Feed {
       id,
       title: e.title,
       link: e.link,
-      author: e.author,
+      // Atom (RFC 4287 §4.2.1) and JSON Feed (§4) say an entry without authors has the feed's.
+      author: e.author ?? draft.author,
       published: published ?? null,
       updated: updated ?? null,
       summary: e.summary,
       content: e.content,
       categories: [...new Set(e.categories.map((c) => c.trim()).filter((c) => c !== ''))],
       enclosures: e.enclosures,
-      base: e.base,
+      // Only an explicit xml:base is reported; without one, relative references in content are
+      // resolved against the entry's own link (ingest), which is what publishers mean far more often
+      // than the address of the feed (often a proxy such as FeedBurner).
+      base: e.base !== documentUrl ? e.base : null,
     });
   });
   return {

@@ -16,7 +16,8 @@ export interface IdentityFacts {
  *    item the same guid; using the link for all of them keeps each id the same from poll to poll,
  *    whatever order the items come in.)
  * 3. Otherwise "sha256:" and a digest of title, date and content.
- * An entry whose id is still taken by an earlier entry in the same document is a true repeat and is dropped.
+ * An entry whose id is still taken by an earlier entry in the same document (the same guid, link, title,
+ * date and content) is a true repeat and is dropped.
  * Across polls, ingest also matches a stored entry by link, so a publisher that changes its guid format
  * updates the entry instead of adding it twice.
  */

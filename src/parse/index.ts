@@ -41,7 +41,7 @@ export function parseFeed(text: string, baseUrl: string | null): Feed {
   if (kind === 'empty') throw new ParseError('parse.empty', 'parse: the body is empty');
   if (kind === 'json') {
     const warnings: string[] = [];
-    return finalizeFeed(parseJsonFeed(body, baseUrl, warnings), warnings);
+    return finalizeFeed(parseJsonFeed(body, baseUrl, warnings), warnings, baseUrl);
   }
   if (kind === 'html') throw htmlPageError(body, baseUrl);
   return parseXmlFeed(body, baseUrl);
@@ -88,7 +88,7 @@ function parseXmlFeed(body: string, baseUrl: string | null): Feed {
         `parse: the XML document is not a feed (its root element is <${doc.root.qname}>)`,
       );
   }
-  return finalizeFeed(draft, warnings);
+  return finalizeFeed(draft, warnings, baseUrl);
 }
 
 function findEmbeddedFeed(el: XmlElement): XmlElement | null {

@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { startTestServer, type TestServer } from '../../test/support/http.js';
+import { FetchError } from './errors.js';
+import { Fetcher } from './fetcher.js';
+
+const FEED = '<rss version="2.0"><channel><title>t</title></channel></rss>';
+
+describe('Fetcher against a loopback server', () => {
+  let server: TestServer;
+  let fetcher: Fetcher;
+  before(async () => {
+    server = await startTestServer((req, res) => {
+      const path = req.url ?? '/';
+      if (path === '/feed') {
+        if (req.headers['if-none-match'] === '"v1"') return res.writeHead(304).end();
+        return res
+          .writeHead(200, {
+            'content-type': 'application/rss+xml',
+            etag: '"v1"',
+            'last-modified': 'Tue, 24 Nov 2026 10:00:00 GMT',
+          })
+          .end(FEED);
+      }
+      if (path === '/gzip') return res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(FEED));
+      if (path === '/bomb')
+        return res
+          .writeHead(200, { 'content-encoding': 'gzip' })
+          .end(gzipSync(Buffer.alloc(5 * 1024 * 1024)));
+      if (path === '/huge') return res.writeHead(200).end(Buffer.alloc(3 * 1024 * 1024, 'a'));
+      if (path === '/moved') return res.writeHead(301, { location: '/moved2' }).end();
+      if (path === '/moved2') return res.writeHead(308, { location: '/feed' }).end();
+      if (path === '/temp') return res.writeHead(302, { location: '/feed' }).end();
+      if (path === '/loop-a') return res.writeHead(302, { location: '/loop-b' }).end();
+      if (path === '/loop-b') return res.writeHead(302, { location: '/loop-a' }).end();
+      if (path.startsWith('/chain')) {
+        const n = Number(path.slice(6));
+        return res.writeHead(301, { location: `/chain${n + 1}` }).end();
+      }
+      if (path === '/busy') return res.writeHead(429, { 'retry-after': '120' }).end();
+      if (path === '/gone') return res.writeHead(410).end();
+      if (path === '/stall') return; // never answers
+      res.writeHead(404).end();
+    });
+    fetcher = new Fetcher({
+      userAgent: 'courtesy-test',
+      allowPrivateNetworks: true,
+      maxBodyBytes: 1024 * 1024,
+      totalTimeoutMs: 1500,
+      headersTimeoutMs: 1000,
+    });
+  });
+  after(async () => {
+    await fetcher.close();
+    await server.close();
+  });
+
+  const expectError = async (path: string, code: string, status?: number) => {
+    await assert.rejects(fetcher.fetch(`${server.url}${path}`), (error: unknown) => {
+      assert.ok(error instanceof FetchError, String(error));
+      assert.equal(error.code, code, error.message);
+      if (status !== undefined) assert.equal(error.status, status);
+      return true;
+    });
+  };
+
+  it('sends conditional GET and reports 304 as not modified', async () => {
+    const first = await fetcher.fetch(`${server.url}/feed`);
+    assert.equal(first.kind, 'modified');
+    assert.ok(first.kind === 'modified');
+    assert.equal(Buffer.from(first.body).toString(), FEED);
+    assert.deepEqual(first.validators, { etag: '"v1"', lastModified: 'Tue, 24 Nov 2026 10:00:00 GMT' });
+    const second = await fetcher.fetch(`${server.url}/feed`, first.validators);
+    assert.equal(second.kind, 'not-modified');
+    const last = server.requests[server.requests.length - 1]!;
+    assert.equal(last.headers['if-modified-since'], 'Tue, 24 Nov 2026 10:00:00 GMT');
+    assert.equal(last.headers['user-agent'], 'courtesy-test');
+  });
+
+  it('decompresses gzip', async () => {
+    const result = await fetcher.fetch(`${server.url}/gzip`);
+    assert.ok(result.kind === 'modified');
+    assert.equal(Buffer.from(result.body).toString(), FEED);
+  });
+
+  it('stops a compression bomb at the size limit', () => expectError('/bomb', 'fetch.too-large'));
+  it('stops a body over the size limit', () => expectError('/huge', 'fetch.too-large'));
+
+  it('follows permanent redirects and reports the new URL', async () => {
+    const result = await fetcher.fetch(`${server.url}/moved`);
+    assert.equal(result.finalUrl, `${server.url}/feed`);
+    assert.equal(result.movedTo, `${server.url}/feed`);
+  });
+
+  it('does not report a temporary redirect as a move', async () => {
+    const result = await fetcher.fetch(`${server.url}/temp`);
+    assert.equal(result.finalUrl, `${server.url}/feed`);
+    assert.equal(result.movedTo, null);
+  });
+
+  it('detects redirect loops', () => expectError('/loop-a', 'fetch.redirect-loop', 302));
+  it('stops after five redirects', () => expectError('/chain0', 'fetch.too-many-redirects', 301));
+  it('reports 404 with its status', () => expectError('/missing', 'fetch.http-status', 404));
+  it('reports 410 with its status', () => expectError('/gone', 'fetch.http-status', 410));
+
+  it('reads Retry-After on 429', async () => {
+    const started = Date.now();
+    await assert.rejects(fetcher.fetch(`${server.url}/busy`), (error: unknown) => {
+      assert.ok(error instanceof FetchError && error.retryAt);
+      const wait = error.retryAt.getTime() - started;
+      assert.ok(wait >= 119_000 && wait <= 125_000, `retry in ${wait} ms`);
+      return true;
+    });
+  });
+
+  it('times out a stalled server', () => expectError('/stall', 'fetch.timeout'));
+
+  it('refuses URLs that are not http(s)', async () => {
+    await assert.rejects(
+      fetcher.fetch('file:///etc/passwd'),
+      (e: unknown) => e instanceof FetchError && e.code === 'fetch.bad-url',
+    );
+  });
+
+  it('reports a refused connection', async () => {
+    const closed = await startTestServer(() => {});
+    const url = closed.url;
+    await closed.close();
+    await assert.rejects(
+      fetcher.fetch(`${url}/feed`),
+      (e: unknown) => e instanceof FetchError && e.code === 'fetch.connection-refused',
+    );
+  });
+});
+
+describe('Fetcher private-address refusal', () => {
+  it('refuses loopback and private addresses unless allowed', async () => {
+    const server = await startTestServer((_req, res) => res.end(FEED));
+    const strict = new Fetcher({ userAgent: 'courtesy-test' });
+    try {
+      const port = new URL(server.url).port;
+      for (const host of ['127.0.0.1', 'localhost', '[::1]', '169.254.169.254', '10.0.0.1']) {
+        await assert.rejects(strict.fetch(`http://${host}:${port}/feed`), (e: unknown) => {
+          assert.ok(e instanceof FetchError, String(e));
+          assert.equal(e.code, 'fetch.private-address', `${host}: ${e.message}`);
+          return true;
+        });
+      }
+    } finally {
+      await strict.close();
+      await server.close();
+    }
+  });
+
+  it('refuses a redirect from an allowed origin into a private one', async () => {
+    const inner = await startTestServer((_req, res) => res.end(FEED));
+    const outer = await startTestServer((_req, res) =>
+      res.writeHead(302, { location: `${inner.url.replace('127.0.0.1', 'localhost')}/x` }).end(),
+    );
+    const fetcher = new Fetcher({ userAgent: 'courtesy-test', allowedOrigins: [outer.url] });
+    try {
+      await assert.rejects(
+        fetcher.fetch(`${outer.url}/feed`),
+        (e: unknown) => e instanceof FetchError && e.code === 'fetch.private-address',
+      );
+      const direct = await fetcher.fetch(`${outer.url.replace('/feed', '')}/`).catch((e: unknown) => e);
+      assert.ok(direct instanceof FetchError, 'the allowed origin itself is reachable but redirects');
+    } finally {
+      await fetcher.close();
+      await inner.close();
+      await outer.close();
+    }
+  });
+});
