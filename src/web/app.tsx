@@ -25,6 +25,10 @@ export interface WebContext {
 const PAGE_CACHE = 'public, max-age=60, must-revalidate';
 const ASSET_CACHE = 'public, max-age=31536000, immutable';
 const SAMPLE_FILE = /^[a-z0-9-]+\.(xml|json)$/;
+/** A plain mark: a speech bubble, for "courtesy of". */
+const ICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#8a2d16"/>' +
+  '<path d="M8 9h16a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2h-9l-5 4v-4H8a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2z" fill="#fbfaf7"/></svg>';
 
 /** The public site: every route reads from the store; nothing here writes. */
 export function createApp(ctx: WebContext): Hono {
@@ -97,6 +101,14 @@ export function createApp(ctx: WebContext): Hono {
     c.header('Content-Type', 'text/css; charset=utf-8');
     return c.body(stylesheet);
   });
+
+  app.get('/static/icon.svg', (c) => {
+    c.header('Cache-Control', ASSET_CACHE);
+    c.header('Content-Type', 'image/svg+xml');
+    return c.body(ICON_SVG);
+  });
+
+  app.get('/favicon.ico', (c) => c.redirect('/static/icon.svg', 301));
 
   // The sample feeds that ship with courtesy, so that a fresh install has something to show offline.
   app.get('/samples/:file', async (c) => {

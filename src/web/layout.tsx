@@ -27,6 +27,7 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
           {head.canonical ? <link rel="canonical" href={head.canonical} /> : null}
           {head.noindex ? <meta name="robots" content="noindex, follow" /> : null}
           <link rel="stylesheet" href={`/static/site.css?v=${STYLESHEET_VERSION}`} />
+          <link rel="icon" href="/static/icon.svg" type="image/svg+xml" />
         </head>
         <body>
           <a class="skip-link" href="#main">
@@ -71,4 +72,4 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
 }
 
 /** Bumped when site.css changes, so browsers that cached it for a year fetch the new one. */
-export const STYLESHEET_VERSION = '1';
+export const STYLESHEET_VERSION = '2';
