@@ -13,6 +13,7 @@ interface AddOptions {
   name?: string;
   policy?: RightsPolicy;
   fullText?: boolean;
+  attribution?: string;
 }
 
 export function registerSources(program: Command, global: () => GlobalOptions): void {
@@ -34,13 +35,23 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
     .argument('<url>', 'feed or page URL')
     .option('--name <name>', 'the name to show for this source (default: the feed title)')
     .option('--policy <policy>', 'what may be republished: full, excerpt or link', parsePolicy, 'full')
-    .option('--full-text', "fetch each entry's original page for the whole article")
+    .option('--full-text', 'mark the source for full-text extraction (not acted on yet)')
+    .option(
+      '--attribution <template>',
+      "this source's attribution template (same syntax as site.attribution)",
+    )
     .action((url: string, options: AddOptions) =>
       withContext(async (ctx) => {
         const sub = await subscribe(
           ctx.store,
           ctx.fetcher,
-          { url, name: options.name, policy: options.policy, fullText: options.fullText },
+          {
+            url,
+            name: options.name,
+            policy: options.policy,
+            fullText: options.fullText,
+            attributionTemplate: options.attribution,
+          },
           new Date(),
         );
         if (sub.discoveredFrom) print(`found the feed ${sub.source.feedUrl} on ${sub.discoveredFrom}`);

@@ -40,7 +40,13 @@ export interface Config {
     userAgent: string;
   };
   /** Sources the config file subscribes to (URLs made absolute). */
-  sources: Array<{ url: string; name: string | null; policy: RightsPolicy | null; fullText: boolean }>;
+  sources: Array<{
+    url: string;
+    name: string | null;
+    policy: RightsPolicy | null;
+    fullText: boolean;
+    attribution: string | null;
+  }>;
 }
 
 /** What the command line and the environment can override. */
@@ -111,6 +117,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       name: s.name ?? null,
       policy: s.policy ?? null,
       fullText: s.full_text ?? false,
+      attribution: s.attribution ?? null,
     })),
   };
 }

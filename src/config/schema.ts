@@ -23,6 +23,8 @@ const sourceSeed = z.strictObject({
   name: z.string().optional(),
   policy: policy.optional(),
   full_text: z.boolean().optional(),
+  /** This source's attribution template, in the same syntax as site.attribution. */
+  attribution: z.string().min(1, 'must not be empty').optional(),
 });
 
 /**

@@ -16,7 +16,13 @@ export async function seedConfiguredSources(store: Store, config: Config, now: D
   for (const seed of config.sources) {
     if (!fresh.has(seed.url) || (await store.sources.findByUrl(seed.url))) continue;
     await store.sources.add(
-      { feedUrl: seed.url, name: seed.name, policy: seed.policy ?? 'full', fullText: seed.fullText },
+      {
+        feedUrl: seed.url,
+        name: seed.name,
+        policy: seed.policy ?? 'full',
+        fullText: seed.fullText,
+        attributionTemplate: seed.attribution,
+      },
       now,
     );
     added++;

@@ -11,6 +11,7 @@ export interface SubscribeRequest {
   name?: string | null;
   policy?: RightsPolicy;
   fullText?: boolean;
+  attributionTemplate?: string | null;
 }
 
 export interface Subscription {
@@ -59,6 +60,7 @@ export async function subscribe(
       description: feed.description,
       policy: request.policy ?? 'full',
       fullText: request.fullText ?? false,
+      attributionTemplate: request.attributionTemplate ?? null,
     },
     now,
   );

@@ -58,7 +58,7 @@ class SqlSources implements SourceRepository {
         description: source.description ?? null,
         policy: source.policy ?? 'full',
         fullText: source.fullText ? 1 : 0,
-        attributionTemplate: null,
+        attributionTemplate: source.attributionTemplate ?? null,
         status: 'active',
         etag: null,
         lastModified: null,

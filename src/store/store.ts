@@ -19,6 +19,8 @@ export interface NewSource {
   description?: string | null;
   policy?: RightsPolicy;
   fullText?: boolean;
+  /** A per-source attribution template; null or absent means the site's. */
+  attributionTemplate?: string | null;
 }
 
 /** Fields a refresh or an operator may change. */

@@ -90,8 +90,17 @@ describe('the spine, end to end', () => {
     assert.equal(added.code, 0, added.stderr);
     assert.match(added.stdout, new RegExp(`found the feed ${publisher.url}/feed.xml`));
     assert.equal(
-      (await courtesy(dataDir, ['sources', 'add', `${publisher.url}/nocache.xml`, '--policy', 'excerpt']))
-        .code,
+      (
+        await courtesy(dataDir, [
+          'sources',
+          'add',
+          `${publisher.url}/nocache.xml`,
+          '--policy',
+          'excerpt',
+          '--attribution',
+          'Via {source} <b>: [read the original](original). [Takedown](takedown).',
+        ])
+      ).code,
       0,
     );
     assert.equal(
@@ -173,6 +182,12 @@ describe('the spine, end to end', () => {
     const excerpt = await (await fetch(`${site.url}${excerptLink}`)).text();
     assert.ok(excerpt.includes('class="content excerpt"'), 'excerpt policy');
     assert.ok(excerpt.includes('Continue reading at Loopback Times'));
+    assert.ok(
+      excerpt.includes(
+        'Via Loopback Times &lt;b&gt;: <a href="https://nocache.example/council-votes" rel="noopener" class="attribution-original">read the original</a>. <a href="/takedown">Takedown</a>.',
+      ),
+      'a per-source template, escaped, with live links',
+    );
 
     const contact = await (await fetch(`${site.url}/takedown`)).text();
     assert.ok(contact.includes('mailto:editor@e2e.example'));
