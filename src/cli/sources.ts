@@ -64,9 +64,14 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
   sources
     .command('list')
     .description('list sources with their status, last check and last error')
-    .action(() =>
+    .option('--json', 'print one JSON object per source, a line each')
+    .action((options: { json?: boolean }) =>
       withContext(async (ctx) => {
         const list = await ctx.store.sources.list();
+        if (options.json) {
+          for (const source of list) print(JSON.stringify(source));
+          return;
+        }
         if (list.length === 0) return print('no sources yet: add one with "courtesy sources add URL"');
         const now = new Date();
         print(

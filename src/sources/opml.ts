@@ -1,6 +1,5 @@
-import { escapeAttribute } from 'entities';
+import { decodeHTMLStrict, escapeUTF8 } from 'entities';
 import { Parser } from 'htmlparser2';
-import { decodeHTMLStrict } from 'entities';
 import { CourtesyError } from '../model/errors.js';
 import { sourceDisplayName, type Source } from '../model/source.js';
 
@@ -67,13 +66,13 @@ export function renderOpml(sources: readonly Source[], title: string, now: Date)
       ['xmlUrl', s.feedUrl],
       ...(s.siteUrl ? [['htmlUrl', s.siteUrl]] : []),
     ];
-    return `    <outline ${attrs.map(([k, v]) => `${k}="${escapeAttribute(v!)}"`).join(' ')}/>`;
+    return `    <outline ${attrs.map(([k, v]) => `${k}="${escapeUTF8(v!)}"`).join(' ')}/>`;
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<opml version="2.0">',
     '  <head>',
-    `    <title>${escapeAttribute(title)}</title>`,
+    `    <title>${escapeUTF8(title)}</title>`,
     `    <dateCreated>${now.toUTCString()}</dateCreated>`,
     '  </head>',
     '  <body>',

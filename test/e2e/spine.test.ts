@@ -1,53 +1,18 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { courtesy, serve, type RunningSite } from '../support/cli.js';
 import { fixturePath } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/courtesy', import.meta.url));
 const FEED = readFileSync(fixturePath(import.meta.url, 'publisher.xml'));
-
-/** Runs the real CLI and returns its exit code and output. */
-function courtesy(
-  dataDir: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, '--data', dataDir, ...args], {
-      env: { ...process.env, COURTESY_ALLOW_PRIVATE_NETWORKS: '1', LOG_LEVEL: 'warn' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-/** Starts `courtesy serve --no-poll` and resolves with its URL once it listens. */
-function serve(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--data', dataDir, 'serve', '--no-poll', '--port', '0'], {
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /at (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, child });
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-}
 
 describe('the spine, end to end', () => {
   let publisher: TestServer;
   let dataDir: string;
-  let site: { url: string; child: ChildProcess };
+  let site: RunningSite;
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'courtesy-e2e-'));
@@ -80,7 +45,7 @@ describe('the spine, end to end', () => {
   });
 
   after(async () => {
-    site?.child.kill('SIGTERM');
+    await site?.stop();
     await publisher.close();
     rmSync(dataDir, { recursive: true, force: true });
   });

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { EntryInput } from '../model/entry.js';
+import { StoreError } from './errors.js';
+import type { Store } from './store.js';
+
+/**
+ * What every Store must do, whatever its engine. Each engine's test calls this with a function that
+ * opens an empty store; the same assertions then hold for SQLite and for any engine added later.
+ */
+export function describeStoreContract(engine: string, open: () => Promise<Store>): void {
+  describe(`the ${engine} store`, () => {
+    let store: Store;
+    before(async () => {
+      store = await open();
+    });
+    after(async () => {
+      await store.close();
+    });
+
+    const t0 = new Date('2026-01-10T12:00:00Z');
+    const entry = (n: number, patch: Partial<EntryInput> = {}): EntryInput => ({
+      guid: `urn:entry:${n}`,
+      url: `https://publisher.example/${n}`,
+      title: `Entry ${n}`,
+      author: 'Ada',
+      publishedAt: new Date(t0.getTime() - n * 60_000),
+      updatedAt: null,
+      summaryHtml: `<p>Summary ${n}</p>`,
+      contentHtml: `<p>Content ${n}</p>`,
+      categories: ['news'],
+      enclosures: [],
+      contentHash: `hash-${n}`,
+      ...patch,
+    });
+
+    it('adds a source once and refuses the same feed URL again', async () => {
+      const source = await store.sources.add(
+        { feedUrl: 'https://publisher.example/feed.xml', name: 'Publisher', policy: 'excerpt' },
+        t0,
+      );
+      assert.equal(source.status, 'active');
+      assert.equal(source.policy, 'excerpt');
+      assert.deepEqual(source.nextCheckAt, t0, 'a new source is due at once');
+      await assert.rejects(
+        store.sources.add({ feedUrl: 'https://publisher.example/feed.xml' }, t0),
+        (error: unknown) => error instanceof StoreError && error.code === 'store.duplicate-source',
+      );
+      assert.equal((await store.sources.findByUrl('https://publisher.example/feed.xml'))?.id, source.id);
+    });
+
+    it('stores entries idempotently and updates a changed one in place', async () => {
+      const { id } = (await store.sources.findByUrl('https://publisher.example/feed.xml'))!;
+      const first = await store.entries.saveRefresh(id, [entry(1), entry(2)], { etag: '"v1"' }, t0);
+      assert.deepEqual(first, { inserted: 2, updated: 0, unchanged: 0 });
+      assert.equal((await store.sources.get(id))?.etag, '"v1"', 'the source patch is saved with the entries');
+
+      const again = await store.entries.saveRefresh(id, [entry(1), entry(2)], {}, t0);
+      assert.deepEqual(again, { inserted: 0, updated: 0, unchanged: 2 });
+
+      const before = (await store.entries.list({ sourceId: id, limit: 10 })).entries;
+      const changed = await store.entries.saveRefresh(
+        id,
+        [entry(1, { title: 'Entry 1, corrected', contentHash: 'hash-1b' })],
+        {},
+        t0,
+      );
+      assert.deepEqual(changed, { inserted: 0, updated: 1, unchanged: 0 });
+      const after = (await store.entries.list({ sourceId: id, limit: 10 })).entries;
+      assert.equal(after.length, 2);
+      const one = after.find((e) => e.guid === 'urn:entry:1')!;
+      assert.equal(one.title, 'Entry 1, corrected');
+      assert.equal(one.id, before.find((e) => e.guid === 'urn:entry:1')!.id, 'same row, same article URL');
+    });
+
+    it('matches an entry whose guid changed by its URL, without duplicating it', async () => {
+      const { id } = (await store.sources.findByUrl('https://publisher.example/feed.xml'))!;
+      const result = await store.entries.saveRefresh(
+        id,
+        [entry(2, { guid: 'https://publisher.example/?p=2', contentHash: 'hash-2b' })],
+        {},
+        t0,
+      );
+      assert.deepEqual(result, { inserted: 0, updated: 1, unchanged: 0 });
+      assert.equal(await store.entries.count(id), 2);
+      const again = await store.entries.saveRefresh(
+        id,
+        [entry(2, { guid: 'https://publisher.example/?p=2', contentHash: 'hash-2b' })],
+        {},
+        t0,
+      );
+      assert.deepEqual(again, { inserted: 0, updated: 0, unchanged: 1 }, 'the new guid is remembered');
+    });
+
+    it('writes nothing of a refresh that fails part way', async () => {
+      const { id } = (await store.sources.findByUrl('https://publisher.example/feed.xml'))!;
+      const broken = { ...entry(3), guid: null } as unknown as EntryInput;
+      await assert.rejects(store.entries.saveRefresh(id, [entry(4), broken], { etag: '"v2"' }, t0));
+      assert.equal(await store.entries.count(id), 2, 'entry 4 was rolled back');
+      assert.equal((await store.sources.get(id))?.etag, '"v1"', 'the source patch was rolled back');
+    });
+
+    it('pages newest first with a cursor, with no gap and no repeat', async () => {
+      const source = await store.sources.add({ feedUrl: 'https://paging.example/feed' }, t0);
+      const many = Array.from({ length: 7 }, (_, i) => entry(10 + i));
+      // Two entries published at the same instant: the id breaks the tie.
+      many.push(entry(30, { publishedAt: many[0]!.publishedAt }));
+      await store.entries.saveRefresh(source.id, many, {}, t0);
+      const seen: string[] = [];
+      let cursor = null;
+      for (let page = 0; page < 10; page++) {
+        const result = await store.entries.list({ sourceId: source.id, before: cursor, limit: 3 });
+        seen.push(...result.entries.map((e) => e.guid));
+        cursor = result.next;
+        if (!cursor) break;
+      }
+      assert.equal(seen.length, 8);
+      assert.equal(new Set(seen).size, 8);
+      const all = (await store.entries.list({ sourceId: source.id, limit: 100 })).entries;
+      assert.deepEqual(
+        seen,
+        all.map((e) => e.guid),
+      );
+      for (let i = 1; i < all.length; i++) assert.ok(all[i - 1]!.sortAt >= all[i]!.sortAt, 'newest first');
+    });
+
+    it('sorts a future-dated entry by the time it was first seen', async () => {
+      const source = await store.sources.add({ feedUrl: 'https://future.example/feed' }, t0);
+      const future = new Date(t0.getTime() + 30 * 86_400_000);
+      await store.entries.saveRefresh(source.id, [entry(40, { publishedAt: future })], {}, t0);
+      const [stored] = (await store.entries.list({ sourceId: source.id, limit: 1 })).entries;
+      assert.deepEqual(stored?.publishedAt, future);
+      assert.deepEqual(stored?.sortAt, t0);
+    });
+
+    it('lists due sources soonest first, active ones only', async () => {
+      const later = new Date(t0.getTime() + 3_600_000);
+      const paused = await store.sources.add({ feedUrl: 'https://paused.example/feed' }, t0);
+      await store.sources.update(paused.id, { status: 'paused' });
+      const all = await store.sources.list();
+      for (const s of all) await store.sources.update(s.id, { nextCheckAt: later });
+      const soon = all.find((s) => s.feedUrl === 'https://paging.example/feed')!;
+      await store.sources.update(soon.id, { nextCheckAt: t0 });
+      const due = await store.sources.listDue(new Date(t0.getTime() + 1), 10);
+      assert.deepEqual(
+        due.map((s) => s.id),
+        [soon.id],
+      );
+      const dueLater = await store.sources.listDue(later, 10);
+      assert.ok(!dueLater.some((s) => s.id === paused.id), 'a paused source is never due');
+      assert.equal(dueLater[0]?.id, soon.id);
+    });
+
+    it('claims each config seed once', async () => {
+      assert.deepEqual(await store.sources.claimConfigSeeds(['a', 'b'], t0), ['a', 'b']);
+      assert.deepEqual(await store.sources.claimConfigSeeds(['b', 'c'], t0), ['c']);
+    });
+
+    it('removes a source with its entries', async () => {
+      const source = (await store.sources.findByUrl('https://paging.example/feed'))!;
+      assert.equal(await store.sources.remove(source.id), true);
+      assert.equal(await store.entries.count(source.id), 0);
+      assert.equal(await store.sources.remove(source.id), false);
+    });
+  });
+}

@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The real executable, as an operator runs it. */
+export const BIN = fileURLToPath(
+  new URL(
+    import.meta.url.includes('/dist/') ? '../../../bin/courtesy' : '../../bin/courtesy',
+    import.meta.url,
+  ),
+);
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `courtesy --data DIR ...args` to the end; private networks are allowed (the test servers are on loopback). */
+export function courtesy(dataDir: string, args: string[]): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, '--data', dataDir, ...args], {
+      env: { ...process.env, COURTESY_ALLOW_PRIVATE_NETWORKS: '1', LOG_LEVEL: 'warn' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+export interface RunningSite {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `courtesy serve --port 0` (extra args appended) and resolves with its URL once it listens. */
+export function serve(dataDir: string, extra: string[] = ['--no-poll']): Promise<RunningSite> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, '--data', dataDir, 'serve', '--port', '0', ...extra], {
+      env: { ...process.env, COURTESY_ALLOW_PRIVATE_NETWORKS: '1', LOG_LEVEL: 'warn' },
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /at (http:\/\/\S+)/.exec(out);
+      if (m)
+        resolve({
+          url: m[1]!,
+          child,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+  });
+}
