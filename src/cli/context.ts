@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_FILE_NAME, loadConfig, type Config, type ConfigOverrides } from '../config/index.js';
 import { Fetcher } from '../fetch/index.js';
-import type { IngestContext } from '../ingest/index.js';
+import { createFeedProcessor, type IngestContext } from '../ingest/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { openStore, type Store } from '../store/index.js';
 import { PROJECT_ROOT } from '../web/assets.js';
@@ -33,12 +33,15 @@ export interface AppContext extends IngestContext {
 export async function openContext(config: Config, logger: Logger = createLogger()): Promise<AppContext> {
   const store: Store = await openStore(config.databaseUrl);
   const fetcher = createFetcher(config);
+  const processor = createFeedProcessor(config.poll.workers);
   return {
     store,
     fetcher,
+    processor,
     config,
     logger,
     async close() {
+      await processor.close();
       await fetcher.close();
       await store.close();
     },
@@ -52,6 +55,8 @@ export function createFetcher(config: Config): Fetcher {
     // The site's own origin is never a third party's private network: it serves the bundled samples.
     allowedOrigins: [new URL(config.site.baseUrl).origin],
     maxBodyBytes: config.poll.maxBodyBytes,
+    connectTimeoutMs: config.poll.connectTimeoutMs,
+    headersTimeoutMs: config.poll.firstByteTimeoutMs,
     totalTimeoutMs: config.poll.timeoutMs,
     perHostConcurrency: config.poll.perHostConcurrency,
     totalConcurrency: config.poll.concurrency,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
@@ -35,9 +36,12 @@ export interface Config {
     perHostConcurrency: number;
     concurrency: number;
     maxBodyBytes: number;
+    connectTimeoutMs: number;
+    firstByteTimeoutMs: number;
     timeoutMs: number;
     allowPrivateNetworks: boolean;
     userAgent: string;
+    workers: number;
   };
   /** Sources the config file subscribes to (URLs made absolute). */
   sources: Array<{
@@ -108,9 +112,12 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       perHostConcurrency: file.poll.per_host_concurrency,
       concurrency: file.poll.concurrency,
       maxBodyBytes: Math.round(file.poll.max_body_mb * 1024 * 1024),
+      connectTimeoutMs: file.poll.connect_timeout_seconds * 1000,
+      firstByteTimeoutMs: file.poll.first_byte_timeout_seconds * 1000,
       timeoutMs: file.poll.timeout_seconds * 1000,
       allowPrivateNetworks: allowPrivate,
-      userAgent: file.poll.user_agent ?? `courtesy/${VERSION} (+${baseUrl}/about)`,
+      workers: file.poll.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
+      userAgent: file.poll.user_agent ?? `courtesy/${VERSION} (${file.site.name}; +${baseUrl}/)`,
     },
     sources: file.sources.map((s) => ({
       url: absoluteSourceUrl(s.url, baseUrl),

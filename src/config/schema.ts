@@ -76,8 +76,12 @@ export const configSchema = z.strictObject({
       per_host_concurrency: z.number().int().min(1).max(16).default(2),
       concurrency: z.number().int().min(1).max(512).default(32),
       max_body_mb: z.number().positive().max(1024).default(10),
+      connect_timeout_seconds: z.number().positive().max(600).default(10),
+      first_byte_timeout_seconds: z.number().positive().max(600).default(20),
       timeout_seconds: z.number().positive().max(600).default(60),
       allow_private_networks: z.boolean().default(false),
+      /** Worker threads that parse and sanitize feeds; 0 does it on the main thread. */
+      workers: z.number().int().min(0).max(64).optional(),
       user_agent: z.string().optional(),
     })
     .prefault({}),

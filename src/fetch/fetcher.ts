@@ -50,6 +50,8 @@ interface ResponseFacts {
   /** Cache-Control max-age or Expires, for scheduling. */
   cacheControl: string | null;
   expires: string | null;
+  /** The server's Date header, to read Expires against its clock. */
+  date: string | null;
 }
 
 export type FetchResult =
@@ -209,6 +211,7 @@ export class Fetcher {
       status: response.status,
       cacheControl: response.header('cache-control'),
       expires: response.header('expires'),
+      date: response.header('date'),
     };
     if (response.status === 304) return { ...facts, kind: 'not-modified' };
     if (response.status < 200 || response.status > 299) throw statusError(response);

@@ -1,3 +1,13 @@
 export { refreshSource, type IngestContext, type RefreshOutcome } from './refresh.js';
 export { pollSources, startPoller, type PollSelection, type PollReport } from './poller.js';
-export { nextCheckAfterFailure, nextCheckAfterSuccess } from './schedule.js';
+export { createFeedProcessor, type FeedProcessor } from './feed-processor.js';
+export { processFeed, type ProcessedFeed, type ProcessResult } from './process-feed.js';
+export {
+  feedInterval,
+  freshnessMs,
+  nextCheckAfterFailure,
+  nextCheckAfterSuccess,
+  duration,
+  type ScheduleBounds,
+  type NextCheck,
+} from './schedule.js';

@@ -1,17 +1,17 @@
 import type { Config } from '../config/index.js';
-import { FetchError, type Fetcher } from '../fetch/index.js';
+import { FetchError, type Fetcher, type FetchResult } from '../fetch/index.js';
 import type { Logger } from '../log/logger.js';
 import { CourtesyError, errorMessage } from '../model/errors.js';
-import type { Source } from '../model/source.js';
-import { ParseError, parseFeedBytes } from '../parse/index.js';
+import type { FetchRecord, Source } from '../model/source.js';
 import type { SourcePatch, Store } from '../store/index.js';
-import { prepareEntry } from './prepare.js';
-import { nextCheckAfterFailure, nextCheckAfterSuccess } from './schedule.js';
+import type { FeedProcessor } from './feed-processor.js';
+import { feedInterval, nextCheckAfterFailure, nextCheckAfterSuccess, type FeedInterval } from './schedule.js';
 
 /** What a refresh needs: built once by the CLI and shared by `poll --once` and the server's poller. */
 export interface IngestContext {
   store: Store;
   fetcher: Fetcher;
+  processor: FeedProcessor;
   config: Config;
   logger: Logger;
   now?: () => Date;
@@ -25,50 +25,94 @@ export type RefreshOutcome =
       updated: number;
       unchanged: number;
       warnings: string[];
+      nextCheckAt: Date;
     }
-  | { kind: 'not-modified'; sourceId: number }
-  | { kind: 'failed'; sourceId: number; code: string; message: string; disabled: boolean };
+  | { kind: 'not-modified'; sourceId: number; nextCheckAt: Date }
+  | {
+      kind: 'failed';
+      sourceId: number;
+      code: string;
+      status: number | null;
+      message: string;
+      disabled: boolean;
+      nextCheckAt: Date;
+    };
+
+/** A parse failure reported by a worker thread, kept as a CourtesyError with its stable code. */
+class ProcessingError extends CourtesyError {}
 
 /**
- * Refreshes one source end to end: fetch (conditional GET) → parse → sanitize → store. Any failure
- * is recorded on the source, with its next check, and changes nothing else; it is never thrown.
+ * Refreshes one source end to end: fetch (conditional GET) → parse → sanitize (in a worker thread)
+ * → store. Every check is recorded in the source's fetch history; a failure is recorded on the
+ * source with its next check and changes nothing else. Nothing is thrown.
  */
 export async function refreshSource(ctx: IngestContext, source: Source): Promise<RefreshOutcome> {
   const now = ctx.now?.() ?? new Date();
+  const started = performance.now();
   const log = ctx.logger.child({ sourceId: source.id, url: source.feedUrl });
+  let result: FetchResult | null = null;
   try {
-    const result = await ctx.fetcher.fetch(source.feedUrl, {
+    result = await ctx.fetcher.fetch(source.feedUrl, {
       etag: source.etag,
       lastModified: source.lastModified,
     });
     const moved = result.movedTo ? { feedUrl: result.movedTo } : {};
     if (result.movedTo) log.info({ movedTo: result.movedTo }, 'feed moved permanently; stored URL updated');
+    const http = { cacheControl: result.cacheControl, expires: result.expires, date: result.date };
     if (result.kind === 'not-modified') {
-      await ctx.store.sources.update(source.id, { ...successPatch(ctx, now, result.status, null), ...moved });
+      const fromFeed = source.feedIntervalMs
+        ? { ms: source.feedIntervalMs, basis: source.checkBasis ?? 'the last full fetch' }
+        : null;
+      const next = nextCheckAfterSuccess(now, ctx.config.poll, fromFeed, http);
+      await ctx.store.sources.recordCheck(
+        source.id,
+        { ...successPatch(now, result.status), ...moved, nextCheckAt: next.at, checkBasis: next.basis },
+        fetchRecord(now, started, source, 'not-modified', result.status, null),
+      );
       log.debug('not modified');
-      return { kind: 'not-modified', sourceId: source.id };
+      return { kind: 'not-modified', sourceId: source.id, nextCheckAt: next.at };
     }
-    const feed = parseFeedBytes(result.body, { contentType: result.contentType, url: result.finalUrl });
-    const sanitizeOptions = {};
-    const entries = feed.entries.map((e) => prepareEntry(e, result.finalUrl, feed.author, sanitizeOptions));
+    const processed = await ctx.processor.process({
+      body: result.body,
+      contentType: result.contentType,
+      url: result.finalUrl,
+    });
+    if (!processed.ok) throw new ProcessingError(processed.code, processed.message);
+    const feed = processed.feed;
+    const rhythm: FeedInterval = feedInterval(now, ctx.config.poll, {
+      ttlMinutes: feed.ttl,
+      updateMinutes: feed.updateMinutes,
+      publishedTimes: feed.entries.flatMap((e) => (e.publishedAt ? [e.publishedAt.getTime()] : [])),
+    });
+    const next = nextCheckAfterSuccess(now, ctx.config.poll, rhythm, http);
     const patch: SourcePatch = {
-      ...successPatch(ctx, now, result.status, feed.ttl),
+      ...successPatch(now, result.status),
       ...moved,
+      nextCheckAt: next.at,
+      checkBasis: next.basis,
+      feedIntervalMs: Math.round(rhythm.ms),
       title: feed.title,
       siteUrl: feed.link ?? source.siteUrl,
       description: feed.description,
       etag: result.validators.etag,
       lastModified: result.validators.lastModified,
     };
-    const saved = await ctx.store.entries.saveRefresh(source.id, entries, patch, now);
+    const saved = await ctx.store.entries.saveRefresh(
+      source.id,
+      feed.entries,
+      patch,
+      now,
+      fetchRecord(now, started, source, 'stored', result.status, result.body.length),
+    );
     log.info({ ...saved, warnings: feed.warnings.length }, 'refreshed');
-    return { kind: 'stored', sourceId: source.id, ...saved, warnings: feed.warnings };
+    return { kind: 'stored', sourceId: source.id, ...saved, warnings: feed.warnings, nextCheckAt: next.at };
   } catch (error) {
-    return recordFailure(ctx, source, now, error, log);
+    const bytes = result?.kind === 'modified' ? result.body.length : null;
+    return recordFailure(ctx, source, now, started, error, bytes, log);
   }
 }
 
-function successPatch(ctx: IngestContext, now: Date, status: number, ttl: number | null): SourcePatch {
+function successPatch(now: Date, status: number): SourcePatch {
   return {
     lastCheckedAt: now,
     lastSuccessAt: now,
@@ -76,7 +120,29 @@ function successPatch(ctx: IngestContext, now: Date, status: number, ttl: number
     lastErrorCode: null,
     lastError: null,
     consecutiveFailures: 0,
-    nextCheckAt: nextCheckAfterSuccess(now, ctx.config.poll, ttl),
+  };
+}
+
+function fetchRecord(
+  now: Date,
+  started: number,
+  source: Source,
+  outcome: FetchRecord['outcome'],
+  httpStatus: number | null,
+  bytes: number | null,
+  error: { code: string; message: string } | null = null,
+): FetchRecord {
+  return {
+    startedAt: now,
+    durationMs: performance.now() - started,
+    outcome,
+    url: source.feedUrl,
+    httpStatus,
+    bytes,
+    inserted: 0,
+    updated: 0,
+    errorCode: error?.code ?? null,
+    message: error?.message ?? null,
   };
 }
 
@@ -84,42 +150,53 @@ async function recordFailure(
   ctx: IngestContext,
   source: Source,
   now: Date,
+  started: number,
   error: unknown,
+  bytes: number | null,
   log: Logger,
 ): Promise<RefreshOutcome> {
   const code = error instanceof CourtesyError ? error.code : 'internal';
-  const message = describe(error);
+  const message = error instanceof CourtesyError ? error.message : `internal error: ${errorMessage(error)}`;
   const status = error instanceof FetchError ? error.status : null;
   const failures = source.consecutiveFailures + 1;
   const gone = status === 410;
   const tooMany = failures >= ctx.config.poll.maxConsecutiveFailures;
   const disabled = gone || tooMany;
   const reason = gone
-    ? message
+    ? `${message}; disabled (410 Gone)`
     : tooMany
-      ? `${message} (disabled after ${failures} consecutive failures)`
+      ? `${message}; disabled after ${failures} consecutive failures`
       : message;
   const retryAt = error instanceof FetchError ? error.retryAt : null;
+  const next = nextCheckAfterFailure(now, ctx.config.poll, failures, retryAt);
   const patch: SourcePatch = {
     lastCheckedAt: now,
     lastHttpStatus: status,
     lastErrorCode: code,
     lastError: reason,
     consecutiveFailures: failures,
-    nextCheckAt: nextCheckAfterFailure(now, ctx.config.poll, failures, retryAt),
+    nextCheckAt: next.at,
+    checkBasis: disabled ? 'disabled: "courtesy sources resume ID" polls it again' : next.basis,
     ...(disabled ? { status: 'disabled' as const } : {}),
   };
   if (code === 'internal') log.error({ err: error }, 'refresh failed unexpectedly');
   else log.warn({ code, status, failures }, message);
   try {
-    await ctx.store.sources.update(source.id, patch);
+    await ctx.store.sources.recordCheck(
+      source.id,
+      patch,
+      fetchRecord(now, started, source, 'failed', status, bytes, { code, message }),
+    );
   } catch (storeError) {
     log.error({ err: storeError }, 'could not record the failure');
   }
-  return { kind: 'failed', sourceId: source.id, code, message: reason, disabled };
-}
-
-function describe(error: unknown): string {
-  if (error instanceof ParseError || error instanceof FetchError) return error.message;
-  return errorMessage(error);
+  return {
+    kind: 'failed',
+    sourceId: source.id,
+    code,
+    status,
+    message: reason,
+    disabled,
+    nextCheckAt: next.at,
+  };
 }

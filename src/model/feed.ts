@@ -51,6 +51,8 @@ export interface Feed {
   hubs: string[];
   /** RSS <ttl> in minutes, when given. */
   ttl: number | null;
+  /** How often the feed says it updates (sy:updatePeriod / sy:updateFrequency), in minutes. */
+  updateMinutes: number | null;
   entries: FeedEntry[];
   /**
    * What the parser had to recover from (like feedparser's bozo flag); empty for a clean document.

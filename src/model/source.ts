@@ -34,6 +34,29 @@ export interface Source {
   lastError: string | null;
   consecutiveFailures: number;
   createdAt: Date;
+  /**
+   * The interval the feed itself suggests (its publishing rhythm, <ttl>, sy:updatePeriod), from
+   * the last full fetch; reused when the feed answers 304.
+   */
+  feedIntervalMs: number | null;
+  /** Why the next check is when it is, in words ("publishes about every 2 h", "Retry-After"). */
+  checkBasis: string | null;
+}
+
+/** One check of a source, as the fetch history records it. */
+export interface FetchRecord {
+  startedAt: Date;
+  durationMs: number;
+  outcome: 'stored' | 'not-modified' | 'failed';
+  /** The URL fetched (the feed URL at the time). */
+  url: string;
+  httpStatus: number | null;
+  /** Bytes of the body after decompression, when one arrived. */
+  bytes: number | null;
+  inserted: number;
+  updated: number;
+  errorCode: string | null;
+  message: string | null;
 }
 
 /** The name to show for a source: the operator's, else the feed's, else its host. */

@@ -78,3 +78,26 @@ export function emptyDraftEntry(base: string | null): DraftEntry {
     base,
   };
 }
+
+const SY_PERIOD_MINUTES: Record<string, number> = {
+  hourly: 60,
+  daily: 1440,
+  weekly: 10_080,
+  monthly: 43_200,
+  yearly: 525_600,
+};
+
+/**
+ * The update interval a feed declares with the RSS 1.0 syndication module
+ * (https://web.resource.org/rss/1.0/modules/syndication/): updatePeriod (default daily) divided by
+ * updateFrequency (default 1), in minutes; null when the feed says neither.
+ */
+export function syndicationMinutes(el: XmlElement): number | null {
+  const period = childText(el, 'updateperiod', NS.sy)?.trim().toLowerCase();
+  const frequency = toNumber(childText(el, 'updatefrequency', NS.sy));
+  if (!period && frequency === null) return null;
+  const minutes = SY_PERIOD_MINUTES[period ?? 'daily'];
+  if (minutes === undefined) return null;
+  const times = frequency !== null && frequency >= 1 ? frequency : 1;
+  return Math.max(1, Math.round(minutes / times));
+}

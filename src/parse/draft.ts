@@ -27,6 +27,7 @@ export interface DraftFeed {
   author: string | null;
   hubs: string[];
   ttl: number | null;
+  updateMinutes: number | null;
   entries: DraftEntry[];
 }
 
@@ -71,6 +72,7 @@ export function finalizeFeed(draft: DraftFeed, warnings: string[], documentUrl: 
     author: draft.author,
     hubs: draft.hubs,
     ttl: draft.ttl,
+    updateMinutes: draft.updateMinutes,
     entries,
     warnings: [...notes],
   };

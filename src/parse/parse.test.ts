@@ -210,3 +210,19 @@ describe('parseFeed: leniency and safety', () => {
     );
   });
 });
+
+it('reads the update interval a feed declares with the syndication module', () => {
+  const feed = (period: string) =>
+    parseFeed(
+      `<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"><channel><title>t</title>${period}</channel></rss>`,
+      null,
+    );
+  assert.equal(
+    feed('<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency>').updateMinutes,
+    30,
+  );
+  assert.equal(feed('<sy:updatePeriod> Daily </sy:updatePeriod>').updateMinutes, 1440);
+  assert.equal(feed('<sy:updateFrequency>4</sy:updateFrequency>').updateMinutes, 360);
+  assert.equal(feed('<sy:updatePeriod>fortnightly</sy:updatePeriod>').updateMinutes, null);
+  assert.equal(feed('').updateMinutes, null);
+});

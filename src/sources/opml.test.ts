@@ -59,6 +59,8 @@ it('writes OPML that reads back to the same subscriptions, escaped', () => {
     lastError: null,
     consecutiveFailures: 0,
     createdAt: new Date(0),
+    feedIntervalMs: null,
+    checkBasis: null,
   });
   const xml = renderOpml(
     [

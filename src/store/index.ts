@@ -10,5 +10,6 @@ export type {
   EntryPage,
   EntryQuery,
 } from './store.js';
+export { FETCH_HISTORY_PER_SOURCE } from './store.js';
 export { StoreError } from './errors.js';
 export { openStore } from './open-store.js';

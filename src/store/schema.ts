@@ -8,6 +8,7 @@ export interface Database {
   sources: SourcesTable;
   entries: EntriesTable;
   configSeeds: ConfigSeedsTable;
+  fetches: FetchesTable;
 }
 
 export interface SourcesTable {
@@ -31,6 +32,24 @@ export interface SourcesTable {
   lastError: string | null;
   consecutiveFailures: number;
   createdAt: number;
+  feedIntervalMs: number | null;
+  checkBasis: string | null;
+}
+
+/** The recent checks of each source (the newest FETCH_HISTORY_PER_SOURCE are kept). */
+export interface FetchesTable {
+  id: Generated<number>;
+  sourceId: number;
+  startedAt: number;
+  durationMs: number;
+  outcome: string;
+  url: string;
+  httpStatus: number | null;
+  bytes: number | null;
+  inserted: number;
+  updated: number;
+  errorCode: string | null;
+  message: string | null;
 }
 
 export interface EntriesTable {

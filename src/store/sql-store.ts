@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Entry, EntryInput } from '../model/entry.js';
-import type { RightsPolicy, Source, SourceStatus } from '../model/source.js';
+import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/source.js';
 import { StoreError } from './errors.js';
-import type { Database, EntriesTable, SourcesTable } from './schema.js';
+import type { Database, EntriesTable, FetchesTable, SourcesTable } from './schema.js';
+import { FETCH_HISTORY_PER_SOURCE } from './store.js';
 import type {
   EntryPage,
   EntryQuery,
@@ -18,6 +19,9 @@ import type {
 
 /** How far ahead a published date may be before it no longer decides the order (clock skew, scheduled posts). */
 const FUTURE_TOLERANCE_MS = 10 * 60_000;
+
+/** The window over which entries per day are counted. */
+const RATE_WINDOW_MS = 30 * 86_400_000;
 
 /** The Store on any engine Kysely speaks; the engine folders only open the connection and migrate. */
 export class SqlStore implements Store {
@@ -113,9 +117,21 @@ class SqlSources implements SourceRepository {
           .whereRef('entries.sourceId', '=', 'sources.id')
           .as('entryCount'),
       )
+      .select((eb) =>
+        eb
+          .selectFrom('entries')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('entries.sourceId', '=', 'sources.id')
+          .where('entries.sortAt', '>=', Date.now() - RATE_WINDOW_MS)
+          .as('recentCount'),
+      )
       .orderBy('id')
       .execute();
-    return rows.map((row) => ({ ...toSource(row), entryCount: Number(row.entryCount ?? 0) }));
+    return rows.map((row) => ({
+      ...toSource(row),
+      entryCount: Number(row.entryCount ?? 0),
+      entriesPerDay: Math.round((Number(row.recentCount ?? 0) / (RATE_WINDOW_MS / 86_400_000)) * 10) / 10,
+    }));
   }
 
   async listDue(now: Date, limit: number): Promise<Source[]> {
@@ -132,6 +148,24 @@ class SqlSources implements SourceRepository {
 
   async update(id: number, patch: SourcePatch): Promise<void> {
     await updateSource(this.db, id, patch);
+  }
+
+  recordCheck(id: number, patch: SourcePatch, fetch: FetchRecord): Promise<void> {
+    return this.db.transaction().execute(async (trx) => {
+      await updateSource(trx, id, patch);
+      await recordFetch(trx, id, fetch);
+    });
+  }
+
+  async history(id: number, limit: number): Promise<FetchRecord[]> {
+    const rows = await this.db
+      .selectFrom('fetches')
+      .selectAll()
+      .where('sourceId', '=', id)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toFetch);
   }
 
   async remove(id: number): Promise<boolean> {
@@ -168,14 +202,18 @@ class SqlEntries implements EntryRepository {
     entries: readonly EntryInput[],
     patch: SourcePatch,
     now: Date,
+    fetch?: Omit<FetchRecord, 'inserted' | 'updated'>,
   ): Promise<SaveResult> {
     return this.db.transaction().execute(async (trx) => {
       const result: SaveResult = { inserted: 0, updated: 0, unchanged: 0 };
+      const known = await knownEntries(trx, sourceId, entries);
       for (const entry of entries) {
-        const outcome = await saveEntry(trx, sourceId, entry, now);
+        const outcome = await saveEntry(trx, sourceId, entry, now, known);
         result[outcome]++;
       }
       await updateSource(trx, sourceId, patch);
+      if (fetch)
+        await recordFetch(trx, sourceId, { ...fetch, inserted: result.inserted, updated: result.updated });
       return result;
     });
   }
@@ -218,36 +256,69 @@ class SqlEntries implements EntryRepository {
 
 type Outcome = keyof SaveResult;
 
+interface KnownEntry {
+  id: number;
+  contentHash: string;
+}
+
+/** Bound parameters per IN list: well under every engine's limit. */
+const IN_CHUNK = 500;
+
+/** The stored entries of a source that a refresh may match, by guid hash and by URL, in a few queries. */
+async function knownEntries(
+  trx: Transaction<Database>,
+  sourceId: number,
+  entries: readonly EntryInput[],
+): Promise<{ byGuid: Map<string, KnownEntry>; byUrl: Map<string, KnownEntry> }> {
+  const byGuid = new Map<string, KnownEntry>();
+  const byUrl = new Map<string, KnownEntry>();
+  const hashes = [...new Set(entries.map((e) => hashGuid(e.guid)))];
+  const urls = [...new Set(entries.flatMap((e) => (e.url ? [e.url] : [])))];
+  for (let i = 0; i < hashes.length; i += IN_CHUNK) {
+    const rows = await trx
+      .selectFrom('entries')
+      .select(['id', 'contentHash', 'guidHash'])
+      .where('sourceId', '=', sourceId)
+      .where('guidHash', 'in', hashes.slice(i, i + IN_CHUNK))
+      .execute();
+    for (const row of rows) byGuid.set(row.guidHash, row);
+  }
+  for (let i = 0; i < urls.length; i += IN_CHUNK) {
+    const rows = await trx
+      .selectFrom('entries')
+      .select(['id', 'contentHash', 'url'])
+      .where('sourceId', '=', sourceId)
+      .where('url', 'in', urls.slice(i, i + IN_CHUNK))
+      .orderBy('id')
+      .execute();
+    for (const row of rows) if (row.url !== null && !byUrl.has(row.url)) byUrl.set(row.url, row);
+  }
+  return { byGuid, byUrl };
+}
+
 async function saveEntry(
   trx: Transaction<Database>,
   sourceId: number,
   entry: EntryInput,
   now: Date,
+  known: { byGuid: Map<string, KnownEntry>; byUrl: Map<string, KnownEntry> },
 ): Promise<Outcome> {
   const guidHash = hashGuid(entry.guid);
-  let existing = await trx
-    .selectFrom('entries')
-    .select(['id', 'contentHash'])
-    .where('sourceId', '=', sourceId)
-    .where('guidHash', '=', guidHash)
-    .executeTakeFirst();
-  if (!existing && entry.url) {
-    existing = await trx
-      .selectFrom('entries')
-      .select(['id', 'contentHash'])
-      .where('sourceId', '=', sourceId)
-      .where('url', '=', entry.url)
-      .executeTakeFirst();
-  }
+  const existing = known.byGuid.get(guidHash) ?? (entry.url ? known.byUrl.get(entry.url) : undefined);
   const values = entryColumns(entry);
   if (!existing) {
     const published = entry.publishedAt?.getTime() ?? null;
     const sortAt =
       published !== null && published <= now.getTime() + FUTURE_TOLERANCE_MS ? published : now.getTime();
-    await trx
+    const row = await trx
       .insertInto('entries')
       .values({ ...values, sourceId, guid: entry.guid, guidHash, createdAt: now.getTime(), sortAt })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // A feed that repeats a guid or a URL within one document: later copies update the first.
+    const stored = { id: row.id, contentHash: entry.contentHash };
+    known.byGuid.set(guidHash, stored);
+    if (entry.url && !known.byUrl.has(entry.url)) known.byUrl.set(entry.url, stored);
     return 'inserted';
   }
   if (existing.contentHash === entry.contentHash) return 'unchanged';
@@ -256,6 +327,8 @@ async function saveEntry(
     .set({ ...values, guid: entry.guid, guidHash })
     .where('id', '=', existing.id)
     .execute();
+  existing.contentHash = entry.contentHash;
+  known.byGuid.set(guidHash, existing);
   return 'updated';
 }
 
@@ -288,6 +361,52 @@ async function updateSource(db: Kysely<Database>, id: number, patch: SourcePatch
     .execute();
 }
 
+/** Appends a check to a source's history and drops what falls past the kept number. */
+async function recordFetch(db: Kysely<Database>, sourceId: number, fetch: FetchRecord): Promise<void> {
+  await db
+    .insertInto('fetches')
+    .values({
+      sourceId,
+      startedAt: fetch.startedAt.getTime(),
+      durationMs: Math.round(fetch.durationMs),
+      outcome: fetch.outcome,
+      url: fetch.url,
+      httpStatus: fetch.httpStatus,
+      bytes: fetch.bytes,
+      inserted: fetch.inserted,
+      updated: fetch.updated,
+      errorCode: fetch.errorCode,
+      message: fetch.message,
+    })
+    .execute();
+  const cutoff = await db
+    .selectFrom('fetches')
+    .select('id')
+    .where('sourceId', '=', sourceId)
+    .orderBy('id', 'desc')
+    .offset(FETCH_HISTORY_PER_SOURCE)
+    .limit(1)
+    .executeTakeFirst();
+  if (cutoff) {
+    await db.deleteFrom('fetches').where('sourceId', '=', sourceId).where('id', '<=', cutoff.id).execute();
+  }
+}
+
+function toFetch(row: Selectable<FetchesTable>): FetchRecord {
+  return {
+    startedAt: new Date(Number(row.startedAt)),
+    durationMs: row.durationMs,
+    outcome: row.outcome as FetchRecord['outcome'],
+    url: row.url,
+    httpStatus: row.httpStatus,
+    bytes: row.bytes,
+    inserted: row.inserted,
+    updated: row.updated,
+    errorCode: row.errorCode,
+    message: row.message,
+  };
+}
+
 function hashGuid(guid: string): string {
   return createHash('sha256').update(guid).digest('hex');
 }
@@ -318,6 +437,8 @@ function toSource(row: Selectable<SourcesTable>): Source {
     lastError: row.lastError,
     consecutiveFailures: row.consecutiveFailures,
     createdAt: new Date(Number(row.createdAt)),
+    feedIntervalMs: row.feedIntervalMs,
+    checkBasis: row.checkBasis,
   };
 }
 

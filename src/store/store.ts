@@ -1,5 +1,5 @@
 import type { Entry, EntryInput } from '../model/entry.js';
-import type { RightsPolicy, Source, SourceStatus } from '../model/source.js';
+import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/source.js';
 
 /**
  * The one storage interface everything uses. Callers never see SQL; each engine (sqlite/ now,
@@ -28,7 +28,12 @@ export type SourcePatch = Partial<Omit<Source, 'id' | 'createdAt'>>;
 
 export interface SourceListItem extends Source {
   entryCount: number;
+  /** Entries published (or first seen) per day over the last 30 days. */
+  entriesPerDay: number;
 }
+
+/** How many checks of each source the fetch history keeps. */
+export const FETCH_HISTORY_PER_SOURCE = 50;
 
 export interface SourceRepository {
   /** Throws StoreError 'store.duplicate-source' when the feed URL is already subscribed. */
@@ -40,6 +45,10 @@ export interface SourceRepository {
   /** Active sources whose next check is due, soonest first. */
   listDue(now: Date, limit: number): Promise<Source[]>;
   update(id: number, patch: SourcePatch): Promise<void>;
+  /** Records a check that stored no entries (304, failure): the source's new state and its history line, together. */
+  recordCheck(id: number, patch: SourcePatch, fetch: FetchRecord): Promise<void>;
+  /** The newest checks of a source, newest first. */
+  history(id: number, limit: number): Promise<FetchRecord[]>;
   /** Deletes the source and its entries; false when there was no such source. */
   remove(id: number): Promise<boolean>;
   /** The subset of `urls` the config file has never seeded, and records them as seeded. */
@@ -81,6 +90,7 @@ export interface EntryRepository {
     entries: readonly EntryInput[],
     patch: SourcePatch,
     now: Date,
+    fetch?: Omit<FetchRecord, 'inserted' | 'updated'>,
   ): Promise<SaveResult>;
   get(id: number): Promise<Entry | null>;
   list(query: EntryQuery): Promise<EntryPage>;

@@ -1,6 +1,6 @@
 import type { Enclosure } from '../../model/feed.js';
 import { cleanTitle, joinNames, personName, textToHtml } from '../text.js';
-import { emptyDraftEntry, mediaEnclosures, uniqueEnclosures } from '../common.js';
+import { emptyDraftEntry, mediaEnclosures, syndicationMinutes, uniqueEnclosures } from '../common.js';
 import { type DraftEntry, type DraftFeed, toNumber } from '../draft.js';
 import { NS } from '../xml/namespaces.js';
 import { child, children, childText, innerXml, textOf } from '../xml/query.js';
@@ -24,6 +24,7 @@ export function parseAtom(root: XmlElement): DraftFeed {
     author: feedAuthor,
     hubs: links(root, spaces, 'hub'),
     ttl: null,
+    updateMinutes: syndicationMinutes(root),
     entries: children(root, 'entry', ...spaces).map((e) => parseEntry(e, spaces)),
   };
 }

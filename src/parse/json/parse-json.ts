@@ -43,6 +43,7 @@ export function parseJsonFeed(text: string, baseUrl: string | null, warnings: st
     author: authorsOf(data),
     hubs: list(data.hubs).flatMap((h) => (isRecord(h) && str(h.url) ? [str(h.url)!] : [])),
     ttl: null,
+    updateMinutes: null,
     entries: data.items.filter(isRecord).map((item) => parseItem(item, base)),
   };
 }

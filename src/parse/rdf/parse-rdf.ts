@@ -6,6 +6,7 @@ import {
   encodedContent,
   extensionAuthors,
   mediaEnclosures,
+  syndicationMinutes,
 } from '../common.js';
 import type { DraftEntry, DraftFeed } from '../draft.js';
 import { NS } from '../xml/namespaces.js';
@@ -33,6 +34,7 @@ export function parseRdf(root: XmlElement): DraftFeed {
     author: joinNames(extensionAuthors(channel)),
     hubs: atomLinks(channel, 'hub'),
     ttl: null,
+    updateMinutes: syndicationMinutes(channel),
     entries: items.map((item) => parseItem(item, spaces)),
   };
 }

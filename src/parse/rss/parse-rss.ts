@@ -7,6 +7,7 @@ import {
   encodedContent,
   extensionAuthors,
   mediaEnclosures,
+  syndicationMinutes,
   uniqueEnclosures,
 } from '../common.js';
 import { type DraftEntry, type DraftFeed, toNumber } from '../draft.js';
@@ -36,6 +37,7 @@ export function parseRss(root: XmlElement): DraftFeed {
       personName(childText(channel, 'author', '')),
     hubs: atomLinks(channel, 'hub'),
     ttl: toNumber(childText(channel, 'ttl', '')),
+    updateMinutes: syndicationMinutes(channel),
     entries: items.map(parseItem),
   };
 }

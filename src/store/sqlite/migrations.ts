@@ -62,4 +62,26 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
         ) STRICT`.execute(db);
     },
   },
+  '0002_fetch_history_and_schedule': {
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE sources ADD COLUMN feed_interval_ms INTEGER`.execute(db);
+      await sql`ALTER TABLE sources ADD COLUMN check_basis TEXT`.execute(db);
+      await sql`
+        CREATE TABLE fetches (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+          started_at INTEGER NOT NULL,
+          duration_ms INTEGER NOT NULL,
+          outcome TEXT NOT NULL CHECK (outcome IN ('stored', 'not-modified', 'failed')),
+          url TEXT NOT NULL,
+          http_status INTEGER,
+          bytes INTEGER,
+          inserted INTEGER NOT NULL DEFAULT 0,
+          updated INTEGER NOT NULL DEFAULT 0,
+          error_code TEXT,
+          message TEXT
+        ) STRICT`.execute(db);
+      await sql`CREATE INDEX fetches_source ON fetches (source_id, id DESC)`.execute(db);
+    },
+  },
 };

@@ -1,0 +1,57 @@
+import type { EntryInput } from '../model/entry.js';
+import { CourtesyError, errorMessage } from '../model/errors.js';
+import { parseFeedBytes } from '../parse/index.js';
+import { prepareEntry } from './prepare.js';
+
+/** A fetched feed body, as handed to a worker thread. */
+export interface FeedBody {
+  body: Uint8Array;
+  contentType: string | null;
+  /** The URL the body came from (after redirects): relative references resolve against it. */
+  url: string;
+}
+
+/** A feed parsed and its entries sanitized: everything the store and the scheduler need. */
+export interface ProcessedFeed {
+  title: string | null;
+  link: string | null;
+  description: string | null;
+  ttl: number | null;
+  updateMinutes: number | null;
+  hubs: string[];
+  warnings: string[];
+  entries: EntryInput[];
+}
+
+/** Errors cross the thread boundary as data: the class of an Error does not survive it. */
+export type ProcessResult = { ok: true; feed: ProcessedFeed } | { ok: false; code: string; message: string };
+
+/**
+ * The CPU-heavy part of a refresh (decode, parse, sanitize, digest), with no I/O: it runs in a
+ * worker thread so that the web server on the main thread keeps answering during a large poll.
+ */
+export function processFeed(input: FeedBody): ProcessResult {
+  try {
+    const feed = parseFeedBytes(input.body, { contentType: input.contentType, url: input.url });
+    return {
+      ok: true,
+      feed: {
+        title: feed.title,
+        link: feed.link,
+        description: feed.description,
+        ttl: feed.ttl,
+        updateMinutes: feed.updateMinutes,
+        hubs: feed.hubs,
+        warnings: feed.warnings,
+        entries: feed.entries.map((e) => prepareEntry(e, input.url, feed.author, {})),
+      },
+    };
+  } catch (error) {
+    if (error instanceof CourtesyError) return { ok: false, code: error.code, message: error.message };
+    return {
+      ok: false,
+      code: 'parse.internal',
+      message: `parse: unexpected failure: ${errorMessage(error)}`,
+    };
+  }
+}
