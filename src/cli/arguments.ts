@@ -20,3 +20,10 @@ export function parsePolicy(value: string): RightsPolicy {
   }
   return value as RightsPolicy;
 }
+
+export function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 10_000)
+    throw new InvalidArgumentError('must be a whole number from 1 to 10000');
+  return n;
+}

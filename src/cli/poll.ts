@@ -5,6 +5,7 @@ import { seedConfiguredSources } from '../sources/index.js';
 import { parseId } from './arguments.js';
 import { configFrom, openContext, type GlobalOptions } from './context.js';
 import { print } from './output.js';
+import { startProgress, type Progress } from './progress.js';
 
 interface PollOptions {
   once?: boolean;
@@ -29,7 +30,9 @@ export function registerPoll(program: Command, global: () => GlobalOptions): voi
         process.exitCode = 2;
         return;
       }
-      const ctx = await openContext(configFrom(global()), createLogger(process.env.LOG_LEVEL ?? 'warn'));
+      // With --once, each outcome is reported on stdout; logs are for errors only unless asked for.
+      const level = process.env.LOG_LEVEL ?? (options.once ? 'error' : 'info');
+      const ctx = await openContext(configFrom(global()), createLogger(level));
       try {
         await seedConfiguredSources(ctx.store, ctx.config, new Date());
         if (!options.once) {
@@ -46,13 +49,31 @@ export function registerPoll(program: Command, global: () => GlobalOptions): voi
           process.exitCode = 1;
           return;
         }
-        const report = await pollSources(ctx, { all: options.all, sourceId: options.source }, (outcome) =>
-          print(describe(outcome)),
+        let progress: Progress | null = null;
+        const started = Date.now();
+        const report = await pollSources(
+          ctx,
+          { all: options.all, sourceId: options.source },
+          (outcome, _done, total) => {
+            progress ??= startProgress('polling', total);
+            progress.step(describe(outcome), outcome.kind === 'failed');
+          },
         );
-        const failed = report.outcomes.filter((o) => o.kind === 'failed').length;
+        (progress as Progress | null)?.stop();
+        const failures = report.outcomes.filter((o) => o.kind === 'failed');
         const stored = report.outcomes.reduce((n, o) => n + (o.kind === 'stored' ? o.inserted : 0), 0);
-        print(`polled ${report.outcomes.length} source(s): ${stored} new entries, ${failed} failed`);
-        if (options.source !== undefined && failed > 0) process.exitCode = 1;
+        const notModified = report.outcomes.filter((o) => o.kind === 'not-modified').length;
+        if (process.stderr.isTTY && failures.length > 0) {
+          // The bar showed only counts: name the failures once it is done.
+          for (const outcome of failures.slice(0, 20)) print(describe(outcome));
+          if (failures.length > 20)
+            print(`... and ${failures.length - 20} more ("courtesy sources list" shows them all)`);
+        }
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        print(
+          `polled ${report.outcomes.length} source(s) in ${seconds} s: ${stored} new entries, ${notModified} not modified, ${failures.length} failed`,
+        );
+        if (options.source !== undefined && failures.length > 0) process.exitCode = 1;
       } finally {
         await ctx.close();
       }
@@ -66,6 +87,6 @@ function describe(outcome: RefreshOutcome): string {
     case 'not-modified':
       return `source ${outcome.sourceId}: not modified`;
     case 'failed':
-      return `source ${outcome.sourceId}: FAILED ${outcome.message}${outcome.disabled ? ' [disabled]' : ''}`;
+      return `source ${outcome.sourceId}: FAILED ${outcome.status && outcome.status >= 300 ? `HTTP ${outcome.status}: ` : ''}${outcome.message}`;
   }
 }

@@ -2,12 +2,13 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { createLogger } from '../log/logger.js';
 import { CourtesyError } from '../model/errors.js';
-import { sourceDisplayName, type RightsPolicy } from '../model/source.js';
+import { sourceDisplayName, type RightsPolicy, type Source } from '../model/source.js';
 import { parseOpml, renderOpml, subscribe } from '../sources/index.js';
 import { StoreError } from '../store/index.js';
-import { parseId, parsePolicy } from './arguments.js';
+import { parseCount, parseId, parsePolicy } from './arguments.js';
 import { configFrom, openContext, type AppContext, type GlobalOptions } from './context.js';
 import { print, relative, table } from './output.js';
+import { startProgress } from './progress.js';
 
 interface AddOptions {
   name?: string;
@@ -76,19 +77,77 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
         const now = new Date();
         print(
           table(
-            ['ID', 'STATUS', 'POLICY', 'ENTRIES', 'CHECKED', 'NEXT', 'NAME', 'FEED', 'LAST ERROR'],
+            ['ID', 'STATUS', 'POLICY', 'ENTRIES', 'PER DAY', 'LAST OK', 'NEXT', 'NAME', 'FEED', 'LAST ERROR'],
             list.map((s) => [
               String(s.id),
-              s.status === 'active' && s.lastError ? 'failing' : s.status,
+              statusOf(s),
               s.policy,
               String(s.entryCount),
-              relative(s.lastCheckedAt, now),
+              String(s.entriesPerDay),
+              relative(s.lastSuccessAt, now),
               s.status === 'active' ? relative(s.nextCheckAt, now) : '-',
               sourceDisplayName(s),
               s.feedUrl,
-              s.lastError
-                ? `${s.lastError}${s.consecutiveFailures > 1 ? ` (${s.consecutiveFailures} failures in a row)` : ''}`
-                : '',
+              describeError(s),
+            ]),
+          ),
+        );
+      }),
+    );
+
+  sources
+    .command('show')
+    .description('show one source in detail: its state, its schedule and its recent fetch history')
+    .argument('<id>', 'source ID', parseId)
+    .option('--history <n>', 'how many recent checks to show', parseCount, 20)
+    .action((id: number, options: { history: number }) =>
+      withContext(async (ctx) => {
+        const source = (await ctx.store.sources.list()).find((s) => s.id === id);
+        if (!source) throw new CourtesyError('store.not-found', `there is no source ${id}`);
+        const now = new Date();
+        const when = (d: Date | null) => (d ? `${d.toISOString()} (${relative(d, now)})` : '-');
+        const rows: Array<[string, string]> = [
+          ['name', sourceDisplayName(source)],
+          ['feed', source.feedUrl],
+          ['site', source.siteUrl ?? '-'],
+          ['status', statusOf(source)],
+          ['policy', `${source.policy}${source.fullText ? ', full text wanted' : ''}`],
+          ['entries', `${source.entryCount} (${source.entriesPerDay} a day over the last 30 days)`],
+          ['added', when(source.createdAt)],
+          ['last check', when(source.lastCheckedAt)],
+          ['last success', when(source.lastSuccessAt)],
+          ['last HTTP status', source.lastHttpStatus === null ? '-' : String(source.lastHttpStatus)],
+          ['last error', describeError(source) || '-'],
+          ['error code', source.lastErrorCode ?? '-'],
+          ['next check', source.status === 'active' ? when(source.nextCheckAt) : `- (${source.status})`],
+          ['because', source.checkBasis ?? '-'],
+          [
+            'validators',
+            [
+              source.etag && `ETag ${source.etag}`,
+              source.lastModified && `Last-Modified ${source.lastModified}`,
+            ]
+              .filter(Boolean)
+              .join(', ') || '-',
+          ],
+        ];
+        const width = Math.max(...rows.map(([k]) => k.length));
+        for (const [key, value] of rows) print(`${key.padEnd(width)}  ${value}`);
+        const history = await ctx.store.sources.history(id, options.history);
+        print();
+        if (history.length === 0) return print('no checks yet');
+        print(
+          table(
+            ['WHEN', 'OUTCOME', 'HTTP', 'TIME', 'BYTES', 'NEW', 'UPDATED', 'MESSAGE'],
+            history.map((f) => [
+              f.startedAt.toISOString(),
+              f.outcome,
+              f.httpStatus === null ? '-' : String(f.httpStatus),
+              `${Math.round(f.durationMs)} ms`,
+              f.bytes === null ? '-' : String(f.bytes),
+              String(f.inserted),
+              String(f.updated),
+              f.message ?? '',
             ]),
           ),
         );
@@ -150,9 +209,11 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
         const outlines = parseOpml(await readFile(file, 'utf8'));
         let added = 0;
         let skipped = 0;
+        const progress = startProgress('importing', outlines.length);
         for (const outline of outlines) {
           if (await ctx.store.sources.findByUrl(outline.feedUrl)) {
             skipped++;
+            progress.step(`already subscribed: ${outline.feedUrl}`, false);
             continue;
           }
           await ctx.store.sources.add(
@@ -165,7 +226,9 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
             new Date(),
           );
           added++;
+          progress.step(`added ${outline.feedUrl}`, false);
         }
+        progress.stop();
         print(
           `imported ${added} source(s) from ${file}; ${skipped} already subscribed. They are polled at the next poll.`,
         );
@@ -182,6 +245,21 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
         );
       }),
     );
+}
+
+/** active, paused, disabled; or failing: active, but its last check failed. */
+function statusOf(source: Source): string {
+  return source.status === 'active' && source.lastError ? 'failing' : source.status;
+}
+
+function describeError(source: Source): string {
+  if (!source.lastError) return '';
+  const http = source.lastHttpStatus && source.lastHttpStatus >= 300 ? `HTTP ${source.lastHttpStatus}: ` : '';
+  const streak =
+    source.status === 'active' && source.consecutiveFailures > 1
+      ? ` (${source.consecutiveFailures} failures in a row)`
+      : '';
+  return `${http}${source.lastError}${streak}`;
 }
 
 async function requireSource(ctx: AppContext, id: number): Promise<void> {

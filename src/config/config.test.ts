@@ -40,6 +40,7 @@ describe('loadConfig', () => {
     assert.equal(config.site.baseUrl, 'https://news.example');
     assert.deepEqual(config.sources, [
       {
+        key: '/samples/a.xml',
         url: 'https://news.example/samples/a.xml',
         name: null,
         policy: 'link',

@@ -45,6 +45,8 @@ export interface Config {
   };
   /** Sources the config file subscribes to (URLs made absolute). */
   sources: Array<{
+    /** The URL as the config file writes it: what "seeded once" is remembered by. */
+    key: string;
     url: string;
     name: string | null;
     policy: RightsPolicy | null;
@@ -120,6 +122,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       userAgent: file.poll.user_agent ?? `courtesy/${VERSION} (${file.site.name}; +${baseUrl}/)`,
     },
     sources: file.sources.map((s) => ({
+      key: s.url,
       url: absoluteSourceUrl(s.url, baseUrl),
       name: s.name ?? null,
       policy: s.policy ?? null,

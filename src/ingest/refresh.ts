@@ -108,7 +108,7 @@ export async function refreshSource(ctx: IngestContext, source: Source): Promise
     return { kind: 'stored', sourceId: source.id, ...saved, warnings: feed.warnings, nextCheckAt: next.at };
   } catch (error) {
     const bytes = result?.kind === 'modified' ? result.body.length : null;
-    return recordFailure(ctx, source, now, started, error, bytes, log);
+    return recordFailure(ctx, source, now, started, error, result?.status ?? null, bytes, log);
   }
 }
 
@@ -152,12 +152,13 @@ async function recordFailure(
   now: Date,
   started: number,
   error: unknown,
+  responseStatus: number | null,
   bytes: number | null,
   log: Logger,
 ): Promise<RefreshOutcome> {
   const code = error instanceof CourtesyError ? error.code : 'internal';
   const message = error instanceof CourtesyError ? error.message : `internal error: ${errorMessage(error)}`;
-  const status = error instanceof FetchError ? error.status : null;
+  const status = error instanceof FetchError ? error.status : responseStatus;
   const failures = source.consecutiveFailures + 1;
   const gone = status === 410;
   const tooMany = failures >= ctx.config.poll.maxConsecutiveFailures;

@@ -69,6 +69,11 @@ export async function subscribe(
 
 function normalizeUrl(value: string): string {
   const text = value.trim();
+  if (/^[./\\~]/.test(text))
+    throw new SubscribeError(
+      'subscribe.bad-url',
+      `subscribe: "${value}" looks like a file path; sources are feed URLs (http:// or https://)`,
+    );
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
   if (!URL.canParse(withScheme))
     throw new SubscribeError('subscribe.bad-url', `subscribe: "${value}" is not a URL`);

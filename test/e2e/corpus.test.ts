@@ -92,7 +92,9 @@ describe(
       assert.equal(first.code, 0, first.stderr);
       assert.match(
         first.stdout,
-        new RegExp(`polled ${feeds.length} source\\(s\\): \\d+ new entries, 0 failed`),
+        new RegExp(
+          `polled ${feeds.length} source\\(s\\) in [\\d.]+ s: \\d+ new entries, 0 not modified, 0 failed`,
+        ),
       );
 
       const listed = (await courtesy(dataDir, ['sources', 'list', '--json'])).stdout
@@ -116,10 +118,12 @@ describe(
       assert.equal(second.code, 0, second.stderr);
       assert.match(
         second.stdout,
-        new RegExp(`polled ${feeds.length} source\\(s\\): 0 new entries, 0 failed`),
+        new RegExp(
+          `polled ${feeds.length} source\\(s\\) in [\\d.]+ s: 0 new entries, ${feeds.length} not modified, 0 failed`,
+        ),
       );
       assert.equal(
-        (second.stdout.match(/not modified/g) ?? []).length,
+        (second.stdout.match(/: not modified$/gm) ?? []).length,
         feeds.length,
         'every feed answers 304',
       );

@@ -82,7 +82,7 @@ describe('the spine, end to end', () => {
     const second = await courtesy(dataDir, ['poll', '--once', '--all']);
     assert.match(second.stdout, /source 1: not modified/);
     assert.match(second.stdout, /source 2: 0 new, 0 updated, 2 unchanged/);
-    assert.match(second.stdout, /0 new entries, 0 failed/);
+    assert.match(second.stdout, /0 new entries, 1 not modified, 0 failed/);
   });
 
   it('records a failing source and shows why in sources list', async () => {
