@@ -22,6 +22,8 @@ export interface FetcherOptions {
   maxRedirects: number;
   perHostConcurrency: number;
   totalConcurrency: number;
+  /** Resolves a host name to its addresses; the system resolver unless a test supplies its own. */
+  resolve?: (hostname: string, family: number) => Promise<LookupAddress[]>;
 }
 
 export const DEFAULT_FETCHER_OPTIONS: Omit<FetcherOptions, 'userAgent'> = {
@@ -274,7 +276,9 @@ export class Fetcher {
     callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
   ): void => {
     const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
-    lookupAll(hostname, { all: true, family })
+    const resolve =
+      this.options.resolve ?? ((host: string, fam: number) => lookupAll(host, { all: true, family: fam }));
+    resolve(hostname, family)
       .then((addresses) => {
         const origins = [...this.allowedOrigins].filter((o) => new URL(o).hostname === hostname);
         const refused = addresses.find((a) => !this.mayReach(a.address, origins[0] ?? null));

@@ -25,7 +25,9 @@ export function parseAtom(root: XmlElement): DraftFeed {
     hubs: links(root, spaces, 'hub'),
     ttl: null,
     updateMinutes: syndicationMinutes(root),
-    entries: children(root, 'entry', ...spaces).map((e) => parseEntry(e, spaces)),
+    entries: children(root, 'entry', ...spaces)
+      .filter((e) => !e.truncated)
+      .map((e) => parseEntry(e, spaces)),
   };
 }
 

@@ -22,7 +22,9 @@ export function parseRdf(root: XmlElement): DraftFeed {
   const rssNs = children(root, 'channel', NS.rss090).length > 0 ? NS.rss090 : NS.rss1;
   const spaces = [rssNs, ''];
   const channel = child(root, 'channel', ...spaces) ?? root;
-  const items = [...children(root, 'item', ...spaces), ...children(channel, 'item', ...spaces)];
+  const items = [...children(root, 'item', ...spaces), ...children(channel, 'item', ...spaces)].filter(
+    (item) => !item.truncated,
+  );
   const link = childText(channel, 'link', ...spaces);
   return {
     format: 'rss1',

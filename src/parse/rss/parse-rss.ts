@@ -22,7 +22,10 @@ import { resolveUrl, type XmlElement } from '../xml/tree.js';
 export function parseRss(root: XmlElement): DraftFeed {
   const channel = child(root, 'channel', '') ?? root;
   // Some feeds put their items beside the channel instead of inside it.
-  const items = [...children(channel, 'item', ''), ...(channel === root ? [] : children(root, 'item', ''))];
+  const items = [
+    ...children(channel, 'item', ''),
+    ...(channel === root ? [] : children(root, 'item', '')),
+  ].filter((item) => !item.truncated);
   const link = childText(channel, 'link', '');
   return {
     format: 'rss2',

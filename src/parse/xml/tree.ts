@@ -14,6 +14,8 @@ export interface XmlElement {
   children: XmlNode[];
   /** The base URL in force for this element (document URL, then xml:base at every level). */
   base: string | null;
+  /** Set when the document ended before this element closed (a truncated download): its content is incomplete. */
+  truncated?: boolean;
 }
 
 /** A text node holds decoded text; CDATA sections arrive as text too. */
@@ -49,6 +51,7 @@ export function parseXml(text: string, baseUrl: string | null): XmlDocument {
   let overflow = 0;
   // htmlparser2 reports `<x/>` as an implied close; one that follows its open tag directly is self-closing.
   let justOpened = false;
+  let ending = false;
 
   const decode = (raw: string): string => {
     if (!raw.includes('&')) return raw;
@@ -100,7 +103,10 @@ export function parseXml(text: string, baseUrl: string | null): XmlDocument {
           return;
         }
         if (stack.length <= 1) return;
-        if (isImplied && !justOpened) warnings.add('an element was not closed');
+        if (ending && !justOpened) {
+          stack[stack.length - 1]!.truncated = true;
+          warnings.add('the document ends early (truncated?); entries left incomplete were skipped');
+        } else if (isImplied && !justOpened) warnings.add('an element was not closed');
         justOpened = false;
         stack.pop();
         scopes.pop();
@@ -122,7 +128,10 @@ export function parseXml(text: string, baseUrl: string | null): XmlDocument {
     },
     { xmlMode: true, decodeEntities: false },
   );
-  parser.end(text);
+  parser.write(text);
+  // Whatever is still open now is closed by the end of the input, not by the document.
+  ending = true;
+  parser.end();
 
   const top = root.children.find((n): n is XmlElement => typeof n !== 'string') ?? null;
   if (top && root.children.some((n) => typeof n === 'string' && n.trim() !== '')) {
