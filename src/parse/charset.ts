@@ -42,7 +42,19 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null): Decod
       encoding = 'windows-1252';
     }
   }
-  return { text: decoder(encoding).decode(bytes), encoding, warnings };
+  const text = decoder(encoding).decode(bytes);
+  return { text: encoding === 'windows-1252' ? fixWindows1252(text) : text, encoding, warnings };
+}
+
+/**
+ * windows-1252 bytes 0x80–0x9F as the WHATWG Encoding standard maps them. Node 20's TextDecoder
+ * decodes this label as ISO-8859-1 and leaves these bytes as C1 control characters, so curly quotes,
+ * dashes and the euro sign of the commonest legacy encoding would come out as garbage.
+ */
+const WINDOWS_1252_C1 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function fixWindows1252(text: string): string {
+  return text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80]!);
 }
 
 function decoder(encoding: string) {
