@@ -14,7 +14,11 @@ export interface PollReport {
 /** How many sources one pass takes at most; the rest wait for the next pass. */
 const PASS_LIMIT = 10_000;
 
-/** Refreshes the selected sources (by default, those due now), several at a time. */
+/**
+ * Refreshes the selected sources (by default, those due now), several at a time. Sources are taken
+ * host by host in turn, and a source is started only when its host has a free slot
+ * (`per_host_concurrency`): a host that is slow or stalls holds its own slots, never the whole pass.
+ */
 export async function pollSources(
   ctx: IngestContext,
   selection: PollSelection = {},
@@ -22,18 +26,63 @@ export async function pollSources(
 ): Promise<PollReport> {
   const sources = await selectSources(ctx, selection);
   const outcomes: RefreshOutcome[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < sources.length) {
-      const source = sources[next++]!;
-      const outcome = await refreshSource(ctx, source);
-      outcomes.push(outcome);
-      onOutcome?.(outcome, outcomes.length, sources.length);
+  const queues = new Map<string, Source[]>();
+  for (const source of sources) {
+    const host = hostOf(source.feedUrl);
+    const queue = queues.get(host);
+    if (queue) queue.push(source);
+    else queues.set(host, [source]);
+  }
+  const hosts = [...queues.keys()];
+  const active = new Map<string, number>();
+  const perHost = ctx.config.poll.perHostConcurrency;
+  let turn = 0;
+  let inFlight = 0;
+
+  /** The next source whose host has a free slot, taking hosts in turn; null when none can start now. */
+  const nextReady = (): { source: Source; host: string } | null => {
+    for (let tried = 0; tried < hosts.length; tried++) {
+      const host = hosts[(turn + tried) % hosts.length]!;
+      const queue = queues.get(host)!;
+      if (queue.length === 0 || (active.get(host) ?? 0) >= perHost) continue;
+      turn = (turn + tried + 1) % hosts.length;
+      return { source: queue.shift()!, host };
     }
+    return null;
   };
-  const workers = Math.min(ctx.config.poll.concurrency, sources.length);
-  await Promise.all(Array.from({ length: workers }, worker));
+
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      while (inFlight < ctx.config.poll.concurrency) {
+        const next = nextReady();
+        if (!next) break;
+        inFlight++;
+        active.set(next.host, (active.get(next.host) ?? 0) + 1);
+        void refreshSource(ctx, next.source)
+          .then((outcome) => {
+            outcomes.push(outcome);
+            onOutcome?.(outcome, outcomes.length, sources.length);
+          })
+          .catch((error: unknown) => ctx.logger.error({ err: error }, 'poll: reporting an outcome failed'))
+          .finally(() => {
+            inFlight--;
+            active.set(next.host, active.get(next.host)! - 1);
+            pump();
+          });
+      }
+      if (inFlight === 0) resolve();
+    };
+    pump();
+  });
   return { outcomes };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return '';
+  }
 }
 
 async function selectSources(ctx: IngestContext, selection: PollSelection): Promise<Source[]> {

@@ -1,0 +1,226 @@
+/**
+ * The polling benchmark. Starts the loopback feed farm (farm.ts) in a child process, subscribes to
+ * all its feeds, serves the site in this process as `courtesy serve` does, and polls every feed in
+ * three rounds: a first one (all new), a second one (mostly 304), and a third after the farm added
+ * entries to a share of its feeds. A probe in another process asks for the home page throughout.
+ * Before the rounds, a fetch-only pass over the same URLs (no parse, no store) gives the baseline
+ * that the first round is compared with, since absolute times on a shared machine vary.
+ *
+ *   npm run bench:poll -- --feeds 10000
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { openContext } from '../../src/cli/context.js';
+import { loadConfig } from '../../src/config/index.js';
+import { pollSources, type RefreshOutcome } from '../../src/ingest/index.js';
+import { createLogger } from '../../src/log/logger.js';
+import { parseOpml } from '../../src/sources/index.js';
+import { startServer } from '../../src/web/index.js';
+
+const { values: args } = parseArgs({
+  options: {
+    feeds: { type: 'string', default: '10000' },
+    hosts: { type: 'string', default: '20' },
+    faults: { type: 'string', default: '0.05' },
+    update: { type: 'string', default: '0.2' },
+    workers: { type: 'string' },
+    concurrency: { type: 'string', default: '64' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+
+const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+
+interface FarmStats {
+  requests: number;
+  notModified: number;
+  ok: number;
+  bytes: number;
+  perHostMax: number;
+}
+
+interface RoundResult {
+  name: string;
+  wallS: number;
+  /** Wall time until the last successful check: the round without the faulty feeds that hold their host to the end. */
+  workS: number;
+  cpuS: number;
+  peakRssMb: number;
+  requests: number;
+  notModifiedShare: number;
+  stored: number;
+  errors: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  perHostMax: number;
+}
+
+function startFarm(): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        here('./farm.js'),
+        '--feeds',
+        args.feeds,
+        '--hosts',
+        args.hosts,
+        '--faults',
+        args.faults,
+        '--update',
+        args.update,
+        '--seed',
+        args.seed,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    child.stdout.on('data', (d: Buffer) => {
+      const m = /farm listening on (\d+)/.exec(d.toString());
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.once('exit', (code) => reject(new Error(`the farm exited with ${code}`)));
+  });
+}
+
+function startProbe(url: string): { stop(): Promise<{ p50: number; p99: number; count: number }> } {
+  const child = spawn(process.execPath, [here('./probe.js'), '--url', url, '--every', '20'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve(JSON.parse(out) as { p50: number; p99: number; count: number }));
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function farmStats(port: number): Promise<FarmStats> {
+  return (await (await fetch(`http://127.0.0.1:${port}/__stats`)).json()) as FarmStats;
+}
+
+async function measure(
+  name: string,
+  port: number,
+  siteUrl: string | null,
+  work: (done: (failed: boolean) => void) => Promise<RefreshOutcome[] | number>,
+): Promise<RoundResult> {
+  await fetch(`http://127.0.0.1:${port}/__reset`);
+  const probe = siteUrl ? startProbe(`${siteUrl}/`) : null;
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let lastWork = started;
+  const outcome = await work((failed) => {
+    if (!failed) lastWork = performance.now();
+  });
+  const wallS = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  clearInterval(sampler);
+  const latency = probe ? await probe.stop() : null;
+  const farm = await farmStats(port);
+  const outcomes = Array.isArray(outcome) ? outcome : [];
+  return {
+    name,
+    wallS,
+    workS: (lastWork - started) / 1000,
+    cpuS: (used.user + used.system) / 1e6,
+    peakRssMb: peak / 1024 / 1024,
+    requests: farm.requests,
+    notModifiedShare: farm.requests ? farm.notModified / farm.requests : 0,
+    stored: outcomes.reduce((n, o) => n + (o.kind === 'stored' ? o.inserted : 0), 0),
+    errors: Array.isArray(outcome) ? outcomes.filter((o) => o.kind === 'failed').length : outcome,
+    p50Ms: latency?.p50 ?? null,
+    p99Ms: latency?.p99 ?? null,
+    perHostMax: farm.perHostMax,
+  };
+}
+
+const farm = await startFarm();
+const dataDir = mkdtempSync(join(tmpdir(), 'courtesy-bench-poll-'));
+try {
+  writeFileSync(
+    join(dataDir, 'courtesy.toml'),
+    [
+      '[poll]',
+      'allow_private_networks = true',
+      `concurrency = ${Number(args.concurrency)}`,
+      'first_byte_timeout_seconds = 10',
+      'timeout_seconds = 20',
+      ...(args.workers !== undefined ? [`workers = ${Number(args.workers)}`] : []),
+      '',
+    ].join('\n'),
+  );
+  const config = loadConfig({ dataDir, port: 0 }, {});
+  const ctx = await openContext(config, createLogger('silent'));
+  const opml = await (await fetch(`http://127.0.0.1:${farm.port}/__opml`)).text();
+  const outlines = parseOpml(opml);
+  const now = new Date();
+  for (const outline of outlines) await ctx.store.sources.add({ feedUrl: outline.feedUrl }, now);
+  const site = await startServer(ctx, '127.0.0.1', 0);
+
+  const results: RoundResult[] = [];
+  results.push(
+    await measure('fetch only (baseline)', farm.port, null, async (done) => {
+      let failed = 0;
+      // Host by host, as the poller does: per_host_concurrency workers for each host's queue.
+      const queues = new Map<string, string[]>();
+      for (const { feedUrl } of outlines) {
+        const host = new URL(feedUrl).host;
+        queues.set(host, [...(queues.get(host) ?? []), feedUrl]);
+      }
+      const worker = async (queue: string[]) => {
+        for (let url = queue.shift(); url; url = queue.shift()) {
+          await ctx.fetcher.fetch(url).then(
+            () => done(false),
+            () => {
+              failed++;
+              done(true);
+            },
+          );
+        }
+      };
+      await Promise.all(
+        [...queues.values()].flatMap((queue) =>
+          Array.from({ length: config.poll.perHostConcurrency }, () => worker(queue)),
+        ),
+      );
+      return failed;
+    }),
+  );
+  const poll = async (done: (failed: boolean) => void) =>
+    (await pollSources(ctx, { all: true }, (o) => done(o.kind === 'failed'))).outcomes;
+  results.push(await measure('round 1: all new', farm.port, site.url, poll));
+  results.push(await measure('round 2: unchanged', farm.port, site.url, poll));
+  const tick = (await (await fetch(`http://127.0.0.1:${farm.port}/__tick`)).json()) as { changed: number };
+  results.push(await measure(`round 3: ${tick.changed} feeds changed`, farm.port, site.url, poll));
+  const entries = await ctx.store.entries.count();
+
+  const baseline = results[0]!.workS;
+  const fixed = (n: number | null, digits = 1) => (n === null ? '-' : n.toFixed(digits));
+  const lines = [
+    `feeds ${outlines.length} over ${args.hosts} loopback hosts, faults ${args.faults}, update ${args.update}, ` +
+      `workers ${config.poll.workers}, concurrency ${config.poll.concurrency}, per host ${config.poll.perHostConcurrency}; ` +
+      `node ${process.version}; ${entries} entries stored in all`,
+    '',
+    '| round | wall s | healthy done s | × baseline | CPU s | peak RSS MB | requests | 304 share | new entries | errors | home p50 ms | home p99 ms | max per host |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${fixed(r.wallS)} | ${fixed(r.workS)} | ${fixed(r.workS / baseline, 2)} | ${fixed(r.cpuS)} | ${fixed(r.peakRssMb, 0)} | ${r.requests} | ${fixed(r.notModifiedShare * 100, 0)}% | ${r.stored} | ${r.errors} | ${fixed(r.p50Ms)} | ${fixed(r.p99Ms)} | ${r.perHostMax} |`,
+    ),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  await site.close();
+  await ctx.close();
+} finally {
+  farm.child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+}
