@@ -189,6 +189,7 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
           status: 'active',
           consecutiveFailures: 0,
           nextCheckAt: new Date(),
+          checkBasis: 'resumed by the operator',
         });
         print(`resumed source ${id}`);
       }),
