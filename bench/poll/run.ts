@@ -174,7 +174,9 @@ try {
       const queues = new Map<string, string[]>();
       for (const { feedUrl } of outlines) {
         const host = new URL(feedUrl).host;
-        queues.set(host, [...(queues.get(host) ?? []), feedUrl]);
+        const queue = queues.get(host);
+        if (queue) queue.push(feedUrl);
+        else queues.set(host, [feedUrl]);
       }
       const worker = async (queue: string[]) => {
         for (let url = queue.shift(); url; url = queue.shift()) {

@@ -22,6 +22,7 @@ export function startProgress(
     return { step: (line) => print(line), stop: () => undefined };
   }
   let errors = 0;
+  let done = 0;
   const started = Date.now();
   const bar = new cliProgress.SingleBar(
     {
@@ -38,9 +39,10 @@ export function startProgress(
   bar.start(total, 0, { errors: 0, rate: '0' });
   return {
     step(_line, failed) {
+      done++;
       if (failed) errors++;
       const seconds = (Date.now() - started) / 1000;
-      const rate = seconds > 0 ? ((bar.getProgress() * total + 1) / seconds).toFixed(0) : '0';
+      const rate = seconds > 0 ? (done / seconds).toFixed(0) : '0';
       bar.increment(1, { errors, rate });
     },
     stop() {

@@ -89,10 +89,12 @@ export class Fetcher {
   private readonly agent: Agent;
   private readonly limiter: HostLimiter;
   private readonly allowedOrigins: Set<string>;
+  private readonly resolve: (hostname: string, family: number) => Promise<LookupAddress[]>;
 
   constructor(options: Partial<FetcherOptions> & Pick<FetcherOptions, 'userAgent'>) {
     this.options = { ...DEFAULT_FETCHER_OPTIONS, ...options };
     this.allowedOrigins = new Set(this.options.allowedOrigins ?? []);
+    this.resolve = this.options.resolve ?? ((hostname, family) => lookupAll(hostname, { all: true, family }));
     this.limiter = new HostLimiter(this.options.perHostConcurrency, this.options.totalConcurrency);
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
@@ -276,9 +278,7 @@ export class Fetcher {
     callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
   ): void => {
     const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
-    const resolve =
-      this.options.resolve ?? ((host: string, fam: number) => lookupAll(host, { all: true, family: fam }));
-    resolve(hostname, family)
+    this.resolve(hostname, family)
       .then((addresses) => {
         const origins = [...this.allowedOrigins].filter((o) => new URL(o).hostname === hostname);
         const refused = addresses.find((a) => !this.mayReach(a.address, origins[0] ?? null));

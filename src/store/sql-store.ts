@@ -206,9 +206,10 @@ class SqlEntries implements EntryRepository {
   ): Promise<SaveResult> {
     return this.db.transaction().execute(async (trx) => {
       const result: SaveResult = { inserted: 0, updated: 0, unchanged: 0 };
-      const known = await knownEntries(trx, sourceId, entries);
-      for (const entry of entries) {
-        const outcome = await saveEntry(trx, sourceId, entry, now, known);
+      const hashes = entries.map((e) => hashGuid(e.guid));
+      const known = await knownEntries(trx, sourceId, entries, hashes);
+      for (const [i, entry] of entries.entries()) {
+        const outcome = await saveEntry(trx, sourceId, entry, hashes[i]!, now, known);
         result[outcome]++;
       }
       await updateSource(trx, sourceId, patch);
@@ -269,26 +270,26 @@ async function knownEntries(
   trx: Transaction<Database>,
   sourceId: number,
   entries: readonly EntryInput[],
+  guidHashes: readonly string[],
 ): Promise<{ byGuid: Map<string, KnownEntry>; byUrl: Map<string, KnownEntry> }> {
   const byGuid = new Map<string, KnownEntry>();
   const byUrl = new Map<string, KnownEntry>();
-  const hashes = [...new Set(entries.map((e) => hashGuid(e.guid)))];
-  const urls = [...new Set(entries.flatMap((e) => (e.url ? [e.url] : [])))];
-  for (let i = 0; i < hashes.length; i += IN_CHUNK) {
+  const urls = entries.flatMap((e) => (e.url ? [e.url] : []));
+  for (const chunk of chunks(guidHashes)) {
     const rows = await trx
       .selectFrom('entries')
       .select(['id', 'contentHash', 'guidHash'])
       .where('sourceId', '=', sourceId)
-      .where('guidHash', 'in', hashes.slice(i, i + IN_CHUNK))
+      .where('guidHash', 'in', chunk)
       .execute();
     for (const row of rows) byGuid.set(row.guidHash, row);
   }
-  for (let i = 0; i < urls.length; i += IN_CHUNK) {
+  for (const chunk of chunks(urls)) {
     const rows = await trx
       .selectFrom('entries')
       .select(['id', 'contentHash', 'url'])
       .where('sourceId', '=', sourceId)
-      .where('url', 'in', urls.slice(i, i + IN_CHUNK))
+      .where('url', 'in', chunk)
       .orderBy('id')
       .execute();
     for (const row of rows) if (row.url !== null && !byUrl.has(row.url)) byUrl.set(row.url, row);
@@ -296,14 +297,22 @@ async function knownEntries(
   return { byGuid, byUrl };
 }
 
+/** The distinct values, IN_CHUNK at a time. */
+function chunks(values: readonly string[]): string[][] {
+  const distinct = [...new Set(values)];
+  const out: string[][] = [];
+  for (let i = 0; i < distinct.length; i += IN_CHUNK) out.push(distinct.slice(i, i + IN_CHUNK));
+  return out;
+}
+
 async function saveEntry(
   trx: Transaction<Database>,
   sourceId: number,
   entry: EntryInput,
+  guidHash: string,
   now: Date,
   known: { byGuid: Map<string, KnownEntry>; byUrl: Map<string, KnownEntry> },
 ): Promise<Outcome> {
-  const guidHash = hashGuid(entry.guid);
   const existing = known.byGuid.get(guidHash) ?? (entry.url ? known.byUrl.get(entry.url) : undefined);
   const values = entryColumns(entry);
   if (!existing) {
