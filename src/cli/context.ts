@@ -6,6 +6,7 @@ import { createFeedProcessor, type IngestContext } from '../ingest/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { openStore, type Store } from '../store/index.js';
 import { PROJECT_ROOT } from '../web/assets.js';
+import { WebSub } from '../websub/index.js';
 
 /** The options every command accepts (see main.ts). */
 export interface GlobalOptions {
@@ -27,6 +28,7 @@ export function configFrom(global: GlobalOptions, extra: ConfigOverrides = {}): 
 
 /** Everything a command that touches the store and the network needs; close() releases it all. */
 export interface AppContext extends IngestContext {
+  websub: WebSub;
   close(): Promise<void>;
 }
 
@@ -34,12 +36,14 @@ export async function openContext(config: Config, logger: Logger = createLogger(
   const store: Store = await openStore(config.databaseUrl);
   const fetcher = createFetcher(config);
   const processor = createFeedProcessor(config.poll.workers);
+  const websub = new WebSub({ store, fetcher, processor, config, logger });
   return {
     store,
     fetcher,
     processor,
     config,
     logger,
+    websub,
     async close() {
       await processor.close();
       await fetcher.close();

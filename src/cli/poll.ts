@@ -49,6 +49,8 @@ export function registerPoll(program: Command, global: () => GlobalOptions): voi
           process.exitCode = 1;
           return;
         }
+        // Leases run out whether or not `serve` polls: a poll run from cron renews them too.
+        if (options.source === undefined) await ctx.websub.renewDue();
         let progress: Progress | null = null;
         const started = Date.now();
         const report = await pollSources(

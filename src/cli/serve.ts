@@ -29,6 +29,8 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
       if (added > 0) logger.info({ added }, 'subscribed to the sources listed in the configuration');
       const server = await startServer(ctx, config.server.host, config.server.port);
       logger.info({ url: server.url, baseUrl: config.site.baseUrl, database: config.databaseUrl }, 'serving');
+      if (ctx.websub.disabledBecause)
+        logger.info(`websub: not subscribing to hubs: ${ctx.websub.disabledBecause}`);
       process.stdout.write(`courtesy is serving ${config.site.name} at ${server.url}\n`);
       const stopPoller = options.poll ? startPoller(ctx) : async () => {};
       await waitForSignal();

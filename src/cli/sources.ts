@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { createLogger } from '../log/logger.js';
 import { CourtesyError } from '../model/errors.js';
 import { sourceDisplayName, type RightsPolicy, type Source } from '../model/source.js';
+import type { Subscription } from '../model/subscription.js';
 import { parseOpml, renderOpml, subscribe } from '../sources/index.js';
 import { StoreError } from '../store/index.js';
 import { parseCount, parseId, parsePolicy } from './arguments.js';
@@ -130,6 +131,7 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
               .filter(Boolean)
               .join(', ') || '-',
           ],
+          ...pushRows(await ctx.store.subscriptions.get(id), when, ctx.websub.disabledBecause),
         ];
         const width = Math.max(...rows.map(([k]) => k.length));
         for (const [key, value] of rows) print(`${key.padEnd(width)}  ${value}`);
@@ -249,6 +251,33 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
 }
 
 /** active, paused, disabled; or failing: active, but its last check failed. */
+/** What `sources show` says about WebSub for a source. */
+function pushRows(
+  sub: Subscription | null,
+  when: (d: Date | null) => string,
+  disabledBecause: string | null,
+): Array<[string, string]> {
+  if (!sub) return [['push', disabledBecause ? `- (not subscribing: ${disabledBecause})` : '-']];
+  const states: Record<Subscription['state'], string> = {
+    requested: 'requested, waiting for the hub to verify',
+    active: 'live',
+    failed: 'failed',
+    denied: 'denied by the hub',
+    unsubscribing: 'unsubscribing',
+  };
+  return [
+    ['push', `${states[sub.state]} (WebSub hub ${sub.hub})`],
+    ['push topic', sub.topic],
+    ['push lease', sub.expiresAt ? `until ${when(sub.expiresAt)}` : '-'],
+    [sub.state === 'active' ? 'push renewal' : 'push retry', when(sub.renewAt)],
+    [
+      'pushes',
+      `${sub.pushes} stored${sub.lastPushAt ? `, the last ${relative(sub.lastPushAt)}` : ''}; ${sub.rejectedPushes} ignored`,
+    ],
+    ['last push problem', sub.lastError ?? '-'],
+  ];
+}
+
 function statusOf(source: Source): string {
   return source.status === 'active' && source.lastError ? 'failing' : source.status;
 }

@@ -52,6 +52,17 @@ describe('loadConfig', () => {
     assert.equal(config.databaseUrl, 'sqlite::memory:');
   });
 
+  it('reads the [websub] section into seconds and milliseconds', () => {
+    assert.deepEqual(loadConfig({ dataDir: join(dir, 'none') }, {}).websub, {
+      enabled: true,
+      leaseSeconds: 7 * 86_400,
+      fallbackIntervalMs: 12 * 3_600_000,
+    });
+    const config = withFile('[websub]\nenabled = false\nlease_days = 0.5\nfallback_interval_minutes = 90\n');
+    assert.deepEqual(config.websub, { enabled: false, leaseSeconds: 43_200, fallbackIntervalMs: 5_400_000 });
+    rejects('[websub]\nlease_days = 0\n', /websub\.lease_days/);
+  });
+
   it('names the key of a bad value', () =>
     rejects('[site]\nbase_url = "news.example"\n', /site\.base_url must be an absolute http/));
   it('names an unknown key', () =>

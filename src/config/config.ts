@@ -43,6 +43,11 @@ export interface Config {
     userAgent: string;
     workers: number;
   };
+  websub: {
+    enabled: boolean;
+    leaseSeconds: number;
+    fallbackIntervalMs: number;
+  };
   /** Sources the config file subscribes to (URLs made absolute). */
   sources: Array<{
     /** The URL as the config file writes it: what "seeded once" is remembered by. */
@@ -120,6 +125,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       allowPrivateNetworks: allowPrivate,
       workers: file.poll.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
       userAgent: file.poll.user_agent ?? `courtesy/${VERSION} (${file.site.name}; +${baseUrl}/)`,
+    },
+    websub: {
+      enabled: file.websub.enabled,
+      leaseSeconds: Math.round(file.websub.lease_days * 86_400),
+      fallbackIntervalMs: file.websub.fallback_interval_minutes * 60_000,
     },
     sources: file.sources.map((s) => ({
       key: s.url,

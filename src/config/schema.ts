@@ -85,6 +85,19 @@ export const configSchema = z.strictObject({
       user_agent: z.string().optional(),
     })
     .prefault({}),
+  websub: z
+    .strictObject({
+      /** Subscribe to the WebSub hubs that feeds name (only when site.base_url is public). */
+      enabled: z.boolean().default(true),
+      /** The lease asked of hubs; a hub may grant another. */
+      lease_days: z.number().positive().max(365).default(7),
+      /** While push is live, polling goes on at least this far apart, in case a push is lost. */
+      fallback_interval_minutes: z
+        .number()
+        .min(1)
+        .default(12 * 60),
+    })
+    .prefault({}),
   sources: z.array(sourceSeed).default([]),
 });
 

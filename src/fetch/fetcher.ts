@@ -54,7 +54,18 @@ interface ResponseFacts {
   expires: string | null;
   /** The server's Date header, to read Expires against its clock. */
   date: string | null;
+  /** The Link header(s) (RFC 8288), joined: where WebSub hubs may be announced. */
+  link: string | null;
 }
+
+/** The answer to a form POST (a WebSub hub's): its status and the start of its body, as text. */
+export interface PostResult {
+  status: number;
+  body: string;
+}
+
+/** How much of a POST's answer is read: enough for an error message. */
+const POST_BODY_LIMIT = 16 * 1024;
 
 export type FetchResult =
   | (ResponseFacts & { kind: 'not-modified' })
@@ -162,6 +173,45 @@ export class Fetcher {
     }
   }
 
+  /**
+   * POSTs a form (application/x-www-form-urlencoded) under the same rules as a GET: address checks
+   * after DNS, the host's limit, the timeouts. Redirects are not followed; the status is returned.
+   */
+  async postForm(url: string, form: URLSearchParams): Promise<PostResult> {
+    const target = parseHttpUrl(url);
+    this.checkLiteralAddress(target);
+    return this.limiter.run(target.host, async () => {
+      const signal = AbortSignal.timeout(this.options.totalTimeoutMs);
+      try {
+        const res = await request(target, {
+          method: 'POST',
+          headers: {
+            'user-agent': this.options.userAgent,
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'text/plain, */*;q=0.5',
+          },
+          body: form.toString(),
+          dispatcher: this.agent,
+          signal,
+        });
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of res.body as AsyncIterable<Buffer>) {
+          chunks.push(chunk);
+          size += chunk.length;
+          if (size >= POST_BODY_LIMIT) {
+            res.body.destroy();
+            break;
+          }
+        }
+        const body = Buffer.concat(chunks, size).subarray(0, POST_BODY_LIMIT).toString('utf8');
+        return { status: res.statusCode, body };
+      } catch (error) {
+        throw classify(error, this.options.totalTimeoutMs, this.options.maxBodyBytes);
+      }
+    });
+  }
+
   private async requestOnce(url: URL, validators: Validators, remainingMs: number): Promise<RawResponse> {
     if (remainingMs <= 0) throw timeoutError(this.options.totalTimeoutMs);
     const headers: Record<string, string> = {
@@ -177,7 +227,9 @@ export class Fetcher {
       const res = await request(url, { method: 'GET', headers, dispatcher: this.agent, signal });
       const header = (name: string): string | null => {
         const value = res.headers[name];
-        return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+        // Link may come in several headers; the others are single-valued (the first one counts).
+        if (Array.isArray(value)) return name === 'link' ? value.join(', ') : (value[0] ?? null);
+        return value ?? null;
       };
       const body =
         REDIRECTS.has(res.statusCode) || res.statusCode === 304
@@ -216,6 +268,7 @@ export class Fetcher {
       cacheControl: response.header('cache-control'),
       expires: response.header('expires'),
       date: response.header('date'),
+      link: response.header('link'),
     };
     if (response.status === 304) return { ...facts, kind: 'not-modified' };
     if (response.status < 200 || response.status > 299) throw statusError(response);

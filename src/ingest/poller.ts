@@ -95,15 +95,16 @@ async function selectSources(ctx: IngestContext, selection: PollSelection): Prom
 }
 
 /**
- * The poller inside `courtesy serve`: a pass over the due sources every `tickMs`, one pass at a time,
- * until stopped. Returns a function that stops it and resolves when the current pass has finished.
+ * The poller inside `courtesy serve`: a pass over the due sources every `tickMs` (after renewing
+ * the WebSub leases that are due), one pass at a time, until stopped. Returns a function that stops it and resolves when the current pass has finished.
  */
 export function startPoller(ctx: IngestContext, tickMs = 30_000): () => Promise<void> {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
   const pass = (): void => {
-    running = pollSources(ctx)
+    running = (ctx.websub?.renewDue() ?? Promise.resolve(0))
+      .then(() => pollSources(ctx))
       .then(() => undefined)
       .catch((error: unknown) => ctx.logger.error({ err: error }, 'poll pass failed'))
       .finally(() => {

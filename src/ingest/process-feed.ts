@@ -19,6 +19,7 @@ export interface ProcessedFeed {
   ttl: number | null;
   updateMinutes: number | null;
   hubs: string[];
+  self: string | null;
   warnings: string[];
   entries: EntryInput[];
 }
@@ -42,6 +43,7 @@ export function processFeed(input: FeedBody): ProcessResult {
         ttl: feed.ttl,
         updateMinutes: feed.updateMinutes,
         hubs: feed.hubs,
+        self: feed.self,
         warnings: feed.warnings,
         entries: feed.entries.map((e) => prepareEntry(e, input.url, feed.author, {})),
       },

@@ -4,8 +4,16 @@ import type { Logger } from '../log/logger.js';
 import { CourtesyError, errorMessage } from '../model/errors.js';
 import type { FetchRecord, Source } from '../model/source.js';
 import type { SourcePatch, Store } from '../store/index.js';
+import { discoverPush, type WebSub } from '../websub/index.js';
 import type { FeedProcessor } from './feed-processor.js';
-import { feedInterval, nextCheckAfterFailure, nextCheckAfterSuccess, type FeedInterval } from './schedule.js';
+import {
+  feedInterval,
+  nextCheckAfterFailure,
+  nextCheckAfterSuccess,
+  withPushFallback,
+  type FeedInterval,
+  type NextCheck,
+} from './schedule.js';
 
 /** What a refresh needs: built once by the CLI and shared by `poll --once` and the server's poller. */
 export interface IngestContext {
@@ -14,6 +22,8 @@ export interface IngestContext {
   processor: FeedProcessor;
   config: Config;
   logger: Logger;
+  /** The WebSub subscriber; without it, sources are only polled. */
+  websub?: WebSub;
   now?: () => Date;
 }
 
@@ -63,7 +73,12 @@ export async function refreshSource(ctx: IngestContext, source: Source): Promise
       const fromFeed = source.feedIntervalMs
         ? { ms: source.feedIntervalMs, basis: source.checkBasis ?? 'the last full fetch' }
         : null;
-      const next = nextCheckAfterSuccess(now, ctx.config.poll, fromFeed, http);
+      const next = await pushAware(
+        ctx,
+        source,
+        now,
+        nextCheckAfterSuccess(now, ctx.config.poll, fromFeed, http),
+      );
       await ctx.store.sources.recordCheck(
         source.id,
         { ...successPatch(now, result.status), ...moved, nextCheckAt: next.at, checkBasis: next.basis },
@@ -84,7 +99,7 @@ export async function refreshSource(ctx: IngestContext, source: Source): Promise
       updateMinutes: feed.updateMinutes,
       publishedTimes: feed.entries.flatMap((e) => (e.publishedAt ? [e.publishedAt.getTime()] : [])),
     });
-    const next = nextCheckAfterSuccess(now, ctx.config.poll, rhythm, http);
+    const next = await pushAware(ctx, source, now, nextCheckAfterSuccess(now, ctx.config.poll, rhythm, http));
     const patch: SourcePatch = {
       ...successPatch(now, result.status),
       ...moved,
@@ -105,11 +120,18 @@ export async function refreshSource(ctx: IngestContext, source: Source): Promise
       fetchRecord(now, started, source, 'stored', result.status, result.body.length),
     );
     log.info({ ...saved, warnings: feed.warnings.length }, 'refreshed');
+    await ctx.websub?.reconcile(source, discoverPush(feed, result.link, result.finalUrl));
     return { kind: 'stored', sourceId: source.id, ...saved, warnings: feed.warnings, nextCheckAt: next.at };
   } catch (error) {
     const bytes = result?.kind === 'modified' ? result.body.length : null;
     return recordFailure(ctx, source, now, started, error, result?.status ?? null, bytes, log);
   }
+}
+
+/** The next check, pushed back to the fallback interval while a hub pushes this source's content. */
+async function pushAware(ctx: IngestContext, source: Source, now: Date, next: NextCheck): Promise<NextCheck> {
+  const live = await ctx.websub?.liveSubscription(source.id, now);
+  return live ? withPushFallback(now, next, ctx.config.websub.fallbackIntervalMs, live.hub) : next;
 }
 
 function successPatch(now: Date, status: number): SourcePatch {

@@ -130,6 +130,28 @@ export function nextCheckAfterFailure(
 }
 
 /**
+ * While a WebSub hub pushes a source's content, polling is only a fallback in case a push is lost:
+ * no sooner than `fallbackMs` (spread by ±10%).
+ */
+export function withPushFallback(
+  now: Date,
+  next: NextCheck,
+  fallbackMs: number,
+  hub: string,
+  random: () => number = Math.random,
+): NextCheck {
+  const floor = now.getTime() + fallbackMs * (0.9 + 0.2 * random());
+  if (next.at.getTime() >= floor) return next;
+  let host = hub;
+  try {
+    host = new URL(hub).host;
+  } catch {
+    // keep the hub as written
+  }
+  return { at: new Date(floor), basis: `WebSub push from ${host} is live; polling as a fallback` };
+}
+
+/**
  * How long the response may be cached (RFC 9111 §4.2.1): `max-age` (or `s-maxage`), else
  * `Expires` minus `Date`; null when neither says, or `no-cache`/`no-store` asks to revalidate.
  */

@@ -49,6 +49,8 @@ export interface Feed {
   author: string | null;
   /** WebSub hubs the feed names. */
   hubs: string[];
+  /** The feed's own address as it states it (`rel="self"`, JSON Feed `feed_url`): the WebSub topic. */
+  self: string | null;
   /** RSS <ttl> in minutes, when given. */
   ttl: number | null;
   /** How often the feed says it updates (sy:updatePeriod / sy:updateFrequency), in minutes. */

@@ -3,3 +3,5 @@ export type { Source, SourceStatus, RightsPolicy } from './source.js';
 export { RIGHTS_POLICIES, sourceDisplayName } from './source.js';
 export type { Entry, EntryInput } from './entry.js';
 export { CourtesyError, UsageError, NotFoundError, errorMessage } from './errors.js';
+export type { Subscription, SubscriptionState } from './subscription.js';
+export { pushIsLive } from './subscription.js';

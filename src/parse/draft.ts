@@ -26,6 +26,7 @@ export interface DraftFeed {
   language: string | null;
   author: string | null;
   hubs: string[];
+  self: string | null;
   ttl: number | null;
   updateMinutes: number | null;
   entries: DraftEntry[];
@@ -71,6 +72,7 @@ export function finalizeFeed(draft: DraftFeed, warnings: string[], documentUrl: 
     language: draft.language,
     author: draft.author,
     hubs: draft.hubs,
+    self: draft.self,
     ttl: draft.ttl,
     updateMinutes: draft.updateMinutes,
     entries,

@@ -16,6 +16,7 @@ describe('parseFeed: formats', () => {
     assert.equal(feed.language, 'en-gb');
     assert.equal(feed.ttl, 30);
     assert.deepEqual(feed.hubs, ['https://hub.example/']);
+    assert.equal(feed.self, 'https://news.example/feed.xml');
     assert.deepEqual(feed.warnings, []);
     const [first, second] = feed.entries;
     assert.deepEqual(first, {
@@ -82,6 +83,7 @@ describe('parseFeed: formats', () => {
     assert.equal(feed.format, 'atom');
     assert.equal(feed.title, 'Atom Blog');
     assert.equal(feed.link, 'https://atom.example/blog/');
+    assert.equal(feed.self, 'https://atom.example/blog/feed.atom', 'rel=self resolves against xml:base');
     assert.equal(feed.language, 'de');
     assert.equal(feed.author, 'Feed Author');
     const [first, second] = feed.entries;

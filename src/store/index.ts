@@ -9,6 +9,8 @@ export type {
   Cursor,
   EntryPage,
   EntryQuery,
+  SubscriptionRepository,
+  SubscriptionPatch,
 } from './store.js';
 export { FETCH_HISTORY_PER_SOURCE } from './store.js';
 export { StoreError } from './errors.js';

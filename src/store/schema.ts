@@ -9,6 +9,7 @@ export interface Database {
   entries: EntriesTable;
   configSeeds: ConfigSeedsTable;
   fetches: FetchesTable;
+  subscriptions: SubscriptionsTable;
 }
 
 export interface SourcesTable {
@@ -77,4 +78,24 @@ export interface EntriesTable {
 export interface ConfigSeedsTable {
   url: string;
   seededAt: number;
+}
+
+/** WebSub subscriptions: one per source at most. */
+export interface SubscriptionsTable {
+  sourceId: number;
+  token: string;
+  hub: string;
+  topic: string;
+  secret: string;
+  state: string;
+  requestedAt: number;
+  verifiedAt: number | null;
+  leaseSeconds: number | null;
+  expiresAt: number | null;
+  renewAt: number;
+  attempts: number;
+  lastError: string | null;
+  lastPushAt: number | null;
+  pushes: number;
+  rejectedPushes: number;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EntryInput } from '../model/entry.js';
+import type { Subscription } from '../model/subscription.js';
 import { StoreError } from './errors.js';
 import type { Store } from './store.js';
 
@@ -156,10 +157,68 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
       assert.deepEqual(await store.sources.claimConfigSeeds(['b', 'c'], t0), ['c']);
     });
 
-    it('removes a source with its entries', async () => {
+    it('keeps one WebSub subscription per source, changes it only in the states asked, and lists renewals', async () => {
+      const source = (await store.sources.findByUrl('https://paging.example/feed'))!;
+      const sub: Subscription = {
+        sourceId: source.id,
+        token: 'token-1',
+        hub: 'https://hub.example/',
+        topic: 'https://paging.example/feed',
+        secret: 's3cret',
+        state: 'requested',
+        requestedAt: t0,
+        verifiedAt: null,
+        leaseSeconds: null,
+        expiresAt: null,
+        renewAt: new Date(t0.getTime() + 3_600_000),
+        attempts: 1,
+        lastError: null,
+        lastPushAt: null,
+        pushes: 0,
+        rejectedPushes: 0,
+      };
+      await store.subscriptions.put(sub);
+      assert.deepEqual(await store.subscriptions.get(source.id), sub);
+      assert.deepEqual(await store.subscriptions.findByToken('token-1'), sub);
+      assert.equal(await store.subscriptions.findByToken('token-2'), null);
+
+      await store.subscriptions.put({ ...sub, token: 'token-2', hub: 'https://other-hub.example/' });
+      assert.equal((await store.subscriptions.get(source.id))?.hub, 'https://other-hub.example/', 'replaced');
+      assert.equal(await store.subscriptions.findByToken('token-1'), null);
+
+      const expires = new Date(t0.getTime() + 86_400_000);
+      assert.equal(await store.subscriptions.update(source.id, { state: 'failed' }, ['active']), false);
+      assert.equal(
+        await store.subscriptions.update(source.id, { state: 'active', expiresAt: expires, attempts: 0 }, [
+          'requested',
+        ]),
+        true,
+      );
+      const active = (await store.subscriptions.get(source.id))!;
+      assert.equal(active.state, 'active');
+      assert.deepEqual(active.expiresAt, expires);
+      assert.equal(active.attempts, 0);
+
+      await store.subscriptions.recordPush(source.id, t0, null);
+      await store.subscriptions.recordPush(source.id, t0, 'bad signature');
+      const counted = (await store.subscriptions.get(source.id))!;
+      assert.equal(counted.pushes, 1);
+      assert.equal(counted.rejectedPushes, 1);
+      assert.deepEqual(counted.lastPushAt, t0);
+      assert.equal(counted.lastError, 'bad signature');
+
+      assert.deepEqual(await store.subscriptions.listDue(t0, 10), []);
+      assert.deepEqual(
+        (await store.subscriptions.listDue(new Date(t0.getTime() + 3_600_000), 10)).map((s) => s.sourceId),
+        [source.id],
+      );
+    });
+
+    it('removes a source with its entries and its subscription', async () => {
       const source = (await store.sources.findByUrl('https://paging.example/feed'))!;
       assert.equal(await store.sources.remove(source.id), true);
       assert.equal(await store.entries.count(source.id), 0);
+      assert.equal(await store.subscriptions.get(source.id), null);
       assert.equal(await store.sources.remove(source.id), false);
     });
   });

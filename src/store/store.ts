@@ -1,5 +1,6 @@
 import type { Entry, EntryInput } from '../model/entry.js';
 import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/source.js';
+import type { Subscription, SubscriptionState } from '../model/subscription.js';
 
 /**
  * The one storage interface everything uses. Callers never see SQL; each engine (sqlite/ now,
@@ -8,6 +9,7 @@ import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/s
 export interface Store {
   readonly sources: SourceRepository;
   readonly entries: EntryRepository;
+  readonly subscriptions: SubscriptionRepository;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,27 @@ export interface EntryRepository {
   get(id: number): Promise<Entry | null>;
   list(query: EntryQuery): Promise<EntryPage>;
   count(sourceId?: number): Promise<number>;
+}
+
+/** Fields a subscription's life may change. */
+export type SubscriptionPatch = Partial<Omit<Subscription, 'sourceId'>>;
+
+/** WebSub subscriptions, one per source at most; removed with their source. */
+export interface SubscriptionRepository {
+  get(sourceId: number): Promise<Subscription | null>;
+  findByToken(token: string): Promise<Subscription | null>;
+  /** Creates or replaces the subscription of `subscription.sourceId`. */
+  put(subscription: Subscription): Promise<void>;
+  /**
+   * Changes a subscription; with `onlyIn`, only while its state is one of those (a verification and
+   * a hub's late answer may race). True when a row was changed.
+   */
+  update(sourceId: number, patch: SubscriptionPatch, onlyIn?: readonly SubscriptionState[]): Promise<boolean>;
+  /** Subscriptions whose renewAt has come, soonest first. */
+  listDue(now: Date, limit: number): Promise<Subscription[]>;
+  /** Counts a delivery: accepted, or rejected with the reason. */
+  recordPush(sourceId: number, at: Date, rejection: string | null): Promise<void>;
+  remove(sourceId: number): Promise<void>;
 }
 
 export type { SourceStatus };

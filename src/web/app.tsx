@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { etag } from 'hono/etag';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
@@ -14,11 +15,14 @@ import { ErrorPage, NotFoundPage } from './pages/not-found.js';
 import { SourcePage, SourcesPage } from './pages/source-show.js';
 import { articlePath } from './paths.js';
 import { securityHeaders } from './security-headers.js';
+import { CALLBACK_PATH, type CallbackAnswer, type WebSub } from '../websub/index.js';
 
 export interface WebContext {
   store: Store;
   config: Config;
   logger: Logger;
+  /** The WebSub subscriber whose callbacks this site answers; without it, the callback is 404. */
+  websub?: WebSub;
 }
 
 /** Pages change when a poll stores new entries: browsers revalidate (ETag) rather than trust a stale copy. */
@@ -30,7 +34,7 @@ const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#8a2d16"/>' +
   '<path d="M8 9h16a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2h-9l-5 4v-4H8a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2z" fill="#fbfaf7"/></svg>';
 
-/** The public site: every route reads from the store; nothing here writes. */
+/** The public site: every page reads from the store; only the WebSub callback writes (pushed content). */
 export function createApp(ctx: WebContext): Hono {
   const { store, config } = ctx;
   const site = config.site;
@@ -95,6 +99,34 @@ export function createApp(ctx: WebContext): Hono {
     c.header('Cache-Control', PAGE_CACHE);
     return c.html(<ContactPage site={site} />);
   });
+
+  const websub = ctx.websub;
+  if (websub) {
+    const answer = (c: Context, a: CallbackAnswer): Response => {
+      c.header('Cache-Control', 'no-store');
+      return a.status === 204 ? c.body(null, 204) : c.text(a.body, a.status);
+    };
+    app.get(`${CALLBACK_PATH}:token`, async (c) =>
+      answer(c, await websub.verify(c.req.param('token'), new URL(c.req.url).searchParams)),
+    );
+    app.post(
+      `${CALLBACK_PATH}:token`,
+      bodyLimit({
+        maxSize: config.poll.maxBodyBytes,
+        onError: (c) => c.text(`pushed content over ${config.poll.maxBodyBytes} bytes`, 413),
+      }),
+      async (c) => {
+        const body = new Uint8Array(await c.req.arrayBuffer());
+        const a = await websub.deliver(
+          c.req.param('token'),
+          body,
+          c.req.header('content-type') ?? null,
+          c.req.header('x-hub-signature') ?? null,
+        );
+        return answer(c, a);
+      },
+    );
+  }
 
   app.get('/static/site.css', (c) => {
     c.header('Cache-Control', ASSET_CACHE);

@@ -23,6 +23,7 @@ export function parseAtom(root: XmlElement): DraftFeed {
     language: root.attrs['xml:lang']?.trim() || null,
     author: feedAuthor,
     hubs: links(root, spaces, 'hub'),
+    self: links(root, spaces, 'self')[0] ?? null,
     ttl: null,
     updateMinutes: syndicationMinutes(root),
     entries: children(root, 'entry', ...spaces)

@@ -35,6 +35,7 @@ export function parseRdf(root: XmlElement): DraftFeed {
     language: childText(channel, 'language', NS.dc),
     author: joinNames(extensionAuthors(channel)),
     hubs: atomLinks(channel, 'hub'),
+    self: atomLinks(channel, 'self')[0] ?? null,
     ttl: null,
     updateMinutes: syndicationMinutes(channel),
     entries: items.map((item) => parseItem(item, spaces)),

@@ -39,6 +39,7 @@ export function parseRss(root: XmlElement): DraftFeed {
       personName(childText(channel, 'managingeditor', '')) ??
       personName(childText(channel, 'author', '')),
     hubs: atomLinks(channel, 'hub'),
+    self: atomLinks(channel, 'self')[0] ?? null,
     ttl: toNumber(childText(channel, 'ttl', '')),
     updateMinutes: syndicationMinutes(channel),
     entries: items.map(parseItem),

@@ -84,4 +84,28 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
       await sql`CREATE INDEX fetches_source ON fetches (source_id, id DESC)`.execute(db);
     },
   },
+  '0003_websub_subscriptions': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        CREATE TABLE subscriptions (
+          source_id INTEGER PRIMARY KEY REFERENCES sources (id) ON DELETE CASCADE,
+          token TEXT NOT NULL UNIQUE,
+          hub TEXT NOT NULL,
+          topic TEXT NOT NULL,
+          secret TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('requested', 'active', 'failed', 'denied', 'unsubscribing')),
+          requested_at INTEGER NOT NULL,
+          verified_at INTEGER,
+          lease_seconds INTEGER,
+          expires_at INTEGER,
+          renew_at INTEGER NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,
+          last_push_at INTEGER,
+          pushes INTEGER NOT NULL DEFAULT 0,
+          rejected_pushes INTEGER NOT NULL DEFAULT 0
+        ) STRICT`.execute(db);
+      await sql`CREATE INDEX subscriptions_renew ON subscriptions (renew_at)`.execute(db);
+    },
+  },
 };

@@ -1,0 +1,337 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/index.js';
+import { FetchError, type Fetcher } from '../fetch/index.js';
+import { ipLiteral, isPrivateAddress } from '../fetch/private-address.js';
+import type { FeedProcessor } from '../ingest/feed-processor.js';
+import { withPushFallback } from '../ingest/schedule.js';
+import type { Logger } from '../log/logger.js';
+import { errorMessage } from '../model/errors.js';
+import type { Source } from '../model/source.js';
+import { pushIsLive, type Subscription } from '../model/subscription.js';
+import type { Store } from '../store/index.js';
+import type { PushLinks } from './discover.js';
+import { checkSignature } from './signature.js';
+
+export interface WebSubContext {
+  store: Store;
+  fetcher: Fetcher;
+  processor: FeedProcessor;
+  config: Config;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** What a callback answers: the route turns it into an HTTP response as it is. */
+export interface CallbackAnswer {
+  status: 200 | 202 | 204 | 400 | 404 | 410;
+  body: string;
+}
+
+/** The callback path; the token follows it. */
+export const CALLBACK_PATH = '/websub/';
+
+/** How long a request waits for the hub's verification before it is asked again (doubling). */
+const VERIFY_WAIT_MS = 60 * 60_000;
+const MAX_RETRY_MS = 24 * 60 * 60_000;
+/** After a hub's explicit denial, courtesy asks again only this much later. */
+const DENIED_RETRY_MS = 7 * 24 * 60 * 60_000;
+/** Renewals per poller pass at most. */
+const RENEW_BATCH = 200;
+
+/**
+ * The WebSub subscriber (W3C WebSub, 2018): it subscribes to the hub a feed names, answers the
+ * hub's verification of intent, accepts pushed content only with a valid HMAC signature, stores
+ * it through the same path as a poll, and renews leases before they run out. Polling goes on
+ * while push is live, at the longer `websub.fallback_interval_minutes`.
+ *
+ * Nothing here throws to its caller: failures are recorded on the subscription and logged.
+ */
+export class WebSub {
+  /** Whether this site can receive pushes at all: enabled, and reachable by a hub. */
+  readonly enabled: boolean;
+  /** Why not, in words, when it is not. */
+  readonly disabledBecause: string | null;
+
+  constructor(private readonly ctx: WebSubContext) {
+    const { websub, site, poll } = ctx.config;
+    this.disabledBecause = !websub.enabled
+      ? 'websub.enabled is false'
+      : !poll.allowPrivateNetworks && !isPublicUrl(site.baseUrl)
+        ? `site.base_url (${site.baseUrl}) is not a public address a hub can reach`
+        : null;
+    this.enabled = this.disabledBecause === null;
+  }
+
+  private now(): Date {
+    return this.ctx.now?.() ?? new Date();
+  }
+
+  callbackUrl(token: string): string {
+    return `${this.ctx.config.site.baseUrl}${CALLBACK_PATH}${token}`;
+  }
+
+  /** The live subscription of a source, or null when its content is not being pushed now. */
+  async liveSubscription(sourceId: number, now: Date): Promise<Subscription | null> {
+    const sub = await this.ctx.store.subscriptions.get(sourceId);
+    return pushIsLive(sub, now) ? sub : null;
+  }
+
+  /**
+   * After a full fetch: subscribes when the feed names a hub (or its hub or topic changed), and
+   * unsubscribes when it no longer names one. A subscription already in place is left to
+   * `renewDue`.
+   */
+  async reconcile(source: Source, links: PushLinks | null): Promise<void> {
+    try {
+      const current = await this.ctx.store.subscriptions.get(source.id);
+      if (!links || !this.enabled) {
+        if (current && current.state !== 'unsubscribing') await this.unsubscribe(current);
+        return;
+      }
+      const settled =
+        current !== null &&
+        current.state !== 'unsubscribing' &&
+        current.topic === links.topic &&
+        links.hubs.includes(current.hub);
+      if (settled) return;
+      await this.subscribe(source.id, links.hubs[0]!, links.topic, null);
+    } catch (error) {
+      this.ctx.logger.error({ err: error, sourceId: source.id }, 'websub: reconcile failed');
+    }
+  }
+
+  /** Renews leases that are about to run out and retries requests that failed; returns how many. */
+  async renewDue(): Promise<number> {
+    if (!this.enabled) return 0;
+    const due = await this.ctx.store.subscriptions.listDue(this.now(), RENEW_BATCH);
+    const sources = await this.ctx.store.sources.getMany(due.map((s) => s.sourceId));
+    for (const sub of due) {
+      try {
+        const source = sources.get(sub.sourceId);
+        if (sub.state === 'unsubscribing') {
+          // The hub never confirmed; the callback answers 410 to it from now on.
+          await this.ctx.store.subscriptions.remove(sub.sourceId);
+        } else if (!source || source.status !== 'active') {
+          await this.unsubscribe(sub);
+        } else {
+          await this.subscribe(sub.sourceId, sub.hub, sub.topic, sub);
+        }
+      } catch (error) {
+        this.ctx.logger.error({ err: error, sourceId: sub.sourceId }, 'websub: renewal failed');
+      }
+    }
+    return due.length;
+  }
+
+  /**
+   * Asks the hub for a subscription (a new one, or the renewal of `existing`). The row is written
+   * first: a hub may verify before it even answers the request.
+   */
+  private async subscribe(
+    sourceId: number,
+    hub: string,
+    topic: string,
+    existing: Subscription | null,
+  ): Promise<void> {
+    const now = this.now();
+    const renewing = existing !== null && existing.hub === hub && existing.topic === topic;
+    const attempts = (renewing ? existing.attempts : 0) + 1;
+    const sub: Subscription = {
+      sourceId,
+      token: renewing ? existing.token : randomBytes(24).toString('base64url'),
+      hub,
+      topic,
+      secret: renewing ? existing.secret : randomBytes(32).toString('hex'),
+      // A renewal keeps push live under the old lease until the hub verifies the new one.
+      state: renewing && pushIsLive(existing, now) ? 'active' : 'requested',
+      requestedAt: now,
+      verifiedAt: renewing ? existing.verifiedAt : null,
+      leaseSeconds: renewing ? existing.leaseSeconds : null,
+      expiresAt: renewing ? existing.expiresAt : null,
+      renewAt: new Date(now.getTime() + retryDelay(attempts)),
+      attempts,
+      lastError: renewing ? existing.lastError : null,
+      lastPushAt: renewing ? existing.lastPushAt : null,
+      pushes: renewing ? existing.pushes : 0,
+      rejectedPushes: renewing ? existing.rejectedPushes : 0,
+    };
+    await this.ctx.store.subscriptions.put(sub);
+    const log = this.ctx.logger.child({ sourceId, hub, topic });
+    const problem = await this.askHub(hub, {
+      'hub.mode': 'subscribe',
+      'hub.topic': topic,
+      'hub.callback': this.callbackUrl(sub.token),
+      'hub.secret': sub.secret,
+      'hub.lease_seconds': String(this.ctx.config.websub.leaseSeconds),
+    });
+    if (problem === null) {
+      log.info({ renewing }, 'websub: subscription requested');
+      return;
+    }
+    log.warn({ problem }, 'websub: the hub refused the subscription request');
+    await this.ctx.store.subscriptions.update(
+      sourceId,
+      { state: pushIsLive(sub, now) ? 'active' : 'failed', lastError: problem },
+      ['requested', 'active'],
+    );
+  }
+
+  /** Asks the hub to end a subscription; without a hub that answers, forgets it at once. */
+  private async unsubscribe(sub: Subscription): Promise<void> {
+    const now = this.now();
+    await this.ctx.store.subscriptions.update(sub.sourceId, {
+      state: 'unsubscribing',
+      requestedAt: now,
+      renewAt: new Date(now.getTime() + VERIFY_WAIT_MS),
+    });
+    const problem = await this.askHub(sub.hub, {
+      'hub.mode': 'unsubscribe',
+      'hub.topic': sub.topic,
+      'hub.callback': this.callbackUrl(sub.token),
+    });
+    if (problem !== null) {
+      this.ctx.logger.info({ sourceId: sub.sourceId, problem }, 'websub: unsubscribing failed; forgotten');
+      await this.ctx.store.subscriptions.remove(sub.sourceId);
+    }
+  }
+
+  /** POSTs a request to a hub; null when accepted (2xx), else what went wrong, in words. */
+  private async askHub(hub: string, form: Record<string, string>): Promise<string | null> {
+    try {
+      const answer = await this.ctx.fetcher.postForm(hub, new URLSearchParams(form));
+      if (answer.status >= 200 && answer.status < 300) return null;
+      const said = answer.body.replace(/\s+/g, ' ').trim().slice(0, 200);
+      return `the hub answered ${answer.status}${said ? `: ${said}` : ''}`;
+    } catch (error) {
+      return error instanceof FetchError ? error.message : `websub: ${errorMessage(error)}`;
+    }
+  }
+
+  /**
+   * The hub's verification of intent (GET on the callback, WebSub §5.3): the challenge is echoed
+   * only for a request courtesy really made, for that topic.
+   */
+  async verify(token: string, query: URLSearchParams): Promise<CallbackAnswer> {
+    const mode = query.get('hub.mode');
+    const topic = query.get('hub.topic');
+    const challenge = query.get('hub.challenge');
+    const sub = await this.ctx.store.subscriptions.findByToken(token);
+    if (!sub) return { status: 404, body: 'no such subscription' };
+    if (topic !== sub.topic) return { status: 404, body: 'not subscribed to that topic' };
+    const now = this.now();
+    const log = this.ctx.logger.child({ sourceId: sub.sourceId, hub: sub.hub });
+    if (mode === 'denied') {
+      const reason = query.get('hub.reason');
+      await this.ctx.store.subscriptions.update(sub.sourceId, {
+        state: 'denied',
+        lastError: `the hub denied the subscription${reason ? `: ${reason.slice(0, 200)}` : ''}`,
+        renewAt: new Date(now.getTime() + DENIED_RETRY_MS),
+      });
+      log.warn({ reason }, 'websub: subscription denied');
+      return { status: 200, body: 'ok' };
+    }
+    if (!challenge) return { status: 400, body: 'hub.challenge is missing' };
+    if (mode === 'subscribe' && (sub.state === 'requested' || sub.state === 'active')) {
+      const asked = Number(query.get('hub.lease_seconds'));
+      const lease = Number.isSafeInteger(asked) && asked > 0 ? asked : this.ctx.config.websub.leaseSeconds;
+      const changed = await this.ctx.store.subscriptions.update(
+        sub.sourceId,
+        {
+          state: 'active',
+          verifiedAt: now,
+          leaseSeconds: lease,
+          expiresAt: new Date(now.getTime() + lease * 1000),
+          renewAt: new Date(now.getTime() + renewAfterMs(lease)),
+          attempts: 0,
+          lastError: null,
+        },
+        ['requested', 'active'],
+      );
+      if (!changed) return { status: 404, body: 'no pending subscription' };
+      await this.slowPolling(sub.sourceId, sub.hub, now);
+      log.info({ lease }, 'websub: subscription verified; content will be pushed');
+      return { status: 200, body: challenge };
+    }
+    if (mode === 'unsubscribe' && sub.state === 'unsubscribing') {
+      await this.ctx.store.subscriptions.remove(sub.sourceId);
+      log.info('websub: unsubscribed');
+      return { status: 200, body: challenge };
+    }
+    return { status: 404, body: `no pending ${mode ?? 'request'} for this callback` };
+  }
+
+  /** Once push is live, the next poll of the source is only a fallback: moved back if it is sooner. */
+  private async slowPolling(sourceId: number, hub: string, now: Date): Promise<void> {
+    const source = await this.ctx.store.sources.get(sourceId);
+    if (!source?.nextCheckAt) return;
+    const current = { at: source.nextCheckAt, basis: source.checkBasis ?? '' };
+    const next = withPushFallback(now, current, this.ctx.config.websub.fallbackIntervalMs, hub);
+    if (next !== current) {
+      await this.ctx.store.sources.update(sourceId, { nextCheckAt: next.at, checkBasis: next.basis });
+    }
+  }
+
+  /**
+   * Content pushed by the hub (POST on the callback, WebSub §7): checked against the signature,
+   * parsed and sanitized like a polled feed, and stored through the same path.
+   */
+  async deliver(
+    token: string,
+    body: Uint8Array,
+    contentType: string | null,
+    signature: string | null,
+  ): Promise<CallbackAnswer> {
+    const sub = await this.ctx.store.subscriptions.findByToken(token);
+    if (!sub || sub.state === 'unsubscribing') return { status: 410, body: 'no such subscription' };
+    const source = await this.ctx.store.sources.get(sub.sourceId);
+    if (!source || source.status !== 'active') return { status: 410, body: 'the source is not active' };
+    const now = this.now();
+    const log = this.ctx.logger.child({ sourceId: sub.sourceId, hub: sub.hub });
+    const check = checkSignature(sub.secret, body, signature);
+    if (!check.ok) {
+      // Acknowledged all the same (WebSub §8), so a forger learns nothing from the answer.
+      await this.ctx.store.subscriptions.recordPush(sub.sourceId, now, check.reason);
+      log.warn({ reason: check.reason }, 'websub: push ignored');
+      return { status: 202, body: 'ignored' };
+    }
+    const processed = await this.ctx.processor.process({ body, contentType, url: sub.topic });
+    if (!processed.ok) {
+      await this.ctx.store.subscriptions.recordPush(
+        sub.sourceId,
+        now,
+        `pushed content: ${processed.message}`,
+      );
+      log.warn({ code: processed.code }, processed.message);
+      return { status: 400, body: processed.message };
+    }
+    const saved = await this.ctx.store.entries.saveRefresh(sub.sourceId, processed.feed.entries, {}, now);
+    await this.ctx.store.subscriptions.recordPush(sub.sourceId, now, null);
+    log.info({ ...saved }, 'websub: pushed content stored');
+    return { status: 204, body: '' };
+  }
+}
+
+/** Doubling from the verification wait, up to a day. */
+function retryDelay(attempts: number): number {
+  return Math.min(VERIFY_WAIT_MS * 2 ** Math.min(attempts - 1, 10), MAX_RETRY_MS);
+}
+
+/** Renew well before the lease runs out: a day early, or at 80% of a short lease. */
+function renewAfterMs(leaseSeconds: number): number {
+  const lease = leaseSeconds * 1000;
+  return Math.max(lease * 0.8, lease - 24 * 60 * 60_000);
+}
+
+/** Whether a URL names a host that others on the internet could reach. */
+export function isPublicUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  const literal = ipLiteral(host);
+  if (literal) return !isPrivateAddress(literal);
+  if (!host.includes('.')) return false;
+  return !/\.(localhost|local|internal|home\.arpa|lan)$/.test(host);
+}
