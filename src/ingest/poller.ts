@@ -17,7 +17,8 @@ const PASS_LIMIT = 10_000;
 /**
  * Refreshes the selected sources (by default, those due now), several at a time. Sources are taken
  * host by host in turn, and a source is started only when its host has a free slot
- * (`per_host_concurrency`): a host that is slow or stalls holds its own slots, never the whole pass.
+ * (`per_host_concurrency`): a host that is slow or stalls holds its own slots, never the whole pass,
+ * and within a host the sources that failed last time are taken after the healthy ones.
  */
 export async function pollSources(
   ctx: IngestContext,
@@ -27,7 +28,12 @@ export async function pollSources(
   const sources = await selectSources(ctx, selection);
   const outcomes: RefreshOutcome[] = [];
   const queues = new Map<string, Source[]>();
-  for (const source of sources) {
+  // Within a host, sources that failed last time go last: a feed that times out holds one of its
+  // host's slots for the whole timeout, and the healthy feeds of that host should not wait behind it.
+  const ordered = [...sources].sort(
+    (a, b) => Math.min(a.consecutiveFailures, 1) - Math.min(b.consecutiveFailures, 1),
+  );
+  for (const source of ordered) {
     const host = hostOf(source.feedUrl);
     const queue = queues.get(host);
     if (queue) queue.push(source);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { Entry, EntryInput } from '../model/entry.js';
 import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/source.js';
 import { StoreError } from './errors.js';
@@ -213,9 +213,48 @@ class SqlEntries implements EntryRepository {
       const result: SaveResult = { inserted: 0, updated: 0, unchanged: 0 };
       const hashes = entries.map((e) => hashGuid(e.guid));
       const known = await knownEntries(trx, sourceId, entries, hashes);
+      const fresh: NewEntryRow[] = [];
+      const pending = { byGuid: new Map<string, NewEntryRow>(), byUrl: new Map<string, NewEntryRow>() };
       for (const [i, entry] of entries.entries()) {
-        const outcome = await saveEntry(trx, sourceId, entry, hashes[i]!, now, known);
-        result[outcome]++;
+        const guidHash = hashes[i]!;
+        const url = entry.url ?? undefined;
+        const stored = known.byGuid.get(guidHash);
+        const queued = stored ? undefined : pending.byGuid.get(guidHash);
+        const match =
+          stored ??
+          queued ??
+          (url !== undefined ? (known.byUrl.get(url) ?? pending.byUrl.get(url)) : undefined);
+        if (!match) {
+          const row = newEntryRow(sourceId, entry, guidHash, now);
+          fresh.push(row);
+          pending.byGuid.set(guidHash, row);
+          if (url !== undefined && !known.byUrl.has(url) && !pending.byUrl.has(url))
+            pending.byUrl.set(url, row);
+          result.inserted++;
+        } else if (match.contentHash === entry.contentHash) {
+          result.unchanged++;
+        } else if ('sortAt' in match) {
+          // A feed that repeats a guid or a URL within one document: the later copy wins.
+          Object.assign(match, entryColumns(entry), { guid: entry.guid, guidHash });
+          pending.byGuid.set(guidHash, match);
+          result.updated++;
+        } else {
+          await trx
+            .updateTable('entries')
+            .set({ ...entryColumns(entry), guid: entry.guid, guidHash })
+            .where('id', '=', match.id)
+            .execute();
+          match.contentHash = entry.contentHash;
+          known.byGuid.set(guidHash, match);
+          result.updated++;
+        }
+      }
+      // New entries go in a few multi-row inserts: one statement per batch, not per entry.
+      for (let i = 0; i < fresh.length; i += INSERT_BATCH) {
+        await trx
+          .insertInto('entries')
+          .values(fresh.slice(i, i + INSERT_BATCH))
+          .execute();
       }
       await updateSource(trx, sourceId, patch);
       if (fetch)
@@ -379,8 +418,6 @@ function toSubscription(row: Selectable<SubscriptionsTable>): Subscription {
   };
 }
 
-type Outcome = keyof SaveResult;
-
 interface KnownEntry {
   id: number;
   contentHash: string;
@@ -429,40 +466,16 @@ function chunks(values: readonly string[]): string[][] {
   return out;
 }
 
-async function saveEntry(
-  trx: Transaction<Database>,
-  sourceId: number,
-  entry: EntryInput,
-  guidHash: string,
-  now: Date,
-  known: { byGuid: Map<string, KnownEntry>; byUrl: Map<string, KnownEntry> },
-): Promise<Outcome> {
-  const existing = known.byGuid.get(guidHash) ?? (entry.url ? known.byUrl.get(entry.url) : undefined);
-  const values = entryColumns(entry);
-  if (!existing) {
-    const published = entry.publishedAt?.getTime() ?? null;
-    const sortAt =
-      published !== null && published <= now.getTime() + FUTURE_TOLERANCE_MS ? published : now.getTime();
-    const row = await trx
-      .insertInto('entries')
-      .values({ ...values, sourceId, guid: entry.guid, guidHash, createdAt: now.getTime(), sortAt })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    // A feed that repeats a guid or a URL within one document: later copies update the first.
-    const stored = { id: row.id, contentHash: entry.contentHash };
-    known.byGuid.set(guidHash, stored);
-    if (entry.url && !known.byUrl.has(entry.url)) known.byUrl.set(entry.url, stored);
-    return 'inserted';
-  }
-  if (existing.contentHash === entry.contentHash) return 'unchanged';
-  await trx
-    .updateTable('entries')
-    .set({ ...values, guid: entry.guid, guidHash })
-    .where('id', '=', existing.id)
-    .execute();
-  existing.contentHash = entry.contentHash;
-  known.byGuid.set(guidHash, existing);
-  return 'updated';
+type NewEntryRow = Insertable<EntriesTable> & { contentHash: string; sortAt: number };
+
+/** Rows per multi-row insert: 15 columns each stays far below every engine's parameter limit. */
+const INSERT_BATCH = 100;
+
+function newEntryRow(sourceId: number, entry: EntryInput, guidHash: string, now: Date): NewEntryRow {
+  const published = entry.publishedAt?.getTime() ?? null;
+  const sortAt =
+    published !== null && published <= now.getTime() + FUTURE_TOLERANCE_MS ? published : now.getTime();
+  return { ...entryColumns(entry), sourceId, guid: entry.guid, guidHash, createdAt: now.getTime(), sortAt };
 }
 
 function entryColumns(entry: EntryInput) {
@@ -512,17 +525,19 @@ async function recordFetch(db: Kysely<Database>, sourceId: number, fetch: FetchR
       message: fetch.message,
     })
     .execute();
-  const cutoff = await db
-    .selectFrom('fetches')
-    .select('id')
+  await db
+    .deleteFrom('fetches')
     .where('sourceId', '=', sourceId)
-    .orderBy('id', 'desc')
-    .offset(FETCH_HISTORY_PER_SOURCE)
-    .limit(1)
-    .executeTakeFirst();
-  if (cutoff) {
-    await db.deleteFrom('fetches').where('sourceId', '=', sourceId).where('id', '<=', cutoff.id).execute();
-  }
+    .where('id', '<=', (eb) =>
+      eb
+        .selectFrom('fetches')
+        .select('id')
+        .where('sourceId', '=', sourceId)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .offset(FETCH_HISTORY_PER_SOURCE),
+    )
+    .execute();
 }
 
 function toFetch(row: Selectable<FetchesTable>): FetchRecord {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EntryInput } from '../model/entry.js';
+import type { FetchRecord } from '../model/source.js';
 import type { Subscription } from '../model/subscription.js';
 import { StoreError } from './errors.js';
-import type { Store } from './store.js';
+import { FETCH_HISTORY_PER_SOURCE, type Store } from './store.js';
 
 /**
  * What every Store must do, whatever its engine. Each engine's test calls this with a function that
@@ -91,6 +92,74 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
         t0,
       );
       assert.deepEqual(again, { inserted: 0, updated: 0, unchanged: 1 }, 'the new guid is remembered');
+    });
+
+    it('stores a document that repeats a guid or a URL once, the later copy winning', async () => {
+      const source = await store.sources.add({ feedUrl: 'https://repeats.example/feed' }, t0);
+      const result = await store.entries.saveRefresh(
+        source.id,
+        [
+          entry(50),
+          entry(50, { title: 'Entry 50, as repeated', contentHash: 'hash-50b' }),
+          entry(51),
+          entry(52, { url: entry(51).url, contentHash: 'hash-52' }),
+          entry(53),
+          entry(53),
+        ],
+        {},
+        t0,
+      );
+      assert.deepEqual(result, { inserted: 3, updated: 2, unchanged: 1 });
+      const stored = (await store.entries.list({ sourceId: source.id, limit: 10 })).entries;
+      assert.equal(stored.length, 3);
+      assert.equal(stored.find((e) => e.guid === 'urn:entry:50')?.title, 'Entry 50, as repeated');
+      assert.equal(stored.find((e) => e.url === entry(51).url)?.guid, 'urn:entry:52', 'matched by URL');
+      await store.sources.remove(source.id);
+    });
+
+    it('stores a large refresh whole, in several batches, and matches it again', async () => {
+      const source = await store.sources.add({ feedUrl: 'https://large.example/feed' }, t0);
+      const many = Array.from({ length: 1234 }, (_, i) => entry(1000 + i));
+      assert.deepEqual(await store.entries.saveRefresh(source.id, many, {}, t0), {
+        inserted: 1234,
+        updated: 0,
+        unchanged: 0,
+      });
+      assert.equal(await store.entries.count(source.id), 1234);
+      assert.deepEqual(await store.entries.saveRefresh(source.id, many, {}, t0), {
+        inserted: 0,
+        updated: 0,
+        unchanged: 1234,
+      });
+      await store.sources.remove(source.id);
+    });
+
+    it('keeps the newest checks of each source in its fetch history', async () => {
+      const source = await store.sources.add({ feedUrl: 'https://history.example/feed' }, t0);
+      const other = await store.sources.add({ feedUrl: 'https://history-other.example/feed' }, t0);
+      const check = (n: number): FetchRecord => ({
+        startedAt: new Date(t0.getTime() + n * 1000),
+        durationMs: n,
+        outcome: 'not-modified',
+        url: source.feedUrl,
+        httpStatus: 304,
+        bytes: null,
+        inserted: 0,
+        updated: 0,
+        errorCode: null,
+        message: `check ${n}`,
+      });
+      await store.sources.recordCheck(other.id, {}, check(0));
+      for (let n = 1; n <= FETCH_HISTORY_PER_SOURCE + 5; n++) {
+        await store.sources.recordCheck(source.id, { lastCheckedAt: check(n).startedAt }, check(n));
+      }
+      const history = await store.sources.history(source.id, 1000);
+      assert.equal(history.length, FETCH_HISTORY_PER_SOURCE);
+      assert.equal(history[0]?.message, `check ${FETCH_HISTORY_PER_SOURCE + 5}`, 'newest first');
+      assert.equal(history.at(-1)?.message, 'check 6');
+      assert.equal((await store.sources.history(other.id, 10)).length, 1, "another source's history is kept");
+      await store.sources.remove(source.id);
+      await store.sources.remove(other.id);
     });
 
     it('writes nothing of a refresh that fails part way', async () => {

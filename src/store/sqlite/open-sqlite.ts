@@ -6,6 +6,7 @@ import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { withStatementCache } from './statement-cache.js';
 
 /**
  * Opens (creating if needed) the SQLite database at `path` and applies pending migrations.
@@ -30,7 +31,7 @@ export async function openSqliteStore(path: string): Promise<SqlStore> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     plugins: [new CamelCasePlugin()],
   });
   await migrate(db, SQLITE_MIGRATIONS);

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig, type Config } from '../config/index.js';
+import { Fetcher } from '../fetch/index.js';
+import { createLogger } from '../log/logger.js';
+import type { Store } from '../store/index.js';
+import { openSqliteStore } from '../store/sqlite/open-sqlite.js';
+import { startTestServer, type TestServer } from '../../test/support/http.js';
+import { createFeedProcessor } from './feed-processor.js';
+import { pollSources } from './poller.js';
+import type { IngestContext } from './refresh.js';
+
+/**
+ * The dispatcher: per-host and global limits, hosts in turn, and sources that failed last time
+ * behind the healthy ones of their host. Host names under .test resolve to the loopback server,
+ * which tells them apart by the Host header and delays each answer as the test says.
+ */
+
+const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<item><guid>urn:t:1</guid><title>One</title><link>https://t.example/1</link></item></channel></rss>`;
+
+describe('pollSources', () => {
+  let server: TestServer;
+  let store: Store;
+  let ctx: IngestContext;
+  let config: Config;
+  /** Requests in flight per host now, and the most seen. */
+  const inFlight = new Map<string, number>();
+  const maxInFlight = new Map<string, number>();
+  let maxTotal = 0;
+  let total = 0;
+  /** Paths in the order they were requested, and in the order they were answered. */
+  const requested: string[] = [];
+  const answered: string[] = [];
+  const delayMs = new Map<string, number>();
+
+  before(async () => {
+    server = await startTestServer((req, res) => {
+      const host = (req.headers.host ?? '').split(':')[0]!;
+      const path = req.url ?? '/';
+      requested.push(`${host}${path}`);
+      inFlight.set(host, (inFlight.get(host) ?? 0) + 1);
+      maxInFlight.set(host, Math.max(maxInFlight.get(host) ?? 0, inFlight.get(host)!));
+      total++;
+      maxTotal = Math.max(maxTotal, total);
+      setTimeout(
+        () => {
+          inFlight.set(host, inFlight.get(host)! - 1);
+          total--;
+          answered.push(`${host}${path}`);
+          res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(FEED);
+        },
+        delayMs.get(host) ?? 20,
+      );
+    });
+    const loaded = loadConfig({ dataDir: '/nonexistent-courtesy-test', allowPrivateNetworks: true }, {});
+    config = { ...loaded, poll: { ...loaded.poll, perHostConcurrency: 2, concurrency: 5 } };
+    store = await openSqliteStore(':memory:');
+    const port = new URL(server.url).port;
+    ctx = {
+      store,
+      config,
+      logger: createLogger('silent'),
+      processor: createFeedProcessor(0),
+      fetcher: new Fetcher({
+        userAgent: 'courtesy-test',
+        allowPrivateNetworks: true,
+        perHostConcurrency: 2,
+        totalConcurrency: 5,
+        resolve: () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]),
+      }),
+    };
+    for (const host of ['slow', 'a', 'b', 'c']) {
+      for (let n = 1; n <= 4; n++) {
+        await store.sources.add({ feedUrl: `http://${host}.test:${port}/${n}.xml` }, new Date(0));
+      }
+    }
+  });
+
+  after(async () => {
+    await ctx.fetcher.close();
+    await store.close();
+    await server.close();
+  });
+
+  const reset = (): void => {
+    maxInFlight.clear();
+    maxTotal = 0;
+    requested.length = 0;
+    answered.length = 0;
+  };
+
+  it('keeps to the per-host and the global limits', async () => {
+    reset();
+    const report = await pollSources(ctx, { all: true });
+    assert.equal(report.outcomes.length, 16);
+    assert.ok(
+      report.outcomes.every((o) => o.kind === 'stored'),
+      JSON.stringify(report.outcomes.find((o) => o.kind !== 'stored')),
+    );
+    for (const [host, max] of maxInFlight) assert.ok(max <= 2, `${host}: ${max} at once`);
+    assert.ok(maxTotal <= 5, `${maxTotal} at once overall`);
+    assert.equal(maxTotal, 5, 'the global limit is used in full');
+  });
+
+  it('takes hosts in turn, so a slow host holds only its own slots', async () => {
+    reset();
+    delayMs.set('slow.test', 400);
+    try {
+      await pollSources(ctx, { all: true });
+    } finally {
+      delayMs.delete('slow.test');
+    }
+    const lastFast = Math.max(...['a', 'b', 'c'].map((h) => answered.findLastIndex((p) => p.startsWith(h))));
+    const slowDone = answered.filter((p) => p.startsWith('slow')).length;
+    assert.ok(
+      answered.slice(0, lastFast + 1).every((p) => !p.startsWith('slow')),
+      `every fast host finished before the slow one answered (${answered.join(' ')})`,
+    );
+    assert.equal(slowDone, 4);
+    assert.deepEqual(
+      requested.slice(0, 4).map((p) => p.split('.')[0]),
+      ['slow', 'a', 'b', 'c'],
+      'the first requests go to each host in turn',
+    );
+  });
+
+  it('puts the sources that failed last time behind the healthy ones of their host', async () => {
+    reset();
+    const sources = (await store.sources.list()).filter((s) => s.feedUrl.includes('//a.test'));
+    await store.sources.update(sources[0]!.id, { consecutiveFailures: 3 });
+    await pollSources(ctx, { all: true });
+    const onA = requested.filter((p) => p.startsWith('a.test'));
+    assert.equal(onA.at(-1), `a.test${new URL(sources[0]!.feedUrl).pathname}`);
+  });
+});
