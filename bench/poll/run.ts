@@ -50,6 +50,8 @@ interface RoundResult {
   workS: number;
   cpuS: number;
   peakRssMb: number;
+  /** The main thread's V8 heap in use at its peak: what of the RSS is JavaScript objects there. */
+  peakHeapMb: number;
   requests: number;
   notModifiedShare: number;
   stored: number;
@@ -114,7 +116,12 @@ async function measure(
   await fetch(`http://127.0.0.1:${port}/__reset`);
   const probe = siteUrl ? startProbe(`${siteUrl}/`) : null;
   let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  let peakHeap = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const memory = process.memoryUsage();
+    peak = Math.max(peak, memory.rss);
+    peakHeap = Math.max(peakHeap, memory.heapUsed);
+  }, 50);
   const cpu = process.cpuUsage();
   const started = performance.now();
   let lastWork = started;
@@ -133,6 +140,7 @@ async function measure(
     workS: (lastWork - started) / 1000,
     cpuS: (used.user + used.system) / 1e6,
     peakRssMb: peak / 1024 / 1024,
+    peakHeapMb: peakHeap / 1024 / 1024,
     requests: farm.requests,
     notModifiedShare: farm.requests ? farm.notModified / farm.requests : 0,
     stored: outcomes.reduce((n, o) => n + (o.kind === 'stored' ? o.inserted : 0), 0),
@@ -212,11 +220,11 @@ try {
       `workers ${config.poll.workers}, concurrency ${config.poll.concurrency}, per host ${config.poll.perHostConcurrency}; ` +
       `node ${process.version}; ${entries} entries stored in all`,
     '',
-    '| round | wall s | healthy done s | × baseline | CPU s | peak RSS MB | requests | 304 share | new entries | errors | home p50 ms | home p99 ms | max per host |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| round | wall s | healthy done s | × baseline | CPU s | peak RSS MB | main heap MB | requests | 304 share | new entries | errors | home p50 ms | home p99 ms | max per host |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...results.map(
       (r) =>
-        `| ${r.name} | ${fixed(r.wallS)} | ${fixed(r.workS)} | ${fixed(r.workS / baseline, 2)} | ${fixed(r.cpuS)} | ${fixed(r.peakRssMb, 0)} | ${r.requests} | ${fixed(r.notModifiedShare * 100, 0)}% | ${r.stored} | ${r.errors} | ${fixed(r.p50Ms)} | ${fixed(r.p99Ms)} | ${r.perHostMax} |`,
+        `| ${r.name} | ${fixed(r.wallS)} | ${fixed(r.workS)} | ${fixed(r.workS / baseline, 2)} | ${fixed(r.cpuS)} | ${fixed(r.peakRssMb, 0)} | ${fixed(r.peakHeapMb, 0)} | ${r.requests} | ${fixed(r.notModifiedShare * 100, 0)}% | ${r.stored} | ${r.errors} | ${fixed(r.p50Ms)} | ${fixed(r.p99Ms)} | ${r.perHostMax} |`,
     ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

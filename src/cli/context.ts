@@ -35,7 +35,9 @@ export interface AppContext extends IngestContext {
 export async function openContext(config: Config, logger: Logger = createLogger()): Promise<AppContext> {
   const store: Store = await openStore(config.databaseUrl);
   const fetcher = createFetcher(config);
-  const processor = createFeedProcessor(config.poll.workers);
+  const processor = createFeedProcessor(config.poll.workers, {
+    onError: (error) => logger.error({ err: error }, 'a feed worker thread failed'),
+  });
   const websub = new WebSub({ store, fetcher, processor, config, logger });
   return {
     store,
