@@ -6,6 +6,7 @@ import { registerParse } from './parse.js';
 import { registerPoll } from './poll.js';
 import { registerServe } from './serve.js';
 import { registerSources } from './sources.js';
+import { registerTakedown } from './takedown.js';
 
 /** Exit codes: 0 success, 1 the command failed, 2 bad usage or configuration. */
 export async function main(argv: string[]): Promise<number> {
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   registerServe(program, global);
   registerPoll(program, global);
   registerSources(program, global);
+  registerTakedown(program, global);
   registerParse(program, global);
   for (const command of program.commands) command.exitOverride();
 

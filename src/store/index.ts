@@ -11,6 +11,8 @@ export type {
   EntryQuery,
   SubscriptionRepository,
   SubscriptionPatch,
+  RightsRepository,
+  GrantOptions,
 } from './store.js';
 export { FETCH_HISTORY_PER_SOURCE } from './store.js';
 export { StoreError } from './errors.js';

@@ -10,6 +10,9 @@ export interface Database {
   configSeeds: ConfigSeedsTable;
   fetches: FetchesTable;
   subscriptions: SubscriptionsTable;
+  suppressionRules: SuppressionRulesTable;
+  tombstones: TombstonesTable;
+  auditLog: AuditLogTable;
 }
 
 export interface SourcesTable {
@@ -72,6 +75,9 @@ export interface EntriesTable {
   categories: string;
   enclosures: string;
   contentHash: string;
+  /** The normalized original URL and its host (model/rights.ts), so takedown rules find entries by index. */
+  urlKey: string | null;
+  hostKey: string | null;
 }
 
 /** Sources the config file has added once, so that removing one by hand is not undone at the next start. */
@@ -98,4 +104,36 @@ export interface SubscriptionsTable {
   lastPushAt: number | null;
   pushes: number;
   rejectedPushes: number;
+}
+
+export interface SuppressionRulesTable {
+  id: Generated<number>;
+  kind: string;
+  urlKey: string | null;
+  sourceId: number | null;
+  author: string | null;
+  domain: string | null;
+  reason: string;
+  actor: string;
+  createdAt: number;
+  revokedAt: number | null;
+  revokeReason: string | null;
+}
+
+/** What is kept of an entry a rule removed: never its content. */
+export interface TombstonesTable {
+  entryId: number;
+  sourceId: number;
+  originalUrl: string | null;
+  ruleId: number;
+  removedAt: number;
+}
+
+/** Append-only: rows are inserted, never updated or deleted. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  detail: string;
 }

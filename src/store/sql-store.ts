@@ -3,8 +3,28 @@ import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { Entry, EntryInput } from '../model/entry.js';
 import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/source.js';
 import { StoreError } from './errors.js';
+import {
+  coveringDomains,
+  describeRule,
+  ruleMatches,
+  suppressingRule,
+  urlHostKey,
+  urlKey,
+  type AuditRecord,
+  type NewRule,
+  type RuleKind,
+  type SuppressionRule,
+  type Tombstone,
+} from '../model/rights.js';
 import type { Subscription, SubscriptionState } from '../model/subscription.js';
-import type { Database, EntriesTable, FetchesTable, SourcesTable, SubscriptionsTable } from './schema.js';
+import type {
+  Database,
+  EntriesTable,
+  FetchesTable,
+  SourcesTable,
+  SubscriptionsTable,
+  SuppressionRulesTable,
+} from './schema.js';
 import { FETCH_HISTORY_PER_SOURCE } from './store.js';
 import type {
   EntryPage,
@@ -18,6 +38,8 @@ import type {
   Store,
   SubscriptionPatch,
   SubscriptionRepository,
+  RightsRepository,
+  GrantOptions,
 } from './store.js';
 
 /** How far ahead a published date may be before it no longer decides the order (clock skew, scheduled posts). */
@@ -31,6 +53,7 @@ export class SqlStore implements Store {
   readonly sources: SourceRepository;
   readonly entries: EntryRepository;
   readonly subscriptions: SubscriptionRepository;
+  readonly rights: RightsRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -39,6 +62,7 @@ export class SqlStore implements Store {
     this.sources = new SqlSources(db);
     this.entries = new SqlEntries(db);
     this.subscriptions = new SqlSubscriptions(db);
+    this.rights = new SqlRights(db);
   }
 
   close(): Promise<void> {
@@ -210,7 +234,15 @@ class SqlEntries implements EntryRepository {
     fetch?: Omit<FetchRecord, 'inserted' | 'updated'>,
   ): Promise<SaveResult> {
     return this.db.transaction().execute(async (trx) => {
-      const result: SaveResult = { inserted: 0, updated: 0, unchanged: 0 };
+      const result: SaveResult = { inserted: 0, updated: 0, unchanged: 0, suppressed: 0 };
+      const rules = await rulesFor(trx, sourceId, entries);
+      if (rules.length > 0) {
+        const allowed = entries.filter(
+          (e) => !suppressingRule(rules, { sourceId, url: e.url, author: e.author }),
+        );
+        result.suppressed = entries.length - allowed.length;
+        entries = allowed;
+      }
       const hashes = entries.map((e) => hashGuid(e.guid));
       const known = await knownEntries(trx, sourceId, entries, hashes);
       const fresh: NewEntryRow[] = [];
@@ -466,6 +498,230 @@ function chunks(values: readonly string[]): string[][] {
   return out;
 }
 
+/**
+ * The active rules that could cover any of these entries, in one indexed query: rules on the source,
+ * on the entries' normalized URLs, and on their hosts or parent domains.
+ */
+async function rulesFor(
+  db: Kysely<Database>,
+  sourceId: number,
+  entries: readonly EntryInput[],
+): Promise<SuppressionRule[]> {
+  const keys = [...new Set(entries.flatMap((e) => urlKey(e.url) ?? []))];
+  const domains = [...new Set(entries.flatMap((e) => coveringDomains(urlHostKey(e.url))))];
+  const rows = await db
+    .selectFrom('suppressionRules')
+    .selectAll()
+    .where('revokedAt', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('sourceId', '=', sourceId),
+        ...(keys.length ? [eb('urlKey', 'in', keys)] : []),
+        ...(domains.length ? [eb('domain', 'in', domains)] : []),
+      ]),
+    )
+    .execute();
+  return rows.map(toRule);
+}
+
+class SqlRights implements RightsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  grant(
+    rule: NewRule,
+    now: Date,
+    options: GrantOptions = {},
+  ): Promise<{ rule: SuppressionRule; removed: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('suppressionRules')
+        .values({ ...rule, createdAt: now.getTime(), revokedAt: null, revokeReason: null })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const granted = toRule(row);
+      const covered = (await candidates(trx, granted)).filter((e) => ruleMatches(granted, e));
+      for (let i = 0; i < covered.length; i += INSERT_BATCH) {
+        const batch = covered.slice(i, i + INSERT_BATCH);
+        await trx
+          .insertInto('tombstones')
+          .values(
+            batch.map((e) => ({
+              entryId: e.id,
+              sourceId: e.sourceId,
+              originalUrl: e.url,
+              ruleId: granted.id,
+              removedAt: now.getTime(),
+            })),
+          )
+          .execute();
+        await trx
+          .deleteFrom('entries')
+          .where(
+            'id',
+            'in',
+            batch.map((e) => e.id),
+          )
+          .execute();
+      }
+      if (granted.sourceId !== null && options.source) {
+        await updateSource(
+          trx,
+          granted.sourceId,
+          options.source === 'pause' ? { status: 'paused' } : { policy: 'link' },
+        );
+      }
+      const then =
+        options.source === 'pause'
+          ? '; source paused'
+          : options.source === 'link-only'
+            ? '; source set to link-only'
+            : '';
+      await appendAudit(
+        trx,
+        rule.actor,
+        'rule.granted',
+        `rule ${granted.id}: ${describeRule(granted)}; ${covered.length} entries removed${then}; reason: ${rule.reason}`,
+        now,
+      );
+      return { rule: granted, removed: covered.length };
+    });
+  }
+
+  revoke(id: number, reason: string, actor: string, now: Date): Promise<SuppressionRule | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('suppressionRules')
+        .set({ revokedAt: now.getTime(), revokeReason: reason })
+        .where('id', '=', id)
+        .where('revokedAt', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return null;
+      const row = await trx
+        .selectFrom('suppressionRules')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      const rule = toRule(row);
+      await appendAudit(
+        trx,
+        actor,
+        'rule.revoked',
+        `rule ${id}: ${describeRule(rule)}; reason: ${reason}`,
+        now,
+      );
+      return rule;
+    });
+  }
+
+  async getRule(id: number): Promise<SuppressionRule | null> {
+    const row = await this.db
+      .selectFrom('suppressionRules')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toRule(row) : null;
+  }
+
+  async listRules(
+    options: { includeRevoked?: boolean } = {},
+  ): Promise<Array<SuppressionRule & { removed: number }>> {
+    let q = this.db
+      .selectFrom('suppressionRules')
+      .selectAll('suppressionRules')
+      .select((eb) =>
+        eb
+          .selectFrom('tombstones')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('tombstones.ruleId', '=', 'suppressionRules.id')
+          .as('removed'),
+      );
+    if (!options.includeRevoked) q = q.where('revokedAt', 'is', null);
+    const rows = await q.orderBy('id', 'desc').execute();
+    return rows.map((row) => ({ ...toRule(row), removed: Number(row.removed ?? 0) }));
+  }
+
+  async tombstone(entryId: number): Promise<Tombstone | null> {
+    const row = await this.db
+      .selectFrom('tombstones')
+      .selectAll()
+      .where('entryId', '=', entryId)
+      .executeTakeFirst();
+    return row
+      ? {
+          entryId: row.entryId,
+          sourceId: row.sourceId,
+          originalUrl: row.originalUrl,
+          ruleId: row.ruleId,
+          removedAt: new Date(Number(row.removedAt)),
+        }
+      : null;
+  }
+
+  record(actor: string, action: string, detail: string, now: Date): Promise<void> {
+    return appendAudit(this.db, actor, action, detail, now);
+  }
+
+  async auditLog(limit: number): Promise<AuditRecord[]> {
+    const rows = await this.db
+      .selectFrom('auditLog')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      at: new Date(Number(r.at)),
+      actor: r.actor,
+      action: r.action,
+      detail: r.detail,
+    }));
+  }
+}
+
+/** The entries a rule might cover, found by index; ruleMatches decides. */
+async function candidates(
+  db: Kysely<Database>,
+  rule: SuppressionRule,
+): Promise<Array<{ id: number; sourceId: number; url: string | null; author: string | null }>> {
+  const q = db.selectFrom('entries').select(['id', 'sourceId', 'url', 'author']);
+  if (rule.kind === 'url') return rule.urlKey ? q.where('urlKey', '=', rule.urlKey).execute() : [];
+  const domain = rule.domain;
+  return q
+    .where((eb) =>
+      eb.or([
+        ...(rule.sourceId !== null ? [eb('sourceId', '=', rule.sourceId)] : []),
+        ...(domain ? [eb('hostKey', '=', domain), eb('hostKey', 'like', `%.${domain}`)] : []),
+      ]),
+    )
+    .execute();
+}
+
+async function appendAudit(
+  db: Kysely<Database>,
+  actor: string,
+  action: string,
+  detail: string,
+  now: Date,
+): Promise<void> {
+  await db.insertInto('auditLog').values({ at: now.getTime(), actor, action, detail }).execute();
+}
+
+function toRule(row: Selectable<SuppressionRulesTable>): SuppressionRule {
+  return {
+    id: row.id,
+    kind: row.kind as RuleKind,
+    urlKey: row.urlKey,
+    sourceId: row.sourceId,
+    author: row.author,
+    domain: row.domain,
+    reason: row.reason,
+    actor: row.actor,
+    createdAt: new Date(Number(row.createdAt)),
+    revokedAt: date(row.revokedAt),
+    revokeReason: row.revokeReason,
+  };
+}
+
 type NewEntryRow = Insertable<EntriesTable> & { contentHash: string; sortAt: number };
 
 /** Rows per multi-row insert: 15 columns each stays far below every engine's parameter limit. */
@@ -490,6 +746,8 @@ function entryColumns(entry: EntryInput) {
     categories: JSON.stringify(entry.categories),
     enclosures: JSON.stringify(entry.enclosures),
     contentHash: entry.contentHash,
+    urlKey: urlKey(entry.url),
+    hostKey: urlHostKey(entry.url),
   };
 }
 

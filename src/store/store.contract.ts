@@ -54,11 +54,11 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
     it('stores entries idempotently and updates a changed one in place', async () => {
       const { id } = (await store.sources.findByUrl('https://publisher.example/feed.xml'))!;
       const first = await store.entries.saveRefresh(id, [entry(1), entry(2)], { etag: '"v1"' }, t0);
-      assert.deepEqual(first, { inserted: 2, updated: 0, unchanged: 0 });
+      assert.deepEqual(first, { inserted: 2, updated: 0, unchanged: 0, suppressed: 0 });
       assert.equal((await store.sources.get(id))?.etag, '"v1"', 'the source patch is saved with the entries');
 
       const again = await store.entries.saveRefresh(id, [entry(1), entry(2)], {}, t0);
-      assert.deepEqual(again, { inserted: 0, updated: 0, unchanged: 2 });
+      assert.deepEqual(again, { inserted: 0, updated: 0, unchanged: 2, suppressed: 0 });
 
       const before = (await store.entries.list({ sourceId: id, limit: 10 })).entries;
       const changed = await store.entries.saveRefresh(
@@ -67,7 +67,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
         {},
         t0,
       );
-      assert.deepEqual(changed, { inserted: 0, updated: 1, unchanged: 0 });
+      assert.deepEqual(changed, { inserted: 0, updated: 1, unchanged: 0, suppressed: 0 });
       const after = (await store.entries.list({ sourceId: id, limit: 10 })).entries;
       assert.equal(after.length, 2);
       const one = after.find((e) => e.guid === 'urn:entry:1')!;
@@ -83,7 +83,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
         {},
         t0,
       );
-      assert.deepEqual(result, { inserted: 0, updated: 1, unchanged: 0 });
+      assert.deepEqual(result, { inserted: 0, updated: 1, unchanged: 0, suppressed: 0 });
       assert.equal(await store.entries.count(id), 2);
       const again = await store.entries.saveRefresh(
         id,
@@ -91,7 +91,11 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
         {},
         t0,
       );
-      assert.deepEqual(again, { inserted: 0, updated: 0, unchanged: 1 }, 'the new guid is remembered');
+      assert.deepEqual(
+        again,
+        { inserted: 0, updated: 0, unchanged: 1, suppressed: 0 },
+        'the new guid is remembered',
+      );
     });
 
     it('stores a document that repeats a guid or a URL once, the later copy winning', async () => {
@@ -109,7 +113,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
         {},
         t0,
       );
-      assert.deepEqual(result, { inserted: 3, updated: 2, unchanged: 1 });
+      assert.deepEqual(result, { inserted: 3, updated: 2, unchanged: 1, suppressed: 0 });
       const stored = (await store.entries.list({ sourceId: source.id, limit: 10 })).entries;
       assert.equal(stored.length, 3);
       assert.equal(stored.find((e) => e.guid === 'urn:entry:50')?.title, 'Entry 50, as repeated');
@@ -124,12 +128,14 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
         inserted: 1234,
         updated: 0,
         unchanged: 0,
+        suppressed: 0,
       });
       assert.equal(await store.entries.count(source.id), 1234);
       assert.deepEqual(await store.entries.saveRefresh(source.id, many, {}, t0), {
         inserted: 0,
         updated: 0,
         unchanged: 1234,
+        suppressed: 0,
       });
       await store.sources.remove(source.id);
     });
@@ -160,6 +166,85 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
       assert.equal((await store.sources.history(other.id, 10)).length, 1, "another source's history is kept");
       await store.sources.remove(source.id);
       await store.sources.remove(other.id);
+    });
+
+    it('grants a rule: covered entries go, leave tombstones and an audit line, and never come back', async () => {
+      const site = await store.sources.add({ feedUrl: 'https://rights.example/feed' }, t0);
+      const other = await store.sources.add({ feedUrl: 'https://aggregator.example/feed' }, t0);
+      const byAda = (n: number) => entry(n, { url: `https://rights.example/${n}`, author: 'Ada' });
+      const byBob = (n: number) => entry(n, { url: `https://rights.example/${n}`, author: 'Bob' });
+      await store.entries.saveRefresh(site.id, [byAda(60), byAda(61), byBob(62)], {}, t0);
+      // The same article of Ada's, republished by another feed under a tracking URL.
+      await store.entries.saveRefresh(
+        other.id,
+        [entry(63, { url: 'https://www.rights.example/60?utm_source=x', author: 'Ada' })],
+        {},
+        t0,
+      );
+      const removedIds = (await store.entries.list({ sourceId: site.id, limit: 10 })).entries
+        .filter((e) => e.author === 'Ada')
+        .map((e) => e.id);
+
+      const { rule, removed } = await store.rights.grant(
+        {
+          kind: 'author',
+          sourceId: site.id,
+          author: 'Ada',
+          domain: 'rights.example',
+          urlKey: null,
+          reason: 'asked',
+          actor: 'cli',
+        },
+        t0,
+      );
+      assert.equal(removed, 3, "Ada's two articles, and the copy through the other feed");
+      assert.equal(await store.entries.count(site.id), 1);
+      assert.equal(await store.entries.count(other.id), 0);
+      const tomb = await store.rights.tombstone(removedIds[0]!);
+      assert.equal(tomb?.ruleId, rule.id);
+      assert.match(tomb?.originalUrl ?? '', /^https:\/\/rights\.example\/6[01]$/);
+
+      const again = await store.entries.saveRefresh(site.id, [byAda(60), byAda(64), byBob(62)], {}, t0);
+      assert.deepEqual(again, { inserted: 0, updated: 0, unchanged: 1, suppressed: 2 });
+      const [listed] = await store.rights.listRules();
+      assert.equal(listed?.id, rule.id);
+      assert.equal(listed?.removed, 3);
+
+      const revoked = await store.rights.revoke(rule.id, 'counter-notice', 'cli', t0);
+      assert.deepEqual(revoked?.revokedAt, t0);
+      assert.equal(await store.rights.revoke(rule.id, 'twice', 'cli', t0), null, 'revoked once');
+      assert.deepEqual(await store.rights.listRules(), []);
+      assert.equal((await store.rights.listRules({ includeRevoked: true })).length, 1);
+      assert.equal(await store.entries.count(site.id), 1, 'revoking brings nothing back by itself');
+      const later = await store.entries.saveRefresh(site.id, [byAda(60)], {}, t0);
+      assert.equal(later.inserted, 1, 'a later poll may');
+
+      const log = await store.rights.auditLog(10);
+      assert.deepEqual(
+        log.map((l) => l.action),
+        ['rule.revoked', 'rule.granted'],
+      );
+      assert.match(log[1]!.detail, /3 entries removed; reason: asked/);
+    });
+
+    it('grants a site-wide rule that also pauses the source', async () => {
+      const source = await store.sources.add({ feedUrl: 'https://whole.example/feed' }, t0);
+      await store.entries.saveRefresh(source.id, [entry(70, { url: 'https://whole.example/70' })], {}, t0);
+      const { removed } = await store.rights.grant(
+        {
+          kind: 'source',
+          sourceId: source.id,
+          domain: 'whole.example',
+          author: null,
+          urlKey: null,
+          reason: 'site',
+          actor: 'cli',
+        },
+        t0,
+        { source: 'pause' },
+      );
+      assert.equal(removed, 1);
+      assert.equal((await store.sources.get(source.id))?.status, 'paused');
     });
 
     it('writes nothing of a refresh that fails part way', async () => {

@@ -1,5 +1,6 @@
 import type { Entry, EntryInput } from '../model/entry.js';
 import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/source.js';
+import type { AuditRecord, NewRule, SuppressionRule, Tombstone } from '../model/rights.js';
 import type { Subscription, SubscriptionState } from '../model/subscription.js';
 
 /**
@@ -10,6 +11,7 @@ export interface Store {
   readonly sources: SourceRepository;
   readonly entries: EntryRepository;
   readonly subscriptions: SubscriptionRepository;
+  readonly rights: RightsRepository;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,8 @@ export interface SaveResult {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Entries a takedown rule kept out. */
+  suppressed: number;
 }
 
 /** A position in a listing, newest first. */
@@ -85,7 +89,8 @@ export interface EntryRepository {
   /**
    * Stores a refresh's entries and the source's new state in one transaction: either all of it is
    * written or none. An entry is matched by its guid, then by its URL (a publisher that changed its
-   * guid format); an unchanged entry is not rewritten.
+   * guid format); an unchanged entry is not rewritten. An entry that an active takedown rule
+   * covers is never stored, whichever feed brings it.
    */
   saveRefresh(
     sourceId: number,
@@ -118,6 +123,35 @@ export interface SubscriptionRepository {
   /** Counts a delivery: accepted, or rejected with the reason. */
   recordPush(sourceId: number, at: Date, rejection: string | null): Promise<void>;
   remove(sourceId: number): Promise<void>;
+}
+
+/** What granting a rule does to a whole source besides removing its entries. */
+export interface GrantOptions {
+  /** Source rules: pause the source, or keep polling it with the link-only policy. */
+  source?: 'pause' | 'link-only';
+}
+
+/** Takedown rules, the tombstones of what they removed, and the audit log. */
+export interface RightsRepository {
+  /**
+   * Grants a rule, in one transaction: the rule is recorded, every entry it covers is deleted and
+   * leaves a tombstone, and the audit log says so. Returns the rule and how many entries went.
+   */
+  grant(
+    rule: NewRule,
+    now: Date,
+    options?: GrantOptions,
+  ): Promise<{ rule: SuppressionRule; removed: number }>;
+  /** Revokes an active rule; removed content stays removed (later polls may bring it back). */
+  revoke(id: number, reason: string, actor: string, now: Date): Promise<SuppressionRule | null>;
+  getRule(id: number): Promise<SuppressionRule | null>;
+  /** Active rules, or every rule with `includeRevoked`, newest first. */
+  listRules(options?: { includeRevoked?: boolean }): Promise<Array<SuppressionRule & { removed: number }>>;
+  tombstone(entryId: number): Promise<Tombstone | null>;
+  /** Appends a line to the audit log. */
+  record(actor: string, action: string, detail: string, now: Date): Promise<void>;
+  /** The newest audit lines first. */
+  auditLog(limit: number): Promise<AuditRecord[]>;
 }
 
 export type { SourceStatus };

@@ -11,7 +11,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { ArticlePage } from './pages/article-show.js';
 import { ContactPage } from './pages/contact.js';
 import { HomePage } from './pages/home.js';
-import { ErrorPage, NotFoundPage } from './pages/not-found.js';
+import { ErrorPage, GonePage, NotFoundPage } from './pages/not-found.js';
 import { SourcePage, SourcesPage } from './pages/source-show.js';
 import { articlePath } from './paths.js';
 import { securityHeaders } from './security-headers.js';
@@ -25,8 +25,11 @@ export interface WebContext {
   websub?: WebSub;
 }
 
-/** Pages change when a poll stores new entries: browsers revalidate (ETag) rather than trust a stale copy. */
-const PAGE_CACHE = 'public, max-age=60, must-revalidate';
+/**
+ * Pages change when a poll stores entries and when a takedown removes them: caches must ask every
+ * time (a cheap 304 when the ETag still matches), so that removed content is gone at once.
+ */
+const PAGE_CACHE = 'public, no-cache';
 const ASSET_CACHE = 'public, max-age=31536000, immutable';
 const SAMPLE_FILE = /^[a-z0-9-]+\.(xml|json)$/;
 /** A plain mark: a speech bubble, for "courtesy of". */
@@ -64,8 +67,14 @@ export function createApp(ctx: WebContext): Hono {
     const id = Number(c.req.param('id'));
     const entry = Number.isSafeInteger(id) ? await store.entries.get(id) : null;
     const source = entry ? await store.sources.get(entry.sourceId) : null;
-    if (!entry || !source)
+    if (!entry || !source) {
+      const tombstone = Number.isSafeInteger(id) ? await store.rights.tombstone(id) : null;
+      if (tombstone) {
+        c.header('Cache-Control', PAGE_CACHE);
+        return c.html(<GonePage site={site} />, 410);
+      }
       return c.html(<NotFoundPage site={site} what="There is no article at this address." />, 404);
+    }
     const canonicalPath = articlePath(entry);
     if (c.req.path !== canonicalPath) return c.redirect(canonicalPath, 301);
     c.header('Cache-Control', PAGE_CACHE);

@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { courtesy, serve, type RunningSite } from '../support/cli.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
-import { startTestServer, type TestServer } from '../support/http.js';
+import { freePort, startTestServer, type TestServer } from '../support/http.js';
 
 /**
  * WebSub as an operator meets it: `courtesy serve` polls a feed that names a hub, subscribes, answers
  * the hub's verification, and shows a pushed article on its home page at once, without polling again.
  */
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function feed(self: string, hub: string, titles: string[]): string {
   const items = titles

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { urlHostKey, urlKey } from '../../model/rights.js';
 
 /**
  * The SQLite schema, as an ordered list of numbered migrations. Each runs in the migrator's
@@ -106,6 +107,60 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
           rejected_pushes INTEGER NOT NULL DEFAULT 0
         ) STRICT`.execute(db);
       await sql`CREATE INDEX subscriptions_renew ON subscriptions (renew_at)`.execute(db);
+    },
+  },
+  '0004_takedown_rules': {
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE entries ADD COLUMN url_key TEXT`.execute(db);
+      await sql`ALTER TABLE entries ADD COLUMN host_key TEXT`.execute(db);
+      const rows = await sql<{ id: number; url: string | null }>`SELECT id, url FROM entries`.execute(db);
+      for (const row of rows.rows) {
+        await sql`UPDATE entries SET url_key = ${urlKey(row.url)}, host_key = ${urlHostKey(row.url)} WHERE id = ${row.id}`.execute(
+          db,
+        );
+      }
+      await sql`CREATE INDEX entries_url_key ON entries (url_key)`.execute(db);
+      await sql`CREATE INDEX entries_host_key ON entries (host_key)`.execute(db);
+      await sql`
+        CREATE TABLE suppression_rules (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          kind TEXT NOT NULL CHECK (kind IN ('url', 'author', 'source', 'domain')),
+          url_key TEXT,
+          source_id INTEGER,
+          author TEXT,
+          domain TEXT,
+          reason TEXT NOT NULL,
+          actor TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          revoked_at INTEGER,
+          revoke_reason TEXT
+        ) STRICT`.execute(db);
+      await sql`CREATE INDEX rules_url ON suppression_rules (url_key) WHERE revoked_at IS NULL`.execute(db);
+      await sql`CREATE INDEX rules_source ON suppression_rules (source_id) WHERE revoked_at IS NULL`.execute(
+        db,
+      );
+      await sql`CREATE INDEX rules_domain ON suppression_rules (domain) WHERE revoked_at IS NULL`.execute(db);
+      // Tombstones outlive their source (no cascade): the article URL answers 410 for good.
+      await sql`
+        CREATE TABLE tombstones (
+          entry_id INTEGER PRIMARY KEY,
+          source_id INTEGER NOT NULL,
+          original_url TEXT,
+          rule_id INTEGER NOT NULL REFERENCES suppression_rules (id),
+          removed_at INTEGER NOT NULL
+        ) STRICT`.execute(db);
+      await sql`
+        CREATE TABLE audit_log (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL,
+          actor TEXT NOT NULL,
+          action TEXT NOT NULL,
+          detail TEXT NOT NULL
+        ) STRICT`.execute(db);
+      await sql`CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`.execute(db);
+      await sql`CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`.execute(db);
     },
   },
 };

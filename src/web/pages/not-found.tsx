@@ -26,3 +26,18 @@ export function ErrorPage(props: { site: Config['site'] }) {
     </Layout>
   );
 }
+
+/** An article removed at the request of its author or publisher: 410 Gone, with nothing of it. */
+export function GonePage(props: { site: Config['site'] }) {
+  return (
+    <Layout site={props.site} head={{ title: 'Removed', noindex: true }}>
+      <article class="prose">
+        <h1>This article has been removed</h1>
+        <p>It was removed at the request of its author or publisher, and it will not be republished here.</p>
+        <p>
+          The <a href="/">latest articles</a> are on the home page.
+        </p>
+      </article>
+    </Layout>
+  );
+}
