@@ -54,6 +54,19 @@ export async function openContext(config: Config, logger: Logger = createLogger(
   };
 }
 
+/** Runs `fn` with a context opened from the global options, and closes it whatever happens. */
+export async function withAppContext(
+  global: GlobalOptions,
+  fn: (ctx: AppContext) => Promise<void>,
+): Promise<void> {
+  const ctx = await openContext(configFrom(global), createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  try {
+    await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
 export function createFetcher(config: Config): Fetcher {
   return new Fetcher({
     userAgent: config.poll.userAgent,

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createLogger } from '../log/logger.js';
 import { CourtesyError } from '../model/errors.js';
 import { sourceDisplayName, type RightsPolicy, type Source } from '../model/source.js';
 import type { Subscription } from '../model/subscription.js';
 import { parseOpml, renderOpml, subscribe } from '../sources/index.js';
 import { StoreError } from '../store/index.js';
 import { parseCount, parseId, parsePolicy } from './arguments.js';
-import { configFrom, openContext, type AppContext, type GlobalOptions } from './context.js';
+import { withAppContext, type AppContext, type GlobalOptions } from './context.js';
 import { print, relative, table } from './output.js';
 import { startProgress } from './progress.js';
 
@@ -20,14 +19,7 @@ interface AddOptions {
 
 export function registerSources(program: Command, global: () => GlobalOptions): void {
   const sources = program.command('sources').description('subscribe to feeds and manage them');
-  const withContext = async (fn: (ctx: AppContext) => Promise<void>) => {
-    const ctx = await openContext(configFrom(global()), createLogger(process.env.LOG_LEVEL ?? 'warn'));
-    try {
-      await fn(ctx);
-    } finally {
-      await ctx.close();
-    }
-  };
+  const withContext = (fn: (ctx: AppContext) => Promise<void>) => withAppContext(global(), fn);
 
   sources
     .command('add')

@@ -1,9 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { createLogger } from '../log/logger.js';
 import { UsageError } from '../model/errors.js';
 import { describeRule, hostKey, urlHostKey, urlKey, type NewRule } from '../model/rights.js';
 import { parseCount, parseId } from './arguments.js';
-import { configFrom, openContext, type AppContext, type GlobalOptions } from './context.js';
+import { withAppContext, type AppContext, type GlobalOptions } from './context.js';
 import { print, relative, table } from './output.js';
 
 interface SuppressOptions {
@@ -20,14 +19,7 @@ export function registerTakedown(program: Command, global: () => GlobalOptions):
   const takedown = program
     .command('takedown')
     .description('remove content now and in the future: suppression rules and the audit log');
-  const withContext = async (fn: (ctx: AppContext) => Promise<void>) => {
-    const ctx = await openContext(configFrom(global()), createLogger(process.env.LOG_LEVEL ?? 'warn'));
-    try {
-      await fn(ctx);
-    } finally {
-      await ctx.close();
-    }
-  };
+  const withContext = (fn: (ctx: AppContext) => Promise<void>) => withAppContext(global(), fn);
 
   takedown
     .command('suppress')
