@@ -7,10 +7,11 @@ export function parsePort(value: string): number {
   return n;
 }
 
+/** An ID of a source, a rule...: a positive whole number. */
 export function parseId(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
-    throw new InvalidArgumentError('must be a source ID (a positive whole number)');
+    throw new InvalidArgumentError('must be an ID (a positive whole number)');
   return n;
 }
 

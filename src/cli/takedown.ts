@@ -72,7 +72,7 @@ export function registerTakedown(program: Command, global: () => GlobalOptions):
   takedown
     .command('revoke')
     .description('revoke a rule (after a counter-notice, or a mistake); what it removed stays removed')
-    .argument('<rule>', 'rule ID', parseRuleId)
+    .argument('<rule>', 'rule ID', parseId)
     .requiredOption('--reason <text>', 'why, for the audit log')
     .action((id: number, options: { reason: string }) =>
       withContext(async (ctx) => {
@@ -184,12 +184,4 @@ function parseThen(value: string): 'pause' | 'link-only' {
   if (value !== 'pause' && value !== 'link-only')
     throw new InvalidArgumentError('must be "pause" or "link-only"');
   return value;
-}
-
-function parseRuleId(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError('must be a rule ID (a positive whole number)');
-  }
-  return n;
 }

@@ -102,7 +102,8 @@ async function selectSources(ctx: IngestContext, selection: PollSelection): Prom
 
 /**
  * The poller inside `courtesy serve`: a pass over the due sources every `tickMs` (after renewing
- * the WebSub leases that are due), one pass at a time, until stopped. Returns a function that stops it and resolves when the current pass has finished.
+ * the WebSub leases that are due), one pass at a time, until stopped. Returns a function that stops
+ * it and resolves when the current pass has finished.
  */
 export function startPoller(ctx: IngestContext, tickMs = 30_000): () => Promise<void> {
   let stopped = false;

@@ -3,6 +3,7 @@ import { FetchError, type Fetcher, type FetchResult } from '../fetch/index.js';
 import type { Logger } from '../log/logger.js';
 import { CourtesyError, errorMessage } from '../model/errors.js';
 import type { FetchRecord, Source } from '../model/source.js';
+import { pushIsLive, type Subscription } from '../model/subscription.js';
 import type { SourcePatch, Store } from '../store/index.js';
 import { discoverPush, type WebSub } from '../websub/index.js';
 import type { FeedProcessor } from './feed-processor.js';
@@ -66,6 +67,8 @@ export async function refreshSource(ctx: IngestContext, source: Source): Promise
       etag: source.etag,
       lastModified: source.lastModified,
     });
+    // Read once: it decides the fallback interval and what reconcile has to do.
+    const subscription = (await ctx.websub?.subscriptionOf(source.id)) ?? null;
     const moved = result.movedTo ? { feedUrl: result.movedTo } : {};
     if (result.movedTo) log.info({ movedTo: result.movedTo }, 'feed moved permanently; stored URL updated');
     const http = { cacheControl: result.cacheControl, expires: result.expires, date: result.date };
@@ -73,9 +76,9 @@ export async function refreshSource(ctx: IngestContext, source: Source): Promise
       const fromFeed = source.feedIntervalMs
         ? { ms: source.feedIntervalMs, basis: source.checkBasis ?? 'the last full fetch' }
         : null;
-      const next = await pushAware(
+      const next = pushAware(
         ctx,
-        source,
+        subscription,
         now,
         nextCheckAfterSuccess(now, ctx.config.poll, fromFeed, http),
       );
@@ -99,7 +102,7 @@ export async function refreshSource(ctx: IngestContext, source: Source): Promise
       updateMinutes: feed.updateMinutes,
       publishedTimes: feed.entries.flatMap((e) => (e.publishedAt ? [e.publishedAt.getTime()] : [])),
     });
-    const next = await pushAware(ctx, source, now, nextCheckAfterSuccess(now, ctx.config.poll, rhythm, http));
+    const next = pushAware(ctx, subscription, now, nextCheckAfterSuccess(now, ctx.config.poll, rhythm, http));
     const patch: SourcePatch = {
       ...successPatch(now, result.status),
       ...moved,
@@ -120,7 +123,7 @@ export async function refreshSource(ctx: IngestContext, source: Source): Promise
       fetchRecord(now, started, source, 'stored', result.status, result.body.length),
     );
     log.info({ ...saved, warnings: feed.warnings.length }, 'refreshed');
-    await ctx.websub?.reconcile(source, discoverPush(feed, result.link, result.finalUrl));
+    await ctx.websub?.reconcile(source, discoverPush(feed, result.link, result.finalUrl), subscription);
     return { kind: 'stored', sourceId: source.id, ...saved, warnings: feed.warnings, nextCheckAt: next.at };
   } catch (error) {
     const bytes = result?.kind === 'modified' ? result.body.length : null;
@@ -129,9 +132,10 @@ export async function refreshSource(ctx: IngestContext, source: Source): Promise
 }
 
 /** The next check, pushed back to the fallback interval while a hub pushes this source's content. */
-async function pushAware(ctx: IngestContext, source: Source, now: Date, next: NextCheck): Promise<NextCheck> {
-  const live = await ctx.websub?.liveSubscription(source.id, now);
-  return live ? withPushFallback(now, next, ctx.config.websub.fallbackIntervalMs, live.hub) : next;
+function pushAware(ctx: IngestContext, sub: Subscription | null, now: Date, next: NextCheck): NextCheck {
+  return sub && pushIsLive(sub, now)
+    ? withPushFallback(now, next, ctx.config.websub.fallbackIntervalMs, sub.hub)
+    : next;
 }
 
 function successPatch(now: Date, status: number): SourcePatch {

@@ -76,7 +76,7 @@ export function urlKey(value: string | null): string | null {
   const host = hostKey(url.hostname)!;
   let path = url.pathname.replace(/\/{2,}/g, '/');
   path = path.replace(/\/amp\/?$/i, '/').replace(/\.amp(\.html?)?$/i, '$1');
-  path = path.replace(/\/(index\.html?)?$/i, '') || '';
+  path = path.replace(/\/(index\.html?)?$/i, '');
   const params = [...url.searchParams]
     .filter(([k, v]) => !TRACKING.test(k) && !(k.toLowerCase() === 'amp' && (v === '' || v === '1')))
     .sort(([a, x], [b, y]) => (a === b ? x.localeCompare(y) : a.localeCompare(b)));

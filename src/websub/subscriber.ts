@@ -70,20 +70,18 @@ export class WebSub {
     return `${this.ctx.config.site.baseUrl}${CALLBACK_PATH}${token}`;
   }
 
-  /** The live subscription of a source, or null when its content is not being pushed now. */
-  async liveSubscription(sourceId: number, now: Date): Promise<Subscription | null> {
-    const sub = await this.ctx.store.subscriptions.get(sourceId);
-    return pushIsLive(sub, now) ? sub : null;
+  /** The subscription of a source, whatever its state, or null. */
+  subscriptionOf(sourceId: number): Promise<Subscription | null> {
+    return this.ctx.store.subscriptions.get(sourceId);
   }
 
   /**
    * After a full fetch: subscribes when the feed names a hub (or its hub or topic changed), and
    * unsubscribes when it no longer names one. A subscription already in place is left to
-   * `renewDue`.
+   * `renewDue`. `current` is the source's subscription as the caller read it.
    */
-  async reconcile(source: Source, links: PushLinks | null): Promise<void> {
+  async reconcile(source: Source, links: PushLinks | null, current: Subscription | null): Promise<void> {
     try {
-      const current = await this.ctx.store.subscriptions.get(source.id);
       if (!links || !this.enabled) {
         if (current && current.state !== 'unsubscribing') await this.unsubscribe(current);
         return;
@@ -134,26 +132,36 @@ export class WebSub {
     existing: Subscription | null,
   ): Promise<void> {
     const now = this.now();
-    const renewing = existing !== null && existing.hub === hub && existing.topic === topic;
-    const attempts = (renewing ? existing.attempts : 0) + 1;
+    // A renewal keeps its callback, secret, lease and counts; anything else starts afresh.
+    const base: Subscription =
+      existing !== null && existing.hub === hub && existing.topic === topic
+        ? existing
+        : {
+            sourceId,
+            token: randomBytes(24).toString('base64url'),
+            hub,
+            topic,
+            secret: randomBytes(32).toString('hex'),
+            state: 'requested',
+            requestedAt: now,
+            verifiedAt: null,
+            leaseSeconds: null,
+            expiresAt: null,
+            renewAt: now,
+            attempts: 0,
+            lastError: null,
+            lastPushAt: null,
+            pushes: 0,
+            rejectedPushes: 0,
+          };
+    const attempts = base.attempts + 1;
     const sub: Subscription = {
-      sourceId,
-      token: renewing ? existing.token : randomBytes(24).toString('base64url'),
-      hub,
-      topic,
-      secret: renewing ? existing.secret : randomBytes(32).toString('hex'),
+      ...base,
       // A renewal keeps push live under the old lease until the hub verifies the new one.
-      state: renewing && pushIsLive(existing, now) ? 'active' : 'requested',
+      state: pushIsLive(base, now) ? 'active' : 'requested',
       requestedAt: now,
-      verifiedAt: renewing ? existing.verifiedAt : null,
-      leaseSeconds: renewing ? existing.leaseSeconds : null,
-      expiresAt: renewing ? existing.expiresAt : null,
       renewAt: new Date(now.getTime() + retryDelay(attempts)),
       attempts,
-      lastError: renewing ? existing.lastError : null,
-      lastPushAt: renewing ? existing.lastPushAt : null,
-      pushes: renewing ? existing.pushes : 0,
-      rejectedPushes: renewing ? existing.rejectedPushes : 0,
     };
     await this.ctx.store.subscriptions.put(sub);
     const log = this.ctx.logger.child({ sourceId, hub, topic });
@@ -165,7 +173,7 @@ export class WebSub {
       'hub.lease_seconds': String(this.ctx.config.websub.leaseSeconds),
     });
     if (problem === null) {
-      log.info({ renewing }, 'websub: subscription requested');
+      log.info({ renewing: base === existing }, 'websub: subscription requested');
       return;
     }
     log.warn({ problem }, 'websub: the hub refused the subscription request');

@@ -109,14 +109,12 @@ export async function startTestHub(): Promise<TestHub> {
       };
       requests.push(request);
       if (behaviour.answer === 'refuse') return res.writeHead(400).end('topic not allowed here');
-      const check = (): void => void verify(request).catch(() => undefined);
+      const verifying = (): Promise<void> => verify(request).catch(() => undefined);
       if (behaviour.verifyFirst) {
-        void verify(request)
-          .catch(() => undefined)
-          .then(() => res.writeHead(202).end());
+        void verifying().then(() => res.writeHead(202).end());
       } else {
         res.writeHead(202).end();
-        setImmediate(check);
+        setImmediate(() => void verifying());
       }
     });
   });
