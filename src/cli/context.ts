@@ -7,6 +7,8 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { openStore, type Store } from '../store/index.js';
 import { PROJECT_ROOT } from '../web/assets.js';
 import { WebSub } from '../websub/index.js';
+import { OutboxSender } from '../mail/outbox-sender.js';
+import { Takedowns } from '../takedown/service.js';
 
 /** The options every command accepts (see main.ts). */
 export interface GlobalOptions {
@@ -29,6 +31,10 @@ export function configFrom(global: GlobalOptions, extra: ConfigOverrides = {}): 
 /** Everything a command that touches the store and the network needs; close() releases it all. */
 export interface AppContext extends IngestContext {
   websub: WebSub;
+  takedowns: Takedowns;
+  /** Sends the notices the takedown workflow queues. */
+  outbox: OutboxSender;
+  outboxEnabled: boolean;
   close(): Promise<void>;
 }
 
@@ -39,6 +45,8 @@ export async function openContext(config: Config, logger: Logger = createLogger(
     onError: (error) => logger.error({ err: error }, 'a feed worker thread failed'),
   });
   const websub = new WebSub({ store, fetcher, processor, config, logger });
+  const takedowns = new Takedowns({ store, fetcher, config, logger });
+  const outbox = new OutboxSender(store, config, logger);
   return {
     store,
     fetcher,
@@ -46,7 +54,11 @@ export async function openContext(config: Config, logger: Logger = createLogger(
     config,
     logger,
     websub,
+    takedowns,
+    outbox,
+    outboxEnabled: outbox.enabled,
     async close() {
+      await outbox.close();
       await processor.close();
       await fetcher.close();
       await store.close();

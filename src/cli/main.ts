@@ -7,6 +7,7 @@ import { registerPoll } from './poll.js';
 import { registerServe } from './serve.js';
 import { registerSources } from './sources.js';
 import { registerTakedown } from './takedown.js';
+import { registerUsers } from './users.js';
 
 /** Exit codes: 0 success, 1 the command failed, 2 bad usage or configuration. */
 export async function main(argv: string[]): Promise<number> {
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   registerPoll(program, global);
   registerSources(program, global);
   registerTakedown(program, global);
+  registerUsers(program, global);
   registerParse(program, global);
   for (const command of program.commands) command.exitOverride();
 

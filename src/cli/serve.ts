@@ -33,6 +33,9 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
         logger.info(`websub: not subscribing to hubs: ${ctx.websub.disabledBecause}`);
       process.stdout.write(`courtesy is serving ${config.site.name} at ${server.url}\n`);
       const stopPoller = options.poll ? startPoller(ctx) : async () => {};
+      ctx.outbox.start();
+      if (!ctx.outbox.enabled)
+        logger.info('takedown notices: no [smtp] host is set; notices wait in the outbox');
       await waitForSignal();
       logger.info('shutting down');
       await server.close();

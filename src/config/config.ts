@@ -27,7 +27,7 @@ export interface Config {
     excerptWords: number;
     pageSize: number;
   };
-  server: { host: string; port: number };
+  server: { host: string; port: number; trustProxy: boolean };
   poll: {
     intervalMs: number;
     minIntervalMs: number;
@@ -48,6 +48,24 @@ export interface Config {
     leaseSeconds: number;
     fallbackIntervalMs: number;
   };
+  takedown: {
+    /** Where new requests and counter-notices are announced; null: nobody is emailed. */
+    notifyEmail: string | null;
+    selfService: boolean;
+    selfServiceThen: 'pause' | 'link-only' | 'nothing';
+    requestsPerHour: number;
+  };
+  admin: { sessionMs: number; lockoutAfter: number; lockoutMs: number };
+  /** Null when no SMTP host is set: notices wait in the outbox. */
+  smtp: {
+    host: string;
+    port: number;
+    secure: boolean;
+    requireTls: boolean;
+    user: string | null;
+    password: string | null;
+    from: string;
+  } | null;
   /** Sources the config file subscribes to (URLs made absolute). */
   sources: Array<{
     /** The URL as the config file writes it: what "seeded once" is remembered by. */
@@ -110,7 +128,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       excerptWords: file.site.excerpt_words,
       pageSize: file.site.page_size,
     },
-    server: { host, port },
+    server: { host, port, trustProxy: file.server.trust_proxy },
     poll: {
       intervalMs: file.poll.interval_minutes * 60_000,
       minIntervalMs: file.poll.min_interval_minutes * 60_000,
@@ -131,6 +149,28 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       leaseSeconds: Math.round(file.websub.lease_days * 86_400),
       fallbackIntervalMs: file.websub.fallback_interval_minutes * 60_000,
     },
+    takedown: {
+      notifyEmail: file.takedown.notify_email ?? file.site.contact_email ?? null,
+      selfService: file.takedown.self_service,
+      selfServiceThen: file.takedown.self_service_then,
+      requestsPerHour: file.takedown.requests_per_hour,
+    },
+    admin: {
+      sessionMs: file.admin.session_hours * 3_600_000,
+      lockoutAfter: file.admin.lockout_after,
+      lockoutMs: file.admin.lockout_minutes * 60_000,
+    },
+    smtp: file.smtp.host
+      ? {
+          host: file.smtp.host,
+          port: file.smtp.port,
+          secure: file.smtp.secure,
+          requireTls: file.smtp.require_tls,
+          user: file.smtp.user ?? null,
+          password: env.COURTESY_SMTP_PASSWORD ?? file.smtp.password ?? null,
+          from: file.smtp.from ?? senderFor(file.site.name, file.site.contact_email, baseUrl),
+        }
+      : null,
     sources: file.sources.map((s) => ({
       key: s.url,
       url: absoluteSourceUrl(s.url, baseUrl),
@@ -188,4 +228,10 @@ function hostForUrl(host: string): string {
 
 function absoluteSourceUrl(url: string, baseUrl: string): string {
   return url.startsWith('/') ? `${baseUrl}${url}` : url;
+}
+
+/** The default sender: the site's name and contact address, else no-reply at the site's host. */
+function senderFor(name: string, contact: string | undefined, baseUrl: string): string {
+  const address = contact ?? `no-reply@${new URL(baseUrl).hostname}`;
+  return `"${name.replace(/["\\]/g, '')}" <${address}>`;
 }

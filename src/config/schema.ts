@@ -62,6 +62,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: z.number().int().min(0).max(65535, 'must be a TCP port (0–65535)').default(8080),
+      /**
+       * Behind a reverse proxy: take the client's address from the last X-Forwarded-For entry (for
+       * rate limits) instead of the connection's.
+       */
+      trust_proxy: z.boolean().default(false),
     })
     .prefault({}),
   poll: z
@@ -96,6 +101,50 @@ export const configSchema = z.strictObject({
         .number()
         .min(1)
         .default(12 * 60),
+    })
+    .prefault({}),
+  takedown: z
+    .strictObject({
+      /** Who is told of new requests and counter-notices; defaults to site.contact_email. */
+      notify_email: z.string().email('must be an email address').optional(),
+      /** Publishers may verify a site-wide request by serving its token on their site. */
+      self_service: z.boolean().default(true),
+      /** What a self-verified site request does to the site's sources besides removing their content. */
+      self_service_then: z.enum(['pause', 'link-only', 'nothing']).default('pause'),
+      /** Requests and counter-notices one address may file per hour. */
+      requests_per_hour: z.number().int().min(1).max(1000).default(5),
+    })
+    .prefault({}),
+  admin: z
+    .strictObject({
+      /** How long a sign-in lasts. */
+      session_hours: z
+        .number()
+        .positive()
+        .max(24 * 30)
+        .default(12),
+      /** Failed sign-ins in a row that lock an account. */
+      lockout_after: z.number().int().min(1).max(100).default(5),
+      lockout_minutes: z
+        .number()
+        .positive()
+        .max(24 * 60)
+        .default(15),
+    })
+    .prefault({}),
+  smtp: z
+    .strictObject({
+      /** Without a host, notices wait in the outbox (the admin area shows them) until one is set. */
+      host: z.string().min(1).optional(),
+      port: z.number().int().min(1).max(65535).default(587),
+      /** true: TLS from the start (port 465); false: STARTTLS when the server offers it. */
+      secure: z.boolean().default(false),
+      /** Refuse to send unless the connection is encrypted (STARTTLS required). */
+      require_tls: z.boolean().default(false),
+      user: z.string().optional(),
+      password: z.string().optional(),
+      /** The sender: "Name <address>"; defaults to the site's name and site.contact_email. */
+      from: z.string().min(3).optional(),
     })
     .prefault({}),
   sources: z.array(sourceSeed).default([]),

@@ -21,6 +21,7 @@ const rule = (patch: Partial<SuppressionRule>): SuppressionRule => ({
   createdAt: new Date(0),
   revokedAt: null,
   revokeReason: null,
+  requestId: null,
   ...patch,
 });
 

@@ -26,12 +26,14 @@ export interface SuppressionRule {
   createdAt: Date;
   revokedAt: Date | null;
   revokeReason: string | null;
+  /** The takedown request the rule was granted for; null for rules made by hand. */
+  requestId: number | null;
 }
 
 export type NewRule = Pick<
   SuppressionRule,
   'kind' | 'urlKey' | 'sourceId' | 'author' | 'domain' | 'reason' | 'actor'
->;
+> & { requestId?: number | null };
 
 /** What is kept of a removed entry: enough to answer 410, to audit, and nothing of its content. */
 export interface Tombstone {

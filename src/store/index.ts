@@ -13,6 +13,12 @@ export type {
   SubscriptionPatch,
   RightsRepository,
   GrantOptions,
+  GrantOutcome,
+  Decision,
+  FilingKeys,
+  TakedownRepository,
+  UserRepository,
+  OutboxRepository,
 } from './store.js';
 export { FETCH_HISTORY_PER_SOURCE } from './store.js';
 export { StoreError } from './errors.js';

@@ -13,6 +13,12 @@ export interface Database {
   suppressionRules: SuppressionRulesTable;
   tombstones: TombstonesTable;
   auditLog: AuditLogTable;
+  takedownRequests: TakedownRequestsTable;
+  counterNotices: CounterNoticesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  outbox: OutboxTable;
+  secrets: SecretsTable;
 }
 
 export interface SourcesTable {
@@ -118,6 +124,7 @@ export interface SuppressionRulesTable {
   createdAt: number;
   revokedAt: number | null;
   revokeReason: string | null;
+  requestId: number | null;
 }
 
 /** What is kept of an entry a rule removed: never its content. */
@@ -136,4 +143,86 @@ export interface AuditLogTable {
   actor: string;
   action: string;
   detail: string;
+}
+
+/** Takedown requests; the status link's token is kept only as its sha256. */
+export interface TakedownRequestsTable {
+  id: Generated<number>;
+  reference: string;
+  statusTokenHash: string;
+  name: string;
+  email: string;
+  capacity: string;
+  scope: string;
+  /** A JSON array of the URLs as given. */
+  urls: string;
+  author: string | null;
+  message: string | null;
+  signature: string;
+  state: string;
+  createdAt: number;
+  decidedAt: number | null;
+  decidedBy: string | null;
+  decisionReason: string | null;
+  /** A JSON array of the rules a grant created. */
+  ruleIds: string;
+  verifyToken: string;
+  lastVerifyAt: number | null;
+  lastVerifyResult: string | null;
+}
+
+export interface CounterNoticesTable {
+  id: Generated<number>;
+  reference: string;
+  statusTokenHash: string;
+  requestId: number;
+  name: string;
+  email: string;
+  address: string;
+  explanation: string;
+  signature: string;
+  state: string;
+  createdAt: number;
+  decidedAt: number | null;
+  decidedBy: string | null;
+  decisionReason: string | null;
+}
+
+/** Operators who may sign in to /admin. */
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  passwordHash: string;
+  createdAt: number;
+  failedLogins: number;
+  lockedUntil: number | null;
+  lastLoginAt: number | null;
+}
+
+/** Signed-in sessions; the cookie's token is kept only as its sha256. */
+export interface SessionsTable {
+  tokenHash: string;
+  userId: number;
+  csrfToken: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Emails to send, written in the same transaction as what they tell of. */
+export interface OutboxTable {
+  id: Generated<number>;
+  toAddress: string;
+  subject: string;
+  body: string;
+  createdAt: number;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  sentAt: number | null;
+}
+
+/** Random keys the site makes once and every process shares (form tokens). */
+export interface SecretsTable {
+  name: string;
+  value: string;
 }

@@ -1,30 +1,21 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { Entry, EntryInput } from '../model/entry.js';
 import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/source.js';
 import { StoreError } from './errors.js';
 import {
   coveringDomains,
-  describeRule,
-  ruleMatches,
   suppressingRule,
   urlHostKey,
   urlKey,
-  type AuditRecord,
-  type NewRule,
-  type RuleKind,
   type SuppressionRule,
-  type Tombstone,
 } from '../model/rights.js';
 import type { Subscription, SubscriptionState } from '../model/subscription.js';
-import type {
-  Database,
-  EntriesTable,
-  FetchesTable,
-  SourcesTable,
-  SubscriptionsTable,
-  SuppressionRulesTable,
-} from './schema.js';
+import { INSERT_BATCH, date, toEntry, updateSource } from './sql-common.js';
+import { SqlRights, toRule } from './sql-rights.js';
+import { SqlOutbox, SqlTakedowns } from './sql-takedowns.js';
+import { SqlUsers } from './sql-users.js';
+import type { Database, EntriesTable, FetchesTable, SourcesTable, SubscriptionsTable } from './schema.js';
 import { FETCH_HISTORY_PER_SOURCE } from './store.js';
 import type {
   EntryPage,
@@ -39,7 +30,9 @@ import type {
   SubscriptionPatch,
   SubscriptionRepository,
   RightsRepository,
-  GrantOptions,
+  TakedownRepository,
+  UserRepository,
+  OutboxRepository,
 } from './store.js';
 
 /** How far ahead a published date may be before it no longer decides the order (clock skew, scheduled posts). */
@@ -54,6 +47,9 @@ export class SqlStore implements Store {
   readonly entries: EntryRepository;
   readonly subscriptions: SubscriptionRepository;
   readonly rights: RightsRepository;
+  readonly takedowns: TakedownRepository;
+  readonly users: UserRepository;
+  readonly outbox: OutboxRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -63,6 +59,24 @@ export class SqlStore implements Store {
     this.entries = new SqlEntries(db);
     this.subscriptions = new SqlSubscriptions(db);
     this.rights = new SqlRights(db);
+    this.takedowns = new SqlTakedowns(db);
+    this.users = new SqlUsers(db);
+    this.outbox = new SqlOutbox(db);
+  }
+
+  async secret(name: string): Promise<string> {
+    // Two processes may both make one: the first insert wins and both read the winner.
+    await this.db
+      .insertInto('secrets')
+      .values({ name, value: randomBytes(32).toString('hex') })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const row = await this.db
+      .selectFrom('secrets')
+      .select('value')
+      .where('name', '=', name)
+      .executeTakeFirstOrThrow();
+    return row.value;
   }
 
   close(): Promise<void> {
@@ -524,208 +538,7 @@ async function rulesFor(
   return rows.map(toRule);
 }
 
-class SqlRights implements RightsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
-
-  grant(
-    rule: NewRule,
-    now: Date,
-    options: GrantOptions = {},
-  ): Promise<{ rule: SuppressionRule; removed: number }> {
-    return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('suppressionRules')
-        .values({ ...rule, createdAt: now.getTime(), revokedAt: null, revokeReason: null })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const granted = toRule(row);
-      const covered = (await candidates(trx, granted)).filter((e) => ruleMatches(granted, e));
-      for (let i = 0; i < covered.length; i += INSERT_BATCH) {
-        const batch = covered.slice(i, i + INSERT_BATCH);
-        await trx
-          .insertInto('tombstones')
-          .values(
-            batch.map((e) => ({
-              entryId: e.id,
-              sourceId: e.sourceId,
-              originalUrl: e.url,
-              ruleId: granted.id,
-              removedAt: now.getTime(),
-            })),
-          )
-          .execute();
-        await trx
-          .deleteFrom('entries')
-          .where(
-            'id',
-            'in',
-            batch.map((e) => e.id),
-          )
-          .execute();
-      }
-      if (granted.sourceId !== null && options.source) {
-        await updateSource(
-          trx,
-          granted.sourceId,
-          options.source === 'pause' ? { status: 'paused' } : { policy: 'link' },
-        );
-      }
-      const then =
-        options.source === 'pause'
-          ? '; source paused'
-          : options.source === 'link-only'
-            ? '; source set to link-only'
-            : '';
-      await appendAudit(
-        trx,
-        rule.actor,
-        'rule.granted',
-        `rule ${granted.id}: ${describeRule(granted)}; ${covered.length} entries removed${then}; reason: ${rule.reason}`,
-        now,
-      );
-      return { rule: granted, removed: covered.length };
-    });
-  }
-
-  revoke(id: number, reason: string, actor: string, now: Date): Promise<SuppressionRule | null> {
-    return this.db.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable('suppressionRules')
-        .set({ revokedAt: now.getTime(), revokeReason: reason })
-        .where('id', '=', id)
-        .where('revokedAt', 'is', null)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) return null;
-      const row = await trx
-        .selectFrom('suppressionRules')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-      const rule = toRule(row);
-      await appendAudit(
-        trx,
-        actor,
-        'rule.revoked',
-        `rule ${id}: ${describeRule(rule)}; reason: ${reason}`,
-        now,
-      );
-      return rule;
-    });
-  }
-
-  async getRule(id: number): Promise<SuppressionRule | null> {
-    const row = await this.db
-      .selectFrom('suppressionRules')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? toRule(row) : null;
-  }
-
-  async listRules(
-    options: { includeRevoked?: boolean } = {},
-  ): Promise<Array<SuppressionRule & { removed: number }>> {
-    let q = this.db
-      .selectFrom('suppressionRules')
-      .selectAll('suppressionRules')
-      .select((eb) =>
-        eb
-          .selectFrom('tombstones')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('tombstones.ruleId', '=', 'suppressionRules.id')
-          .as('removed'),
-      );
-    if (!options.includeRevoked) q = q.where('revokedAt', 'is', null);
-    const rows = await q.orderBy('id', 'desc').execute();
-    return rows.map((row) => ({ ...toRule(row), removed: Number(row.removed ?? 0) }));
-  }
-
-  async tombstone(entryId: number): Promise<Tombstone | null> {
-    const row = await this.db
-      .selectFrom('tombstones')
-      .selectAll()
-      .where('entryId', '=', entryId)
-      .executeTakeFirst();
-    return row
-      ? {
-          entryId: row.entryId,
-          sourceId: row.sourceId,
-          originalUrl: row.originalUrl,
-          ruleId: row.ruleId,
-          removedAt: new Date(Number(row.removedAt)),
-        }
-      : null;
-  }
-
-  record(actor: string, action: string, detail: string, now: Date): Promise<void> {
-    return appendAudit(this.db, actor, action, detail, now);
-  }
-
-  async auditLog(limit: number): Promise<AuditRecord[]> {
-    const rows = await this.db
-      .selectFrom('auditLog')
-      .selectAll()
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      at: new Date(Number(r.at)),
-      actor: r.actor,
-      action: r.action,
-      detail: r.detail,
-    }));
-  }
-}
-
-/** The entries a rule might cover, found by index; ruleMatches decides. */
-async function candidates(
-  db: Kysely<Database>,
-  rule: SuppressionRule,
-): Promise<Array<{ id: number; sourceId: number; url: string | null; author: string | null }>> {
-  const q = db.selectFrom('entries').select(['id', 'sourceId', 'url', 'author']);
-  if (rule.kind === 'url') return rule.urlKey ? q.where('urlKey', '=', rule.urlKey).execute() : [];
-  const domain = rule.domain;
-  return q
-    .where((eb) =>
-      eb.or([
-        ...(rule.sourceId !== null ? [eb('sourceId', '=', rule.sourceId)] : []),
-        ...(domain ? [eb('hostKey', '=', domain), eb('hostKey', 'like', `%.${domain}`)] : []),
-      ]),
-    )
-    .execute();
-}
-
-async function appendAudit(
-  db: Kysely<Database>,
-  actor: string,
-  action: string,
-  detail: string,
-  now: Date,
-): Promise<void> {
-  await db.insertInto('auditLog').values({ at: now.getTime(), actor, action, detail }).execute();
-}
-
-function toRule(row: Selectable<SuppressionRulesTable>): SuppressionRule {
-  return {
-    id: row.id,
-    kind: row.kind as RuleKind,
-    urlKey: row.urlKey,
-    sourceId: row.sourceId,
-    author: row.author,
-    domain: row.domain,
-    reason: row.reason,
-    actor: row.actor,
-    createdAt: new Date(Number(row.createdAt)),
-    revokedAt: date(row.revokedAt),
-    revokeReason: row.revokeReason,
-  };
-}
-
 type NewEntryRow = Insertable<EntriesTable> & { contentHash: string; sortAt: number };
-
-/** Rows per multi-row insert: 15 columns each stays far below every engine's parameter limit. */
-const INSERT_BATCH = 100;
 
 function newEntryRow(sourceId: number, entry: EntryInput, guidHash: string, now: Date): NewEntryRow {
   const published = entry.publishedAt?.getTime() ?? null;
@@ -749,20 +562,6 @@ function entryColumns(entry: EntryInput) {
     urlKey: urlKey(entry.url),
     hostKey: urlHostKey(entry.url),
   };
-}
-
-async function updateSource(db: Kysely<Database>, id: number, patch: SourcePatch): Promise<void> {
-  const set: Partial<Record<keyof SourcesTable, unknown>> = {};
-  for (const [key, value] of Object.entries(patch) as Array<[keyof SourcePatch, unknown]>) {
-    if (value === undefined) continue;
-    set[key] = value instanceof Date ? value.getTime() : typeof value === 'boolean' ? (value ? 1 : 0) : value;
-  }
-  if (Object.keys(set).length === 0) return;
-  await db
-    .updateTable('sources')
-    .set(set as never)
-    .where('id', '=', id)
-    .execute();
 }
 
 /** Appends a check to a source's history and drops what falls past the kept number. */
@@ -817,10 +616,6 @@ function hashGuid(guid: string): string {
   return createHash('sha256').update(guid).digest('hex');
 }
 
-function date(ms: number | null): Date | null {
-  return ms === null ? null : new Date(Number(ms));
-}
-
 function toSource(row: Selectable<SourcesTable>): Source {
   return {
     id: row.id,
@@ -845,24 +640,5 @@ function toSource(row: Selectable<SourcesTable>): Source {
     createdAt: new Date(Number(row.createdAt)),
     feedIntervalMs: row.feedIntervalMs,
     checkBasis: row.checkBasis,
-  };
-}
-
-function toEntry(row: Selectable<EntriesTable>): Entry {
-  return {
-    id: row.id,
-    sourceId: row.sourceId,
-    guid: row.guid,
-    url: row.url,
-    title: row.title,
-    author: row.author,
-    publishedAt: date(row.publishedAt),
-    updatedAt: date(row.updatedAt),
-    createdAt: new Date(Number(row.createdAt)),
-    sortAt: new Date(Number(row.sortAt)),
-    summaryHtml: row.summaryHtml,
-    contentHtml: row.contentHtml,
-    categories: JSON.parse(row.categories) as string[],
-    enclosures: JSON.parse(row.enclosures) as Entry['enclosures'],
   };
 }

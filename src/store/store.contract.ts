@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { EntryInput } from '../model/entry.js';
 import type { FetchRecord } from '../model/source.js';
 import type { Subscription } from '../model/subscription.js';
+import type { NewTakedownRequest, Notice } from '../model/takedown.js';
 import { StoreError } from './errors.js';
 import { FETCH_HISTORY_PER_SOURCE, type Store } from './store.js';
 
@@ -374,6 +375,230 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
       assert.equal(await store.entries.count(source.id), 0);
       assert.equal(await store.subscriptions.get(source.id), null);
       assert.equal(await store.sources.remove(source.id), false);
+    });
+
+    const newRequest = (n: number, patch: Partial<NewTakedownRequest> = {}) => ({
+      name: 'Ada Lovelace',
+      email: 'ada@requests.example',
+      capacity: 'author' as const,
+      scope: 'article' as const,
+      urls: [`https://requests.example/${n}`],
+      author: null,
+      message: 'Please remove <b>this</b>.',
+      signature: 'Ada Lovelace',
+      verifyToken: `verify-${n}`,
+      ...patch,
+    });
+    const notice = (to: string, subject: string): Notice => ({ to, subject, text: subject });
+
+    it('files a takedown request with its audit line and its notices in one step', async () => {
+      const request = await store.takedowns.create(
+        newRequest(1),
+        { reference: 'TD-0000000A', statusTokenHash: 'hash-a' },
+        t0,
+        (r) => [notice(r.email, `receipt ${r.reference}`), notice('ops@site.example', 'new')],
+      );
+      assert.equal(request.state, 'received');
+      assert.deepEqual(request.urls, ['https://requests.example/1']);
+      assert.equal((await store.takedowns.findByReference('TD-0000000A'))?.id, request.id);
+      assert.equal((await store.takedowns.findByStatusToken('hash-a'))?.id, request.id);
+      assert.equal(await store.takedowns.findByStatusToken('hash-b'), null);
+      assert.deepEqual(
+        (await store.takedowns.list({ state: 'received', limit: 10 })).map((r) => r.reference),
+        ['TD-0000000A'],
+      );
+      const due = await store.outbox.due(t0, 10);
+      assert.deepEqual(
+        due.map((n) => [n.to, n.subject]),
+        [
+          ['ada@requests.example', 'receipt TD-0000000A'],
+          ['ops@site.example', 'new'],
+        ],
+      );
+      assert.equal((await store.rights.auditLog(1))[0]?.action, 'request.received');
+    });
+
+    it('does not file a request when its notices cannot be written', async () => {
+      await assert.rejects(
+        store.takedowns.create(
+          newRequest(2),
+          { reference: 'TD-0000000B', statusTokenHash: 'hash-b' },
+          t0,
+          () => {
+            throw new Error('notice failed');
+          },
+        ),
+      );
+      assert.equal(await store.takedowns.findByReference('TD-0000000B'), null, 'nothing half-written');
+    });
+
+    it('grants a request once: rules, removal and tombstones, the decision, and its notice together', async () => {
+      const source = await store.sources.add({ feedUrl: 'https://requests.example/feed' }, t0);
+      await store.entries.saveRefresh(
+        source.id,
+        [
+          entry(31, { url: 'https://requests.example/1?utm_source=x' }),
+          entry(32, { url: 'https://requests.example/2' }),
+        ],
+        {},
+        t0,
+      );
+      const request = (await store.takedowns.findByReference('TD-0000000A'))!;
+      const rule = {
+        kind: 'url' as const,
+        urlKey: 'requests.example/1',
+        sourceId: null,
+        author: null,
+        domain: null,
+        reason: 'takedown request TD-0000000A',
+        actor: '',
+      };
+      const preview = await store.rights.preview([rule], 10);
+      assert.equal(preview.count, 1);
+      assert.equal(preview.entries[0]?.url, 'https://requests.example/1?utm_source=x');
+
+      const outcome = await store.takedowns.grant(
+        request.id,
+        [rule],
+        { actor: 'operator ada', reason: 'clear case' },
+        {},
+        t0,
+        (o) => [notice(o.request.email, `granted ${o.removed}`)],
+      );
+      assert.ok(outcome);
+      assert.equal(outcome.removed, 1);
+      assert.equal(outcome.request.state, 'granted');
+      assert.equal(outcome.request.decidedBy, 'operator ada');
+      assert.deepEqual(outcome.request.ruleIds, [outcome.rules[0]!.id]);
+      assert.equal(outcome.rules[0]!.requestId, request.id);
+      assert.equal(outcome.rules[0]!.actor, 'operator ada');
+      assert.equal(await store.entries.count(source.id), 1);
+      assert.equal((await store.outbox.due(t0, 10)).at(-1)?.subject, 'granted 1');
+
+      const twice = await store.takedowns.grant(
+        request.id,
+        [rule],
+        { actor: 'x', reason: 'y' },
+        {},
+        t0,
+        () => [],
+      );
+      assert.equal(twice, null, 'a decided request is not decided again');
+      assert.equal(await store.takedowns.reject(request.id, { actor: 'x', reason: 'y' }, t0, () => []), null);
+      assert.equal((await store.rights.listRules()).filter((r) => r.requestId === request.id).length, 1);
+    });
+
+    it('takes counter-notices; upholding one revokes the rules of its request', async () => {
+      const request = (await store.takedowns.findByReference('TD-0000000A'))!;
+      const filed = await store.takedowns.fileCounterNotice(
+        {
+          requestId: request.id,
+          name: 'Bob',
+          email: 'bob@writer.example',
+          address: '1 Main St',
+          explanation: 'It is mine.',
+          signature: 'Bob',
+        },
+        { reference: 'CN-0000000A', statusTokenHash: 'hash-cn' },
+        t0,
+        (c, r) => [notice(c.email, 'receipt'), notice(r.email, `copy of ${c.reference}`)],
+      );
+      assert.equal(filed.state, 'received');
+      assert.equal((await store.takedowns.findCounterNoticeByStatusToken('hash-cn'))?.id, filed.id);
+      assert.deepEqual(
+        (await store.takedowns.counterNoticesOf(request.id)).map((c) => c.reference),
+        ['CN-0000000A'],
+      );
+      const decided = await store.takedowns.decideCounterNotice(
+        filed.id,
+        true,
+        { actor: 'operator ada', reason: 'licensed' },
+        t0,
+        (c) => [notice(c.email, `decided ${c.state}`)],
+      );
+      assert.equal(decided?.state, 'upheld');
+      const rule = await store.rights.getRule(request.ruleIds[0]!);
+      assert.ok(rule?.revokedAt, 'the rule is revoked');
+      assert.match(rule.revokeReason ?? '', /CN-0000000A/);
+      assert.equal(
+        await store.takedowns.decideCounterNotice(filed.id, false, { actor: 'x', reason: 'y' }, t0, () => []),
+        null,
+      );
+    });
+
+    it('rejects a request with its reason', async () => {
+      const request = await store.takedowns.create(
+        newRequest(3),
+        { reference: 'TD-0000000C', statusTokenHash: 'hash-c' },
+        t0,
+        () => [],
+      );
+      const rejected = await store.takedowns.reject(
+        request.id,
+        { actor: 'cli', reason: 'not the author' },
+        t0,
+        (r) => [notice(r.email, 'rejected')],
+      );
+      assert.equal(rejected?.state, 'rejected');
+      assert.equal(rejected?.decisionReason, 'not the author');
+      await store.takedowns.recordVerification(request.id, 'Not verified: no token', t0);
+      assert.equal((await store.takedowns.get(request.id))?.lastVerifyResult, 'Not verified: no token');
+    });
+
+    it('sends notices once and retries failed ones later', async () => {
+      const due = await store.outbox.due(t0, 100);
+      assert.ok(due.length >= 2);
+      const [first, second] = due;
+      await store.outbox.markSent(first!.id, t0);
+      await store.outbox.markFailed(second!.id, 'connection refused', new Date(t0.getTime() + 60_000));
+      const later = await store.outbox.due(t0, 100);
+      assert.ok(!later.some((n) => n.id === first!.id || n.id === second!.id));
+      const retried = (await store.outbox.due(new Date(t0.getTime() + 60_000), 100)).find(
+        (n) => n.id === second!.id,
+      );
+      assert.equal(retried?.attempts, 1);
+      assert.equal(retried?.lastError, 'connection refused');
+      assert.equal(await store.outbox.pending(), due.length - 1);
+    });
+
+    it('keeps operators, locks one after repeated failures, and ends sessions', async () => {
+      const user = await store.users.add('Ada', 'hash-1', t0);
+      await assert.rejects(
+        store.users.add('ada', 'hash-2', t0),
+        (error: unknown) => error instanceof StoreError && error.code === 'store.duplicate-user',
+        'names compare without case',
+      );
+      assert.equal((await store.users.findByName('ADA'))?.passwordHash, 'hash-1');
+      const lockUntil = new Date(t0.getTime() + 900_000);
+      assert.equal((await store.users.recordFailure(user.id, 3, lockUntil)).lockedUntil, null);
+      assert.equal((await store.users.recordFailure(user.id, 3, lockUntil)).lockedUntil, null);
+      assert.deepEqual((await store.users.recordFailure(user.id, 3, lockUntil)).lockedUntil, lockUntil);
+
+      await store.users.createSession(user.id, 'session-1', 'csrf-1', t0, new Date(t0.getTime() + 3_600_000));
+      const session = await store.users.session('session-1', t0);
+      assert.equal(session?.user.name, 'Ada');
+      assert.equal(session?.csrfToken, 'csrf-1');
+      assert.equal(
+        await store.users.session('session-1', new Date(t0.getTime() + 3_600_000)),
+        null,
+        'expired',
+      );
+      assert.equal(await store.users.setPassword('ada', 'hash-3'), true);
+      assert.equal(await store.users.session('session-1', t0), null, 'a new password ends every session');
+      const after = await store.users.findByName('Ada');
+      assert.equal(after?.lockedUntil, null, 'and lifts the lockout');
+      assert.equal(after?.passwordHash, 'hash-3');
+      await store.users.createSession(user.id, 'session-2', 'csrf-2', t0, new Date(t0.getTime() + 1000));
+      assert.equal(await store.users.purgeSessions(new Date(t0.getTime() + 1000)), 1);
+      assert.equal(await store.users.remove('ada'), true);
+      assert.deepEqual(await store.users.list(), []);
+    });
+
+    it('makes a secret once and gives every caller the same one', async () => {
+      const [a, b] = await Promise.all([store.secret('form'), store.secret('form')]);
+      assert.equal(a, b);
+      assert.match(a, /^[0-9a-f]{64}$/);
+      assert.notEqual(await store.secret('other'), a);
     });
   });
 }

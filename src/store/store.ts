@@ -2,6 +2,17 @@ import type { Entry, EntryInput } from '../model/entry.js';
 import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/source.js';
 import type { AuditRecord, NewRule, SuppressionRule, Tombstone } from '../model/rights.js';
 import type { Subscription, SubscriptionState } from '../model/subscription.js';
+import type {
+  CounterNotice,
+  CounterNoticeState,
+  NewCounterNotice,
+  NewTakedownRequest,
+  Notice,
+  QueuedNotice,
+  RequestState,
+  TakedownRequest,
+} from '../model/takedown.js';
+import type { Session, User } from '../model/user.js';
 
 /**
  * The one storage interface everything uses. Callers never see SQL; each engine (sqlite/ now,
@@ -12,6 +23,11 @@ export interface Store {
   readonly entries: EntryRepository;
   readonly subscriptions: SubscriptionRepository;
   readonly rights: RightsRepository;
+  readonly takedowns: TakedownRepository;
+  readonly users: UserRepository;
+  readonly outbox: OutboxRepository;
+  /** A random key made on first use and shared by every process on the database (hex). */
+  secret(name: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -144,6 +160,8 @@ export interface RightsRepository {
   ): Promise<{ rule: SuppressionRule; removed: number }>;
   /** Revokes an active rule; removed content stays removed (later polls may bring it back). */
   revoke(id: number, reason: string, actor: string, now: Date): Promise<SuppressionRule | null>;
+  /** What rules would remove if they were granted now: how many entries, and the `limit` stored last. */
+  preview(rules: readonly NewRule[], limit: number): Promise<{ count: number; entries: Entry[] }>;
   getRule(id: number): Promise<SuppressionRule | null>;
   /** Active rules, or every rule with `includeRevoked`, newest first. */
   listRules(options?: { includeRevoked?: boolean }): Promise<Array<SuppressionRule & { removed: number }>>;
@@ -152,6 +170,125 @@ export interface RightsRepository {
   record(actor: string, action: string, detail: string, now: Date): Promise<void>;
   /** The newest audit lines first. */
   auditLog(limit: number): Promise<AuditRecord[]>;
+}
+
+/** The keys a new request or counter-notice is stored under: made by the caller, kept secret by it. */
+export interface FilingKeys {
+  reference: string;
+  /** sha256 (hex) of the status link's token; the token itself is never stored. */
+  statusTokenHash: string;
+}
+
+/** Who decided and why, for the record and for the notices. */
+export interface Decision {
+  actor: string;
+  reason: string;
+}
+
+/** What a grant did, for the notices written with it. */
+export interface GrantOutcome {
+  request: TakedownRequest;
+  rules: SuppressionRule[];
+  removed: number;
+}
+
+/**
+ * Takedown requests and counter-notices. Every change is one transaction with its audit line and
+ * the notices that tell of it (written to the outbox), so a notice is never sent for a change
+ * that did not happen, nor a change made without its notice.
+ */
+export interface TakedownRepository {
+  create(
+    request: NewTakedownRequest & { verifyToken: string },
+    keys: FilingKeys,
+    now: Date,
+    notices: (request: TakedownRequest) => Notice[],
+  ): Promise<TakedownRequest>;
+  get(id: number): Promise<TakedownRequest | null>;
+  findByReference(reference: string): Promise<TakedownRequest | null>;
+  findByStatusToken(tokenHash: string): Promise<TakedownRequest | null>;
+  /** Newest first; with `state`, only those. */
+  list(options: { state?: RequestState; limit: number }): Promise<TakedownRequest[]>;
+  /**
+   * Grants a request still awaiting a decision: its rules are granted (entries removed, tombstones,
+   * audit) and the request records them. Null when it was already decided.
+   */
+  grant(
+    id: number,
+    rules: NewRule[],
+    decision: Decision,
+    options: GrantOptions,
+    now: Date,
+    notices: (outcome: GrantOutcome) => Notice[],
+  ): Promise<GrantOutcome | null>;
+  /** Rejects a request still awaiting a decision; null when it was already decided. */
+  reject(
+    id: number,
+    decision: Decision,
+    now: Date,
+    notices: (request: TakedownRequest) => Notice[],
+  ): Promise<TakedownRequest | null>;
+  /** Records a self-service verification attempt and what it found. */
+  recordVerification(id: number, result: string, now: Date): Promise<void>;
+  fileCounterNotice(
+    notice: NewCounterNotice,
+    keys: FilingKeys,
+    now: Date,
+    notices: (notice: CounterNotice, request: TakedownRequest) => Notice[],
+  ): Promise<CounterNotice>;
+  getCounterNotice(id: number): Promise<CounterNotice | null>;
+  findCounterNoticeByReference(reference: string): Promise<CounterNotice | null>;
+  findCounterNoticeByStatusToken(tokenHash: string): Promise<CounterNotice | null>;
+  counterNoticesOf(requestId: number): Promise<CounterNotice[]>;
+  listCounterNotices(options: { state?: CounterNoticeState; limit: number }): Promise<CounterNotice[]>;
+  /**
+   * Decides a counter-notice still awaiting a decision. Upholding it revokes every rule of its
+   * request that is still in force (what they removed stays removed). Null when already decided.
+   */
+  decideCounterNotice(
+    id: number,
+    upheld: boolean,
+    decision: Decision,
+    now: Date,
+    notices: (notice: CounterNotice, request: TakedownRequest) => Notice[],
+  ): Promise<CounterNotice | null>;
+}
+
+/** Operators and their sessions. */
+export interface UserRepository {
+  /** Throws StoreError 'store.duplicate-user' when the name is taken (names compare without case). */
+  add(name: string, passwordHash: string, now: Date): Promise<User>;
+  findByName(name: string): Promise<(User & { passwordHash: string }) | null>;
+  list(): Promise<User[]>;
+  /** Removes the user and ends their sessions; false when there was none. */
+  remove(name: string): Promise<boolean>;
+  /** Sets a new password, clears a lockout and ends every session of the user; false when there was none. */
+  setPassword(name: string, passwordHash: string): Promise<boolean>;
+  /** Counts a failed sign-in; the account locks until `lockUntil` when it reaches `lockAfter` in a row. */
+  recordFailure(id: number, lockAfter: number, lockUntil: Date): Promise<User>;
+  recordSuccess(id: number, now: Date): Promise<void>;
+  createSession(
+    userId: number,
+    tokenHash: string,
+    csrfToken: string,
+    now: Date,
+    expiresAt: Date,
+  ): Promise<void>;
+  /** The session of a cookie, when it has not expired. */
+  session(tokenHash: string, now: Date): Promise<Session | null>;
+  endSession(tokenHash: string): Promise<void>;
+  /** Forgets expired sessions. */
+  purgeSessions(now: Date): Promise<number>;
+}
+
+/** Emails waiting to be sent. */
+export interface OutboxRepository {
+  /** Unsent notices whose next attempt has come, oldest first. */
+  due(now: Date, limit: number): Promise<QueuedNotice[]>;
+  markSent(id: number, now: Date): Promise<void>;
+  markFailed(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  /** Unsent notices, for health reports. */
+  pending(): Promise<number>;
 }
 
 export type { SourceStatus };

@@ -9,13 +9,16 @@ import type { Store } from '../store/index.js';
 import { readStylesheet, SAMPLES_DIR } from './assets.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { ArticlePage } from './pages/article-show.js';
-import { ContactPage } from './pages/contact.js';
 import { HomePage } from './pages/home.js';
 import { ErrorPage, GonePage, NotFoundPage } from './pages/not-found.js';
 import { SourcePage, SourcesPage } from './pages/source-show.js';
 import { articlePath } from './paths.js';
 import { securityHeaders } from './security-headers.js';
 import { CALLBACK_PATH, type CallbackAnswer, type WebSub } from '../websub/index.js';
+import type { Takedowns } from '../takedown/service.js';
+import { registerAdminRoutes } from './admin/routes.js';
+import { FormTokens } from './forms.js';
+import { registerTakedownRoutes } from './takedown-routes.js';
 
 export interface WebContext {
   store: Store;
@@ -23,6 +26,10 @@ export interface WebContext {
   logger: Logger;
   /** The WebSub subscriber whose callbacks this site answers; without it, the callback is 404. */
   websub?: WebSub;
+  /** The takedown workflow: the public form and the admin area. */
+  takedowns: Takedowns;
+  /** Whether notices leave the outbox (an SMTP server is configured), for the admin area. */
+  outboxEnabled?: boolean;
 }
 
 /**
@@ -70,15 +77,21 @@ export function createApp(ctx: WebContext): Hono {
     if (!entry || !source) {
       const tombstone = Number.isSafeInteger(id) ? await store.rights.tombstone(id) : null;
       if (tombstone) {
+        const rule = await store.rights.getRule(tombstone.ruleId);
+        const request = rule?.requestId ? await store.takedowns.get(rule.requestId) : null;
         c.header('Cache-Control', PAGE_CACHE);
-        return c.html(<GonePage site={site} />, 410);
+        return c.html(
+          <GonePage site={site} removedAt={tombstone.removedAt} reference={request?.reference ?? null} />,
+          410,
+        );
       }
       return c.html(<NotFoundPage site={site} what="There is no article at this address." />, 404);
     }
     const canonicalPath = articlePath(entry);
     if (c.req.path !== canonicalPath) return c.redirect(canonicalPath, 301);
     c.header('Cache-Control', PAGE_CACHE);
-    return c.html(<ArticlePage site={site} entry={entry} source={source} takedownUrl="/takedown" />);
+    const takedownUrl = `/takedown?url=${encodeURIComponent(entry.url ?? `${site.baseUrl}${canonicalPath}`)}`;
+    return c.html(<ArticlePage site={site} entry={entry} source={source} takedownUrl={takedownUrl} />);
   });
 
   app.get('/sources', async (c) => {
@@ -104,9 +117,20 @@ export function createApp(ctx: WebContext): Hono {
     );
   });
 
-  app.get('/takedown', (c) => {
-    c.header('Cache-Control', PAGE_CACHE);
-    return c.html(<ContactPage site={site} />);
+  const formTokens = new FormTokens(store.secret('form'), new URL(site.baseUrl).protocol === 'https:');
+  registerTakedownRoutes(app, {
+    store,
+    config,
+    takedowns: ctx.takedowns,
+    formTokens,
+    mailing: ctx.outboxEnabled ?? false,
+  });
+  registerAdminRoutes(app, {
+    store,
+    config,
+    takedowns: ctx.takedowns,
+    formTokens,
+    outboxEnabled: ctx.outboxEnabled ?? false,
   });
 
   const websub = ctx.websub;

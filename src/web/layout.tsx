@@ -72,4 +72,4 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
 }
 
 /** Bumped when site.css changes, so browsers that cached it for a year fetch the new one. */
-export const STYLESHEET_VERSION = '2';
+export const STYLESHEET_VERSION = '3';

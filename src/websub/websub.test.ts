@@ -11,6 +11,7 @@ import type { Source } from '../model/source.js';
 import type { Store } from '../store/index.js';
 import { openSqliteStore } from '../store/sqlite/open-sqlite.js';
 import { createApp } from '../web/app.js';
+import { Takedowns } from '../takedown/service.js';
 import { startTestHub, type TestHub } from '../../test/support/hub.js';
 import { startTestServer, type TestServer } from '../../test/support/http.js';
 import { isPublicUrl, WebSub } from './subscriber.js';
@@ -68,7 +69,8 @@ describe('WebSub', () => {
     const now = () => clock;
     const websub = new WebSub({ store, fetcher, processor, config, logger, now });
     ctx = { store, fetcher, processor, config, logger, websub, now };
-    listener = getRequestListener(createApp({ store, config, logger, websub }).fetch);
+    const takedowns = new Takedowns({ store, fetcher, config, logger });
+    listener = getRequestListener(createApp({ store, config, logger, websub, takedowns }).fetch);
   });
 
   after(async () => {

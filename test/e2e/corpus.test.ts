@@ -147,7 +147,7 @@ describe(
         assert.ok(!/<script/i.test(article), `source ${id}: no script`);
         assert.match(article, /This content is courtesy of, and owned and copyrighted by, /);
         assert.match(article, /<link rel="canonical" href="https?:\/\/[^"]+"\/>/);
-        assert.match(article, /<a href="\/takedown">takedown page<\/a>/);
+        assert.match(article, /<a href="\/takedown\?url=[^"]+">takedown page<\/a>/);
       }
     });
   },

@@ -141,7 +141,12 @@ describe('the spine, end to end', () => {
         '<a href="https://loopback-times.example/council-votes" rel="noopener" class="attribution-original">Click this link for the original source of this article.</a>',
       ),
     );
-    assert.ok(article.includes('please use our <a href="/takedown">takedown page</a>'));
+    assert.ok(
+      article.includes(
+        'please use our <a href="/takedown?url=https%3A%2F%2Floopback-times.example%2Fcouncil-votes">takedown page</a>',
+      ),
+      'the takedown link names the article, so that the form starts filled in',
+    );
 
     const excerptLink = /href="(\/articles\/3\/[^"]+)"/.exec(home)?.[1];
     const excerpt = await (await fetch(`${site.url}${excerptLink}`)).text();
@@ -149,13 +154,14 @@ describe('the spine, end to end', () => {
     assert.ok(excerpt.includes('Continue reading at Loopback Times'));
     assert.ok(
       excerpt.includes(
-        'Via Loopback Times &lt;b&gt;: <a href="https://nocache.example/council-votes" rel="noopener" class="attribution-original">read the original</a>. <a href="/takedown">Takedown</a>.',
+        'Via Loopback Times &lt;b&gt;: <a href="https://nocache.example/council-votes" rel="noopener" class="attribution-original">read the original</a>. <a href="/takedown?url=https%3A%2F%2Fnocache.example%2Fcouncil-votes">Takedown</a>.',
       ),
       'a per-source template, escaped, with live links',
     );
 
     const contact = await (await fetch(`${site.url}/takedown`)).text();
     assert.ok(contact.includes('mailto:editor@e2e.example'));
+    assert.ok(contact.includes('<form class="request-form" method="post" action="/takedown"'));
     const missing = await fetch(`${site.url}/articles/999/x`);
     assert.equal(missing.status, 404);
   });

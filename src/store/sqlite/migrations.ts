@@ -163,4 +163,91 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`.execute(db);
     },
   },
+  '0005_takedown_requests_and_operators': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        CREATE TABLE takedown_requests (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          reference TEXT NOT NULL UNIQUE,
+          status_token_hash TEXT NOT NULL UNIQUE,
+          name TEXT NOT NULL,
+          email TEXT NOT NULL,
+          capacity TEXT NOT NULL CHECK (capacity IN ('author', 'publisher')),
+          scope TEXT NOT NULL CHECK (scope IN ('article', 'author', 'site')),
+          urls TEXT NOT NULL,
+          author TEXT,
+          message TEXT,
+          signature TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('received', 'granted', 'rejected')),
+          created_at INTEGER NOT NULL,
+          decided_at INTEGER,
+          decided_by TEXT,
+          decision_reason TEXT,
+          rule_ids TEXT NOT NULL DEFAULT '[]',
+          verify_token TEXT NOT NULL,
+          last_verify_at INTEGER,
+          last_verify_result TEXT
+        ) STRICT`.execute(db);
+      await sql`CREATE INDEX takedown_requests_state ON takedown_requests (state, id)`.execute(db);
+      await sql`
+        CREATE TABLE counter_notices (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          reference TEXT NOT NULL UNIQUE,
+          status_token_hash TEXT NOT NULL UNIQUE,
+          request_id INTEGER NOT NULL REFERENCES takedown_requests (id),
+          name TEXT NOT NULL,
+          email TEXT NOT NULL,
+          address TEXT NOT NULL,
+          explanation TEXT NOT NULL,
+          signature TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('received', 'upheld', 'rejected')),
+          created_at INTEGER NOT NULL,
+          decided_at INTEGER,
+          decided_by TEXT,
+          decision_reason TEXT
+        ) STRICT`.execute(db);
+      await sql`CREATE INDEX counter_notices_request ON counter_notices (request_id)`.execute(db);
+      await sql`CREATE INDEX counter_notices_state ON counter_notices (state, id)`.execute(db);
+      await sql`
+        CREATE TABLE users (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          password_hash TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          failed_logins INTEGER NOT NULL DEFAULT 0,
+          locked_until INTEGER,
+          last_login_at INTEGER
+        ) STRICT`.execute(db);
+      await sql`
+        CREATE TABLE sessions (
+          token_hash TEXT PRIMARY KEY,
+          user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+          csrf_token TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL
+        ) STRICT`.execute(db);
+      await sql`CREATE INDEX sessions_user ON sessions (user_id)`.execute(db);
+      await sql`
+        CREATE TABLE outbox (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          to_address TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          body TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL,
+          last_error TEXT,
+          sent_at INTEGER
+        ) STRICT`.execute(db);
+      await sql`CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE sent_at IS NULL`.execute(db);
+      await sql`ALTER TABLE suppression_rules ADD COLUMN request_id INTEGER REFERENCES takedown_requests (id)`.execute(
+        db,
+      );
+      await sql`
+        CREATE TABLE secrets (
+          name TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        ) STRICT`.execute(db);
+    },
+  },
 };

@@ -1,4 +1,5 @@
 import type { Config } from '../../config/index.js';
+import { formatDate } from '../format.js';
 import { Layout } from '../layout.js';
 
 export function NotFoundPage(props: { site: Config['site']; what?: string }) {
@@ -28,12 +29,22 @@ export function ErrorPage(props: { site: Config['site'] }) {
 }
 
 /** An article removed at the request of its author or publisher: 410 Gone, with nothing of it. */
-export function GonePage(props: { site: Config['site'] }) {
+export function GonePage(props: { site: Config['site']; removedAt: Date; reference: string | null }) {
   return (
     <Layout site={props.site} head={{ title: 'Removed', noindex: true }}>
       <article class="prose">
         <h1>This article has been removed</h1>
-        <p>It was removed at the request of its author or publisher, and it will not be republished here.</p>
+        <p>
+          It was removed on {formatDate(props.removedAt, props.site.language)} at the request of its author or
+          publisher{props.reference ? <> (request {props.reference})</> : null}, and it will not be
+          republished here.
+        </p>
+        {props.reference ? (
+          <p>
+            If it is yours and you believe it was removed by mistake, you can{' '}
+            <a href={`/takedown/counter-notice?reference=${props.reference}`}>file a counter-notice</a>.
+          </p>
+        ) : null}
         <p>
           The <a href="/">latest articles</a> are on the home page.
         </p>

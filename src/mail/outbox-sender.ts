@@ -1,0 +1,105 @@
+import { createTransport, type Transporter } from 'nodemailer';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../log/logger.js';
+import { errorMessage } from '../model/errors.js';
+import type { Store } from '../store/index.js';
+
+/** Notices sent per pass; the rest wait for the next one. */
+const BATCH = 20;
+/** Retries of a notice that could not be sent: 1 min, doubling, at most 6 h apart. */
+const RETRY_BASE_MS = 60_000;
+const RETRY_MAX_MS = 6 * 3_600_000;
+/** After this many failed tries (about three days), a notice is given up and stays unsent in the outbox. */
+const MAX_ATTEMPTS = 20;
+const GIVEN_UP = new Date('9999-01-01T00:00:00Z');
+
+/** When to try a notice again after `attempts` failed tries. */
+export function nextAttempt(now: Date, attempts: number): Date {
+  return new Date(now.getTime() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1)));
+}
+
+/**
+ * Sends what waits in the outbox through the configured SMTP server. Notices are written to the
+ * outbox in the same transaction as the change they tell of, so a crash or an unreachable mail
+ * server delays a notice but never loses it; one that fails is retried later with a growing delay.
+ * Without an SMTP host, notices stay in the outbox.
+ */
+export class OutboxSender {
+  private readonly transport: Transporter | null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {
+    const smtp = config.smtp;
+    this.transport = smtp
+      ? createTransport({
+          host: smtp.host,
+          port: smtp.port,
+          secure: smtp.secure,
+          requireTLS: smtp.requireTls,
+          auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+          connectionTimeout: 20_000,
+          greetingTimeout: 20_000,
+          socketTimeout: 60_000,
+        })
+      : null;
+  }
+
+  get enabled(): boolean {
+    return this.transport !== null;
+  }
+
+  /** Sends every due notice once; resolves to how many were sent. Passes never overlap. */
+  flush(now = new Date()): Promise<number> {
+    if (!this.transport) return Promise.resolve(0);
+    this.running ??= this.pass(this.transport, now).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Flushes now and then every `intervalMs`. */
+  start(intervalMs = 30_000): void {
+    if (!this.transport || this.timer) return;
+    const tick = () => {
+      this.flush().catch((error: unknown) => this.logger.error({ err: error }, 'sending notices failed'));
+    };
+    tick();
+    this.timer = setInterval(tick, intervalMs);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+    this.transport?.close();
+  }
+
+  private async pass(transport: Transporter, now: Date): Promise<number> {
+    const from = this.config.smtp?.from ?? '';
+    let sent = 0;
+    for (const notice of await this.store.outbox.due(now, BATCH)) {
+      try {
+        await transport.sendMail({ from, to: notice.to, subject: notice.subject, text: notice.text });
+        await this.store.outbox.markSent(notice.id, new Date());
+        sent++;
+      } catch (error) {
+        const attempts = notice.attempts + 1;
+        const retry = attempts >= MAX_ATTEMPTS ? GIVEN_UP : nextAttempt(new Date(), attempts);
+        await this.store.outbox.markFailed(notice.id, errorMessage(error), retry);
+        this.logger.warn(
+          { to: notice.to, subject: notice.subject, err: errorMessage(error), retryAt: retry.toISOString() },
+          retry === GIVEN_UP
+            ? `a notice could not be sent after ${MAX_ATTEMPTS} tries; it is given up`
+            : 'a notice could not be sent; it will be retried',
+        );
+      }
+    }
+    return sent;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Takedown requests as authors and publishers file them, the counter-notices filed against granted
+ * ones, and the notices (emails) that tell everyone concerned what happened.
+ */
+
+/** Who asks: the author of the work, or someone who speaks for the site that published it. */
+export type Capacity = 'author' | 'publisher';
+export const CAPACITIES: readonly Capacity[] = ['author', 'publisher'];
+
+/** What is asked: the articles named; everything by one author from the source; everything from the site. */
+export type RequestScope = 'article' | 'author' | 'site';
+export const REQUEST_SCOPES: readonly RequestScope[] = ['article', 'author', 'site'];
+
+export type RequestState = 'received' | 'granted' | 'rejected';
+
+export interface TakedownRequest {
+  id: number;
+  /** The public reference, "TD-" and eight letters and digits: what the requester quotes. */
+  reference: string;
+  name: string;
+  email: string;
+  capacity: Capacity;
+  scope: RequestScope;
+  /** The addresses the requester gave, as given (originals, or articles on this site). */
+  urls: string[];
+  /** Author requests: the name the articles give. */
+  author: string | null;
+  /** The requester's own words; plain text, always shown escaped. */
+  message: string | null;
+  /** The electronic signature: the requester's full name, typed. */
+  signature: string;
+  state: RequestState;
+  createdAt: Date;
+  decidedAt: Date | null;
+  /** "operator NAME", "cli", "self-service verification". */
+  decidedBy: string | null;
+  decisionReason: string | null;
+  /** The rules a grant created. */
+  ruleIds: number[];
+  /** Site requests: what the publisher's site must serve to verify itself. */
+  verifyToken: string;
+  lastVerifyAt: Date | null;
+  /** What the last verification attempt found, in words. */
+  lastVerifyResult: string | null;
+}
+
+/** What the form collects; the statements are checked before anything is stored. */
+export type NewTakedownRequest = Pick<
+  TakedownRequest,
+  'name' | 'email' | 'capacity' | 'scope' | 'urls' | 'author' | 'message' | 'signature'
+>;
+
+export type CounterNoticeState = 'received' | 'upheld' | 'rejected';
+
+/**
+ * A counter-notice against a granted request (DMCA §512(g), DSA Art. 20): the person whose content
+ * was removed says it was removed by mistake. Upholding it revokes the request's rules.
+ */
+export interface CounterNotice {
+  id: number;
+  /** "CN-" and eight letters and digits. */
+  reference: string;
+  requestId: number;
+  name: string;
+  email: string;
+  /** A postal address, which a DMCA counter-notice must give. */
+  address: string;
+  /** Why the removal was a mistake. */
+  explanation: string;
+  signature: string;
+  state: CounterNoticeState;
+  createdAt: Date;
+  decidedAt: Date | null;
+  decidedBy: string | null;
+  decisionReason: string | null;
+}
+
+export type NewCounterNotice = Pick<
+  CounterNotice,
+  'requestId' | 'name' | 'email' | 'address' | 'explanation' | 'signature'
+>;
+
+/** An email waiting in the outbox; written in the same transaction as what it tells of. */
+export interface Notice {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface QueuedNotice extends Notice {
+  id: number;
+  createdAt: Date;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+}
+
+/** Crockford's base 32: no I, L, O or U to misread, and 32 letters so that each byte maps evenly. */
+const REFERENCE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A reference that is short to quote and says nothing about how many requests came before. */
+export function newReference(prefix: 'TD' | 'CN', random: (n: number) => Uint8Array): string {
+  const bytes = random(8);
+  let out = '';
+  for (const b of bytes) out += REFERENCE_ALPHABET[b & 31];
+  return `${prefix}-${out}`;
+}
+
+/** A reference as people type it: any case, spaces around, an en dash for the hyphen. */
+export function normalizeReference(value: string): string {
+  return value
+    .trim()
+    .toUpperCase()
+    .replace(/[\u2010-\u2015\s_]+/g, '-')
+    .replace(/[IL]/g, '1')
+    .replace(/O/g, '0');
+}
+
+/** The scope of a request, in words. */
+export function describeScope(request: Pick<TakedownRequest, 'scope' | 'author' | 'urls'>): string {
+  switch (request.scope) {
+    case 'article':
+      return request.urls.length === 1 ? 'this article' : `these ${request.urls.length} articles`;
+    case 'author':
+      return `everything by ${request.author ?? 'this author'} from this source`;
+    case 'site':
+      return 'everything from this site';
+  }
+}

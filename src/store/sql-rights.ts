@@ -1,0 +1,259 @@
+import type { Kysely, Selectable } from 'kysely';
+import {
+  describeRule,
+  ruleMatches,
+  type AuditRecord,
+  type NewRule,
+  type RuleKind,
+  type SuppressionRule,
+  type Tombstone,
+} from '../model/rights.js';
+import type { Entry } from '../model/entry.js';
+import { INSERT_BATCH, date, toEntry, updateSource } from './sql-common.js';
+import type { Database, SuppressionRulesTable } from './schema.js';
+import type { GrantOptions, RightsRepository } from './store.js';
+
+export class SqlRights implements RightsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  grant(
+    rule: NewRule,
+    now: Date,
+    options: GrantOptions = {},
+  ): Promise<{ rule: SuppressionRule; removed: number }> {
+    return this.db.transaction().execute((trx) => grantRule(trx, rule, now, options));
+  }
+
+  revoke(id: number, reason: string, actor: string, now: Date): Promise<SuppressionRule | null> {
+    return this.db.transaction().execute((trx) => revokeRule(trx, id, reason, actor, now));
+  }
+
+  async preview(rules: readonly NewRule[], limit: number): Promise<{ count: number; entries: Entry[] }> {
+    const covered = new Set<number>();
+    for (const rule of rules) {
+      const probe: SuppressionRule = {
+        ...rule,
+        id: 0,
+        requestId: null,
+        createdAt: new Date(0),
+        revokedAt: null,
+        revokeReason: null,
+      };
+      for (const e of await candidates(this.db, probe)) if (ruleMatches(probe, e)) covered.add(e.id);
+    }
+    const shown = [...covered].sort((a, b) => b - a).slice(0, limit);
+    const rows = shown.length
+      ? await this.db
+          .selectFrom('entries')
+          .selectAll()
+          .where('id', 'in', shown)
+          .orderBy('sortAt', 'desc')
+          .execute()
+      : [];
+    return { count: covered.size, entries: rows.map(toEntry) };
+  }
+
+  async getRule(id: number): Promise<SuppressionRule | null> {
+    const row = await this.db
+      .selectFrom('suppressionRules')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toRule(row) : null;
+  }
+
+  async listRules(
+    options: { includeRevoked?: boolean } = {},
+  ): Promise<Array<SuppressionRule & { removed: number }>> {
+    let q = this.db
+      .selectFrom('suppressionRules')
+      .selectAll('suppressionRules')
+      .select((eb) =>
+        eb
+          .selectFrom('tombstones')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('tombstones.ruleId', '=', 'suppressionRules.id')
+          .as('removed'),
+      );
+    if (!options.includeRevoked) q = q.where('revokedAt', 'is', null);
+    const rows = await q.orderBy('id', 'desc').execute();
+    return rows.map((row) => ({ ...toRule(row), removed: Number(row.removed ?? 0) }));
+  }
+
+  async tombstone(entryId: number): Promise<Tombstone | null> {
+    const row = await this.db
+      .selectFrom('tombstones')
+      .selectAll()
+      .where('entryId', '=', entryId)
+      .executeTakeFirst();
+    return row
+      ? {
+          entryId: row.entryId,
+          sourceId: row.sourceId,
+          originalUrl: row.originalUrl,
+          ruleId: row.ruleId,
+          removedAt: new Date(Number(row.removedAt)),
+        }
+      : null;
+  }
+
+  record(actor: string, action: string, detail: string, now: Date): Promise<void> {
+    return appendAudit(this.db, actor, action, detail, now);
+  }
+
+  async auditLog(limit: number): Promise<AuditRecord[]> {
+    const rows = await this.db
+      .selectFrom('auditLog')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      at: new Date(Number(r.at)),
+      actor: r.actor,
+      action: r.action,
+      detail: r.detail,
+    }));
+  }
+}
+
+/** The entries a rule might cover, found by index; ruleMatches decides. */
+async function candidates(
+  db: Kysely<Database>,
+  rule: SuppressionRule,
+): Promise<Array<{ id: number; sourceId: number; url: string | null; author: string | null }>> {
+  const q = db.selectFrom('entries').select(['id', 'sourceId', 'url', 'author']);
+  if (rule.kind === 'url') return rule.urlKey ? q.where('urlKey', '=', rule.urlKey).execute() : [];
+  const domain = rule.domain;
+  return q
+    .where((eb) =>
+      eb.or([
+        ...(rule.sourceId !== null ? [eb('sourceId', '=', rule.sourceId)] : []),
+        ...(domain ? [eb('hostKey', '=', domain), eb('hostKey', 'like', `%.${domain}`)] : []),
+      ]),
+    )
+    .execute();
+}
+
+export async function appendAudit(
+  db: Kysely<Database>,
+  actor: string,
+  action: string,
+  detail: string,
+  now: Date,
+): Promise<void> {
+  await db.insertInto('auditLog').values({ at: now.getTime(), actor, action, detail }).execute();
+}
+
+export function toRule(row: Selectable<SuppressionRulesTable>): SuppressionRule {
+  return {
+    id: row.id,
+    kind: row.kind as RuleKind,
+    urlKey: row.urlKey,
+    sourceId: row.sourceId,
+    author: row.author,
+    domain: row.domain,
+    reason: row.reason,
+    actor: row.actor,
+    createdAt: new Date(Number(row.createdAt)),
+    revokedAt: date(row.revokedAt),
+    revokeReason: row.revokeReason,
+    requestId: row.requestId,
+  };
+}
+
+/**
+ * Grants a rule inside the caller's transaction: the rule is recorded, every entry it covers is
+ * deleted and leaves a tombstone, a whole source may be paused or set to link-only, and the audit
+ * log says so.
+ */
+export async function grantRule(
+  trx: Kysely<Database>,
+  rule: NewRule,
+  now: Date,
+  options: GrantOptions = {},
+): Promise<{ rule: SuppressionRule; removed: number }> {
+  const row = await trx
+    .insertInto('suppressionRules')
+    .values({
+      ...rule,
+      requestId: rule.requestId ?? null,
+      createdAt: now.getTime(),
+      revokedAt: null,
+      revokeReason: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const granted = toRule(row);
+  const covered = (await candidates(trx, granted)).filter((e) => ruleMatches(granted, e));
+  for (let i = 0; i < covered.length; i += INSERT_BATCH) {
+    const batch = covered.slice(i, i + INSERT_BATCH);
+    await trx
+      .insertInto('tombstones')
+      .values(
+        batch.map((e) => ({
+          entryId: e.id,
+          sourceId: e.sourceId,
+          originalUrl: e.url,
+          ruleId: granted.id,
+          removedAt: now.getTime(),
+        })),
+      )
+      .execute();
+    await trx
+      .deleteFrom('entries')
+      .where(
+        'id',
+        'in',
+        batch.map((e) => e.id),
+      )
+      .execute();
+  }
+  if (granted.sourceId !== null && options.source) {
+    await updateSource(
+      trx,
+      granted.sourceId,
+      options.source === 'pause' ? { status: 'paused' } : { policy: 'link' },
+    );
+  }
+  const then =
+    options.source === 'pause'
+      ? '; source paused'
+      : options.source === 'link-only'
+        ? '; source set to link-only'
+        : '';
+  await appendAudit(
+    trx,
+    rule.actor,
+    'rule.granted',
+    `rule ${granted.id}: ${describeRule(granted)}; ${covered.length} entries removed${then}; reason: ${rule.reason}`,
+    now,
+  );
+  return { rule: granted, removed: covered.length };
+}
+
+/** Revokes an active rule inside the caller's transaction; null when it was not active. */
+export async function revokeRule(
+  trx: Kysely<Database>,
+  id: number,
+  reason: string,
+  actor: string,
+  now: Date,
+): Promise<SuppressionRule | null> {
+  const result = await trx
+    .updateTable('suppressionRules')
+    .set({ revokedAt: now.getTime(), revokeReason: reason })
+    .where('id', '=', id)
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return null;
+  const row = await trx
+    .selectFrom('suppressionRules')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  const rule = toRule(row);
+  await appendAudit(trx, actor, 'rule.revoked', `rule ${id}: ${describeRule(rule)}; reason: ${reason}`, now);
+  return rule;
+}

@@ -1,0 +1,461 @@
+import type { Child } from 'hono/jsx';
+import type { Config } from '../../config/index.js';
+import type { Entry } from '../../model/entry.js';
+import { describeRule, type AuditRecord, type NewRule, type SuppressionRule } from '../../model/rights.js';
+import { describeScope, type CounterNotice, type TakedownRequest } from '../../model/takedown.js';
+import type { Session } from '../../model/user.js';
+import { formatDate } from '../format.js';
+import { Layout } from '../layout.js';
+import { articlePath } from '../paths.js';
+
+type Site = Config['site'];
+
+/** The admin frame: the site's layout, with the admin menu and the signed-in user. */
+function AdminLayout(props: { site: Site; title: string; session: Session; children?: Child }) {
+  return (
+    <Layout site={props.site} head={{ title: `Admin: ${props.title}`, noindex: true }}>
+      <nav class="admin-nav" aria-label="Admin">
+        <ul>
+          <li>
+            <a href="/admin">Requests</a>
+          </li>
+          <li>
+            <a href="/admin/rules">Rules</a>
+          </li>
+          <li>
+            <a href="/admin/log">Audit log</a>
+          </li>
+        </ul>
+        <form method="post" action="/admin/logout">
+          <input type="hidden" name="csrf" value={props.session.csrfToken} />
+          <span>Signed in as {props.session.user.name}</span> <button type="submit">Sign out</button>
+        </form>
+      </nav>
+      {props.children}
+    </Layout>
+  );
+}
+
+export function LoginPage(props: {
+  site: Site;
+  csrf: string;
+  next: string;
+  name: string;
+  message: string | null;
+}) {
+  return (
+    <Layout site={props.site} head={{ title: 'Sign in', noindex: true }}>
+      <form class="request-form login" method="post" action="/admin/login" novalidate>
+        <h1>Sign in</h1>
+        {props.message ? (
+          <p class="error-summary" role="alert">
+            {props.message}
+          </p>
+        ) : null}
+        <input type="hidden" name="csrf" value={props.csrf} />
+        <input type="hidden" name="next" value={props.next} />
+        <div class="field">
+          <label for="field-name">Name</label>
+          <input id="field-name" name="name" autocomplete="username" value={props.name} required />
+        </div>
+        <div class="field">
+          <label for="field-password">Password</label>
+          <input
+            id="field-password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+          />
+        </div>
+        <button type="submit">Sign in</button>
+      </form>
+    </Layout>
+  );
+}
+
+function RequestRow(props: { r: TakedownRequest; site: Site }) {
+  const { r } = props;
+  return (
+    <tr>
+      <td>
+        <a href={`/admin/requests/${r.id}`}>{r.reference}</a>
+      </td>
+      <td>{formatDate(r.createdAt, props.site.language)}</td>
+      <td>
+        {r.name} ({r.capacity})
+      </td>
+      <td>{describeScope(r)}</td>
+      <td class="url">{r.urls[0] ?? ''}</td>
+      <td>{r.state}</td>
+    </tr>
+  );
+}
+
+export function DashboardPage(props: {
+  site: Site;
+  session: Session;
+  open: TakedownRequest[];
+  counters: CounterNotice[];
+  recent: TakedownRequest[];
+  outbox: { pending: number; smtp: boolean };
+}) {
+  const { site } = props;
+  const head = (
+    <tr>
+      <th scope="col">Reference</th>
+      <th scope="col">Filed</th>
+      <th scope="col">From</th>
+      <th scope="col">Asked</th>
+      <th scope="col">First address</th>
+      <th scope="col">State</th>
+    </tr>
+  );
+  return (
+    <AdminLayout site={site} title="Requests" session={props.session}>
+      <h1>Takedown requests</h1>
+      {!props.outbox.smtp ? (
+        <p class="notice">
+          No SMTP server is configured: {props.outbox.pending} notice{props.outbox.pending === 1 ? '' : 's'}{' '}
+          wait in the outbox and will be sent once <code>[smtp] host</code> is set.
+        </p>
+      ) : props.outbox.pending > 0 ? (
+        <p class="notice">
+          {props.outbox.pending} notice{props.outbox.pending === 1 ? '' : 's'} wait to be sent.
+        </p>
+      ) : null}
+      <h2>Awaiting a decision ({props.open.length})</h2>
+      {props.open.length === 0 ? (
+        <p>No request awaits a decision.</p>
+      ) : (
+        <table class="admin-table">
+          <thead>{head}</thead>
+          <tbody>
+            {props.open.map((r) => (
+              <RequestRow r={r} site={site} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Counter-notices awaiting a decision ({props.counters.length})</h2>
+      {props.counters.length === 0 ? (
+        <p>None.</p>
+      ) : (
+        <ul>
+          {props.counters.map((c) => (
+            <li>
+              <a href={`/admin/requests/${c.requestId}#counter-${c.id}`}>{c.reference}</a> from {c.name},
+              filed {formatDate(c.createdAt, site.language)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Decided lately</h2>
+      {props.recent.length === 0 ? (
+        <p>None yet.</p>
+      ) : (
+        <table class="admin-table">
+          <thead>{head}</thead>
+          <tbody>
+            {props.recent.map((r) => (
+              <RequestRow r={r} site={site} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </AdminLayout>
+  );
+}
+
+export function RequestPage(props: {
+  site: Site;
+  session: Session;
+  request: TakedownRequest;
+  scope: { rules: NewRule[]; count: number; entries: Entry[] };
+  granted: SuppressionRule[];
+  counters: CounterNotice[];
+  message: string | null;
+}) {
+  const { site, request: r, session } = props;
+  const csrf = <input type="hidden" name="csrf" value={session.csrfToken} />;
+  return (
+    <AdminLayout site={site} title={r.reference} session={session}>
+      <h1>Request {r.reference}</h1>
+      {props.message ? (
+        <p class="notice" role="status">
+          {props.message}
+        </p>
+      ) : null}
+      <dl class="facts">
+        <dt>State</dt>
+        <dd>
+          {r.state}
+          {r.decidedAt ? ` on ${formatDate(r.decidedAt, site.language)} by ${r.decidedBy ?? '?'}` : ''}
+        </dd>
+        {r.decisionReason ? (
+          <>
+            <dt>Reason</dt>
+            <dd>{r.decisionReason}</dd>
+          </>
+        ) : null}
+        <dt>From</dt>
+        <dd>
+          {r.name} &lt;<a href={`mailto:${r.email}`}>{r.email}</a>&gt;,{' '}
+          {r.capacity === 'author' ? 'the author' : 'for the publishing site'}
+        </dd>
+        <dt>Filed</dt>
+        <dd>{formatDate(r.createdAt, site.language)}</dd>
+        <dt>Asks to remove</dt>
+        <dd>{describeScope(r)}</dd>
+        <dt>Addresses</dt>
+        <dd>
+          <ul>
+            {r.urls.map((u) => (
+              <li class="url">{u}</li>
+            ))}
+          </ul>
+        </dd>
+        {r.message ? (
+          <>
+            <dt>Message</dt>
+            <dd class="message">{r.message}</dd>
+          </>
+        ) : null}
+        <dt>Signed</dt>
+        <dd>{r.signature}, confirming the good-faith, accuracy and authority statements</dd>
+        {r.scope === 'site' ? (
+          <>
+            <dt>Self-verification</dt>
+            <dd>{r.lastVerifyResult ?? 'not tried'}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      {r.state === 'received' ? (
+        <section aria-labelledby="matched-title">
+          <h2 id="matched-title">What granting it does</h2>
+          {props.scope.rules.length === 0 ? (
+            <p class="notice">Its addresses name nothing a rule could cover: it can only be rejected.</p>
+          ) : (
+            <>
+              <p>These rules are made, and every later poll is checked against them:</p>
+              <ul>
+                {props.scope.rules.map((rule) => (
+                  <li>{describeRule(rule)}</li>
+                ))}
+              </ul>
+              <p>
+                {props.scope.count === 0
+                  ? 'No stored article matches now.'
+                  : `${props.scope.count} stored article${props.scope.count === 1 ? '' : 's'} match${props.scope.count === 1 ? 'es' : ''} and will be removed at once${props.scope.count > props.scope.entries.length ? `; the newest ${props.scope.entries.length}:` : ':'}`}
+              </p>
+              {props.scope.entries.length > 0 ? (
+                <ul class="matched">
+                  {props.scope.entries.map((e) => (
+                    <li>
+                      <a href={articlePath(e)}>{e.title ?? '(untitled)'}</a>
+                      {e.author ? ` by ${e.author}` : ''} ({formatDate(e.sortAt, site.language)})
+                      {e.url ? <span class="url"> {e.url}</span> : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              <form class="decision" method="post" action={`/admin/requests/${r.id}/grant`}>
+                <h3>Grant</h3>
+                {csrf}
+                <div class="field">
+                  <label for="grant-reason">Note for the record (sent to the requester)</label>
+                  <textarea id="grant-reason" name="reason" rows={2}></textarea>
+                </div>
+                {r.scope === 'site' ? (
+                  <fieldset class="field">
+                    <legend>The site’s sources</legend>
+                    <div class="choice">
+                      <input type="radio" id="then-pause" name="then" value="pause" checked />
+                      <label for="then-pause">pause them</label>
+                    </div>
+                    <div class="choice">
+                      <input type="radio" id="then-link" name="then" value="link-only" />
+                      <label for="then-link">keep polling, link only</label>
+                    </div>
+                    <div class="choice">
+                      <input type="radio" id="then-nothing" name="then" value="nothing" />
+                      <label for="then-nothing">leave them as they are</label>
+                    </div>
+                  </fieldset>
+                ) : null}
+                <button type="submit">Grant and remove now</button>
+              </form>
+            </>
+          )}
+          <form class="decision" method="post" action={`/admin/requests/${r.id}/reject`}>
+            <h3>Reject</h3>
+            {csrf}
+            <div class="field">
+              <label for="reject-reason">Reason (sent to the requester, with how to appeal)</label>
+              <textarea id="reject-reason" name="reason" rows={3} required></textarea>
+            </div>
+            <button type="submit">Reject</button>
+          </form>
+        </section>
+      ) : null}
+
+      {props.granted.length > 0 ? (
+        <section aria-labelledby="rules-title">
+          <h2 id="rules-title">Rules made for it</h2>
+          <RuleTable rules={props.granted} site={site} session={session} />
+        </section>
+      ) : null}
+
+      {props.counters.length > 0 ? (
+        <section aria-labelledby="counters-title">
+          <h2 id="counters-title">Counter-notices</h2>
+          {props.counters.map((c) => (
+            <article class="counter" id={`counter-${c.id}`}>
+              <h3>
+                {c.reference}: {c.state}
+              </h3>
+              <dl class="facts">
+                <dt>From</dt>
+                <dd>
+                  {c.name} &lt;{c.email}&gt;
+                </dd>
+                <dt>Address</dt>
+                <dd class="message">{c.address}</dd>
+                <dt>Explanation</dt>
+                <dd class="message">{c.explanation}</dd>
+                <dt>Signed</dt>
+                <dd>{c.signature}</dd>
+                {c.decisionReason ? (
+                  <>
+                    <dt>Decision</dt>
+                    <dd>
+                      {c.state} by {c.decidedBy ?? '?'}: {c.decisionReason}
+                    </dd>
+                  </>
+                ) : null}
+              </dl>
+              {c.state === 'received' ? (
+                <form class="decision" method="post" action={`/admin/counter-notices/${c.id}`}>
+                  {csrf}
+                  <div class="field">
+                    <label for={`counter-reason-${c.id}`}>Reason (sent to both parties)</label>
+                    <textarea id={`counter-reason-${c.id}`} name="reason" rows={2} required></textarea>
+                  </div>
+                  <button type="submit" name="decision" value="uphold">
+                    Uphold: revoke the rules
+                  </button>{' '}
+                  <button type="submit" name="decision" value="reject">
+                    Reject: keep the content removed
+                  </button>
+                </form>
+              ) : null}
+            </article>
+          ))}
+        </section>
+      ) : null}
+    </AdminLayout>
+  );
+}
+
+function RuleTable(props: {
+  rules: Array<SuppressionRule & { removed?: number }>;
+  site: Site;
+  session: Session;
+}) {
+  return (
+    <table class="admin-table">
+      <thead>
+        <tr>
+          <th scope="col">Rule</th>
+          <th scope="col">Covers</th>
+          <th scope="col">Removed</th>
+          <th scope="col">Granted</th>
+          <th scope="col">State</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rules.map((rule) => (
+          <tr>
+            <td>{rule.id}</td>
+            <td>{describeRule(rule)}</td>
+            <td>{rule.removed ?? ''}</td>
+            <td>
+              {formatDate(rule.createdAt, props.site.language)} by {rule.actor}: {rule.reason}
+            </td>
+            <td>
+              {rule.revokedAt ? (
+                `revoked ${formatDate(rule.revokedAt, props.site.language)}: ${rule.revokeReason ?? ''}`
+              ) : (
+                <form method="post" action={`/admin/rules/${rule.id}/revoke`} class="inline">
+                  <input type="hidden" name="csrf" value={props.session.csrfToken} />
+                  <label for={`revoke-${rule.id}`}>Reason</label>{' '}
+                  <input id={`revoke-${rule.id}`} name="reason" required />{' '}
+                  <button type="submit">Revoke</button>
+                </form>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function RulesPage(props: {
+  site: Site;
+  session: Session;
+  rules: Array<SuppressionRule & { removed: number }>;
+  message: string | null;
+}) {
+  return (
+    <AdminLayout site={props.site} title="Rules" session={props.session}>
+      <h1>Suppression rules</h1>
+      {props.message ? (
+        <p class="notice" role="status">
+          {props.message}
+        </p>
+      ) : null}
+      <p>
+        Revoking a rule never brings removed content back; later polls may. Revoke after an upheld
+        counter-notice, or to correct a mistake.
+      </p>
+      {props.rules.length === 0 ? (
+        <p>No rules yet.</p>
+      ) : (
+        <RuleTable rules={props.rules} site={props.site} session={props.session} />
+      )}
+    </AdminLayout>
+  );
+}
+
+export function AuditPage(props: { site: Site; session: Session; lines: AuditRecord[] }) {
+  return (
+    <AdminLayout site={props.site} title="Audit log" session={props.session}>
+      <h1>Audit log</h1>
+      <p>
+        Every request, verification, decision, rule and revocation, newest first. Nothing here can be changed.
+      </p>
+      <table class="admin-table">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">What</th>
+            <th scope="col">Detail</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.lines.map((l) => (
+            <tr>
+              <td>{l.at.toISOString().replace('T', ' ').slice(0, 19)}</td>
+              <td>{l.actor}</td>
+              <td>{l.action}</td>
+              <td>{l.detail}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,179 @@
+import type { Context, Hono } from 'hono';
+import type { Config } from '../config/index.js';
+import type { Store } from '../store/index.js';
+import { checkCounterForm, checkRequestForm, type FieldErrors, type FormFields } from '../takedown/form.js';
+import { COUNTER_STATUS_PATH, STATUS_PATH, type Takedowns } from '../takedown/service.js';
+import { hashToken } from '../takedown/tokens.js';
+import { clientAddress, formGuards, readForm, type FormTokens } from './forms.js';
+import { NotFoundPage } from './pages/not-found.js';
+import {
+  CounterNoticePage,
+  CounterNoticeStatusPage,
+  SlowDownPage,
+  TakedownFormPage,
+  TakedownStatusPage,
+} from './pages/takedown.js';
+import { RateLimiter } from './rate-limit.js';
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const EXPIRED_FORM =
+  'For your security, this form has to be sent again: it was open too long, or your browser did not keep our cookie. Please check the fields and send it again.';
+
+/** The public side of takedown: the request form, its status page and self-verification, counter-notices. */
+export function registerTakedownRoutes(
+  app: Hono,
+  deps: { store: Store; config: Config; takedowns: Takedowns; formTokens: FormTokens; mailing: boolean },
+): void {
+  const { store, config, takedowns, formTokens } = deps;
+  const site = config.site;
+  const guards = formGuards(site.baseUrl);
+  // Filing is limited per address; checking a verification token a little less strictly.
+  const filings = new RateLimiter(config.takedown.requestsPerHour, 3_600_000);
+  const checks = new RateLimiter(30, 3_600_000);
+  const address = (c: Context) => clientAddress(c, config.server.trustProxy);
+  const noStore = (c: Context) => c.header('Cache-Control', 'no-store');
+
+  const showForm = async (c: Context, values: FormFields, errors: FieldErrors, status: 200 | 400 = 200) => {
+    noStore(c);
+    return c.html(
+      <TakedownFormPage
+        site={site}
+        values={values}
+        errors={errors}
+        csrf={await formTokens.issue(c)}
+        selfService={takedowns.selfService}
+      />,
+      status,
+    );
+  };
+
+  app.get('/takedown', (c) => {
+    const url = c.req.query('url');
+    return showForm(c, url && URL.canParse(url) ? { urls: url, scope: 'article' } : {}, {});
+  });
+
+  app.post('/takedown', guards, async (c) => {
+    const fields = await readForm(c);
+    if (!(await formTokens.check(c, fields.csrf))) return showForm(c, fields, { form: EXPIRED_FORM }, 400);
+    const retryAfter = filings.hit(address(c));
+    if (retryAfter !== null) {
+      noStore(c);
+      c.header('Retry-After', String(retryAfter));
+      return c.html(<SlowDownPage site={site} retryAfter={retryAfter} />, 429);
+    }
+    const checked = checkRequestForm(fields);
+    if (!checked.ok) return showForm(c, fields, checked.errors, 400);
+    const filed = await takedowns.submit(checked.value);
+    if (!filed.ok) return showForm(c, fields, filed.errors, 400);
+    return c.redirect(`${STATUS_PATH}${filed.statusToken}?new=1`, 303);
+  });
+
+  const requestOf = async (token: string) =>
+    TOKEN.test(token) ? store.takedowns.findByStatusToken(hashToken(token)) : null;
+
+  const showStatus = async (c: Context, token: string, verifyMessage: string | null) => {
+    const request = await requestOf(token);
+    if (!request) return notFound(c);
+    noStore(c);
+    c.header('Referrer-Policy', 'no-referrer');
+    return c.html(
+      <TakedownStatusPage
+        site={site}
+        request={request}
+        csrf={await formTokens.issue(c)}
+        path={`${STATUS_PATH}${token}`}
+        isNew={c.req.query('new') === '1'}
+        selfService={takedowns.selfService}
+        mailing={deps.mailing}
+        verifyMessage={verifyMessage}
+        counterNotices={await store.takedowns.counterNoticesOf(request.id)}
+      />,
+    );
+  };
+
+  const notFound = (c: Context) => {
+    noStore(c);
+    return c.html(
+      <NotFoundPage
+        site={site}
+        what="There is no request at this address. Please check the link you were given."
+      />,
+      404,
+    );
+  };
+
+  app.get(`${STATUS_PATH}:token`, (c) => showStatus(c, c.req.param('token'), null));
+
+  app.post(`${STATUS_PATH}:token/verify`, guards, async (c) => {
+    const token = c.req.param('token');
+    const request = await requestOf(token);
+    if (!request) return notFound(c);
+    const fields = await readForm(c);
+    if (!(await formTokens.check(c, fields.csrf))) return showStatus(c, token, EXPIRED_FORM);
+    const retryAfter = checks.hit(address(c));
+    if (retryAfter !== null)
+      return showStatus(c, token, `Too many checks; please try again in ${retryAfter} s.`);
+    const result = await takedowns.verify(request);
+    return showStatus(
+      c,
+      token,
+      result.outcome
+        ? `${result.message} The request is granted: ${result.outcome.removed} article(s) removed.`
+        : result.message,
+    );
+  });
+
+  const showCounterForm = async (
+    c: Context,
+    values: FormFields,
+    errors: FieldErrors,
+    status: 200 | 400 = 200,
+  ) => {
+    noStore(c);
+    return c.html(
+      <CounterNoticePage site={site} values={values} errors={errors} csrf={await formTokens.issue(c)} />,
+      status,
+    );
+  };
+
+  app.get('/takedown/counter-notice', (c) =>
+    showCounterForm(c, { reference: c.req.query('reference') ?? '' }, {}),
+  );
+
+  app.post('/takedown/counter-notice', guards, async (c) => {
+    const fields = await readForm(c);
+    if (!(await formTokens.check(c, fields.csrf)))
+      return showCounterForm(c, fields, { form: EXPIRED_FORM }, 400);
+    const retryAfter = filings.hit(address(c));
+    if (retryAfter !== null) {
+      noStore(c);
+      c.header('Retry-After', String(retryAfter));
+      return c.html(<SlowDownPage site={site} retryAfter={retryAfter} />, 429);
+    }
+    const checked = checkCounterForm(fields);
+    if (!checked.ok) return showCounterForm(c, fields, checked.errors, 400);
+    const filed = await takedowns.fileCounterNotice(checked.value);
+    if (!filed.ok) return showCounterForm(c, fields, filed.errors, 400);
+    return c.redirect(`${COUNTER_STATUS_PATH}${filed.statusToken}?new=1`, 303);
+  });
+
+  app.get(`${COUNTER_STATUS_PATH}:token`, async (c) => {
+    const token = c.req.param('token');
+    const notice = TOKEN.test(token)
+      ? await store.takedowns.findCounterNoticeByStatusToken(hashToken(token))
+      : null;
+    const request = notice ? await store.takedowns.get(notice.requestId) : null;
+    if (!notice || !request) return notFound(c);
+    noStore(c);
+    c.header('Referrer-Policy', 'no-referrer');
+    return c.html(
+      <CounterNoticeStatusPage
+        site={site}
+        notice={notice}
+        request={request}
+        isNew={c.req.query('new') === '1'}
+        mailing={deps.mailing}
+      />,
+    );
+  });
+}
