@@ -164,6 +164,8 @@ function line(value: string | undefined): string {
     (value ?? '')
       // eslint-disable-next-line no-control-regex -- removing control characters is the point
       .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+      // Bidirectional overrides could make a name or an address read otherwise in the admin area.
+      .replace(/[\u202a-\u202e\u2066-\u2069]/g, '')
       .replace(/\s+/g, ' ')
       .trim()
   );
@@ -175,7 +177,7 @@ function text(value: string | undefined): string {
     (value ?? '')
       .replace(/\r\n?/g, '\n')
       // eslint-disable-next-line no-control-regex -- removing control characters is the point
-      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
       .trim()
   );
 }
