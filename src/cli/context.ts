@@ -34,7 +34,6 @@ export interface AppContext extends IngestContext {
   takedowns: Takedowns;
   /** Sends the notices the takedown workflow queues. */
   outbox: OutboxSender;
-  outboxEnabled: boolean;
   close(): Promise<void>;
 }
 
@@ -56,7 +55,6 @@ export async function openContext(config: Config, logger: Logger = createLogger(
     websub,
     takedowns,
     outbox,
-    outboxEnabled: outbox.enabled,
     async close() {
       await outbox.close();
       await processor.close();

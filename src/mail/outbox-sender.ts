@@ -28,6 +28,7 @@ export class OutboxSender {
   private readonly transport: Transporter | null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private again = false;
 
   constructor(
     private readonly store: Store,
@@ -53,10 +54,25 @@ export class OutboxSender {
     return this.transport !== null;
   }
 
-  /** Sends every due notice once; resolves to how many were sent. Passes never overlap. */
-  flush(now = new Date()): Promise<number> {
-    if (!this.transport) return Promise.resolve(0);
-    this.running ??= this.pass(this.transport, now).finally(() => {
+  /**
+   * Sends every due notice; resolves to how many were sent. Passes never overlap: a flush asked for
+   * while one runs makes it go round once more, for the notices queued in the meantime.
+   */
+  flush(now?: Date): Promise<number> {
+    const transport = this.transport;
+    if (!transport) return Promise.resolve(0);
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let sent = 0;
+      do {
+        this.again = false;
+        sent += await this.pass(transport, now ?? new Date());
+      } while (this.again);
+      return sent;
+    })().finally(() => {
       this.running = null;
     });
     return this.running;

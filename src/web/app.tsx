@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { etag } from 'hono/etag';
 import type { Config } from '../config/index.js';
@@ -10,7 +11,7 @@ import { readStylesheet, SAMPLES_DIR } from './assets.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { ArticlePage } from './pages/article-show.js';
 import { HomePage } from './pages/home.js';
-import { ErrorPage, GonePage, NotFoundPage } from './pages/not-found.js';
+import { ErrorPage, ForbiddenPage, GonePage, NotFoundPage } from './pages/not-found.js';
 import { SourcePage, SourcesPage } from './pages/source-show.js';
 import { articlePath } from './paths.js';
 import { securityHeaders } from './security-headers.js';
@@ -28,8 +29,14 @@ export interface WebContext {
   websub?: WebSub;
   /** The takedown workflow: the public form and the admin area. */
   takedowns: Takedowns;
-  /** Whether notices leave the outbox (an SMTP server is configured), for the admin area. */
-  outboxEnabled?: boolean;
+  /** Sends queued notices; without it (or without an SMTP server), they wait in the outbox. */
+  outbox?: NoticeSender;
+}
+
+/** What the site needs of the outbox sender: whether it sends, and a way to send what was just queued. */
+export interface NoticeSender {
+  readonly enabled: boolean;
+  flush(): Promise<number>;
 }
 
 /**
@@ -117,20 +124,27 @@ export function createApp(ctx: WebContext): Hono {
     );
   });
 
+  const outbox = ctx.outbox;
+  /** After a change that queued notices: send them now rather than at the sender's next pass. */
+  const sendNotices = () => {
+    outbox?.flush().catch((error: unknown) => ctx.logger.warn({ err: error }, 'sending notices failed'));
+  };
   const formTokens = new FormTokens(store.secret('form'), new URL(site.baseUrl).protocol === 'https:');
   registerTakedownRoutes(app, {
     store,
     config,
     takedowns: ctx.takedowns,
     formTokens,
-    mailing: ctx.outboxEnabled ?? false,
+    mailing: outbox?.enabled ?? false,
+    sendNotices,
   });
   registerAdminRoutes(app, {
     store,
     config,
     takedowns: ctx.takedowns,
     formTokens,
-    outboxEnabled: ctx.outboxEnabled ?? false,
+    outboxEnabled: outbox?.enabled ?? false,
+    sendNotices,
   });
 
   const websub = ctx.websub;
@@ -196,6 +210,11 @@ export function createApp(ctx: WebContext): Hono {
 
   app.notFound((c) => c.html(<NotFoundPage site={site} />, 404));
   app.onError((error, c) => {
+    // The CSRF guard refuses a form posted from another site.
+    if (error instanceof HTTPException && error.status === 403) {
+      c.header('Cache-Control', 'no-store');
+      return c.html(<ForbiddenPage site={site} />, 403);
+    }
     ctx.logger.error({ err: error, path: c.req.path }, 'request failed');
     return c.html(<ErrorPage site={site} />, 500);
   });

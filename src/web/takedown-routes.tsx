@@ -22,7 +22,14 @@ const EXPIRED_FORM =
 /** The public side of takedown: the request form, its status page and self-verification, counter-notices. */
 export function registerTakedownRoutes(
   app: Hono,
-  deps: { store: Store; config: Config; takedowns: Takedowns; formTokens: FormTokens; mailing: boolean },
+  deps: {
+    store: Store;
+    config: Config;
+    takedowns: Takedowns;
+    formTokens: FormTokens;
+    mailing: boolean;
+    sendNotices: () => void;
+  },
 ): void {
   const { store, config, takedowns, formTokens } = deps;
   const site = config.site;
@@ -65,6 +72,7 @@ export function registerTakedownRoutes(
     if (!checked.ok) return showForm(c, fields, checked.errors, 400);
     const filed = await takedowns.submit(checked.value);
     if (!filed.ok) return showForm(c, fields, filed.errors, 400);
+    deps.sendNotices();
     return c.redirect(`${STATUS_PATH}${filed.statusToken}?new=1`, 303);
   });
 
@@ -114,6 +122,7 @@ export function registerTakedownRoutes(
     if (retryAfter !== null)
       return showStatus(c, token, `Too many checks; please try again in ${retryAfter} s.`);
     const result = await takedowns.verify(request);
+    if (result.outcome) deps.sendNotices();
     return showStatus(
       c,
       token,
@@ -154,6 +163,7 @@ export function registerTakedownRoutes(
     if (!checked.ok) return showCounterForm(c, fields, checked.errors, 400);
     const filed = await takedowns.fileCounterNotice(checked.value);
     if (!filed.ok) return showCounterForm(c, fields, filed.errors, 400);
+    deps.sendNotices();
     return c.redirect(`${COUNTER_STATUS_PATH}${filed.statusToken}?new=1`, 303);
   });
 

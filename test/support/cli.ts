@@ -15,12 +15,13 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `courtesy --data DIR ...args` to the end; private networks are allowed (the test servers are on loopback). */
-export function courtesy(dataDir: string, args: string[]): Promise<RunResult> {
+/** Runs `courtesy --data DIR ...args` to the end, with `input` on its stdin; private networks are allowed (the test servers are on loopback). */
+export function courtesy(dataDir: string, args: string[], input?: string): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, '--data', dataDir, ...args], {
       env: { ...process.env, COURTESY_ALLOW_PRIVATE_NETWORKS: '1', LOG_LEVEL: 'warn' },
     });
+    child.stdin.end(input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -14,6 +14,8 @@ export interface TestSmtp {
   mails: ReceivedMail[];
   /** Resolves once `count` mails have arrived in all (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  /** Resolves with the first mail (already arrived or to come) that `match` accepts. */
+  waitForMail(match: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   /** While set, every message is refused with a temporary error (451). */
   refuse: boolean;
   close(): Promise<void>;
@@ -79,6 +81,23 @@ export async function startTestSmtp(): Promise<TestSmtp> {
         });
       }
       return mails;
+    },
+    async waitForMail(match, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = mails.find(match);
+        if (found) return found;
+        const left = deadline - Date.now();
+        if (left <= 0)
+          throw new Error(`no such mail arrived; got: ${mails.map((m) => m.subject).join(' | ')}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -36,6 +36,7 @@ export function registerAdminRoutes(
     takedowns: Takedowns;
     formTokens: FormTokens;
     outboxEnabled: boolean;
+    sendNotices: () => void;
   },
 ): void {
   const { store, config, takedowns, formTokens } = deps;
@@ -158,6 +159,7 @@ export function registerAdminRoutes(
       fields.then === 'link-only' ? 'link-only' : fields.then === 'nothing' ? 'nothing' : 'pause';
     try {
       await takedowns.grant(request, actor(c), note || `granted by ${actor(c)}`, then);
+      deps.sendNotices();
       return c.redirect(`/admin/requests/${id}?done=granted`, 303);
     } catch (error) {
       if (error instanceof UsageError) return requestPage(c, id, error.message, 409);
@@ -175,6 +177,7 @@ export function registerAdminRoutes(
       return requestPage(c, id, 'Please give the reason for rejecting: the requester is told it.', 400);
     try {
       await takedowns.reject(request, actor(c), reason);
+      deps.sendNotices();
       return c.redirect(`/admin/requests/${id}?done=rejected`, 303);
     } catch (error) {
       if (error instanceof UsageError) return requestPage(c, id, error.message, 409);
@@ -201,6 +204,7 @@ export function registerAdminRoutes(
         actor(c),
         reason,
       );
+      deps.sendNotices();
       return c.redirect(`/admin/requests/${notice.requestId}?done=counter-${decided.state}`, 303);
     } catch (error) {
       if (error instanceof UsageError) return requestPage(c, notice.requestId, error.message, 409);

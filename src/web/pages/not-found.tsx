@@ -28,6 +28,21 @@ export function ErrorPage(props: { site: Config['site'] }) {
   );
 }
 
+/** A form posted from another site (the CSRF guard's answer). */
+export function ForbiddenPage(props: { site: Config['site'] }) {
+  return (
+    <Layout site={props.site} head={{ title: 'Not accepted', noindex: true }}>
+      <article class="prose">
+        <h1>This form was not accepted</h1>
+        <p>
+          It did not come from a page of this site. If you filled it in here, please go back, reload the page
+          and send it again.
+        </p>
+      </article>
+    </Layout>
+  );
+}
+
 /** An article removed at the request of its author or publisher: 410 Gone, with nothing of it. */
 export function GonePage(props: { site: Config['site']; removedAt: Date; reference: string | null }) {
   return (

@@ -195,6 +195,11 @@ export function TakedownStatusPage(props: {
           </p>
         ) : null}
         <h1>Takedown request {r.reference}</h1>
+        {props.verifyMessage ? (
+          <p class="notice" role="status">
+            {props.verifyMessage}
+          </p>
+        ) : null}
         <dl class="facts">
           <dt>State</dt>
           <dd class={`state state-${r.state}`}>{STATE_WORDS[r.state]}</dd>
@@ -250,11 +255,7 @@ export function TakedownStatusPage(props: {
               The token: <code class="token">{r.verifyToken}</code>
             </p>
             <p>then check:</p>
-            {props.verifyMessage ? (
-              <p class="notice" role="status">
-                {props.verifyMessage}
-              </p>
-            ) : r.lastVerifyResult ? (
+            {!props.verifyMessage && r.lastVerifyResult ? (
               <p class="hint">Last check: {r.lastVerifyResult}</p>
             ) : null}
             <form method="post" action={`${props.path}/verify`}>
