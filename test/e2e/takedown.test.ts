@@ -154,4 +154,66 @@ describe('takedown through the real CLI and site', () => {
     ]);
     assert.match(domain.stderr, /"localhost" is not a domain name/);
   });
+
+  /** Files a request as a browser would: the form's cookie and token, from the site's own origin. */
+  async function file(fields: Record<string, string>): Promise<string> {
+    const form = await fetch(`${site.url}/takedown`);
+    const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const sent = await fetch(`${site.url}/takedown`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { origin: site.url, cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        csrf,
+        name: 'Bob Smith',
+        email: 'bob@rights.example',
+        capacity: 'author',
+        good_faith: 'yes',
+        accurate: 'yes',
+        authorized: 'yes',
+        signature: 'Bob Smith',
+        ...fields,
+      }),
+    });
+    assert.equal(sent.status, 303, 'filed, and sent on to the status page');
+    const status = await (await fetch(new URL(sent.headers.get('location')!, site.url))).text();
+    return /Takedown request (TD-[0-9A-Z]{8})/.exec(status)![1]!;
+  }
+
+  it('reviews requests filed on the site from the command line: list, show, grant and reject', async () => {
+    const first = await file({ scope: 'article', urls: 'https://rights.example/bob-bridges?utm_source=x' });
+    const second = await file({
+      scope: 'author',
+      author: 'Bob Smith',
+      urls: 'https://rights.example/bob-tunnels',
+    });
+    const list = await run('takedown', 'list');
+    assert.match(
+      list,
+      new RegExp(`^${first} .* received +Bob Smith <bob@rights.example> \\(author\\) +this article`, 'm'),
+    );
+    assert.match(list, new RegExp(`^${second} .* everything by Bob Smith from this source`, 'm'));
+
+    const show = await run('takedown', 'show', first.toLowerCase());
+    assert.match(show, /granting it makes: the article rights\.example\/bob-bridges/);
+    assert.match(show, /and removes 1 stored article\(s\) now, among them:\n +\d+ +Bob on bridges/);
+
+    const granted = await run('takedown', 'grant', first, '--reason', 'the author asked');
+    assert.match(granted, new RegExp(`^${first} granted: 1 article\\(s\\) removed$`, 'm'));
+    assert.match(granted, /notices wait in the outbox: no \[smtp\] host is configured/);
+    assert.doesNotMatch(await home(), /Bob on bridges/);
+    const again = await courtesy(dataDir, ['takedown', 'grant', first]);
+    assert.match(again.stderr, /was decided already/);
+
+    await run('takedown', 'reject', second, '--reason', 'not enough to identify the author');
+    assert.match(await home(), /Bob on tunnels/, 'a rejected request removes nothing');
+    assert.match(await run('takedown', 'list', '--all'), new RegExp(`^${second} .* rejected`, 'm'));
+    assert.match(
+      await run('takedown', 'log'),
+      new RegExp(`request\\.rejected +${second}: reason: not enough`),
+    );
+    const missing = await courtesy(dataDir, ['takedown', 'show', 'TD-ZZZZZZZZ']);
+    assert.match(missing.stderr, /there is no takedown request TD-ZZZZZZZZ/);
+  });
 });
