@@ -67,29 +67,26 @@ export class SqlTakedowns implements TakedownRepository {
     });
   }
 
-  async get(id: number): Promise<TakedownRequest | null> {
-    const row = await this.db
-      .selectFrom('takedownRequests')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? toRequest(row) : null;
+  get(id: number): Promise<TakedownRequest | null> {
+    return this.requestWhere('id', id);
   }
 
-  async findByReference(reference: string): Promise<TakedownRequest | null> {
-    const row = await this.db
-      .selectFrom('takedownRequests')
-      .selectAll()
-      .where('reference', '=', reference)
-      .executeTakeFirst();
-    return row ? toRequest(row) : null;
+  findByReference(reference: string): Promise<TakedownRequest | null> {
+    return this.requestWhere('reference', reference);
   }
 
-  async findByStatusToken(tokenHash: string): Promise<TakedownRequest | null> {
+  findByStatusToken(tokenHash: string): Promise<TakedownRequest | null> {
+    return this.requestWhere('statusTokenHash', tokenHash);
+  }
+
+  private async requestWhere(
+    column: 'id' | 'reference' | 'statusTokenHash',
+    value: string | number,
+  ): Promise<TakedownRequest | null> {
     const row = await this.db
       .selectFrom('takedownRequests')
       .selectAll()
-      .where('statusTokenHash', '=', tokenHash)
+      .where(column, '=', value)
       .executeTakeFirst();
     return row ? toRequest(row) : null;
   }
@@ -239,29 +236,26 @@ export class SqlTakedowns implements TakedownRepository {
     });
   }
 
-  async getCounterNotice(id: number): Promise<CounterNotice | null> {
-    const row = await this.db
-      .selectFrom('counterNotices')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? toCounterNotice(row) : null;
+  getCounterNotice(id: number): Promise<CounterNotice | null> {
+    return this.counterNoticeWhere('id', id);
   }
 
-  async findCounterNoticeByReference(reference: string): Promise<CounterNotice | null> {
-    const row = await this.db
-      .selectFrom('counterNotices')
-      .selectAll()
-      .where('reference', '=', reference)
-      .executeTakeFirst();
-    return row ? toCounterNotice(row) : null;
+  findCounterNoticeByReference(reference: string): Promise<CounterNotice | null> {
+    return this.counterNoticeWhere('reference', reference);
   }
 
-  async findCounterNoticeByStatusToken(tokenHash: string): Promise<CounterNotice | null> {
+  findCounterNoticeByStatusToken(tokenHash: string): Promise<CounterNotice | null> {
+    return this.counterNoticeWhere('statusTokenHash', tokenHash);
+  }
+
+  private async counterNoticeWhere(
+    column: 'id' | 'reference' | 'statusTokenHash',
+    value: string | number,
+  ): Promise<CounterNotice | null> {
     const row = await this.db
       .selectFrom('counterNotices')
       .selectAll()
-      .where('statusTokenHash', '=', tokenHash)
+      .where(column, '=', value)
       .executeTakeFirst();
     return row ? toCounterNotice(row) : null;
   }

@@ -144,13 +144,13 @@ export function registerAdminRoutes(
   };
 
   admin.get('/requests/:id', (c) =>
-    requestPage(c, Number(c.req.param('id')), DONE[c.req.query('done') ?? ''] ?? null),
+    requestPage(c, idParam(c.req.param('id')), DONE[c.req.query('done') ?? ''] ?? null),
   );
 
   const actor = (c: Context<AdminEnv>) => `operator ${c.get('session').user.name}`;
 
   admin.post('/requests/:id/grant', async (c) => {
-    const id = Number(c.req.param('id'));
+    const id = idParam(c.req.param('id'));
     const request = await store.takedowns.get(id);
     if (!request) return c.html(<NotFoundPage site={site} what="There is no such request." />, 404);
     const fields = await readForm(c);
@@ -168,7 +168,7 @@ export function registerAdminRoutes(
   });
 
   admin.post('/requests/:id/reject', async (c) => {
-    const id = Number(c.req.param('id'));
+    const id = idParam(c.req.param('id'));
     const request = await store.takedowns.get(id);
     if (!request) return c.html(<NotFoundPage site={site} what="There is no such request." />, 404);
     const fields = await readForm(c);
@@ -186,7 +186,7 @@ export function registerAdminRoutes(
   });
 
   admin.post('/counter-notices/:id', async (c) => {
-    const notice = await store.takedowns.getCounterNotice(Number(c.req.param('id')));
+    const notice = await store.takedowns.getCounterNotice(idParam(c.req.param('id')));
     if (!notice) return c.html(<NotFoundPage site={site} what="There is no such counter-notice." />, 404);
     const fields = await readForm(c);
     const reason = (fields.reason ?? '').trim().slice(0, MAX_REASON);
@@ -226,13 +226,11 @@ export function registerAdminRoutes(
   admin.get('/rules', (c) => rulesPage(c, DONE[c.req.query('done') ?? ''] ?? null));
 
   admin.post('/rules/:id/revoke', async (c) => {
-    const id = Number(c.req.param('id'));
+    const id = idParam(c.req.param('id'));
     const fields = await readForm(c);
     const reason = (fields.reason ?? '').trim().slice(0, MAX_REASON);
     if (!reason) return rulesPage(c, `Please give the reason for revoking rule ${id}.`, 400);
-    const rule = Number.isSafeInteger(id)
-      ? await store.rights.revoke(id, reason, actor(c), new Date())
-      : null;
+    const rule = await store.rights.revoke(id, reason, actor(c), new Date());
     if (!rule) return rulesPage(c, `Rule ${id} is not in force.`, 400);
     return c.redirect('/admin/rules?done=revoked', 303);
   });
@@ -242,6 +240,11 @@ export function registerAdminRoutes(
   );
 
   app.route('/admin', admin);
+}
+
+/** A numeric id from the path; 0 (which no row has) for anything else. */
+function idParam(value: string): number {
+  return /^[1-9][0-9]{0,15}$/.test(value) ? Number(value) : 0;
 }
 
 /** Where to go after signing in: only a path of the admin area, never another site. */
