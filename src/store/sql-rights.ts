@@ -210,17 +210,18 @@ export async function grantRule(
       )
       .execute();
   }
-  if (granted.sourceId !== null && options.source) {
+  const sourceAction = granted.sourceId !== null ? options.source : undefined;
+  if (granted.sourceId !== null && sourceAction) {
     await updateSource(
       trx,
       granted.sourceId,
-      options.source === 'pause' ? { status: 'paused' } : { policy: 'link' },
+      sourceAction === 'pause' ? { status: 'paused' } : { policy: 'link' },
     );
   }
   const then =
-    options.source === 'pause'
+    sourceAction === 'pause'
       ? '; source paused'
-      : options.source === 'link-only'
+      : sourceAction === 'link-only'
         ? '; source set to link-only'
         : '';
   await appendAudit(

@@ -127,7 +127,8 @@ export class Takedowns {
       request.id,
       rules,
       { actor, reason },
-      { source: then === 'nothing' ? undefined : then },
+      // Only a request for a whole site acts on its sources.
+      { source: then === 'nothing' || request.scope !== 'site' ? undefined : then },
       now,
       (o) => [grantedNotice(this.site, o)],
     );

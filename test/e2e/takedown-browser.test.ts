@@ -297,4 +297,28 @@ describe('takedown in the browser: the form, the admin area, self-service and co
     );
     assert.match(copy.text, /was upheld/);
   });
+
+  it('lets an operator revoke a rule with a reason, and shows it in the audit log', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`${site.url}/admin/login`);
+    await page.fill('#field-name', 'editor');
+    await page.fill('#field-password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.click('nav[aria-label=Admin] >> text=Rules');
+    const form = page.locator('form.inline').first();
+    const action = (await form.getAttribute('action')) ?? '';
+    const id = /\/admin\/rules\/(\d+)\/revoke/.exec(action)?.[1];
+    assert.ok(id, 'a rule in force can be revoked');
+    await form.locator('input[name=reason]').fill('Granted by mistake: wrong site.');
+    await form.locator('button').click();
+    assert.match((await page.textContent('[role=status]')) ?? '', /Rule revoked/);
+    await page.click('nav[aria-label=Admin] >> text=Audit log');
+    assert.match(
+      (await page.textContent('main')) ?? '',
+      new RegExp(`rule ${id}: .*reason: Granted by mistake`),
+    );
+    await shot(page, 'admin-audit-log.png');
+    await page.close();
+    assert.doesNotMatch(await run(['takedown', 'rules']), new RegExp(`^${id} `, 'm'));
+  });
 });
