@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { artifactPath, launchBrowser } from '../support/browser.js';
+import { artifactPath, launchBrowser, seriousViolations } from '../support/browser.js';
 import { courtesy, serve, type RunningSite } from '../support/cli.js';
 import { freePort, startTestServer, type TestServer } from '../support/http.js';
 import { startTestSmtp, type TestSmtp } from '../support/smtp.js';
@@ -36,7 +36,15 @@ describe('takedown in the browser: the form, the admin area, self-service and co
     return result.stdout;
   };
   const home = async () => (await fetch(`${site.url}/`)).text();
-  const shot = (page: Page, name: string) => page.screenshot({ path: artifactPath(name), fullPage: true });
+  /** Saves a screenshot for people to look at, and checks the page with axe-core on the way. */
+  const shot = async (page: Page, name: string) => {
+    await page.screenshot({ path: artifactPath(name), fullPage: true });
+    assert.deepEqual(
+      await seriousViolations(page),
+      [],
+      `${name}: no serious or critical accessibility violations`,
+    );
+  };
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'courtesy-browser-'));
@@ -125,6 +133,9 @@ describe('takedown in the browser: the form, the admin area, self-service and co
       'and shown as text, never as markup',
     );
     await shot(page, 'takedown-form-errors.png');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(page, 'takedown-form-errors-dark.png');
+    await page.emulateMedia({ colorScheme: 'light' });
 
     await page.fill('#field-email', 'ada@rights.example');
     await page.check('#field-capacity-author');
