@@ -19,6 +19,7 @@ export interface Database {
   sessions: SessionsTable;
   outbox: OutboxTable;
   secrets: SecretsTable;
+  entryFacets: EntryFacetsTable;
 }
 
 export interface SourcesTable {
@@ -225,4 +226,13 @@ export interface OutboxTable {
 export interface SecretsTable {
   name: string;
   value: string;
+}
+
+/** Each author and tag of each entry (model/facets.ts), for their listings. */
+export interface EntryFacetsTable {
+  entryId: number;
+  kind: string;
+  key: string;
+  label: string;
+  sortAt: number;
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { Entry, EntryInput } from '../model/entry.js';
+import { entryFacets, type Facet, type FacetKind } from '../model/facets.js';
 import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/source.js';
 import { StoreError } from './errors.js';
 import {
@@ -260,6 +261,8 @@ class SqlEntries implements EntryRepository {
       const hashes = entries.map((e) => hashGuid(e.guid));
       const known = await knownEntries(trx, sourceId, entries, hashes);
       const fresh: NewEntryRow[] = [];
+      /** The authors and tags of each new row, written once the row has its id. */
+      const facetsOf = new Map<NewEntryRow, Facet[]>();
       const pending = { byGuid: new Map<string, NewEntryRow>(), byUrl: new Map<string, NewEntryRow>() };
       for (const [i, entry] of entries.entries()) {
         const guidHash = hashes[i]!;
@@ -273,6 +276,7 @@ class SqlEntries implements EntryRepository {
         if (!match) {
           const row = newEntryRow(sourceId, entry, guidHash, now);
           fresh.push(row);
+          facetsOf.set(row, entryFacets(entry));
           pending.byGuid.set(guidHash, row);
           if (url !== undefined && !known.byUrl.has(url) && !pending.byUrl.has(url))
             pending.byUrl.set(url, row);
@@ -282,14 +286,18 @@ class SqlEntries implements EntryRepository {
         } else if ('sortAt' in match) {
           // A feed that repeats a guid or a URL within one document: the later copy wins.
           Object.assign(match, entryColumns(entry), { guid: entry.guid, guidHash });
+          facetsOf.set(match, entryFacets(entry));
           pending.byGuid.set(guidHash, match);
           result.updated++;
         } else {
-          await trx
+          const row = await trx
             .updateTable('entries')
             .set({ ...entryColumns(entry), guid: entry.guid, guidHash })
             .where('id', '=', match.id)
-            .execute();
+            .returning('sortAt')
+            .executeTakeFirstOrThrow();
+          await trx.deleteFrom('entryFacets').where('entryId', '=', match.id).execute();
+          await insertFacets(trx, [{ id: match.id, sortAt: row.sortAt, facets: entryFacets(entry) }]);
           match.contentHash = entry.contentHash;
           known.byGuid.set(guidHash, match);
           result.updated++;
@@ -297,10 +305,17 @@ class SqlEntries implements EntryRepository {
       }
       // New entries go in a few multi-row inserts: one statement per batch, not per entry.
       for (let i = 0; i < fresh.length; i += INSERT_BATCH) {
-        await trx
-          .insertInto('entries')
-          .values(fresh.slice(i, i + INSERT_BATCH))
-          .execute();
+        const batch = fresh.slice(i, i + INSERT_BATCH);
+        const ids = await trx.insertInto('entries').values(batch).returning(['id', 'guidHash']).execute();
+        const idOf = new Map(ids.map((r) => [r.guidHash, r.id]));
+        await insertFacets(
+          trx,
+          batch.map((row) => ({
+            id: idOf.get(row.guidHash)!,
+            sortAt: row.sortAt,
+            facets: facetsOf.get(row) ?? [],
+          })),
+        );
       }
       await updateSource(trx, sourceId, patch);
       if (fetch)
@@ -315,6 +330,7 @@ class SqlEntries implements EntryRepository {
   }
 
   async list(query: EntryQuery): Promise<EntryPage> {
+    if (query.facet) return this.listFacet(query.facet, query);
     let q = this.db.selectFrom('entries').selectAll();
     if (query.sourceId !== undefined) q = q.where('sourceId', '=', query.sourceId);
     const before = query.before;
@@ -335,6 +351,77 @@ class SqlEntries implements EntryRepository {
     const last = page[page.length - 1];
     const next = rows.length > query.limit && last ? { sortAt: last.sortAt.getTime(), id: last.id } : null;
     return { entries: page, next };
+  }
+
+  /** An author's or a tag's entries: paged through the facet index, then fetched by id. */
+  private async listFacet(facet: { kind: FacetKind; key: string }, query: EntryQuery): Promise<EntryPage> {
+    let q = this.db
+      .selectFrom('entryFacets')
+      .select(['entryId', 'sortAt'])
+      .where('kind', '=', facet.kind)
+      .where('key', '=', facet.key);
+    const before = query.before;
+    if (before) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('sortAt', '<', before.sortAt),
+          eb.and([eb('sortAt', '=', before.sortAt), eb('entryId', '<', before.id)]),
+        ]),
+      );
+    }
+    const hits = await q
+      .orderBy('sortAt', 'desc')
+      .orderBy('entryId', 'desc')
+      .limit(query.limit + 1)
+      .execute();
+    const shown = hits.slice(0, query.limit);
+    const rows = shown.length
+      ? await this.db
+          .selectFrom('entries')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            shown.map((h) => h.entryId),
+          )
+          .execute()
+      : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const entries = shown.flatMap((h) => {
+      const row = byId.get(h.entryId);
+      return row ? [toEntry(row)] : [];
+    });
+    const last = shown[shown.length - 1];
+    const next = hits.length > query.limit && last ? { sortAt: Number(last.sortAt), id: last.entryId } : null;
+    return { entries, next };
+  }
+
+  async facetLabel(kind: FacetKind, key: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('entryFacets')
+      .select('label')
+      .where('kind', '=', kind)
+      .where('key', '=', key)
+      .orderBy('sortAt', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.label ?? null;
+  }
+
+  async topFacets(
+    kind: FacetKind,
+    limit: number,
+  ): Promise<Array<{ key: string; label: string; count: number }>> {
+    const rows = await this.db
+      .selectFrom('entryFacets')
+      .select((eb) => ['key', eb.fn.max('label').as('label'), eb.fn.countAll<number>().as('n')])
+      .where('kind', '=', kind)
+      .groupBy('key')
+      .orderBy('n', 'desc')
+      .orderBy('key')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ key: r.key, label: String(r.label), count: Number(r.n) }));
   }
 
   async count(sourceId?: number): Promise<number> {
@@ -539,6 +626,24 @@ async function rulesFor(
 }
 
 type NewEntryRow = Insertable<EntriesTable> & { contentHash: string; sortAt: number };
+
+/** Writes the authors and tags of entries that have their ids, in multi-row inserts. */
+async function insertFacets(
+  db: Kysely<Database>,
+  entries: ReadonlyArray<{ id: number; sortAt: number; facets: readonly Facet[] }>,
+): Promise<void> {
+  const rows = entries.flatMap((e) =>
+    e.facets.map((f) => ({ entryId: e.id, kind: f.kind, key: f.key, label: f.label, sortAt: e.sortAt })),
+  );
+  // 5 columns a row: 150 rows stay far below every engine's parameter limit.
+  for (let i = 0; i < rows.length; i += 150) {
+    await db
+      .insertInto('entryFacets')
+      .values(rows.slice(i, i + 150))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
 
 function newEntryRow(sourceId: number, entry: EntryInput, guidHash: string, now: Date): NewEntryRow {
   const published = entry.publishedAt?.getTime() ?? null;

@@ -377,6 +377,92 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
       assert.equal(await store.sources.remove(source.id), false);
     });
 
+    it('lists an author’s and a tag’s entries, newest first, page by page, and forgets removed ones', async () => {
+      const source = await store.sources.add({ feedUrl: 'https://facets.example/feed' }, t0);
+      await store.entries.saveRefresh(
+        source.id,
+        [
+          entry(41, {
+            url: 'https://facets.example/41',
+            author: 'Ada Lovelace and Grace Hopper',
+            categories: ['Science', 'Éducation'],
+          }),
+          entry(42, { url: 'https://facets.example/42', author: 'Grace Hopper', categories: ['science'] }),
+          entry(43, { url: 'https://facets.example/43', author: 'Alan Turing', categories: [] }),
+        ],
+        {},
+        t0,
+      );
+      const grace = await store.entries.list({ facet: { kind: 'author', key: 'grace-hopper' }, limit: 1 });
+      assert.deepEqual(
+        grace.entries.map((e) => e.url),
+        ['https://facets.example/41'],
+      );
+      assert.ok(grace.next);
+      const more = await store.entries.list({
+        facet: { kind: 'author', key: 'grace-hopper' },
+        limit: 1,
+        before: grace.next,
+      });
+      assert.deepEqual(
+        more.entries.map((e) => e.url),
+        ['https://facets.example/42'],
+      );
+      assert.equal(more.next, null);
+      assert.equal(
+        (await store.entries.list({ facet: { kind: 'tag', key: 'education' }, limit: 10 })).entries.length,
+        1,
+      );
+      assert.equal(await store.entries.facetLabel('tag', 'science'), 'Science');
+      assert.equal(await store.entries.facetLabel('author', 'nobody'), null);
+      const top = await store.entries.topFacets('tag', 5);
+      assert.equal(top.find((t) => t.key === 'science')?.count, 2);
+      assert.ok(top.every((t, i) => i === 0 || top[i - 1]!.count >= t.count), 'the most used first');
+
+      // A changed entry moves to its new author; a removed one leaves every listing.
+      await store.entries.saveRefresh(
+        source.id,
+        [
+          entry(42, {
+            url: 'https://facets.example/42',
+            author: 'Alan Turing',
+            categories: ['science'],
+            contentHash: 'changed',
+          }),
+        ],
+        {},
+        t0,
+      );
+      assert.equal(
+        (await store.entries.list({ facet: { kind: 'author', key: 'grace-hopper' }, limit: 10 })).entries
+          .length,
+        1,
+      );
+      assert.equal(
+        (await store.entries.list({ facet: { kind: 'author', key: 'alan-turing' }, limit: 10 })).entries
+          .length,
+        2,
+      );
+      await store.rights.grant(
+        {
+          kind: 'url',
+          urlKey: 'facets.example/41',
+          sourceId: null,
+          author: null,
+          domain: null,
+          reason: 'r',
+          actor: 'a',
+        },
+        t0,
+      );
+      assert.equal(
+        (await store.entries.list({ facet: { kind: 'author', key: 'grace-hopper' }, limit: 10 })).entries
+          .length,
+        0,
+      );
+      assert.equal(await store.entries.facetLabel('tag', 'education'), null);
+    });
+
     const newRequest = (n: number, patch: Partial<NewTakedownRequest> = {}) => ({
       name: 'Ada Lovelace',
       email: 'ada@requests.example',

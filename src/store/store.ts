@@ -1,4 +1,5 @@
 import type { Entry, EntryInput } from '../model/entry.js';
+import type { FacetKind } from '../model/facets.js';
 import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/source.js';
 import type { AuditRecord, NewRule, SuppressionRule, Tombstone } from '../model/rights.js';
 import type { Subscription, SubscriptionState } from '../model/subscription.js';
@@ -97,6 +98,8 @@ export interface EntryPage {
 
 export interface EntryQuery {
   sourceId?: number;
+  /** Only the entries of this author or tag (by its key, model/facets.ts). */
+  facet?: { kind: FacetKind; key: string };
   before?: Cursor | null;
   limit: number;
 }
@@ -118,6 +121,10 @@ export interface EntryRepository {
   get(id: number): Promise<Entry | null>;
   list(query: EntryQuery): Promise<EntryPage>;
   count(sourceId?: number): Promise<number>;
+  /** The label of an author or a tag as its newest entry gives it; null when no entry has it. */
+  facetLabel(kind: FacetKind, key: string): Promise<string | null>;
+  /** The most used authors or tags, with how many entries each has. */
+  topFacets(kind: FacetKind, limit: number): Promise<Array<{ key: string; label: string; count: number }>>;
 }
 
 /** Fields a subscription's life may change. */

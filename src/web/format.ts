@@ -1,3 +1,5 @@
+import { slug } from '../model/slug.js';
+
 const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
 
 /** Dates as readers see them, in the site's language, always with the time zone named. */
@@ -15,17 +17,9 @@ export function formatDate(date: Date, language: string): string {
   return format ? `${format.format(date)} UTC` : date.toUTCString();
 }
 
-/** A short, readable URL slug from a title. */
+/** A short, readable URL slug from a title ("article" when nothing readable is left). */
 export function slugify(title: string | null): string {
-  const slug = (title ?? '')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '');
-  return slug || 'article';
+  return slug(title) || 'article';
 }
 
 export function hostOf(url: string | null): string | null {

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { entryFacets } from '../../model/facets.js';
 import { urlHostKey, urlKey } from '../../model/rights.js';
 
 /**
@@ -248,6 +249,40 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
           name TEXT PRIMARY KEY,
           value TEXT NOT NULL
         ) STRICT`.execute(db);
+    },
+  },
+  '0006_entry_facets': {
+    async up(db: Kysely<unknown>) {
+      // Authors and tags, one row per entry and facet, with the entry's sort time beside them so
+      // that an author's or a tag's listing pages through one index.
+      await sql`
+        CREATE TABLE entry_facets (
+          entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+          kind TEXT NOT NULL CHECK (kind IN ('author', 'tag')),
+          key TEXT NOT NULL,
+          label TEXT NOT NULL,
+          sort_at INTEGER NOT NULL,
+          PRIMARY KEY (kind, key, entry_id)
+        ) STRICT`.execute(db);
+      await sql`CREATE INDEX entry_facets_listing ON entry_facets (kind, key, sort_at DESC, entry_id DESC)`.execute(
+        db,
+      );
+      await sql`CREATE INDEX entry_facets_entry ON entry_facets (entry_id)`.execute(db);
+      const rows = await sql<{
+        id: number;
+        author: string | null;
+        categories: string;
+        sort_at: number;
+      }>`SELECT id, author, categories, sort_at FROM entries`.execute(db);
+      for (const row of rows.rows) {
+        for (const f of entryFacets({
+          author: row.author,
+          categories: JSON.parse(row.categories) as string[],
+        })) {
+          await sql`INSERT INTO entry_facets (entry_id, kind, key, label, sort_at)
+            VALUES (${row.id}, ${f.kind}, ${f.key}, ${f.label}, ${row.sort_at})`.execute(db);
+        }
+      }
     },
   },
 };
