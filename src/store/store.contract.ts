@@ -417,7 +417,10 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
       assert.equal(await store.entries.facetLabel('author', 'nobody'), null);
       const top = await store.entries.topFacets('tag', 5);
       assert.equal(top.find((t) => t.key === 'science')?.count, 2);
-      assert.ok(top.every((t, i) => i === 0 || top[i - 1]!.count >= t.count), 'the most used first');
+      assert.ok(
+        top.every((t, i) => i === 0 || top[i - 1]!.count >= t.count),
+        'the most used first',
+      );
 
       // A changed entry moves to its new author; a removed one leaves every listing.
       await store.entries.saveRefresh(

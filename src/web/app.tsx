@@ -10,6 +10,7 @@ import type { Store } from '../store/index.js';
 import { readStylesheet, SAMPLES_DIR } from './assets.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { ArticlePage } from './pages/article-show.js';
+import { FacetPage } from './pages/facet-show.js';
 import { HomePage } from './pages/home.js';
 import { ErrorPage, ForbiddenPage, GonePage, NotFoundPage } from './pages/not-found.js';
 import { SourcePage, SourcesPage } from './pages/source-show.js';
@@ -100,6 +101,42 @@ export function createApp(ctx: WebContext): Hono {
     const takedownUrl = `/takedown?url=${encodeURIComponent(entry.url ?? `${site.baseUrl}${canonicalPath}`)}`;
     return c.html(<ArticlePage site={site} entry={entry} source={source} takedownUrl={takedownUrl} />);
   });
+
+  for (const kind of ['author', 'tag'] as const) {
+    app.get(`/${kind === 'author' ? 'authors' : 'tags'}/:key`, async (c) => {
+      const key = c.req.param('key');
+      const label = await store.entries.facetLabel(kind, key);
+      if (!label) {
+        return c.html(
+          <NotFoundPage
+            site={site}
+            what={
+              kind === 'author'
+                ? 'There are no articles by this author here.'
+                : 'There are no articles on this topic here.'
+            }
+          />,
+          404,
+        );
+      }
+      const before = decodeCursor(c.req.query('before'));
+      const page = await store.entries.list({ facet: { kind, key }, before, limit: site.pageSize });
+      const sources = await store.sources.getMany(page.entries.map((e) => e.sourceId));
+      c.header('Cache-Control', PAGE_CACHE);
+      return c.html(
+        <FacetPage
+          site={site}
+          kind={kind}
+          facetKey={key}
+          label={label}
+          entries={page.entries}
+          sources={sources}
+          next={page.next && encodeCursor(page.next)}
+          paged={before !== null}
+        />,
+      );
+    });
+  }
 
   app.get('/sources', async (c) => {
     const sources = (await store.sources.list()).filter((s) => s.entryCount > 0);

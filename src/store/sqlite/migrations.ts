@@ -272,7 +272,8 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
         id: number;
         author: string | null;
         categories: string;
-        sort_at: number;
+        /** Result columns arrive in camelCase (the store's CamelCasePlugin). */
+        sortAt: number;
       }>`SELECT id, author, categories, sort_at FROM entries`.execute(db);
       for (const row of rows.rows) {
         for (const f of entryFacets({
@@ -280,7 +281,7 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
           categories: JSON.parse(row.categories) as string[],
         })) {
           await sql`INSERT INTO entry_facets (entry_id, kind, key, label, sort_at)
-            VALUES (${row.id}, ${f.kind}, ${f.key}, ${f.label}, ${row.sort_at})`.execute(db);
+            VALUES (${row.id}, ${f.kind}, ${f.key}, ${f.label}, ${row.sortAt})`.execute(db);
         }
       }
     },

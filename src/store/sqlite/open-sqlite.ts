@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, type Migration, Migrator, SqliteDialect } from 'kysely';
+import { CamelCasePlugin, Kysely, type Migration, Migrator, SqliteAdapter, SqliteDialect } from 'kysely';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
@@ -30,12 +30,34 @@ export async function openSqliteStore(path: string): Promise<SqlStore> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
-    plugins: [new CamelCasePlugin()],
-  });
+  const db = sqliteKysely(sqlite);
   await migrate(db, SQLITE_MIGRATIONS);
   return new SqlStore(db);
+}
+
+/** The query layer over one SQLite connection: prepared statements reused, columns in camelCase. */
+export function sqliteKysely(sqlite: BetterSqlite3.Database): Kysely<Database> {
+  return new Kysely<Database>({
+    dialect: new TransactionalDdlSqliteDialect({ database: withStatementCache(sqlite) }),
+    plugins: [new CamelCasePlugin()],
+  });
+}
+
+/**
+ * SQLite runs CREATE, ALTER and DROP inside transactions, but Kysely's adapter says it does not, so
+ * its migrator would run each migration without one, and a migration failing halfway would leave
+ * half a schema. This adapter tells the truth: each migration and its version record commit together.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
 }
 
 export async function migrate(db: Kysely<Database>, migrations: Record<string, Migration>): Promise<void> {

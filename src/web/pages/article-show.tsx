@@ -5,6 +5,7 @@ import { Attribution } from '../attribution.js';
 import { excerptOf } from '../excerpt.js';
 import { formatDate, hostOf } from '../format.js';
 import { Layout } from '../layout.js';
+import { AuthorLinks, TagLinks } from './facet-show.js';
 
 /**
  * An article as the source's rights policy allows: the whole text (full), the opening words with a
@@ -39,7 +40,11 @@ export function ArticlePage(props: {
           </p>
           <h1>{entry.title ?? 'Untitled'}</h1>
           <p class="meta">
-            {entry.author ? <span class="byline">By {entry.author}</span> : null}
+            {entry.author ? (
+              <span class="byline">
+                By <AuthorLinks entry={entry} />
+              </span>
+            ) : null}
             {entry.publishedAt ? (
               <span>
                 {entry.author ? ' · ' : ''}
@@ -67,14 +72,7 @@ export function ArticlePage(props: {
           }}
           targets={{ original: entry.url, source_site: siteUrl, takedown: props.takedownUrl }}
         />
-        {entry.categories.length > 0 ? (
-          <p class="tags">
-            <span class="visually-hidden">Topics: </span>
-            {entry.categories.map((c) => (
-              <span class="tag">{c}</span>
-            ))}
-          </p>
-        ) : null}
+        <TagLinks entry={entry} />
       </article>
     </Layout>
   );

@@ -2,6 +2,7 @@ import type { Entry } from '../../model/entry.js';
 import { sourceDisplayName, type Source } from '../../model/source.js';
 import { articlePath } from '../paths.js';
 import { formatDate } from '../format.js';
+import { AuthorLinks } from './facet-show.js';
 
 /** One entry in a listing: title, source, author, date. */
 export function EntryCard(props: { entry: Entry; source: Source | undefined; language: string }) {
@@ -13,7 +14,12 @@ export function EntryCard(props: { entry: Entry; source: Source | undefined; lan
       </h2>
       <p class="meta">
         {source ? <a href={`/sources/${source.id}`}>{sourceDisplayName(source)}</a> : null}
-        {entry.author ? <span> · {entry.author}</span> : null}
+        {entry.author ? (
+          <span>
+            {' · '}
+            <AuthorLinks entry={entry} />
+          </span>
+        ) : null}
         <span>
           {' · '}
           <time datetime={entry.sortAt.toISOString()}>{formatDate(entry.sortAt, props.language)}</time>
