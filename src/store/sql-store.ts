@@ -408,6 +408,32 @@ class SqlEntries implements EntryRepository {
     return row?.label ?? null;
   }
 
+  async countFacets(kind: FacetKind): Promise<number> {
+    const row = await this.db
+      .selectFrom('entryFacets')
+      .select((eb) => eb.fn.count<number>('key').distinct().as('n'))
+      .where('kind', '=', kind)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async facetKeys(
+    kind: FacetKind,
+    offset: number,
+    limit: number,
+  ): Promise<Array<{ key: string; lastAt: Date }>> {
+    const rows = await this.db
+      .selectFrom('entryFacets')
+      .select((eb) => ['key', eb.fn.max('sortAt').as('lastAt')])
+      .where('kind', '=', kind)
+      .groupBy('key')
+      .orderBy('key')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    return rows.map((r) => ({ key: r.key, lastAt: new Date(Number(r.lastAt)) }));
+  }
+
   async topFacets(
     kind: FacetKind,
     limit: number,

@@ -123,6 +123,10 @@ export interface EntryRepository {
   count(sourceId?: number): Promise<number>;
   /** The label of an author or a tag as its newest entry gives it; null when no entry has it. */
   facetLabel(kind: FacetKind, key: string): Promise<string | null>;
+  /** How many authors or tags there are. */
+  countFacets(kind: FacetKind): Promise<number>;
+  /** Authors or tags in key order, with their newest entry's time (for the sitemap). */
+  facetKeys(kind: FacetKind, offset: number, limit: number): Promise<Array<{ key: string; lastAt: Date }>>;
   /** The most used authors or tags, with how many entries each has. */
   topFacets(kind: FacetKind, limit: number): Promise<Array<{ key: string; label: string; count: number }>>;
 }

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import { Fetcher } from '../fetch/index.js';
 import { createLogger } from '../log/logger.js';
 import type { EntryInput } from '../model/entry.js';
+import { facetKey } from '../model/facets.js';
 import { urlKey, type NewRule } from '../model/rights.js';
 import type { Store } from '../store/index.js';
 import { openSqliteStore } from '../store/sqlite/open-sqlite.js';
@@ -19,8 +20,9 @@ import { Takedowns } from './service.js';
  * A property-style test of the takedown promise. Random publishers, authors and articles; random
  * rules granted (by hand and through requests) and revoked; random polls that bring suppressed
  * articles back under other forms of their address and through an aggregator. After every step,
- * no page of the site shows an article that a rule in force covers, and no row of the database
- * holds its content. The seed is fixed so that a failure repeats; COURTESY_SEED tries another.
+ * no surface of the site (home, source, author and tag pages, article pages, every feed, the
+ * sitemap) shows an article that a rule in force covers, and no row of the database holds its
+ * content. The seed is fixed so that a failure repeats; COURTESY_SEED tries another.
  */
 
 const SEED = Number(process.env.COURTESY_SEED ?? 20261125);
@@ -47,6 +49,7 @@ function generator(seed: number) {
 
 const PUBLISHERS = ['gazette.example', 'ledger.example', 'courier.example'];
 const AUTHORS = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra'];
+const TAGS = ['Politics', 'Science', 'Sea'];
 
 /** An article as the test knows it: where it lives, who wrote it, and the mark its content carries. */
 interface Item {
@@ -146,7 +149,7 @@ describe(`takedown, property-style (seed ${SEED}): nothing a rule covers survive
       updatedAt: null,
       summaryHtml: null,
       contentHtml: `<p>Body of story ${item.n}: ${item.marker}</p>`,
-      categories: [],
+      categories: [TAGS[item.n % TAGS.length]!],
       enclosures: [],
       contentHash: `${item.marker}-${url}`,
     });
@@ -300,6 +303,19 @@ describe(`takedown, property-style (seed ${SEED}): nothing a rule covers survive
       );
       for (const id of [...sources, aggregator]) await get(`/sources/${id}`);
       await get('/sources');
+      // Every other surface: the author and tag pages, every feed, the sitemap.
+      const listings = [
+        '/',
+        ...[...sources, aggregator].map((id) => `/sources/${id}`),
+        ...AUTHORS.map((a) => `/authors/${facetKey(a)}`),
+        ...TAGS.map((t) => `/tags/${facetKey(t)}`),
+      ];
+      for (const path of listings) {
+        if (path !== '/' && !path.startsWith('/sources/')) await get(path);
+        for (const file of ['feed.xml', 'feed.atom', 'feed.json'])
+          await get(`${path === '/' ? '' : path}/${file}`);
+      }
+      await get('/sitemap.xml');
       for (let id = 1; id <= stored.reduce((m, e) => Math.max(m, e.id), 0); id++) {
         const { res } = await get(`/articles/${id}/x`);
         const exists = stored.some((e) => e.id === id);

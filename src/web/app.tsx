@@ -14,7 +14,12 @@ import { FacetPage } from './pages/facet-show.js';
 import { HomePage } from './pages/home.js';
 import { ErrorPage, ForbiddenPage, GonePage, NotFoundPage } from './pages/not-found.js';
 import { SourcePage, SourcesPage } from './pages/source-show.js';
-import { articlePath } from './paths.js';
+import { articlePath, facetPath } from './paths.js';
+import { Sitemap } from './sitemap.js';
+import { FEED_FILES, FEED_ITEMS, renderFeed, type FeedListing } from './feeds.js';
+import type { FacetKind } from '../model/facets.js';
+import { sourceDisplayName } from '../model/source.js';
+import type { EntryQuery } from '../store/index.js';
 import { securityHeaders } from './security-headers.js';
 import { CALLBACK_PATH, type CallbackAnswer, type WebSub } from '../websub/index.js';
 import type { Takedowns } from '../takedown/service.js';
@@ -158,6 +163,91 @@ export function createApp(ctx: WebContext): Hono {
         entries={page.entries}
         next={page.next && encodeCursor(page.next)}
       />,
+    );
+  });
+
+  /** A listing's newest entries and what its feed says of it; null when there is no such listing. */
+  const feedListing = async (
+    scope: { kind: 'home' } | { kind: 'source'; id: number } | { kind: FacetKind; key: string },
+  ): Promise<FeedListing | null> => {
+    let title = site.name;
+    let description = site.description;
+    let pagePath = '/';
+    let query: EntryQuery = { limit: FEED_ITEMS };
+    if (scope.kind === 'source') {
+      const source = await store.sources.get(scope.id);
+      if (!source) return null;
+      title = `${sourceDisplayName(source)} · ${site.name}`;
+      description =
+        source.description ?? `Articles from ${sourceDisplayName(source)}, republished with attribution.`;
+      pagePath = `/sources/${source.id}`;
+      query = { ...query, sourceId: source.id };
+    } else if (scope.kind === 'author' || scope.kind === 'tag') {
+      const label = await store.entries.facetLabel(scope.kind, scope.key);
+      if (!label) return null;
+      title = `${scope.kind === 'author' ? `Articles by ${label}` : `Articles about ${label}`} · ${site.name}`;
+      description = `${scope.kind === 'author' ? `Articles by ${label}` : `Articles tagged “${label}”`}, republished with attribution.`;
+      pagePath = facetPath(scope.kind, scope.key);
+      query = { ...query, facet: { kind: scope.kind, key: scope.key } };
+    }
+    const { entries } = await store.entries.list(query);
+    return {
+      title,
+      description,
+      pagePath,
+      entries,
+      sources: await store.sources.getMany(entries.map((e) => e.sourceId)),
+    };
+  };
+  for (const format of ['rss', 'atom', 'json'] as const) {
+    const file = FEED_FILES[format].file;
+    const serveFeed = async (c: Context, listing: FeedListing | null) => {
+      if (!listing) return c.html(<NotFoundPage site={site} what="There is no feed at this address." />, 404);
+      c.header('Cache-Control', PAGE_CACHE);
+      c.header('Content-Type', FEED_FILES[format].type);
+      return c.body(renderFeed(format, site, listing));
+    };
+    app.get(`/${file}`, async (c) => serveFeed(c, await feedListing({ kind: 'home' })));
+    app.get(`/sources/:id/${file}`, async (c) => {
+      const id = Number(c.req.param('id'));
+      return serveFeed(c, Number.isSafeInteger(id) ? await feedListing({ kind: 'source', id }) : null);
+    });
+    app.get(`/authors/:key/${file}`, async (c) =>
+      serveFeed(c, await feedListing({ kind: 'author', key: c.req.param('key') })),
+    );
+    app.get(`/tags/:key/${file}`, async (c) =>
+      serveFeed(c, await feedListing({ kind: 'tag', key: c.req.param('key') })),
+    );
+  }
+
+  const sitemap = new Sitemap(store, site);
+  app.get('/sitemap.xml', async (c) => {
+    c.header('Cache-Control', 'public, max-age=3600');
+    c.header('Content-Type', 'application/xml; charset=utf-8');
+    return c.body(await sitemap.root());
+  });
+  app.get('/sitemaps/:file', async (c) => {
+    const m = /^([a-z]+)-([1-9][0-9]{0,5})\.xml$/.exec(c.req.param('file'));
+    const body = m ? await sitemap.file(m[1]!, Number(m[2])) : null;
+    if (body === null) return c.html(<NotFoundPage site={site} />, 404);
+    c.header('Cache-Control', 'public, max-age=3600');
+    c.header('Content-Type', 'application/xml; charset=utf-8');
+    return c.body(body);
+  });
+  // Crawlers may read the site, but not the forms, the status pages or the admin area.
+  app.get('/robots.txt', (c) => {
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.text(
+      [
+        'User-agent: *',
+        'Disallow: /admin',
+        'Disallow: /takedown/',
+        'Disallow: /websub/',
+        'Allow: /',
+        '',
+        `Sitemap: ${site.baseUrl}/sitemap.xml`,
+        '',
+      ].join('\n'),
     );
   });
 

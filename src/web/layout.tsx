@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { Config } from '../config/index.js';
+import { feedPath } from './feeds.js';
 
 export interface PageHead {
   title: string;
@@ -8,6 +9,8 @@ export interface PageHead {
   /** rel=canonical target (for articles: the original, per the search-engine policy). */
   canonical?: string | null;
   noindex?: boolean;
+  /** The listing whose feeds the page announces (its path, "/" for the home page). */
+  feeds?: string;
 }
 
 /** The frame of every page: landmarks, a skip link, the menu, and the footer. */
@@ -26,6 +29,28 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
           <meta name="color-scheme" content="light dark" />
           {head.canonical ? <link rel="canonical" href={head.canonical} /> : null}
           {head.noindex ? <meta name="robots" content="noindex, follow" /> : null}
+          {head.feeds !== undefined ? (
+            <>
+              <link
+                rel="alternate"
+                type="application/rss+xml"
+                title={`${fullTitle} (RSS)`}
+                href={feedPath(head.feeds, 'rss')}
+              />
+              <link
+                rel="alternate"
+                type="application/atom+xml"
+                title={`${fullTitle} (Atom)`}
+                href={feedPath(head.feeds, 'atom')}
+              />
+              <link
+                rel="alternate"
+                type="application/feed+json"
+                title={`${fullTitle} (JSON Feed)`}
+                href={feedPath(head.feeds, 'json')}
+              />
+            </>
+          ) : null}
           <link rel="stylesheet" href={`/static/site.css?v=${STYLESHEET_VERSION}`} />
           <link rel="icon" href="/static/icon.svg" type="image/svg+xml" />
         </head>

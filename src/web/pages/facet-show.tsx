@@ -28,6 +28,7 @@ export function FacetPage(props: {
           kind === 'author'
             ? `Articles by ${label}, republished by ${site.name} with attribution.`
             : `Articles tagged “${label}”, republished by ${site.name} with attribution.`,
+        feeds: facetPath(kind, props.facetKey),
       }}
     >
       <header class="source-header">

@@ -15,7 +15,7 @@ export function HomePage(props: {
   return (
     <Layout
       site={site}
-      head={{ title: props.paged ? 'Older articles' : site.name, description: site.description }}
+      head={{ title: props.paged ? 'Older articles' : site.name, description: site.description, feeds: '/' }}
     >
       <h1 class={props.paged ? '' : 'visually-hidden'}>
         {props.paged ? 'Older articles' : `Latest from ${site.name}`}

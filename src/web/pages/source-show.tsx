@@ -21,7 +21,14 @@ export function SourcePage(props: {
   const name = sourceDisplayName(source);
   const sources = new Map([[source.id, source]]);
   return (
-    <Layout site={site} head={{ title: name, description: source.description ?? `Articles from ${name}` }}>
+    <Layout
+      site={site}
+      head={{
+        title: name,
+        description: source.description ?? `Articles from ${name}`,
+        feeds: `/sources/${source.id}`,
+      }}
+    >
       <header class="source-header">
         <h1>{name}</h1>
         {source.description ? <p class="lede">{source.description}</p> : null}
