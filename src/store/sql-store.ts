@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Entry, EntryInput } from '../model/entry.js';
 import { entryFacets, type Facet, type FacetKind } from '../model/facets.js';
 import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/source.js';
@@ -34,7 +34,12 @@ import type {
   TakedownRepository,
   UserRepository,
   OutboxRepository,
+  SearchPage,
+  SearchQuery,
 } from './store.js';
+import { SEARCH_COUNT_LIMIT } from './store.js';
+import { ftsQuery } from './fts-query.js';
+import { searchText } from './search-text.js';
 
 /** How far ahead a published date may be before it no longer decides the order (clock skew, scheduled posts). */
 const FUTURE_TOLERANCE_MS = 10 * 60_000;
@@ -298,6 +303,8 @@ class SqlEntries implements EntryRepository {
             .executeTakeFirstOrThrow();
           await trx.deleteFrom('entryFacets').where('entryId', '=', match.id).execute();
           await insertFacets(trx, [{ id: match.id, sortAt: row.sortAt, facets: entryFacets(entry) }]);
+          await sql`DELETE FROM entries_fts WHERE rowid = ${match.id}`.execute(trx);
+          await indexForSearch(trx, [{ ...entry, id: match.id }]);
           match.contentHash = entry.contentHash;
           known.byGuid.set(guidHash, match);
           result.updated++;
@@ -315,6 +322,10 @@ class SqlEntries implements EntryRepository {
             sortAt: row.sortAt,
             facets: facetsOf.get(row) ?? [],
           })),
+        );
+        await indexForSearch(
+          trx,
+          batch.map((row) => ({ ...row, id: idOf.get(row.guidHash)! })),
         );
       }
       await updateSource(trx, sourceId, patch);
@@ -394,6 +405,40 @@ class SqlEntries implements EntryRepository {
     const last = shown[shown.length - 1];
     const next = hits.length > query.limit && last ? { sortAt: Number(last.sortAt), id: last.entryId } : null;
     return { entries, next };
+  }
+
+  async search(query: SearchQuery): Promise<SearchPage> {
+    const match = ftsQuery(query.text);
+    if (!match) return { hits: [], total: 0, moreThanTotal: false };
+    const filters = [
+      sql`entries_fts MATCH ${match}`,
+      ...(query.sourceId !== undefined ? [sql`e.source_id = ${query.sourceId}`] : []),
+      ...(query.since ? [sql`e.sort_at >= ${query.since.getTime()}`] : []),
+      ...(query.until ? [sql`e.sort_at < ${query.until.getTime()}`] : []),
+    ];
+    const where = sql.join(filters, sql` AND `);
+    // bm25 weighs a match in the title 4 times, in the author's name twice, as one in the text;
+    // recency adds up to 2 (today), fading over months: among similar matches the newer comes first.
+    const order =
+      query.order === 'recent'
+        ? sql`e.sort_at DESC, e.id DESC`
+        : sql`bm25(entries_fts, 4.0, 2.0, 1.0) - 2.0 / (1.0 + (${query.now.getTime()} - e.sort_at) / 2592000000.0), e.id DESC`;
+    const rows = await sql<Selectable<EntriesTable> & { snippet: string }>`
+      SELECT e.*, snippet(entries_fts, -1, char(1), char(2), '…', 24) AS snippet
+      FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
+      WHERE ${where}
+      ORDER BY ${order}
+      LIMIT ${query.limit} OFFSET ${query.offset}`.execute(this.db);
+    const counted = await sql<{ n: number }>`
+      SELECT count(*) AS n FROM (
+        SELECT 1 FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
+        WHERE ${where} LIMIT ${SEARCH_COUNT_LIMIT + 1})`.execute(this.db);
+    const n = Number(counted.rows[0]?.n ?? 0);
+    return {
+      hits: rows.rows.map((row) => ({ entry: toEntry(row), snippet: markSnippet(row.snippet) })),
+      total: Math.min(n, SEARCH_COUNT_LIMIT),
+      moreThanTotal: n > SEARCH_COUNT_LIMIT,
+    };
   }
 
   async facetLabel(kind: FacetKind, key: string): Promise<string | null> {
@@ -652,6 +697,38 @@ async function rulesFor(
 }
 
 type NewEntryRow = Insertable<EntriesTable> & { contentHash: string; sortAt: number };
+
+/** A snippet with its matches between \u0001 and \u0002, as HTML: escaped, the matches in <mark>. */
+function markSnippet(raw: string): string {
+  return raw
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\u0001/g, '<mark>') // eslint-disable-line no-control-regex -- snippet()'s markers
+    .replace(/\u0002/g, '</mark>'); // eslint-disable-line no-control-regex -- snippet()'s markers
+}
+
+/** Adds entries to the full-text index (entries_fts, rowid = entry id), in multi-row inserts. */
+async function indexForSearch(
+  db: Kysely<Database>,
+  entries: ReadonlyArray<{
+    id: number;
+    title?: string | null;
+    author?: string | null;
+    summaryHtml?: string | null;
+    contentHtml?: string | null;
+  }>,
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += 200) {
+    const rows = entries
+      .slice(i, i + 200)
+      .map(
+        (e) =>
+          sql`(${e.id}, ${e.title ?? ''}, ${e.author ?? ''}, ${searchText({ summaryHtml: e.summaryHtml ?? null, contentHtml: e.contentHtml ?? null })})`,
+      );
+    await sql`INSERT INTO entries_fts (rowid, title, author, body) VALUES ${sql.join(rows)}`.execute(db);
+  }
+}
 
 /** Writes the authors and tags of entries that have their ids, in multi-row inserts. */
 async function insertFacets(

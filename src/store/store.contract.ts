@@ -5,7 +5,7 @@ import type { FetchRecord } from '../model/source.js';
 import type { Subscription } from '../model/subscription.js';
 import type { NewTakedownRequest, Notice } from '../model/takedown.js';
 import { StoreError } from './errors.js';
-import { FETCH_HISTORY_PER_SOURCE, type Store } from './store.js';
+import { FETCH_HISTORY_PER_SOURCE, type SearchQuery, type Store } from './store.js';
 
 /**
  * What every Store must do, whatever its engine. Each engine's test calls this with a function that
@@ -464,6 +464,107 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
         0,
       );
       assert.equal(await store.entries.facetLabel('tag', 'education'), null);
+    });
+
+    it('searches titles, authors and text: stems, phrases, filters, ranking and highlighted snippets', async () => {
+      const source = await store.sources.add({ feedUrl: 'https://search.example/feed' }, t0);
+      const other = await store.sources.add({ feedUrl: 'https://search-other.example/feed' }, t0);
+      const day = 86_400_000;
+      await store.entries.saveRefresh(
+        source.id,
+        [
+          entry(51, {
+            url: 'https://search.example/51',
+            title: 'Rivers freezing from the bottom',
+            contentHtml: '<p>Anchor ice forms on the <b>riverbed</b> when the water is mixed &amp; cold.</p>',
+            publishedAt: new Date(t0.getTime() - 300 * day),
+          }),
+          entry(52, {
+            url: 'https://search.example/52',
+            title: 'Harbour news',
+            contentHtml:
+              '<p>The ferry timetable changes; the river froze near the pier. Café owners cheered.</p>',
+            publishedAt: new Date(t0.getTime() - day),
+          }),
+        ],
+        {},
+        t0,
+      );
+      await store.entries.saveRefresh(
+        other.id,
+        [
+          entry(53, {
+            url: 'https://search-other.example/53',
+            title: 'Frozen rivers elsewhere',
+            contentHtml: '<p>Ice.</p>',
+          }),
+        ],
+        {},
+        t0,
+      );
+      const search = (text: string, extra: Partial<SearchQuery> = {}) =>
+        store.entries.search({ text, order: 'relevance', limit: 10, offset: 0, now: t0, ...extra });
+
+      const stemmed = await search('freeze river');
+      assert.deepEqual(
+        stemmed.hits.map((h) => h.entry.url),
+        ['https://search.example/51'],
+        'freezing is freeze to a Porter stemmer (froze is not), and rivers is river',
+      );
+      const frozen = await search('rivers');
+      assert.equal(frozen.total, 3);
+      assert.equal(frozen.hits[0]!.entry.title, 'Frozen rivers elsewhere', 'a title match ranks first');
+      const phrase = await search('"anchor ice"');
+      assert.equal(phrase.hits.length, 1);
+      assert.match(
+        phrase.hits[0]!.snippet,
+        /^<mark>Anchor ice<\/mark> forms on the riverbed when the water is mixed &amp; cold\.$/,
+      );
+      assert.equal((await search('"ice anchor"')).hits.length, 0);
+      assert.equal((await search('cafe')).hits.length, 1, 'diacritics do not matter');
+      assert.equal((await search('ferry', { sourceId: other.id })).hits.length, 0);
+      assert.equal((await search('rivers', { sourceId: other.id })).hits.length, 1);
+      assert.equal((await search('river', { since: new Date(t0.getTime() - 2 * day) })).hits.length, 2);
+      assert.deepEqual(
+        (await search('river', { until: new Date(t0.getTime() - 2 * day) })).hits.map((h) => h.entry.url),
+        ['https://search.example/51'],
+      );
+      assert.equal((await search('rivers -elsewhere')).total, 2);
+      assert.deepEqual((await search('-only')).hits, []);
+      const recent = await search('river OR rivers', { order: 'recent' });
+      assert.ok(recent.hits.every((h, i) => i === 0 || recent.hits[i - 1]!.entry.sortAt >= h.entry.sortAt));
+
+      // An updated entry is found by its new words only; a removed one is found no more.
+      await store.entries.saveRefresh(
+        source.id,
+        [
+          entry(52, {
+            url: 'https://search.example/52',
+            title: 'Harbour news',
+            contentHtml: '<p>Gulls.</p>',
+            contentHash: 'v2',
+          }),
+        ],
+        {},
+        t0,
+      );
+      assert.equal((await search('ferry')).hits.length, 0);
+      assert.equal((await search('gulls')).hits.length, 1);
+      await store.rights.grant(
+        {
+          kind: 'url',
+          urlKey: 'search.example/51',
+          sourceId: null,
+          author: null,
+          domain: null,
+          reason: 'r',
+          actor: 'a',
+        },
+        t0,
+      );
+      assert.equal((await search('anchor')).hits.length, 0);
+      await store.sources.remove(other.id);
+      assert.equal((await search('elsewhere')).hits.length, 0, 'nor are the entries of a removed source');
     });
 
     const newRequest = (n: number, patch: Partial<NewTakedownRequest> = {}) => ({

@@ -121,6 +121,8 @@ export interface EntryRepository {
   get(id: number): Promise<Entry | null>;
   list(query: EntryQuery): Promise<EntryPage>;
   count(sourceId?: number): Promise<number>;
+  /** Full-text search; an empty result when the text has nothing searchable. */
+  search(query: SearchQuery): Promise<SearchPage>;
   /** The label of an author or a tag as its newest entry gives it; null when no entry has it. */
   facetLabel(kind: FacetKind, key: string): Promise<string | null>;
   /** How many authors or tags there are. */
@@ -130,6 +132,37 @@ export interface EntryRepository {
   /** The most used authors or tags, with how many entries each has. */
   topFacets(kind: FacetKind, limit: number): Promise<Array<{ key: string; label: string; count: number }>>;
 }
+
+export interface SearchQuery {
+  /** What the reader typed: words, "phrases", prefix*, -excluded. */
+  text: string;
+  sourceId?: number;
+  /** Only entries sorted at or after / before these times. */
+  since?: Date;
+  until?: Date;
+  /** relevance: by how well they match, the recent first among equals; recent: newest first. */
+  order: 'relevance' | 'recent';
+  limit: number;
+  offset: number;
+  now: Date;
+}
+
+export interface SearchHit {
+  entry: Entry;
+  /** A passage around the matched words, as HTML: escaped text with the matches in <mark>. */
+  snippet: string;
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  /** How many entries match, counted up to SEARCH_COUNT_LIMIT. */
+  total: number;
+  /** Whether more than `total` match. */
+  moreThanTotal: boolean;
+}
+
+/** Matches counted at most, so that a common word does not make search slow. */
+export const SEARCH_COUNT_LIMIT = 1000;
 
 /** Fields a subscription's life may change. */
 export type SubscriptionPatch = Partial<Omit<Subscription, 'sourceId'>>;

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import { entryFacets } from '../../model/facets.js';
+import { searchText } from '../search-text.js';
 import { urlHostKey, urlKey } from '../../model/rights.js';
 
 /**
@@ -283,6 +284,33 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
           await sql`INSERT INTO entry_facets (entry_id, kind, key, label, sort_at)
             VALUES (${row.id}, ${f.kind}, ${f.key}, ${f.label}, ${row.sortAt})`.execute(db);
         }
+      }
+    },
+  },
+  '0007_search': {
+    async up(db: Kysely<unknown>) {
+      // Full-text search: title, author and the article's text, stemmed (Porter) after Unicode
+      // folding without diacritics. secure-delete makes a deletion remove the words from the index
+      // itself at once, so that nothing of a removed article stays searchable or stored.
+      await sql`
+        CREATE VIRTUAL TABLE entries_fts USING fts5(
+          title, author, body,
+          tokenize = 'porter unicode61 remove_diacritics 2'
+        )`.execute(db);
+      await sql`INSERT INTO entries_fts (entries_fts, rank) VALUES ('secure-delete', 1)`.execute(db);
+      // Whatever deletes an entry (a takedown, a source removed with its entries) deletes its words.
+      await sql`CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries
+        BEGIN DELETE FROM entries_fts WHERE rowid = old.id; END`.execute(db);
+      const rows = await sql<{
+        id: number;
+        title: string | null;
+        author: string | null;
+        summaryHtml: string | null;
+        contentHtml: string | null;
+      }>`SELECT id, title, author, summary_html, content_html FROM entries`.execute(db);
+      for (const row of rows.rows) {
+        await sql`INSERT INTO entries_fts (rowid, title, author, body)
+          VALUES (${row.id}, ${row.title ?? ''}, ${row.author ?? ''}, ${searchText(row)})`.execute(db);
       }
     },
   },
