@@ -19,6 +19,9 @@ export type {
   TakedownRepository,
   UserRepository,
   OutboxRepository,
+  SearchQuery,
+  SearchPage,
+  SearchHit,
 } from './store.js';
 export { FETCH_HISTORY_PER_SOURCE } from './store.js';
 export { StoreError } from './errors.js';

@@ -417,6 +417,7 @@ class SqlEntries implements EntryRepository {
       ...(query.until ? [sql`e.sort_at < ${query.until.getTime()}`] : []),
     ];
     const where = sql.join(filters, sql` AND `);
+    // The passage is always from the text (the title is shown above it).
     // bm25 weighs a match in the title 4 times, in the author's name twice, as one in the text;
     // recency adds up to 2 (today), fading over months: among similar matches the newer comes first.
     const order =
@@ -424,7 +425,7 @@ class SqlEntries implements EntryRepository {
         ? sql`e.sort_at DESC, e.id DESC`
         : sql`bm25(entries_fts, 4.0, 2.0, 1.0) - 2.0 / (1.0 + (${query.now.getTime()} - e.sort_at) / 2592000000.0), e.id DESC`;
     const rows = await sql<Selectable<EntriesTable> & { snippet: string }>`
-      SELECT e.*, snippet(entries_fts, -1, char(1), char(2), '…', 24) AS snippet
+      SELECT e.*, snippet(entries_fts, 2, char(1), char(2), '…', 24) AS snippet
       FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
       WHERE ${where}
       ORDER BY ${order}

@@ -20,8 +20,8 @@ import { Takedowns } from './service.js';
  * A property-style test of the takedown promise. Random publishers, authors and articles; random
  * rules granted (by hand and through requests) and revoked; random polls that bring suppressed
  * articles back under other forms of their address and through an aggregator. After every step,
- * no surface of the site (home, source, author and tag pages, article pages, every feed, the
- * sitemap) shows an article that a rule in force covers, and no row of the database holds its
+ * no surface of the site (home, source, author and tag pages, article pages, search, every feed,
+ * the sitemap) shows an article that a rule in force covers, and no row of the database holds its
  * content. The seed is fixed so that a failure repeats; COURTESY_SEED tries another.
  */
 
@@ -323,6 +323,11 @@ describe(`takedown, property-style (seed ${SEED}): nothing a rule covers survive
           exists ? res.status === 301 || res.status === 200 : res.status === 410 || res.status === 404,
           `step ${step}: /articles/${id} answered ${res.status}`,
         );
+      }
+      // Search finds nothing of what was removed (its page repeats the query, so it is read apart).
+      for (const marker of [...forbidden].slice(-5)) {
+        const found = await app.fetch(new Request(`https://mirror.example/search?q=${marker}`));
+        assert.match(await found.text(), /Nothing matches\./, `step ${step}: search finds ${marker}`);
       }
       const everything = pages.join('\n');
       const rows = tablesText();

@@ -12,6 +12,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { ArticlePage } from './pages/article-show.js';
 import { FacetPage } from './pages/facet-show.js';
 import { HomePage } from './pages/home.js';
+import { SearchPage, type SearchForm } from './pages/search.js';
 import { ErrorPage, ForbiddenPage, GonePage, NotFoundPage } from './pages/not-found.js';
 import { SourcePage, SourcesPage } from './pages/source-show.js';
 import { articlePath, facetPath } from './paths.js';
@@ -19,7 +20,7 @@ import { Sitemap } from './sitemap.js';
 import { FEED_FILES, FEED_ITEMS, renderFeed, type FeedListing } from './feeds.js';
 import type { FacetKind } from '../model/facets.js';
 import { sourceDisplayName } from '../model/source.js';
-import type { EntryQuery } from '../store/index.js';
+import type { EntryQuery, SearchQuery } from '../store/index.js';
 import { securityHeaders } from './security-headers.js';
 import { CALLBACK_PATH, type CallbackAnswer, type WebSub } from '../websub/index.js';
 import type { Takedowns } from '../takedown/service.js';
@@ -50,6 +51,8 @@ export interface NoticeSender {
  * time (a cheap 304 when the ETag still matches), so that removed content is gone at once.
  */
 const PAGE_CACHE = 'public, no-cache';
+/** Search pages beyond this are not served: a few dozen pages is what people read. */
+const MAX_SEARCH_PAGE = 50;
 const ASSET_CACHE = 'public, max-age=31536000, immutable';
 const SAMPLE_FILE = /^[a-z0-9-]+\.(xml|json)$/;
 /** A plain mark: a speech bubble, for "courtesy of". */
@@ -208,6 +211,24 @@ export function createApp(ctx: WebContext): Hono {
       return c.body(renderFeed(format, site, listing));
     };
     app.get(`/${file}`, async (c) => serveFeed(c, await feedListing({ kind: 'home' })));
+    app.get(`/search/${file}`, async (c) => {
+      const { query, form } = readSearch(c);
+      if (!query) return serveFeed(c, null);
+      const { hits } = await store.entries.search({
+        ...query,
+        order: 'recent',
+        limit: FEED_ITEMS,
+        offset: 0,
+      });
+      const entries = hits.map((h) => h.entry);
+      return serveFeed(c, {
+        title: `Search: ${form.q} · ${site.name}`,
+        description: `The newest articles on ${site.name} that match “${form.q}”.`,
+        pagePath: `/search?${new URLSearchParams({ q: form.q }).toString()}`,
+        entries,
+        sources: await store.sources.getMany(entries.map((e) => e.sourceId)),
+      });
+    });
     app.get(`/sources/:id/${file}`, async (c) => {
       const id = Number(c.req.param('id'));
       return serveFeed(c, Number.isSafeInteger(id) ? await feedListing({ kind: 'source', id }) : null);
@@ -219,6 +240,70 @@ export function createApp(ctx: WebContext): Hono {
       serveFeed(c, await feedListing({ kind: 'tag', key: c.req.param('key') })),
     );
   }
+
+  /** The search form's fields, checked: a bad date or source is a message, never an error page. */
+  const readSearch = (
+    c: Context,
+  ): { form: SearchForm; query: SearchQuery | null; problem: string | null; qs: string } => {
+    const q = (c.req.query('q') ?? '').slice(0, 500).trim();
+    const source = c.req.query('source') ?? '';
+    const from = c.req.query('from') ?? '';
+    const to = c.req.query('to') ?? '';
+    const order = c.req.query('order') === 'recent' ? 'recent' : 'relevance';
+    const page = Math.min(MAX_SEARCH_PAGE, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
+    const form: SearchForm = { q, source, from, to, order, page };
+    const day = (value: string, end: boolean) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+      const d = new Date(`${value}T00:00:00Z`);
+      return Number.isNaN(d.getTime()) ? undefined : new Date(d.getTime() + (end ? 86_400_000 : 0));
+    };
+    const problems: string[] = [];
+    if (from && !day(from, false)) problems.push(`“${from.slice(0, 20)}” is not a date (YYYY-MM-DD).`);
+    if (to && !day(to, true)) problems.push(`“${to.slice(0, 20)}” is not a date (YYYY-MM-DD).`);
+    if (source && !/^\d{1,9}$/.test(source)) problems.push('Please choose a source from the list.');
+    const qs = new URLSearchParams(
+      Object.entries({ q, source, from, to, order: order === 'recent' ? 'recent' : '' }).filter(
+        ([, v]) => v !== '',
+      ),
+    ).toString();
+    if (!q || problems.length) return { form, query: null, problem: problems.join(' ') || null, qs };
+    return {
+      form,
+      qs,
+      problem: null,
+      query: {
+        text: q,
+        sourceId: source ? Number(source) : undefined,
+        since: day(from, false),
+        until: day(to, true),
+        order,
+        limit: site.pageSize,
+        offset: (page - 1) * site.pageSize,
+        now: new Date(),
+      },
+    };
+  };
+
+  app.get('/search', async (c) => {
+    const { form, query, problem, qs } = readSearch(c);
+    const results = query ? await store.entries.search(query) : null;
+    const sources = (await store.sources.list()).filter((s) => s.entryCount > 0);
+    c.header('Cache-Control', PAGE_CACHE);
+    return c.html(
+      <SearchPage
+        site={site}
+        form={form}
+        sources={sources}
+        results={results}
+        pageSize={site.pageSize}
+        query={qs}
+        problem={
+          problem ??
+          (form.q === '' && c.req.query('q') !== undefined ? 'Please type what to search for.' : null)
+        }
+      />,
+    );
+  });
 
   const sitemap = new Sitemap(store, site);
   app.get('/sitemap.xml', async (c) => {
@@ -243,6 +328,7 @@ export function createApp(ctx: WebContext): Hono {
         'Disallow: /admin',
         'Disallow: /takedown/',
         'Disallow: /websub/',
+        'Disallow: /search',
         'Allow: /',
         '',
         `Sitemap: ${site.baseUrl}/sitemap.xml`,

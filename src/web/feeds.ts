@@ -45,9 +45,10 @@ export function renderFeed(format: FeedFormat, site: Site, listing: FeedListing)
   }
 }
 
-/** The path of a listing's feed in a format: "/feed.xml", "/sources/3/feed.atom". */
+/** The path of a listing's feed in a format: "/feed.xml", "/sources/3/feed.atom", "/search/feed.xml?q=ice". */
 export function feedPath(pagePath: string, format: FeedFormat): string {
-  return `${pagePath === '/' ? '' : pagePath}/${FEED_FILES[format].file}`;
+  const [path = '/', query] = pagePath.split('?', 2);
+  return `${path === '/' ? '' : path}/${FEED_FILES[format].file}${query ? `?${query}` : ''}`;
 }
 
 /** An item's HTML: the content as the policy allows, then the attribution. */

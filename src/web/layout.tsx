@@ -63,6 +63,13 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
               <a class="site-name" href="/">
                 {site.name}
               </a>
+              <form class="site-search" method="get" action="/search" role="search">
+                <label class="visually-hidden" for="site-search">
+                  Search the articles
+                </label>
+                <input id="site-search" type="search" name="q" placeholder="Search" />
+                <button type="submit">Search</button>
+              </form>
               <nav aria-label="Main">
                 <ul>
                   <li>
@@ -97,4 +104,4 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
 }
 
 /** Bumped when site.css changes, so browsers that cached it for a year fetch the new one. */
-export const STYLESHEET_VERSION = '3';
+export const STYLESHEET_VERSION = '4';
