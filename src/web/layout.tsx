@@ -63,7 +63,7 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
               <a class="site-name" href="/">
                 {site.name}
               </a>
-              <form class="site-search" method="get" action="/search" role="search">
+              <form class="site-search" method="get" action="/search" role="search" aria-label="Site search">
                 <label class="visually-hidden" for="site-search">
                   Search the articles
                 </label>

@@ -181,10 +181,10 @@ describe('takedown in the browser: the form, the admin area, self-service and co
     assert.match(page.url(), /\/admin\/login\?next=%2Fadmin$/);
     await page.fill('#field-name', 'editor');
     await page.fill('#field-password', 'not the password');
-    await page.click('button[type=submit]');
+    await page.click('form.login button[type=submit]');
     assert.match((await page.textContent('.error-summary')) ?? '', /name or the password is wrong/);
     await page.fill('#field-password', PASSWORD);
-    await page.click('button[type=submit]');
+    await page.click('form.login button[type=submit]');
     await page.waitForURL(`${site.url}/admin`);
     const cookie = (await page.context().cookies()).find((c) => c.name === 'courtesy_session');
     assert.ok(
@@ -229,7 +229,7 @@ describe('takedown in the browser: the form, the admin area, self-service and co
       await page.goto(`${site.url}/admin/login`);
       await page.fill('#field-name', 'victim');
       await page.fill('#field-password', password);
-      await page.click('button[type=submit]');
+      await page.click('form.login button[type=submit]');
       return (await page.textContent('main')) ?? '';
     };
     for (let i = 0; i < 4; i++) assert.match(await attempt('wrong guess number ' + i), /wrong/);
@@ -294,7 +294,7 @@ describe('takedown in the browser: the form, the admin area, self-service and co
     await page.goto(`${site.url}/admin/login`);
     await page.fill('#field-name', 'editor');
     await page.fill('#field-password', PASSWORD);
-    await page.click('button[type=submit]');
+    await page.click('form.login button[type=submit]');
     await page.click(`text=${counterRef}`);
     await page.fill(`textarea[name=reason] >> nth=-1`, 'A licence was shown.');
     await page.click('text=Uphold: revoke the rules');
@@ -314,7 +314,7 @@ describe('takedown in the browser: the form, the admin area, self-service and co
     await page.goto(`${site.url}/admin/login`);
     await page.fill('#field-name', 'editor');
     await page.fill('#field-password', PASSWORD);
-    await page.click('button[type=submit]');
+    await page.click('form.login button[type=submit]');
     await page.click('nav[aria-label=Admin] >> text=Rules');
     const form = page.locator('form.inline').first();
     const action = (await form.getAttribute('action')) ?? '';

@@ -33,7 +33,7 @@ export function SearchPage(props: {
   return (
     <Layout site={site} head={{ title, noindex: true }}>
       <h1>{form.q ? `Results for “${form.q}”` : 'Search'}</h1>
-      <form class="search-form" method="get" action="/search" role="search">
+      <form class="search-form" method="get" action="/search" role="search" aria-label="Search with options">
         <div class="field">
           <label for="search-q">Words to find</label>
           <p class="hint" id="search-q-hint">
