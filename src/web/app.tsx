@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/index.js';
 import { readStylesheet, SAMPLES_DIR } from './assets.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { AboutPage } from './pages/about.js';
 import { ArticlePage } from './pages/article-show.js';
 import { FacetPage } from './pages/facet-show.js';
 import { HomePage } from './pages/home.js';
@@ -145,6 +146,18 @@ export function createApp(ctx: WebContext): Hono {
       );
     });
   }
+
+  app.get('/about', async (c) => {
+    const sources = (await store.sources.list()).filter((s) => s.entryCount > 0);
+    c.header('Cache-Control', PAGE_CACHE);
+    return c.html(
+      <AboutPage
+        site={site}
+        sources={sources.length}
+        articles={sources.reduce((n, s) => n + s.entryCount, 0)}
+      />,
+    );
+  });
 
   app.get('/sources', async (c) => {
     const sources = (await store.sources.list()).filter((s) => s.entryCount > 0);

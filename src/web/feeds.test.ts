@@ -159,6 +159,10 @@ describe("courtesy's own feeds, sitemap and robots.txt", () => {
     assert.ok(locs.includes(`https://mirror.example/sources/${full}`));
     assert.ok(locs.includes('https://mirror.example/authors/alan-turing'));
     assert.ok(locs.includes('https://mirror.example/tags/sea'));
+    assert.ok(locs.includes('https://mirror.example/about'));
+    const about = await (await get('/about')).text();
+    assert.match(about, /from 2 publishers \(2 articles at present\)/);
+    assert.match(about, /not to index them, and name the original as the canonical version/);
     assert.ok(
       !locs.some((l) => l?.includes('/articles/')),
       'republished copies are not this site’s canonical pages',

@@ -79,6 +79,9 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
                     <a href="/sources">Sources</a>
                   </li>
                   <li>
+                    <a href="/about">About</a>
+                  </li>
+                  <li>
                     <a href="/takedown">Contact</a>
                   </li>
                 </ul>

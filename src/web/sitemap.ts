@@ -40,6 +40,7 @@ export class Sitemap {
     const pages = [
       { loc: `${base}/`, lastmod: null },
       { loc: `${base}/sources`, lastmod: null },
+      { loc: `${base}/about`, lastmod: null },
       ...sources.map((s) => ({ loc: `${base}/sources/${s.id}`, lastmod: s.lastSuccessAt })),
     ];
     return [
