@@ -11,6 +11,10 @@ export interface PageHead {
   noindex?: boolean;
   /** The listing whose feeds the page announces (its path, "/" for the home page). */
   feeds?: string;
+  /** OpenGraph (property=) and Twitter card (name=) tags. */
+  social?: Array<{ property?: string; name?: string; content: string }>;
+  /** Structured data (schema.org), written as JSON-LD. */
+  jsonLd?: Record<string, unknown>;
 }
 
 /** The frame of every page: landmarks, a skip link, the menu, and the footer. */
@@ -29,6 +33,20 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
           <meta name="color-scheme" content="light dark" />
           {head.canonical ? <link rel="canonical" href={head.canonical} /> : null}
           {head.noindex ? <meta name="robots" content="noindex, follow" /> : null}
+          {(head.social ?? []).map((m) =>
+            m.property ? (
+              <meta property={m.property} content={m.content} />
+            ) : (
+              <meta name={m.name} content={m.content} />
+            ),
+          )}
+          {head.jsonLd ? (
+            // A data block, never run (and the CSP allows no script): "<" is escaped so that no text in
+            // it can close the element.
+            <script type="application/ld+json">
+              {raw(JSON.stringify(head.jsonLd).replace(/</g, '\\u003c'))}
+            </script>
+          ) : null}
           {head.feeds !== undefined ? (
             <>
               <link

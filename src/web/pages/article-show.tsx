@@ -5,6 +5,8 @@ import { Attribution } from '../attribution.js';
 import { excerptOf } from '../excerpt.js';
 import { formatDate, hostOf } from '../format.js';
 import { Layout } from '../layout.js';
+import { articlePath } from '../paths.js';
+import { entryFacets } from '../../model/facets.js';
 import { AuthorLinks, TagLinks } from './facet-show.js';
 
 /**
@@ -23,14 +25,23 @@ export function ArticlePage(props: {
   const canonical = seo !== 'noindex' ? entry.url : null;
   const html = entry.contentHtml ?? entry.summaryHtml;
   const siteUrl = source.siteUrl ?? (entry.url ? new URL(entry.url).origin : null);
+  const description = html ? excerptOf(html, 30) : undefined;
   return (
     <Layout
       site={site}
       head={{
         title: entry.title ?? 'Untitled',
-        description: html ? excerptOf(html, 30) : undefined,
+        description,
         canonical,
         noindex: seo !== 'canonical',
+        social: socialTags(
+          site,
+          entry,
+          sourceName,
+          description,
+          canonical ?? `${site.baseUrl}${articlePath(entry)}`,
+        ),
+        jsonLd: newsArticle(site, entry, source, sourceName, description),
       }}
     >
       <article class="article">
@@ -104,4 +115,67 @@ function ArticleBody(props: {
     );
   }
   return <div class="content" dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+/** OpenGraph and Twitter card tags: a shared link shows the title, the passage, the source and the author. */
+function socialTags(
+  site: Config['site'],
+  entry: Entry,
+  sourceName: string,
+  description: string | undefined,
+  url: string,
+): Array<{ property?: string; name?: string; content: string }> {
+  const title = entry.title ?? 'Untitled';
+  return [
+    { property: 'og:type', content: 'article' },
+    { property: 'og:title', content: title },
+    ...(description ? [{ property: 'og:description', content: description }] : []),
+    { property: 'og:url', content: url },
+    { property: 'og:site_name', content: site.name },
+    ...(entry.publishedAt
+      ? [{ property: 'article:published_time', content: entry.publishedAt.toISOString() }]
+      : []),
+    ...entryFacets(entry)
+      .filter((f) => f.kind === 'author')
+      .map((f) => ({ property: 'article:author', content: f.label })),
+    { property: 'article:publisher', content: sourceName },
+    { name: 'twitter:card', content: 'summary' },
+    { name: 'twitter:title', content: title },
+    ...(description ? [{ name: 'twitter:description', content: description }] : []),
+  ];
+}
+
+/**
+ * schema.org NewsArticle: the author, the publisher and copyright holder (the source, never this
+ * site), the dates, and isBasedOn the original.
+ */
+function newsArticle(
+  site: Config['site'],
+  entry: Entry,
+  source: Source,
+  sourceName: string,
+  description: string | undefined,
+): Record<string, unknown> {
+  const publisher = {
+    '@type': 'Organization',
+    name: sourceName,
+    ...(source.siteUrl ? { url: source.siteUrl } : {}),
+  };
+  const authors = entryFacets(entry)
+    .filter((f) => f.kind === 'author')
+    .map((f) => ({ '@type': 'Person', name: f.label }));
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: entry.title ?? 'Untitled',
+    ...(description ? { description } : {}),
+    url: `${site.baseUrl}${articlePath(entry)}`,
+    ...(entry.url ? { isBasedOn: entry.url } : {}),
+    ...(entry.publishedAt ? { datePublished: entry.publishedAt.toISOString() } : {}),
+    ...(entry.updatedAt ? { dateModified: entry.updatedAt.toISOString() } : {}),
+    ...(authors.length ? { author: authors } : {}),
+    publisher,
+    copyrightHolder: authors.length ? [publisher, ...authors] : publisher,
+    ...(entry.categories.length ? { keywords: entry.categories.join(', ') } : {}),
+  };
 }
