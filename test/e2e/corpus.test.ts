@@ -144,7 +144,10 @@ describe(
         const response = await fetch(`${site.url}${link}`);
         assert.equal(response.status, 200);
         const article = await response.text();
-        assert.ok(!/<script/i.test(article), `source ${id}: no script`);
+        assert.ok(
+          !/<script(?! type="application\/ld\+json">)/i.test(article),
+          `source ${id}: no script but the JSON-LD data block`,
+        );
         assert.match(article, /This content is courtesy of, and owned and copyrighted by, /);
         assert.match(article, /<link rel="canonical" href="https?:\/\/[^"]+"\/>/);
         assert.match(article, /<a href="\/takedown\?url=[^"]+">takedown page<\/a>/);

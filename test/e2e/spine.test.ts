@@ -120,7 +120,11 @@ describe('the spine, end to end', () => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'none'/);
     const article = await response.text();
-    assert.ok(!article.includes('<script'), 'no script in the article');
+    assert.ok(
+      !/<script(?! type="application\/ld\+json">)/i.test(article),
+      'no script in the article but the JSON-LD data block',
+    );
+    assert.equal(article.match(/<script/g)?.length, 1, 'one data block');
     assert.ok(!article.includes('onerror'), 'no event handler in the article');
     assert.ok(
       article.includes('<link rel="canonical" href="https://loopback-times.example/council-votes"/>'),
