@@ -27,7 +27,7 @@ export interface Config {
     excerptWords: number;
     pageSize: number;
   };
-  server: { host: string; port: number; trustProxy: boolean };
+  server: { host: string; port: number; trustProxy: boolean; pageCacheBytes: number };
   poll: {
     intervalMs: number;
     minIntervalMs: number;
@@ -128,7 +128,12 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       excerptWords: file.site.excerpt_words,
       pageSize: file.site.page_size,
     },
-    server: { host, port, trustProxy: file.server.trust_proxy },
+    server: {
+      host,
+      port,
+      trustProxy: file.server.trust_proxy,
+      pageCacheBytes: Math.round(file.server.page_cache_mb * 1024 * 1024),
+    },
     poll: {
       intervalMs: file.poll.interval_minutes * 60_000,
       minIntervalMs: file.poll.min_interval_minutes * 60_000,

@@ -67,6 +67,8 @@ export const configSchema = z.strictObject({
        * rate limits) instead of the connection's.
        */
       trust_proxy: z.boolean().default(false),
+      /** Memory for rendered pages kept until a change touches them; 0 turns the cache off. */
+      page_cache_mb: z.number().min(0).max(4096).default(64),
     })
     .prefault({}),
   poll: z

@@ -20,6 +20,7 @@ export interface Database {
   outbox: OutboxTable;
   secrets: SecretsTable;
   entryFacets: EntryFacetsTable;
+  pageChanges: PageChangesTable;
 }
 
 export interface SourcesTable {
@@ -235,4 +236,11 @@ export interface EntryFacetsTable {
   key: string;
   label: string;
   sortAt: number;
+}
+
+/** The change log the page caches follow (model/page-tags.ts): tags separated by spaces. */
+export interface PageChangesTable {
+  id: Generated<number>;
+  at: number;
+  tags: string;
 }

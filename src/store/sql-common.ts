@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Entry } from '../model/entry.js';
+import { ALL_PAGES, LISTING, entryTag, facetTag, sourceTag, type PageTag } from '../model/page-tags.js';
 import type { Database, EntriesTable, SourcesTable } from './schema.js';
 import type { SourcePatch } from './store.js';
 
@@ -43,4 +44,67 @@ export function toEntry(row: Selectable<EntriesTable>): Entry {
     categories: JSON.parse(row.categories) as string[],
     enclosures: JSON.parse(row.enclosures) as Entry['enclosures'],
   };
+}
+
+/** What a source shows on pages; a change to any of these changes every page it appears on. */
+const PRESENTATION = ['name', 'title', 'description', 'siteUrl', 'policy', 'attributionTemplate'] as const;
+
+/** Whether a patch changes how a source is shown (a poll usually sends the same title again). */
+export async function changesPresentation(
+  db: Kysely<Database>,
+  id: number,
+  patch: SourcePatch,
+): Promise<boolean> {
+  const fields = PRESENTATION.filter((f) => patch[f] !== undefined);
+  if (fields.length === 0) return false;
+  const row = await db.selectFrom('sources').select(fields).where('id', '=', id).executeTakeFirst();
+  if (!row) return false;
+  return fields.some((f) => (row as Record<string, unknown>)[f] !== patch[f]);
+}
+
+/** Changes older than this are trimmed from the log; a cache that fell further behind starts afresh. */
+const CHANGE_LOG_KEEP_MS = 3_600_000;
+
+/** Appends the tags of the pages a write touched to the change log, in the writer's transaction. */
+export async function recordPageChange(
+  db: Kysely<Database>,
+  tags: Iterable<PageTag>,
+  now: Date,
+): Promise<void> {
+  const unique = [...new Set(tags)];
+  if (unique.length === 0) return;
+  const row = await db
+    .insertInto('pageChanges')
+    .values({ at: now.getTime(), tags: unique.includes(ALL_PAGES) ? ALL_PAGES : unique.join(' ') })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (row.id % 500 === 0) {
+    await db
+      .deleteFrom('pageChanges')
+      .where('at', '<', now.getTime() - CHANGE_LOG_KEEP_MS)
+      .execute();
+  }
+}
+
+/** The page tags of entries about to change or go: theirs, their sources' and their authors' and tags'. */
+export async function tagsOfEntries(
+  db: Kysely<Database>,
+  entries: ReadonlyArray<{ id: number; sourceId: number }>,
+): Promise<PageTag[]> {
+  if (entries.length === 0) return [];
+  const tags: PageTag[] = [LISTING];
+  for (const e of entries) tags.push(entryTag(e.id), sourceTag(e.sourceId));
+  for (let i = 0; i < entries.length; i += 500) {
+    const facets = await db
+      .selectFrom('entryFacets')
+      .select(['kind', 'key'])
+      .where(
+        'entryId',
+        'in',
+        entries.slice(i, i + 500).map((e) => e.id),
+      )
+      .execute();
+    for (const f of facets) tags.push(facetTag(f.kind as 'author' | 'tag', f.key));
+  }
+  return tags;
 }

@@ -9,7 +9,8 @@ import {
   type Tombstone,
 } from '../model/rights.js';
 import type { Entry } from '../model/entry.js';
-import { INSERT_BATCH, date, toEntry, updateSource } from './sql-common.js';
+import { ALL_PAGES } from '../model/page-tags.js';
+import { INSERT_BATCH, date, recordPageChange, tagsOfEntries, toEntry, updateSource } from './sql-common.js';
 import type { Database, SuppressionRulesTable } from './schema.js';
 import type { GrantOptions, RightsRepository } from './store.js';
 
@@ -187,6 +188,8 @@ export async function grantRule(
     .executeTakeFirstOrThrow();
   const granted = toRule(row);
   const covered = (await candidates(trx, granted)).filter((e) => ruleMatches(granted, e));
+  // The pages that showed them, for every web process's cache (read before the rows go).
+  await recordPageChange(trx, await tagsOfEntries(trx, covered), now);
   for (let i = 0; i < covered.length; i += INSERT_BATCH) {
     const batch = covered.slice(i, i + INSERT_BATCH);
     await trx
@@ -211,6 +214,9 @@ export async function grantRule(
       .execute();
   }
   const sourceAction = granted.sourceId !== null ? options.source : undefined;
+  if (sourceAction === 'link-only' && granted.sourceId !== null) {
+    await recordPageChange(trx, [ALL_PAGES], now);
+  }
   if (granted.sourceId !== null && sourceAction) {
     await updateSource(
       trx,

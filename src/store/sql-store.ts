@@ -12,7 +12,23 @@ import {
   type SuppressionRule,
 } from '../model/rights.js';
 import type { Subscription, SubscriptionState } from '../model/subscription.js';
-import { INSERT_BATCH, date, toEntry, updateSource } from './sql-common.js';
+import {
+  INSERT_BATCH,
+  changesPresentation,
+  date,
+  recordPageChange,
+  tagsOfEntries,
+  toEntry,
+  updateSource,
+} from './sql-common.js';
+import {
+  ALL_PAGES,
+  LISTING,
+  facetTag,
+  sourceTag,
+  type PageChange,
+  type PageTag,
+} from '../model/page-tags.js';
 import { SqlRights, toRule } from './sql-rights.js';
 import { SqlOutbox, SqlTakedowns } from './sql-takedowns.js';
 import { SqlUsers } from './sql-users.js';
@@ -68,6 +84,25 @@ export class SqlStore implements Store {
     this.takedowns = new SqlTakedowns(db);
     this.users = new SqlUsers(db);
     this.outbox = new SqlOutbox(db);
+  }
+
+  async pageChanges(afterId: number, limit: number): Promise<PageChange[]> {
+    const rows = await this.db
+      .selectFrom('pageChanges')
+      .select(['id', 'tags'])
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ id: r.id, tags: r.tags.split(' ') }));
+  }
+
+  async lastPageChange(): Promise<number> {
+    const row = await this.db
+      .selectFrom('pageChanges')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
+    return Number(row?.id ?? 0);
   }
 
   async secret(name: string): Promise<string> {
@@ -195,12 +230,18 @@ class SqlSources implements SourceRepository {
     return rows.map(toSource);
   }
 
-  async update(id: number, patch: SourcePatch): Promise<void> {
-    await updateSource(this.db, id, patch);
+  update(id: number, patch: SourcePatch): Promise<void> {
+    return this.db.transaction().execute(async (trx) => {
+      // A source's name, policy or attribution shows on every page that lists its articles.
+      if (await changesPresentation(trx, id, patch)) await recordPageChange(trx, [ALL_PAGES], new Date());
+      await updateSource(trx, id, patch);
+    });
   }
 
   recordCheck(id: number, patch: SourcePatch, fetch: FetchRecord): Promise<void> {
     return this.db.transaction().execute(async (trx) => {
+      if (await changesPresentation(trx, id, patch))
+        await recordPageChange(trx, [ALL_PAGES], fetch.startedAt);
       await updateSource(trx, id, patch);
       await recordFetch(trx, id, fetch);
     });
@@ -217,9 +258,13 @@ class SqlSources implements SourceRepository {
     return rows.map(toFetch);
   }
 
-  async remove(id: number): Promise<boolean> {
-    const result = await this.db.deleteFrom('sources').where('id', '=', id).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+  remove(id: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx.deleteFrom('sources').where('id', '=', id).executeTakeFirst();
+      const removed = Number(result.numDeletedRows) > 0;
+      if (removed) await recordPageChange(trx, [ALL_PAGES], new Date());
+      return removed;
+    });
   }
 
   async claimConfigSeeds(urls: readonly string[], now: Date): Promise<string[]> {
@@ -266,6 +311,8 @@ class SqlEntries implements EntryRepository {
       const hashes = entries.map((e) => hashGuid(e.guid));
       const known = await knownEntries(trx, sourceId, entries, hashes);
       const fresh: NewEntryRow[] = [];
+      /** The pages this refresh changes, for the page caches. */
+      const touched: PageTag[] = [];
       /** The authors and tags of each new row, written once the row has its id. */
       const facetsOf = new Map<NewEntryRow, Facet[]>();
       const pending = { byGuid: new Map<string, NewEntryRow>(), byUrl: new Map<string, NewEntryRow>() };
@@ -295,6 +342,8 @@ class SqlEntries implements EntryRepository {
           pending.byGuid.set(guidHash, match);
           result.updated++;
         } else {
+          // Its pages before the change (old authors and tags too), and after.
+          touched.push(...(await tagsOfEntries(trx, [{ id: match.id, sourceId }])));
           const row = await trx
             .updateTable('entries')
             .set({ ...entryColumns(entry), guid: entry.guid, guidHash })
@@ -302,7 +351,9 @@ class SqlEntries implements EntryRepository {
             .returning('sortAt')
             .executeTakeFirstOrThrow();
           await trx.deleteFrom('entryFacets').where('entryId', '=', match.id).execute();
-          await insertFacets(trx, [{ id: match.id, sortAt: row.sortAt, facets: entryFacets(entry) }]);
+          const newFacets = entryFacets(entry);
+          await insertFacets(trx, [{ id: match.id, sortAt: row.sortAt, facets: newFacets }]);
+          for (const f of newFacets) touched.push(facetTag(f.kind, f.key));
           await sql`DELETE FROM entries_fts WHERE rowid = ${match.id}`.execute(trx);
           await indexForSearch(trx, [{ ...entry, id: match.id }]);
           match.contentHash = entry.contentHash;
@@ -328,6 +379,12 @@ class SqlEntries implements EntryRepository {
           batch.map((row) => ({ ...row, id: idOf.get(row.guidHash)! })),
         );
       }
+      if (fresh.length > 0) {
+        touched.push(LISTING, sourceTag(sourceId));
+        for (const facets of facetsOf.values()) for (const f of facets) touched.push(facetTag(f.kind, f.key));
+      }
+      if (await changesPresentation(trx, sourceId, patch)) touched.push(ALL_PAGES);
+      await recordPageChange(trx, touched, now);
       await updateSource(trx, sourceId, patch);
       if (fetch)
         await recordFetch(trx, sourceId, { ...fetch, inserted: result.inserted, updated: result.updated });

@@ -14,6 +14,7 @@ import type {
   TakedownRequest,
 } from '../model/takedown.js';
 import type { Session, User } from '../model/user.js';
+import type { PageChange } from '../model/page-tags.js';
 
 /**
  * The one storage interface everything uses. Callers never see SQL; each engine (sqlite/ now,
@@ -27,6 +28,13 @@ export interface Store {
   readonly takedowns: TakedownRepository;
   readonly users: UserRepository;
   readonly outbox: OutboxRepository;
+  /**
+   * The change log of pages, oldest first: what changed after `afterId`. Every write that changes
+   * what pages show appends to it in its own transaction, whichever process made it.
+   */
+  pageChanges(afterId: number, limit: number): Promise<PageChange[]>;
+  /** The id of the newest change (0 when there is none). */
+  lastPageChange(): Promise<number>;
   /** A random key made on first use and shared by every process on the database (hex). */
   secret(name: string): Promise<string>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { etag } from 'hono/etag';
@@ -18,6 +18,8 @@ import { ErrorPage, ForbiddenPage, GonePage, NotFoundPage } from './pages/not-fo
 import { SourcePage, SourcesPage } from './pages/source-show.js';
 import { articlePath, facetPath } from './paths.js';
 import { Sitemap } from './sitemap.js';
+import { PageCache, pageCacheMiddleware, tagPage } from './page-cache.js';
+import { LISTING, entryTag, facetTag, sourceTag, type PageTag } from '../model/page-tags.js';
 import { FEED_FILES, FEED_ITEMS, renderFeed, type FeedListing } from './feeds.js';
 import type { FacetKind } from '../model/facets.js';
 import { sourceDisplayName } from '../model/source.js';
@@ -37,6 +39,8 @@ export interface WebContext {
   websub?: WebSub;
   /** The takedown workflow: the public form and the admin area. */
   takedowns: Takedowns;
+  /** The cache of rendered pages (made here when not given; tests give one to look inside). */
+  pageCache?: PageCache;
   /** Sends queued notices; without it (or without an SMTP server), they wait in the outbox. */
   outbox?: NoticeSender;
 }
@@ -69,6 +73,10 @@ export function createApp(ctx: WebContext): Hono {
   const stylesheet = readStylesheet();
 
   app.use('*', securityHeaders());
+  if (config.server.pageCacheBytes > 0) {
+    const cache = ctx.pageCache ?? new PageCache(store, config.server.pageCacheBytes);
+    app.use('*', pageCacheMiddleware(cache) as MiddlewareHandler);
+  }
   app.use('*', etag());
 
   app.get('/', async (c) => {
@@ -76,6 +84,7 @@ export function createApp(ctx: WebContext): Hono {
     const page = await store.entries.list({ before, limit: site.pageSize });
     const sources = await store.sources.getMany(page.entries.map((e) => e.sourceId));
     c.header('Cache-Control', PAGE_CACHE);
+    tagPage(c, [LISTING]);
     return c.html(
       <HomePage
         site={site}
@@ -107,6 +116,7 @@ export function createApp(ctx: WebContext): Hono {
     const canonicalPath = articlePath(entry);
     if (c.req.path !== canonicalPath) return c.redirect(canonicalPath, 301);
     c.header('Cache-Control', PAGE_CACHE);
+    tagPage(c, [entryTag(entry.id), sourceTag(source.id)]);
     const takedownUrl = `/takedown?url=${encodeURIComponent(entry.url ?? `${site.baseUrl}${canonicalPath}`)}`;
     return c.html(<ArticlePage site={site} entry={entry} source={source} takedownUrl={takedownUrl} />);
   });
@@ -132,6 +142,7 @@ export function createApp(ctx: WebContext): Hono {
       const page = await store.entries.list({ facet: { kind, key }, before, limit: site.pageSize });
       const sources = await store.sources.getMany(page.entries.map((e) => e.sourceId));
       c.header('Cache-Control', PAGE_CACHE);
+      tagPage(c, [facetTag(kind, key)]);
       return c.html(
         <FacetPage
           site={site}
@@ -150,6 +161,7 @@ export function createApp(ctx: WebContext): Hono {
   app.get('/about', async (c) => {
     const sources = (await store.sources.list()).filter((s) => s.entryCount > 0);
     c.header('Cache-Control', PAGE_CACHE);
+    tagPage(c, [LISTING]);
     return c.html(
       <AboutPage
         site={site}
@@ -162,6 +174,7 @@ export function createApp(ctx: WebContext): Hono {
   app.get('/sources', async (c) => {
     const sources = (await store.sources.list()).filter((s) => s.entryCount > 0);
     c.header('Cache-Control', PAGE_CACHE);
+    tagPage(c, [LISTING]);
     return c.html(<SourcesPage site={site} sources={sources} />);
   });
 
@@ -172,6 +185,7 @@ export function createApp(ctx: WebContext): Hono {
     const before = decodeCursor(c.req.query('before'));
     const page = await store.entries.list({ sourceId: id, before, limit: site.pageSize });
     c.header('Cache-Control', PAGE_CACHE);
+    tagPage(c, [sourceTag(id)]);
     return c.html(
       <SourcePage
         site={site}
@@ -217,13 +231,14 @@ export function createApp(ctx: WebContext): Hono {
   };
   for (const format of ['rss', 'atom', 'json'] as const) {
     const file = FEED_FILES[format].file;
-    const serveFeed = async (c: Context, listing: FeedListing | null) => {
+    const serveFeed = async (c: Context, listing: FeedListing | null, tags?: PageTag[]) => {
       if (!listing) return c.html(<NotFoundPage site={site} what="There is no feed at this address." />, 404);
       c.header('Cache-Control', PAGE_CACHE);
+      if (tags) tagPage(c, tags);
       c.header('Content-Type', FEED_FILES[format].type);
       return c.body(renderFeed(format, site, listing));
     };
-    app.get(`/${file}`, async (c) => serveFeed(c, await feedListing({ kind: 'home' })));
+    app.get(`/${file}`, async (c) => serveFeed(c, await feedListing({ kind: 'home' }), [LISTING]));
     app.get(`/search/${file}`, async (c) => {
       const { query, form } = readSearch(c);
       if (!query) return serveFeed(c, null);
@@ -244,13 +259,19 @@ export function createApp(ctx: WebContext): Hono {
     });
     app.get(`/sources/:id/${file}`, async (c) => {
       const id = Number(c.req.param('id'));
-      return serveFeed(c, Number.isSafeInteger(id) ? await feedListing({ kind: 'source', id }) : null);
+      return serveFeed(c, Number.isSafeInteger(id) ? await feedListing({ kind: 'source', id }) : null, [
+        sourceTag(id),
+      ]);
     });
     app.get(`/authors/:key/${file}`, async (c) =>
-      serveFeed(c, await feedListing({ kind: 'author', key: c.req.param('key') })),
+      serveFeed(c, await feedListing({ kind: 'author', key: c.req.param('key') }), [
+        facetTag('author', c.req.param('key')),
+      ]),
     );
     app.get(`/tags/:key/${file}`, async (c) =>
-      serveFeed(c, await feedListing({ kind: 'tag', key: c.req.param('key') })),
+      serveFeed(c, await feedListing({ kind: 'tag', key: c.req.param('key') }), [
+        facetTag('tag', c.req.param('key')),
+      ]),
     );
   }
 
@@ -321,6 +342,7 @@ export function createApp(ctx: WebContext): Hono {
   const sitemap = new Sitemap(store, site);
   app.get('/sitemap.xml', async (c) => {
     c.header('Cache-Control', 'public, max-age=3600');
+    tagPage(c, [LISTING]);
     c.header('Content-Type', 'application/xml; charset=utf-8');
     return c.body(await sitemap.root());
   });
@@ -329,6 +351,7 @@ export function createApp(ctx: WebContext): Hono {
     const body = m ? await sitemap.file(m[1]!, Number(m[2])) : null;
     if (body === null) return c.html(<NotFoundPage site={site} />, 404);
     c.header('Cache-Control', 'public, max-age=3600');
+    tagPage(c, [LISTING]);
     c.header('Content-Type', 'application/xml; charset=utf-8');
     return c.body(body);
   });

@@ -314,4 +314,16 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
       }
     },
   },
+  '0008_page_changes': {
+    async up(db: Kysely<unknown>) {
+      // What changed, for the page caches of every web process: each write that changes what pages
+      // show appends the tags of the pages it touches, in the same transaction.
+      await sql`
+        CREATE TABLE page_changes (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL,
+          tags TEXT NOT NULL
+        ) STRICT`.execute(db);
+    },
+  },
 };

@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Hono } from 'hono';
+import { loadConfig } from '../config/index.js';
+import { Fetcher } from '../fetch/index.js';
+import { createLogger } from '../log/logger.js';
+import type { EntryInput } from '../model/entry.js';
+import type { PageChange } from '../model/page-tags.js';
+import type { Store } from '../store/index.js';
+import { openSqliteStore } from '../store/sqlite/open-sqlite.js';
+import { Takedowns } from '../takedown/service.js';
+import { createApp } from './app.js';
+import { PageCache } from './page-cache.js';
+
+const t0 = new Date('2026-05-01T08:00:00Z');
+const entry = (n: number, host: string, patch: Partial<EntryInput> = {}): EntryInput => ({
+  guid: `urn:${host}:${n}`,
+  url: `https://${host}/${n}`,
+  title: `Story ${n} from ${host}`,
+  author: 'Ada Lovelace',
+  publishedAt: new Date(t0.getTime() - n * 60_000),
+  updatedAt: null,
+  summaryHtml: null,
+  contentHtml: `<p>Text ${n}</p>`,
+  categories: ['Sea'],
+  enclosures: [],
+  contentHash: `h${n}`,
+  ...patch,
+});
+
+describe('the page cache', () => {
+  let dir: string;
+  let store: Store;
+  /** Another connection to the same database: what a `courtesy poll` or `takedown` process writes through. */
+  let other: Store;
+  let fetcher: Fetcher;
+  let app: Hono;
+  let cache: PageCache;
+  let a: number;
+  let b: number;
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await app.fetch(new Request(`https://mirror.example${path}`, { headers }));
+    return {
+      status: res.status,
+      cache: res.headers.get('x-cache'),
+      etag: res.headers.get('etag'),
+      body: await res.text(),
+    };
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'courtesy-cache-'));
+    store = await openSqliteStore(join(dir, 'site.sqlite'));
+    other = await openSqliteStore(join(dir, 'site.sqlite'));
+    fetcher = new Fetcher({ userAgent: 'courtesy-test' });
+    const defaults = loadConfig({ dataDir: dir }, {});
+    const config = { ...defaults, site: { ...defaults.site, baseUrl: 'https://mirror.example' } };
+    const logger = createLogger('silent');
+    cache = new PageCache(store, 8 * 1024 * 1024);
+    app = createApp({
+      store,
+      config,
+      logger,
+      pageCache: cache,
+      takedowns: new Takedowns({ store, fetcher, config, logger }),
+    });
+    a = (await store.sources.add({ feedUrl: 'https://a.example/feed', name: 'Alpha' }, t0)).id;
+    b = (await store.sources.add({ feedUrl: 'https://b.example/feed', name: 'Beta' }, t0)).id;
+    await store.entries.saveRefresh(a, [entry(1, 'a.example')], {}, t0);
+    await store.entries.saveRefresh(
+      b,
+      [entry(2, 'b.example', { author: 'Grace Hopper', categories: ['Sky'] })],
+      {},
+      t0,
+    );
+  });
+
+  after(async () => {
+    await other.close();
+    await store.close();
+    await fetcher.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('renders a page once, then serves it, answering a revalidation with 304', async () => {
+    const first = await get('/');
+    assert.equal(first.cache, 'miss');
+    const second = await get('/');
+    assert.equal(second.cache, 'hit');
+    assert.equal(second.body, first.body);
+    assert.ok(first.etag);
+    const revalidated = await get('/', { 'if-none-match': first.etag });
+    assert.equal(revalidated.status, 304);
+    assert.equal((await get('/search?q=story')).cache, null, 'search is not cached');
+    assert.equal((await get('/takedown')).cache, null, 'nor are forms');
+  });
+
+  it('empties exactly the pages a new entry touches, also when another process wrote it', async () => {
+    for (const path of [
+      '/',
+      `/sources/${a}`,
+      `/sources/${b}`,
+      '/authors/ada-lovelace',
+      '/tags/sky',
+      '/feed.xml',
+      `/sources/${b}/feed.atom`,
+    ])
+      await get(path);
+    await other.entries.saveRefresh(a, [entry(3, 'a.example')], {}, t0);
+    assert.equal((await get('/')).cache, 'miss', 'the home page lists it');
+    assert.match((await get('/')).body, /Story 3 from a\.example/);
+    assert.equal((await get(`/sources/${a}`)).cache, 'miss');
+    assert.equal((await get('/authors/ada-lovelace')).cache, 'miss');
+    assert.equal((await get('/feed.xml')).cache, 'miss');
+    assert.equal((await get(`/sources/${b}`)).cache, 'hit', 'another source’s page is untouched');
+    assert.equal((await get('/tags/sky')).cache, 'hit');
+    assert.equal((await get(`/sources/${b}/feed.atom`)).cache, 'hit');
+  });
+
+  it('forgets a removed article on every page at once', async () => {
+    const article = /href="(\/articles\/\d+\/story-2-from-b-example)"/.exec((await get('/')).body)![1]!;
+    for (const path of [article, `/sources/${b}`, '/authors/grace-hopper', '/tags/sky', '/feed.json']) {
+      assert.match((await get(path)).body, /Story 2 from b\.example/);
+      assert.equal((await get(path)).cache, 'hit');
+    }
+    await other.rights.grant(
+      {
+        kind: 'url',
+        urlKey: 'b.example/2',
+        sourceId: null,
+        author: null,
+        domain: null,
+        reason: 'r',
+        actor: 'a',
+      },
+      t0,
+    );
+    assert.equal((await get(article)).status, 410);
+    for (const path of ['/', `/sources/${b}`, '/feed.json', '/sitemap.xml']) {
+      assert.doesNotMatch((await get(path)).body, /Story 2 from b\.example|grace-hopper/, path);
+    }
+    assert.equal((await get('/authors/grace-hopper')).status, 404);
+  });
+
+  it('empties everything when a source’s name or policy changes, but not for a poll that changes nothing', async () => {
+    await get(`/sources/${a}`);
+    await other.entries.saveRefresh(a, [entry(1, 'a.example'), entry(3, 'a.example')], { title: null }, t0);
+    assert.equal((await get(`/sources/${a}`)).cache, 'hit', 'nothing changed');
+    await other.sources.update(a, { policy: 'link' });
+    assert.equal((await get(`/sources/${a}`)).cache, 'miss');
+    assert.equal((await get('/tags/sea')).cache, 'miss', 'its articles show on other pages too');
+  });
+});
+
+describe('the page cache and a change that lands while a page renders', () => {
+  it('does not keep a page rendered from before the change', async () => {
+    const log: PageChange[] = [];
+    const fake = {
+      lastPageChange: () => Promise.resolve(log.at(-1)?.id ?? 0),
+      pageChanges: (after: number) => Promise.resolve(log.filter((c) => c.id > after)),
+    } as unknown as Store;
+    const cache = new PageCache(fake, 1024 * 1024);
+    await cache.sync();
+    const version = cache.version;
+    const page = {
+      body: new Uint8Array([1, 2, 3]),
+      status: 200,
+      headers: [],
+      etag: null,
+      tags: ['source:1'],
+    };
+    // Rendering started at `version`; meanwhile a poll touched source 1.
+    log.push({ id: 1, tags: ['listing', 'source:1'] });
+    await cache.sync();
+    cache.put('/sources/1', page, version);
+    assert.equal(cache.get('/sources/1'), undefined, 'it might show what the change replaced');
+    cache.put('/sources/2', { ...page, tags: ['source:2'] }, version);
+    assert.ok(cache.get('/sources/2'), 'a page the change did not touch is kept');
+  });
+
+  it('starts afresh when the log was trimmed past what it read', async () => {
+    let log: PageChange[] = [{ id: 1, tags: ['listing'] }];
+    const fake = {
+      lastPageChange: () => Promise.resolve(log.at(-1)?.id ?? 0),
+      pageChanges: (after: number) => Promise.resolve(log.filter((c) => c.id > after)),
+    } as unknown as Store;
+    const cache = new PageCache(fake, 1024 * 1024);
+    await cache.sync();
+    cache.put(
+      '/sources/9',
+      { body: new Uint8Array(1), status: 200, headers: [], etag: null, tags: ['source:9'] },
+      cache.version,
+    );
+    log = [{ id: 5, tags: ['source:1'] }];
+    await cache.sync();
+    assert.equal(cache.size, 0);
+  });
+});
