@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
 import { etag } from 'hono/etag';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
@@ -73,6 +74,8 @@ export function createApp(ctx: WebContext): Hono {
   const stylesheet = readStylesheet();
 
   app.use('*', securityHeaders());
+  // Pages that are not cached are compressed as they are sent; cached ones were compressed once.
+  app.use('*', compress());
   if (config.server.pageCacheBytes > 0) {
     const cache = ctx.pageCache ?? new PageCache(store, config.server.pageCacheBytes);
     app.use('*', pageCacheMiddleware(cache) as MiddlewareHandler);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { Hono } from 'hono';
 import { loadConfig } from '../config/index.js';
@@ -96,6 +97,40 @@ describe('the page cache', () => {
     assert.equal(revalidated.status, 304);
     assert.equal((await get('/search?q=story')).cache, null, 'search is not cached');
     assert.equal((await get('/takedown')).cache, null, 'nor are forms');
+  });
+
+  it('sends a kept page compressed once (brotli or gzip), with a weak validator that still revalidates', async () => {
+    await get('/about');
+    await new Promise((r) => setTimeout(r, 50)); // compression runs just after the page is kept
+    const res = await app.fetch(
+      new Request('https://mirror.example/about', { headers: { 'accept-encoding': 'gzip, deflate, br' } }),
+    );
+    assert.equal(res.headers.get('x-cache'), 'hit');
+    assert.equal(res.headers.get('content-encoding'), 'br');
+    assert.equal(res.headers.get('vary'), 'Accept-Encoding');
+    const html = brotliDecompressSync(Buffer.from(await res.arrayBuffer())).toString();
+    assert.match(html, /<h1>About /);
+    const etag = res.headers.get('etag');
+    assert.match(etag ?? '', /^W\//);
+    const gz = await app.fetch(
+      new Request('https://mirror.example/about', { headers: { 'accept-encoding': 'gzip;q=1, br;q=0' } }),
+    );
+    assert.equal(gz.headers.get('content-encoding'), 'gzip');
+    assert.equal(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString(), html);
+    const again = await app.fetch(
+      new Request('https://mirror.example/about', {
+        headers: { 'accept-encoding': 'br', 'if-none-match': etag! },
+      }),
+    );
+    assert.equal(again.status, 304);
+    const search = await app.fetch(
+      new Request('https://mirror.example/search?q=story', { headers: { 'accept-encoding': 'gzip' } }),
+    );
+    assert.equal(
+      search.headers.get('content-encoding'),
+      'gzip',
+      'a page not cached is compressed as it is sent',
+    );
   });
 
   it('empties exactly the pages a new entry touches, also when another process wrote it', async () => {

@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ALL_PAGES, type PageTag } from '../model/page-tags.js';
 import type { Store } from '../store/index.js';
@@ -11,7 +13,15 @@ interface Cached {
   headers: Array<[string, string]>;
   etag: string | null;
   tags: PageTag[];
+  /** The body compressed once, when it is worth it (made just after the page is kept). */
+  br?: Uint8Array;
+  gzip?: Uint8Array;
 }
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+/** Smaller bodies are sent as they are: compressing them saves less than it costs. */
+const COMPRESS_FROM = 1024;
 
 /** Changes read per sync at most; more means the cache is far behind, and starts afresh. */
 const SYNC_BATCH = 1000;
@@ -105,6 +115,7 @@ export class PageCache {
     if (page.body.byteLength > this.maxBytes / 8) return;
     this.pages.set(key, page);
     this.bytes += page.body.byteLength;
+    if (page.body.byteLength >= COMPRESS_FROM) void this.compress(key, page);
     for (const tag of page.tags) {
       let keys = this.tagged.get(tag);
       if (!keys) this.tagged.set(tag, (keys = new Set()));
@@ -114,6 +125,23 @@ export class PageCache {
       const oldest = this.pages.keys().next().value;
       if (oldest === undefined) break;
       this.drop(oldest);
+    }
+  }
+
+  /** Compresses a kept page once (brotli at a middle quality, and gzip), off the request's path. */
+  private async compress(key: string, page: Cached): Promise<void> {
+    try {
+      const [br, gz] = await Promise.all([
+        brotli(page.body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 6 } }),
+        gzipAsync(page.body, { level: 6 }),
+      ]);
+      // Only for a page still kept: one dropped meanwhile is no longer counted.
+      if (this.pages.get(key) !== page) return;
+      page.br = new Uint8Array(br);
+      page.gzip = new Uint8Array(gz);
+      this.bytes += br.byteLength + gz.byteLength;
+    } catch {
+      // A page that cannot be compressed is sent as it is.
     }
   }
 
@@ -132,7 +160,7 @@ export class PageCache {
     const page = this.pages.get(key);
     if (!page) return;
     this.pages.delete(key);
-    this.bytes -= page.body.byteLength;
+    this.bytes -= page.body.byteLength + (page.br?.byteLength ?? 0) + (page.gzip?.byteLength ?? 0);
     this.stats.invalidations++;
     for (const tag of page.tags) {
       const keys = this.tagged.get(tag);
@@ -157,16 +185,19 @@ export function pageCacheMiddleware(cache: PageCache): MiddlewareHandler<CacheEn
       cache.stats.hits++;
       const headers = new Headers(hit.headers);
       headers.set('X-Cache', 'hit');
-      if (
-        hit.etag &&
-        c.req
-          .header('if-none-match')
-          ?.split(/\s*,\s*/)
-          .includes(hit.etag)
-      ) {
+      const encoding = chooseEncoding(c.req.header('accept-encoding'), hit);
+      const body = encoding ? hit[encoding]! : hit.body;
+      if (hit.body.byteLength >= COMPRESS_FROM) headers.set('Vary', 'Accept-Encoding');
+      if (encoding) {
+        headers.set('Content-Encoding', encoding);
+        headers.delete('Content-Length');
+        // The compressed bytes are not the same representation: the validator becomes weak.
+        if (hit.etag) headers.set('ETag', `W/${hit.etag}`);
+      }
+      if (hit.etag && matches(c.req.header('if-none-match'), hit.etag)) {
         return new Response(null, { status: 304, headers });
       }
-      return new Response(c.req.method === 'HEAD' ? null : hit.body, { status: hit.status, headers });
+      return new Response(c.req.method === 'HEAD' ? null : body, { status: hit.status, headers });
     }
     const version = cache.version;
     await next();
@@ -178,6 +209,27 @@ export function pageCacheMiddleware(cache: PageCache): MiddlewareHandler<CacheEn
     cache.put(key, { body, status: c.res.status, headers, etag: c.res.headers.get('etag'), tags }, version);
     c.res.headers.set('X-Cache', 'miss');
   };
+}
+
+/** brotli when the client takes it and it is ready, else gzip, else none. */
+function chooseEncoding(accepted: string | undefined, page: Cached): 'br' | 'gzip' | null {
+  if (!accepted) return null;
+  const takes = (name: string) =>
+    accepted.split(',').some((part) => {
+      const [token = '', ...params] = part.trim().toLowerCase().split(';');
+      return token.trim() === name && !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
+    });
+  if (page.br && takes('br')) return 'br';
+  if (page.gzip && takes('gzip')) return 'gzip';
+  return null;
+}
+
+/** If-None-Match against a page's validator, strong or weak (weak comparison, RFC 9110 §13.1.2). */
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => bare(tag) === bare(etag));
 }
 
 /** A page's address as the cache knows it: the path and the query, its parameters in order. */
