@@ -1,5 +1,10 @@
 import { InvalidArgumentError } from 'commander';
-import { RIGHTS_POLICIES, type RightsPolicy } from '../model/source.js';
+import {
+  RIGHTS_POLICIES,
+  SEARCH_ENGINE_POLICIES,
+  type RightsPolicy,
+  type SearchEnginePolicy,
+} from '../model/source.js';
 
 export function parsePort(value: string): number {
   const n = Number(value);
@@ -20,6 +25,15 @@ export function parsePolicy(value: string): RightsPolicy {
     throw new InvalidArgumentError(`must be one of ${RIGHTS_POLICIES.join(', ')}`);
   }
   return value as RightsPolicy;
+}
+
+/** A search-engine policy, or "site" for the site's own. */
+export function parseSearchEngines(value: string): SearchEnginePolicy | 'site' {
+  if (value === 'site') return value;
+  if (!(SEARCH_ENGINE_POLICIES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`must be one of ${SEARCH_ENGINE_POLICIES.join(', ')}, or site`);
+  }
+  return value as SearchEnginePolicy;
 }
 
 export function parseCount(value: string): number {

@@ -1,11 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CourtesyError } from '../model/errors.js';
-import { sourceDisplayName, type RightsPolicy, type Source } from '../model/source.js';
+import { CourtesyError, UsageError } from '../model/errors.js';
+import {
+  sourceDisplayName,
+  type RightsPolicy,
+  type SearchEnginePolicy,
+  type Source,
+} from '../model/source.js';
 import type { Subscription } from '../model/subscription.js';
 import { parseOpml, renderOpml, subscribe } from '../sources/index.js';
-import { StoreError } from '../store/index.js';
-import { parseCount, parseId, parsePolicy } from './arguments.js';
+import { StoreError, type SourcePatch } from '../store/index.js';
+import { parseCount, parseId, parsePolicy, parseSearchEngines } from './arguments.js';
 import { withAppContext, type AppContext, type GlobalOptions } from './context.js';
 import { print, relative, table } from './output.js';
 import { startProgress } from './progress.js';
@@ -15,6 +20,15 @@ interface AddOptions {
   policy?: RightsPolicy;
   fullText?: boolean;
   attribution?: string;
+  searchEngines?: SearchEnginePolicy | 'site';
+}
+
+interface SetOptions {
+  name?: string;
+  policy?: RightsPolicy;
+  attribution?: string;
+  siteAttribution?: boolean;
+  searchEngines?: SearchEnginePolicy | 'site';
 }
 
 export function registerSources(program: Command, global: () => GlobalOptions): void {
@@ -34,6 +48,11 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
       '--attribution <template>',
       "this source's attribution template (same syntax as site.attribution)",
     )
+    .option(
+      '--search-engines <policy>',
+      "what search engines are told of this source's copies: canonical, noindex or both (default: the site's)",
+      parseSearchEngines,
+    )
     .action((url: string, options: AddOptions) =>
       withContext(async (ctx) => {
         const sub = await subscribe(
@@ -45,6 +64,7 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
             policy: options.policy,
             fullText: options.fullText,
             attributionTemplate: options.attribution,
+            searchEngines: options.searchEngines === 'site' ? null : options.searchEngines,
           },
           new Date(),
         );
@@ -105,6 +125,7 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
           ['site', source.siteUrl ?? '-'],
           ['status', statusOf(source)],
           ['policy', `${source.policy}${source.fullText ? ', full text wanted' : ''}`],
+          ['search engines', source.searchEngines ?? `${ctx.config.site.searchEngines} (the site's)`],
           ['entries', `${source.entryCount} (${source.entriesPerDay} a day over the last 30 days)`],
           ['added', when(source.createdAt)],
           ['last check', when(source.lastCheckedAt)],
@@ -157,6 +178,50 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
         if (!(await ctx.store.sources.remove(id)))
           throw new StoreError('store.not-found', `there is no source ${id}`);
         print(`removed source ${id} and its entries`);
+      }),
+    );
+
+  sources
+    .command('set')
+    .description(
+      'change how a source is republished; it applies at once to its articles already stored, on every page and feed',
+    )
+    .argument('<id>', 'source ID', parseId)
+    .option('--name <name>', 'the name to show for this source')
+    .option('--policy <policy>', 'what may be republished: full, excerpt or link', parsePolicy)
+    .option(
+      '--attribution <template>',
+      "this source's attribution template (same syntax as site.attribution)",
+    )
+    .option('--site-attribution', "use the site's attribution template again")
+    .option(
+      '--search-engines <policy>',
+      "canonical, noindex or both; or site for the site's own",
+      parseSearchEngines,
+    )
+    .action((id: number, options: SetOptions) =>
+      withContext(async (ctx) => {
+        await requireSource(ctx, id);
+        if (options.attribution !== undefined && options.siteAttribution) {
+          throw new UsageError(
+            'sources.usage',
+            'sources set: give --attribution or --site-attribution, not both',
+          );
+        }
+        const patch: SourcePatch = {
+          ...(options.name !== undefined ? { name: options.name.trim() || null } : {}),
+          ...(options.policy ? { policy: options.policy } : {}),
+          ...(options.attribution !== undefined ? { attributionTemplate: options.attribution } : {}),
+          ...(options.siteAttribution ? { attributionTemplate: null } : {}),
+          ...(options.searchEngines
+            ? { searchEngines: options.searchEngines === 'site' ? null : options.searchEngines }
+            : {}),
+        };
+        if (Object.keys(patch).length === 0) {
+          throw new UsageError('sources.usage', 'sources set: nothing to change (see --help)');
+        }
+        await ctx.store.sources.update(id, patch);
+        print(`source ${id}: ${Object.keys(patch).join(', ')} changed`);
       }),
     );
 

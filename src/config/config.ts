@@ -75,6 +75,7 @@ export interface Config {
     policy: RightsPolicy | null;
     fullText: boolean;
     attribution: string | null;
+    searchEngines: 'canonical' | 'noindex' | 'both' | null;
   }>;
 }
 
@@ -183,6 +184,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       policy: s.policy ?? null,
       fullText: s.full_text ?? false,
       attribution: s.attribution ?? null,
+      searchEngines: s.search_engines ?? null,
     })),
   };
 }

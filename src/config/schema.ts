@@ -25,6 +25,8 @@ const sourceSeed = z.strictObject({
   full_text: z.boolean().optional(),
   /** This source's attribution template, in the same syntax as site.attribution. */
   attribution: z.string().min(1, 'must not be empty').optional(),
+  /** This source's search-engine policy, instead of site.search_engines. */
+  search_engines: z.enum(['canonical', 'noindex', 'both']).optional(),
 });
 
 /**

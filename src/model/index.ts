@@ -1,5 +1,5 @@
 export type { Feed, FeedEntry, FeedFormat, Enclosure } from './feed.js';
-export type { Source, SourceStatus, RightsPolicy } from './source.js';
+export type { Source, SourceStatus, RightsPolicy, SearchEnginePolicy } from './source.js';
 export { RIGHTS_POLICIES, sourceDisplayName } from './source.js';
 export type { Entry, EntryInput } from './entry.js';
 export { CourtesyError, UsageError, NotFoundError, errorMessage } from './errors.js';

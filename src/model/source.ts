@@ -2,6 +2,13 @@
 export type RightsPolicy = 'full' | 'excerpt' | 'link';
 export const RIGHTS_POLICIES: readonly RightsPolicy[] = ['full', 'excerpt', 'link'];
 
+/**
+ * What search engines are told about republished copies: canonical (rel=canonical to the original),
+ * noindex (do not index the copy), or both.
+ */
+export type SearchEnginePolicy = 'canonical' | 'noindex' | 'both';
+export const SEARCH_ENGINE_POLICIES: readonly SearchEnginePolicy[] = ['canonical', 'noindex', 'both'];
+
 /** active: polled; paused: kept but not polled (operator's choice); disabled: stopped by courtesy after errors. */
 export type SourceStatus = 'active' | 'paused' | 'disabled';
 
@@ -20,6 +27,8 @@ export interface Source {
   fullText: boolean;
   /** A per-source attribution template; null means the site's. */
   attributionTemplate: string | null;
+  /** This source's search-engine policy; null means the site's. */
+  searchEngines: SearchEnginePolicy | null;
   status: SourceStatus;
   /** Validators from the last successful fetch, for conditional GET. */
   etag: string | null;

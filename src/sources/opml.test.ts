@@ -48,6 +48,7 @@ it('writes OPML that reads back to the same subscriptions, escaped', () => {
     policy: 'full',
     fullText: false,
     attributionTemplate: null,
+    searchEngines: null,
     status: 'active',
     etag: null,
     lastModified: null,

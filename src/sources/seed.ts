@@ -23,6 +23,7 @@ export async function seedConfiguredSources(store: Store, config: Config, now: D
         policy: seed.policy ?? 'full',
         fullText: seed.fullText,
         attributionTemplate: seed.attribution,
+        searchEngines: seed.searchEngines,
       },
       now,
     );

@@ -1,6 +1,6 @@
 import type { Fetcher } from '../fetch/index.js';
 import { CourtesyError } from '../model/errors.js';
-import type { RightsPolicy, Source } from '../model/source.js';
+import type { RightsPolicy, Source, SearchEnginePolicy } from '../model/source.js';
 import { ParseError, parseFeedBytes } from '../parse/index.js';
 import type { Store } from '../store/index.js';
 
@@ -12,6 +12,7 @@ export interface SubscribeRequest {
   policy?: RightsPolicy;
   fullText?: boolean;
   attributionTemplate?: string | null;
+  searchEngines?: SearchEnginePolicy | null;
 }
 
 export interface Subscription {
@@ -61,6 +62,7 @@ export async function subscribe(
       policy: request.policy ?? 'full',
       fullText: request.fullText ?? false,
       attributionTemplate: request.attributionTemplate ?? null,
+      searchEngines: request.searchEngines ?? null,
     },
     now,
   );

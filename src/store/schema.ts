@@ -33,6 +33,7 @@ export interface SourcesTable {
   policy: string;
   fullText: number;
   attributionTemplate: string | null;
+  searchEngines: string | null;
   status: string;
   etag: string | null;
   lastModified: string | null;

@@ -47,7 +47,15 @@ export function toEntry(row: Selectable<EntriesTable>): Entry {
 }
 
 /** What a source shows on pages; a change to any of these changes every page it appears on. */
-const PRESENTATION = ['name', 'title', 'description', 'siteUrl', 'policy', 'attributionTemplate'] as const;
+const PRESENTATION = [
+  'name',
+  'title',
+  'description',
+  'siteUrl',
+  'policy',
+  'attributionTemplate',
+  'searchEngines',
+] as const;
 
 /** Whether a patch changes how a source is shown (a poll usually sends the same title again). */
 export async function changesPresentation(

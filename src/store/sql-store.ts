@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Entry, EntryInput } from '../model/entry.js';
 import { entryFacets, type Facet, type FacetKind } from '../model/facets.js';
-import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/source.js';
+import type { FetchRecord, RightsPolicy, SearchEnginePolicy, Source, SourceStatus } from '../model/source.js';
 import { StoreError } from './errors.js';
 import {
   coveringDomains,
@@ -147,6 +147,7 @@ class SqlSources implements SourceRepository {
         policy: source.policy ?? 'full',
         fullText: source.fullText ? 1 : 0,
         attributionTemplate: source.attributionTemplate ?? null,
+        searchEngines: source.searchEngines ?? null,
         status: 'active',
         etag: null,
         lastModified: null,
@@ -893,6 +894,7 @@ function toSource(row: Selectable<SourcesTable>): Source {
     policy: row.policy as RightsPolicy,
     fullText: Boolean(row.fullText),
     attributionTemplate: row.attributionTemplate,
+    searchEngines: row.searchEngines as SearchEnginePolicy | null,
     status: row.status as SourceStatus,
     etag: row.etag,
     lastModified: row.lastModified,

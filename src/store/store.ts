@@ -1,6 +1,6 @@
 import type { Entry, EntryInput } from '../model/entry.js';
 import type { FacetKind } from '../model/facets.js';
-import type { FetchRecord, RightsPolicy, Source, SourceStatus } from '../model/source.js';
+import type { FetchRecord, RightsPolicy, SearchEnginePolicy, Source, SourceStatus } from '../model/source.js';
 import type { AuditRecord, NewRule, SuppressionRule, Tombstone } from '../model/rights.js';
 import type { Subscription, SubscriptionState } from '../model/subscription.js';
 import type {
@@ -50,6 +50,8 @@ export interface NewSource {
   fullText?: boolean;
   /** A per-source attribution template; null or absent means the site's. */
   attributionTemplate?: string | null;
+  /** A per-source search-engine policy; null or absent means the site's. */
+  searchEngines?: SearchEnginePolicy | null;
 }
 
 /** Fields a refresh or an operator may change. */

@@ -155,6 +155,30 @@ describe('takedown through the real CLI and site', () => {
     assert.match(domain.stderr, /"localhost" is not a domain name/);
   });
 
+  it('changes a source’s policy from the command line, and the running site shows it at once', async () => {
+    const page = await home();
+    const path = /href="(\/articles\/\d+\/bob-on-tunnels)"/.exec(page)?.[1];
+    assert.ok(path);
+    const before = await (await fetch(`${site.url}${path}`)).text();
+    assert.match(before, /Text of Bob on tunnels\./);
+    assert.match(before, /<link rel="canonical"/);
+    const out = await run('sources', 'set', '1', '--policy', 'link', '--search-engines', 'noindex');
+    assert.match(out, /source 1: policy, searchEngines changed/);
+    const after = await (await fetch(`${site.url}${path}`)).text();
+    assert.doesNotMatch(
+      after,
+      /Text of Bob on tunnels\./,
+      'link only, at once, although the page was cached',
+    );
+    assert.doesNotMatch(after, /<link rel="canonical"/);
+    assert.match(after, /<meta name="robots" content="noindex, follow"\/>/);
+    assert.match(await run('sources', 'show', '1'), /^search engines +noindex$/m);
+    await run('sources', 'set', '1', '--policy', 'full', '--search-engines', 'site');
+    assert.match(await run('sources', 'show', '1'), /^search engines +both \(the site's\)$/m);
+    const bad = await courtesy(dataDir, ['sources', 'set', '1', '--search-engines', 'sometimes']);
+    assert.match(bad.stderr, /must be one of canonical, noindex, both, or site/);
+  });
+
   /** Files a request as a browser would: the form's cookie and token, from the site's own origin. */
   async function file(fields: Record<string, string>): Promise<string> {
     const form = await fetch(`${site.url}/takedown`);

@@ -326,4 +326,10 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
         ) STRICT`.execute(db);
     },
   },
+  '0009_source_search_engines': {
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE sources ADD COLUMN search_engines TEXT
+        CHECK (search_engines IN ('canonical', 'noindex', 'both'))`.execute(db);
+    },
+  },
 };

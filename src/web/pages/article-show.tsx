@@ -21,11 +21,14 @@ export function ArticlePage(props: {
 }) {
   const { site, entry, source } = props;
   const sourceName = sourceDisplayName(source);
-  const seo = site.searchEngines;
+  const seo = source.searchEngines ?? site.searchEngines;
   const canonical = seo !== 'noindex' ? entry.url : null;
   const html = entry.contentHtml ?? entry.summaryHtml;
   const siteUrl = source.siteUrl ?? (entry.url ? new URL(entry.url).origin : null);
-  const description = html ? excerptOf(html, 30) : undefined;
+  // What machines are given never goes beyond what the policy lets the page show: nothing of the
+  // text for a link-only source.
+  const description =
+    html && source.policy !== 'link' ? excerptOf(html, Math.min(30, site.excerptWords)) : undefined;
   return (
     <Layout
       site={site}
