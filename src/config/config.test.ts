@@ -46,6 +46,7 @@ describe('loadConfig', () => {
         policy: 'link',
         fullText: false,
         attribution: 'From {source}.',
+        searchEngines: null,
       },
     ]);
     assert.equal(config.poll.allowPrivateNetworks, true);
