@@ -74,12 +74,23 @@ export async function changesPresentation(
 const CHANGE_LOG_KEEP_MS = 3_600_000;
 
 /** Appends the tags of the pages a write touched to the change log, in the writer's transaction. */
+/**
+ * Page changes this process has recorded (through any of its stores). With the engine's own
+ * counter of other connections' commits, it tells a page cache cheaply whether the log may have
+ * grown (see Store.pageChangeHint).
+ */
+let localPageChanges = 0;
+export function localPageChangeCount(): number {
+  return localPageChanges;
+}
+
 export async function recordPageChange(
   db: Kysely<Database>,
   tags: Iterable<PageTag>,
   now: Date,
 ): Promise<void> {
   const unique = [...new Set(tags)];
+  if (unique.length > 0) localPageChanges++;
   if (unique.length === 0) return;
   const row = await db
     .insertInto('pageChanges')

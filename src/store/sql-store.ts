@@ -15,6 +15,7 @@ import type { Subscription, SubscriptionState } from '../model/subscription.js';
 import {
   INSERT_BATCH,
   changesPresentation,
+  localPageChangeCount,
   date,
   recordPageChange,
   tagsOfEntries,
@@ -76,6 +77,8 @@ export class SqlStore implements Store {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly onClose: () => Promise<void> = () => db.destroy(),
+    /** The engine's counter of commits by other connections, when it has a cheap one. */
+    private readonly otherCommits: (() => number) | null = null,
   ) {
     this.sources = new SqlSources(db);
     this.entries = new SqlEntries(db);
@@ -95,6 +98,10 @@ export class SqlStore implements Store {
       .limit(limit)
       .execute();
     return rows.map((r) => ({ id: r.id, tags: r.tags.split(' ') }));
+  }
+
+  pageChangeHint(): string | null {
+    return this.otherCommits ? `${this.otherCommits()}:${localPageChangeCount()}` : null;
   }
 
   async lastPageChange(): Promise<number> {

@@ -35,6 +35,12 @@ export interface Store {
   pageChanges(afterId: number, limit: number): Promise<PageChange[]>;
   /** The id of the newest change (0 when there is none). */
   lastPageChange(): Promise<number>;
+  /**
+   * A value that changes whenever the change log may have grown (another connection committed, or
+   * this process recorded a change), so that a cache can skip reading the log; null when the
+   * engine has no cheap way to tell, and the log must be read every time.
+   */
+  pageChangeHint(): string | null;
   /** A random key made on first use and shared by every process on the database (hex). */
   secret(name: string): Promise<string>;
   close(): Promise<void>;

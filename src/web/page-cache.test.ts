@@ -196,6 +196,7 @@ describe('the page cache and a change that lands while a page renders', () => {
     const fake = {
       lastPageChange: () => Promise.resolve(log.at(-1)?.id ?? 0),
       pageChanges: (after: number) => Promise.resolve(log.filter((c) => c.id > after)),
+      pageChangeHint: () => null,
     } as unknown as Store;
     const cache = new PageCache(fake, 1024 * 1024);
     await cache.sync();
@@ -221,6 +222,7 @@ describe('the page cache and a change that lands while a page renders', () => {
     const fake = {
       lastPageChange: () => Promise.resolve(log.at(-1)?.id ?? 0),
       pageChanges: (after: number) => Promise.resolve(log.filter((c) => c.id > after)),
+      pageChangeHint: () => null,
     } as unknown as Store;
     const cache = new PageCache(fake, 1024 * 1024);
     await cache.sync();

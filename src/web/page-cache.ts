@@ -44,6 +44,7 @@ export class PageCache {
   private readonly touchedAt = new Map<PageTag, number>();
   private everythingAt = 0;
   private syncing: Promise<void> | null = null;
+  private lastHint: string | null = null;
   readonly stats = { hits: 0, misses: 0, invalidations: 0 };
 
   constructor(
@@ -60,6 +61,10 @@ export class PageCache {
   }
 
   private async readChanges(): Promise<void> {
+    // Nothing was committed since the last read: the log cannot have grown.
+    const hint = this.store.pageChangeHint();
+    if (hint !== null && hint === this.lastHint) return;
+    this.lastHint = hint;
     if (this.lastChange < 0) {
       this.lastChange = await this.store.lastPageChange();
       return;

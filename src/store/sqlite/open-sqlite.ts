@@ -32,7 +32,10 @@ export async function openSqliteStore(path: string): Promise<SqlStore> {
   sqlite.pragma('busy_timeout = 5000');
   const db = sqliteKysely(sqlite);
   await migrate(db, SQLITE_MIGRATIONS);
-  return new SqlStore(db);
+  // data_version moves when another connection (another process) commits: a cache reads the change
+  // log only then, or after this process changed pages itself.
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  return new SqlStore(db, undefined, () => dataVersion.get() as number);
 }
 
 /** The query layer over one SQLite connection: prepared statements reused, columns in camelCase. */
