@@ -61,6 +61,14 @@ describe('the public site in the browser', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** Clicks a link (or a submit button) and waits until the next page has loaded. */
+  const follow = async (page: Page, selector: string) => {
+    const from = page.url();
+    await page.click(selector);
+    await page.waitForURL((url) => url.href !== from);
+    await page.waitForLoadState('load');
+  };
+
   const look = async (page: Page, name: string) => {
     await page.screenshot({ path: artifactPath(name), fullPage: true });
     assert.deepEqual(
@@ -84,7 +92,7 @@ describe('the public site in the browser', () => {
       assert.equal(background, 'rgb(22, 23, 26)', 'the dark theme follows the system');
       await look(page, `home-${label}-dark.png`);
       await page.emulateMedia({ colorScheme: 'light' });
-      await page.click('.card h2 a >> nth=0');
+      await follow(page, '.card h2 a >> nth=0');
       assert.match(page.url(), /\/articles\/\d+\/harbour-story-number-30$/);
       await look(page, `article-${label}.png`);
       await page.close();
@@ -95,27 +103,27 @@ describe('the public site in the browser', () => {
     const page = await browser.newPage();
     await page.goto(`${site.url}/`);
     const first = await page.locator('.card h2').allTextContents();
-    await page.click('text=Older articles →');
+    await follow(page, 'text=Older articles →');
     const second = await page.locator('.card h2').allTextContents();
     assert.equal(second.length, 10);
     assert.ok(!second.some((t) => first.includes(t)), 'no repeats across pages');
-    await page.click('text=Older articles →');
+    await follow(page, 'text=Older articles →');
     assert.equal(await page.locator('.card').count(), 10);
     assert.equal(await page.locator('text=Older articles →').count(), 0, 'the last page has no next link');
 
     await page.goto(`${site.url}/`);
-    await page.click('.card .meta a[href^="/sources/"] >> nth=0');
+    await follow(page, '.card .meta a[href^="/sources/"] >> nth=0');
     assert.equal(await page.textContent('h1'), 'The Loopback Gazette');
     assert.match((await page.textContent('.lede')) ?? '', /News from the loopback harbour/);
     await look(page, 'source.png');
 
-    await page.click('.card .meta a[rel=author] >> nth=0');
+    await follow(page, '.card .meta a[rel=author] >> nth=0');
     assert.match(page.url(), /\/authors\/(ada-lovelace|grace-hopper|alan-turing)$/);
     assert.equal(await page.locator('.card').count(), 10);
     await look(page, 'author.png');
 
     await page.goto(`${site.url}/articles/1/x`);
-    await page.click('.tags a >> nth=0');
+    await follow(page, '.tags a >> nth=0');
     assert.match(page.url(), /\/tags\/(sea|science|politics)$/);
     await look(page, 'tag.png');
     await page.close();
@@ -135,11 +143,11 @@ describe('the public site in the browser', () => {
     await withScripts.goto(page.url());
     await look(withScripts, 'search.png');
     await withScripts.close();
-    await page.click('text=More results →');
+    await follow(page, 'text=More results →');
     assert.equal(await page.locator('.card').count(), 5);
     await page.selectOption('#search-order', 'recent');
     await page.fill('#search-q', '"lifeboat crew" -day');
-    await page.click('form.search-form button[type=submit]');
+    await follow(page, 'form.search-form button[type=submit]');
     assert.match((await page.textContent('#results-title')) ?? '', /Nothing matches/);
     await context.close();
   });
@@ -153,7 +161,7 @@ describe('the public site in the browser', () => {
     assert.equal(sourceSite, `${publisher.url}/`);
     const response = await page.request.get(original ?? '');
     assert.equal(response.status(), 200, 'the original answers');
-    await page.click('.attribution >> text=takedown page');
+    await follow(page, '.attribution >> text=takedown page');
     assert.equal(await page.inputValue('#field-urls'), `${publisher.url}/story-1`);
     await page.goto(`${site.url}/about`);
     assert.match((await page.textContent('main')) ?? '', /from 1 publisher \(30 articles at present\)/);

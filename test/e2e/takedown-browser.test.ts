@@ -36,6 +36,10 @@ describe('takedown in the browser: the form, the admin area, self-service and co
     return result.stdout;
   };
   const home = async () => (await fetch(`${site.url}/`)).text();
+  /** Clicks a link or sends a form, and waits until the next page has loaded (its address may be the same). */
+  const submit = async (page: Page, selector: string) => {
+    await Promise.all([page.waitForEvent('load'), page.click(selector)]);
+  };
   /** Saves a screenshot for people to look at, and checks the page with axe-core on the way. */
   const shot = async (page: Page, name: string) => {
     await page.screenshot({ path: artifactPath(name), fullPage: true });
@@ -181,10 +185,10 @@ describe('takedown in the browser: the form, the admin area, self-service and co
     assert.match(page.url(), /\/admin\/login\?next=%2Fadmin$/);
     await page.fill('#field-name', 'editor');
     await page.fill('#field-password', 'not the password');
-    await page.click('form.login button[type=submit]');
+    await submit(page, 'form.login button[type=submit]');
     assert.match((await page.textContent('.error-summary')) ?? '', /name or the password is wrong/);
     await page.fill('#field-password', PASSWORD);
-    await page.click('form.login button[type=submit]');
+    await submit(page, 'form.login button[type=submit]');
     await page.waitForURL(`${site.url}/admin`);
     const cookie = (await page.context().cookies()).find((c) => c.name === 'courtesy_session');
     assert.ok(
@@ -192,7 +196,7 @@ describe('takedown in the browser: the form, the admin area, self-service and co
       'the session cookie is HttpOnly and SameSite=Strict',
     );
 
-    await page.click(`text=${reference}`);
+    await submit(page, `text=${reference}`);
     assert.match((await page.textContent('main')) ?? '', /1 stored article matches/);
     assert.ok(await page.isVisible('.matched >> text=Ada on engines'));
     assert.equal(
@@ -202,7 +206,7 @@ describe('takedown in the browser: the form, the admin area, self-service and co
     );
     await shot(page, 'admin-request.png');
     await page.fill('#grant-reason', 'The author asked.');
-    await page.click('text=Grant and remove now');
+    await submit(page, 'text=Grant and remove now');
     assert.match((await page.textContent('[role=status]')) ?? '', /Granted/);
     await page.close();
 
@@ -229,7 +233,7 @@ describe('takedown in the browser: the form, the admin area, self-service and co
       await page.goto(`${site.url}/admin/login`);
       await page.fill('#field-name', 'victim');
       await page.fill('#field-password', password);
-      await page.click('form.login button[type=submit]');
+      await submit(page, 'form.login button[type=submit]');
       return (await page.textContent('main')) ?? '';
     };
     for (let i = 0; i < 4; i++) assert.match(await attempt('wrong guess number ' + i), /wrong/);
@@ -256,11 +260,11 @@ describe('takedown in the browser: the form, the admin area, self-service and co
     const token = ((await page.textContent('code.token')) ?? '').trim();
     assert.match(token, /^courtesy-verify-/);
 
-    await page.click('text=Check now');
+    await submit(page, 'text=Check now');
     assert.match((await page.textContent('[role=status]')) ?? '', /Not verified/);
     wellKnown = token;
     await new Promise((r) => setTimeout(r, 10_000)); // the status page allows one check per 10 s
-    await page.click('text=Check now');
+    await submit(page, 'text=Check now');
     assert.match((await page.textContent('[role=status]')) ?? '', /Verified: .* The request is granted/);
     await shot(page, 'takedown-verified-phone.png');
     await page.close();
@@ -294,10 +298,10 @@ describe('takedown in the browser: the form, the admin area, self-service and co
     await page.goto(`${site.url}/admin/login`);
     await page.fill('#field-name', 'editor');
     await page.fill('#field-password', PASSWORD);
-    await page.click('form.login button[type=submit]');
-    await page.click(`text=${counterRef}`);
+    await submit(page, 'form.login button[type=submit]');
+    await submit(page, `text=${counterRef}`);
     await page.fill(`textarea[name=reason] >> nth=-1`, 'A licence was shown.');
-    await page.click('text=Uphold: revoke the rules');
+    await submit(page, 'text=Uphold: revoke the rules');
     assert.match((await page.textContent('[role=status]')) ?? '', /Counter-notice upheld/);
     await page.close();
     assert.match(await run(['takedown', 'rules', '--all']), /counter-notice .* upheld/);
@@ -314,8 +318,8 @@ describe('takedown in the browser: the form, the admin area, self-service and co
     await page.goto(`${site.url}/admin/login`);
     await page.fill('#field-name', 'editor');
     await page.fill('#field-password', PASSWORD);
-    await page.click('form.login button[type=submit]');
-    await page.click('nav[aria-label=Admin] >> text=Rules');
+    await submit(page, 'form.login button[type=submit]');
+    await submit(page, 'nav[aria-label=Admin] >> text=Rules');
     const form = page.locator('form.inline').first();
     const action = (await form.getAttribute('action')) ?? '';
     const id = /\/admin\/rules\/(\d+)\/revoke/.exec(action)?.[1];
@@ -323,7 +327,7 @@ describe('takedown in the browser: the form, the admin area, self-service and co
     await form.locator('input[name=reason]').fill('Granted by mistake: wrong site.');
     await form.locator('button').click();
     assert.match((await page.textContent('[role=status]')) ?? '', /Rule revoked/);
-    await page.click('nav[aria-label=Admin] >> text=Audit log');
+    await submit(page, 'nav[aria-label=Admin] >> text=Audit log');
     assert.match(
       (await page.textContent('main')) ?? '',
       new RegExp(`rule ${id}: .*reason: Granted by mistake`),
