@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { UsageError } from '../model/errors.js';
-import { describeRule, hostKey, urlHostKey, urlKey, type NewRule } from '../model/rights.js';
+import { describeRule, hostKey, urlKey, type NewRule } from '../model/rights.js';
+import { resolveUrls, siteHost } from '../takedown/scope.js';
 import { describeScope, normalizeReference, type TakedownRequest } from '../model/takedown.js';
 import { parseCount, parseId } from './arguments.js';
 import { withAppContext, type AppContext, type GlobalOptions } from './context.js';
@@ -340,7 +341,7 @@ async function ruleFrom(ctx: AppContext, options: SuppressOptions): Promise<NewR
   }
   const source = await ctx.store.sources.get(options.source);
   if (!source) throw new UsageError('takedown.no-source', `there is no source ${options.source}`);
-  const domain = urlHostKey(source.siteUrl) ?? urlHostKey(source.feedUrl);
+  const domain = siteHost(source);
   if (options.author !== undefined) {
     if (options.author.trim() === '')
       throw new UsageError('takedown.usage', 'takedown suppress: --author is empty');
@@ -351,23 +352,15 @@ async function ruleFrom(ctx: AppContext, options: SuppressOptions): Promise<NewR
 
 /** An address on this site (/articles/ID/...) stands for the original URL of that article. */
 async function originalUrl(ctx: AppContext, url: string): Promise<string> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url;
-  }
-  const own = new URL(ctx.config.site.baseUrl);
-  const match = /^\/articles\/(\d+)(?:\/|$)/.exec(parsed.pathname);
-  if (parsed.host !== own.host || !match) return url;
-  const entry = await ctx.store.entries.get(Number(match[1]));
-  if (!entry?.url) {
+  if (!URL.canParse(url)) return url;
+  const [resolved] = await resolveUrls(ctx.store, ctx.config.site.baseUrl, [url]);
+  if (!resolved?.original) {
     throw new UsageError(
       'takedown.no-entry',
-      `takedown suppress: there is no article at ${url} on this site`,
+      `takedown suppress: ${resolved?.problem ?? `no article at ${url}`}`,
     );
   }
-  return entry.url;
+  return resolved.original;
 }
 
 async function requestNamed(ctx: AppContext, reference: string): Promise<TakedownRequest> {

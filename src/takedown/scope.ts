@@ -1,5 +1,4 @@
-import type { Entry } from '../model/entry.js';
-import { hostKey, urlHostKey, urlKey, type NewRule } from '../model/rights.js';
+import { urlHostKey, urlKey, type NewRule } from '../model/rights.js';
 import type { Source } from '../model/source.js';
 import type { TakedownRequest } from '../model/takedown.js';
 import type { Store } from '../store/index.js';
@@ -112,15 +111,6 @@ export async function rulesFor(
   }
 }
 
-/** What granting the rules would remove now: the count and the entries stored last. */
-export function preview(
-  store: Store,
-  rules: readonly NewRule[],
-  limit: number,
-): Promise<{ count: number; entries: Entry[] }> {
-  return store.rights.preview(rules, limit);
-}
-
 /** The sources that carry the articles at these original addresses. */
 async function sourcesOf(store: Store, originals: readonly string[]): Promise<Source[]> {
   const ids = new Set<number>();
@@ -140,5 +130,3 @@ async function sourcesOf(store: Store, originals: readonly string[]): Promise<So
 export function siteHost(source: Pick<Source, 'siteUrl' | 'feedUrl'>): string | null {
   return urlHostKey(source.siteUrl) ?? urlHostKey(source.feedUrl);
 }
-
-export { hostKey };

@@ -5,6 +5,7 @@ import { sourceDisplayName, type Source } from '../model/source.js';
 import { parseAttribution } from './attribution.js';
 import { excerptOf } from './excerpt.js';
 import { articlePath } from './paths.js';
+import { xmlAttr as attr, xmlText as text } from './xml.js';
 
 /**
  * courtesy's own feeds, in RSS 2.0, Atom 1.0 and JSON Feed 1.1. Every item carries what the
@@ -210,20 +211,4 @@ function renderJson(site: Site, listing: FeedListing): string {
 
 function updated(listing: FeedListing): Date {
   return listing.entries[0]?.sortAt ?? new Date(0);
-}
-
-/** Text for XML content; also strips the characters XML 1.0 cannot hold. */
-function text(value: string): string {
-  return (
-    value
-      // eslint-disable-next-line no-control-regex -- the characters XML 1.0 allows are the point
-      .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-  );
-}
-
-function attr(value: string): string {
-  return text(value).replace(/"/g, '&quot;');
 }

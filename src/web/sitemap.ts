@@ -2,6 +2,7 @@ import type { Config } from '../config/index.js';
 import type { FacetKind } from '../model/facets.js';
 import type { Store } from '../store/index.js';
 import { facetPath } from './paths.js';
+import { xmlText } from './xml.js';
 
 /** The most URLs one sitemap file may list (sitemaps.org). */
 export const SITEMAP_LIMIT = 50_000;
@@ -66,7 +67,7 @@ export class Sitemap {
     );
     return (
       '<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' +
-      files.map((f) => `<sitemap><loc>${escape(f)}</loc></sitemap>`).join('') +
+      files.map((f) => `<sitemap><loc>${xmlText(f)}</loc></sitemap>`).join('') +
       '</sitemapindex>\n'
     );
   }
@@ -85,13 +86,9 @@ function urlset(urls: Array<{ loc: string; lastmod: Date | null }>): string {
     urls
       .map(
         (u) =>
-          `<url><loc>${escape(u.loc)}</loc>${u.lastmod ? `<lastmod>${u.lastmod.toISOString()}</lastmod>` : ''}</url>`,
+          `<url><loc>${xmlText(u.loc)}</loc>${u.lastmod ? `<lastmod>${u.lastmod.toISOString()}</lastmod>` : ''}</url>`,
       )
       .join('') +
     '</urlset>\n'
   );
-}
-
-function escape(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
