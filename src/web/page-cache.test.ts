@@ -15,6 +15,7 @@ import { openSqliteStore } from '../store/sqlite/open-sqlite.js';
 import { Takedowns } from '../takedown/service.js';
 import { createApp } from './app.js';
 import { PageCache } from './page-cache.js';
+import { startServer, type RunningServer } from './server.js';
 
 const t0 = new Date('2026-05-01T08:00:00Z');
 const entry = (n: number, host: string, patch: Partial<EntryInput> = {}): EntryInput => ({
@@ -95,8 +96,24 @@ describe('the page cache', () => {
     assert.ok(first.etag);
     const revalidated = await get('/', { 'if-none-match': first.etag });
     assert.equal(revalidated.status, 304);
-    assert.equal((await get('/search?q=story')).cache, null, 'search is not cached');
+    assert.equal((await get('/search?q=story')).cache, 'miss', 'a search is kept');
+    assert.equal((await get('/search?q=story')).cache, 'hit');
     assert.equal((await get('/takedown')).cache, null, 'nor are forms');
+  });
+
+  it('sends Last-Modified and answers If-Modified-Since with 304 when the client has no ETag', async () => {
+    const first = await app.fetch(new Request('https://mirror.example/sources'));
+    const lastModified = first.headers.get('last-modified');
+    assert.ok(lastModified && Number.isFinite(Date.parse(lastModified)));
+    const hit = await get('/sources', { 'if-modified-since': lastModified });
+    assert.equal(hit.status, 304);
+    const older = new Date(Date.parse(lastModified) - 1000).toUTCString();
+    assert.equal((await get('/sources', { 'if-modified-since': older })).status, 200);
+    assert.equal(
+      (await get('/sources', { 'if-modified-since': lastModified, 'if-none-match': '"other"' })).status,
+      200,
+      'If-None-Match decides when both are sent',
+    );
   });
 
   it('sends a kept page compressed once (brotli or gzip), with a weak validator that still revalidates', async () => {
@@ -207,6 +224,8 @@ describe('the page cache and a change that lands while a page renders', () => {
       headers: [],
       etag: null,
       tags: ['source:1'],
+      renderedAt: 0,
+      lastModified: new Date(0).toUTCString(),
     };
     // Rendering started at `version`; meanwhile a poll touched source 1.
     log.push({ id: 1, tags: ['listing', 'source:1'] });
@@ -228,11 +247,98 @@ describe('the page cache and a change that lands while a page renders', () => {
     await cache.sync();
     cache.put(
       '/sources/9',
-      { body: new Uint8Array(1), status: 200, headers: [], etag: null, tags: ['source:9'] },
+      {
+        body: new Uint8Array(1),
+        status: 200,
+        headers: [],
+        etag: null,
+        tags: ['source:9'],
+        renderedAt: 0,
+        lastModified: new Date(0).toUTCString(),
+      },
       cache.version,
     );
     log = [{ id: 5, tags: ['source:1'] }];
     await cache.sync();
     assert.equal(cache.size, 0);
+  });
+});
+
+describe('the server, answering kept pages before the app', () => {
+  let dir: string;
+  let store: Store;
+  let other: Store;
+  let fetcher: Fetcher;
+  let server: RunningServer;
+  let cache: PageCache;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'courtesy-cache-'));
+    store = await openSqliteStore(join(dir, 'site.sqlite'));
+    other = await openSqliteStore(join(dir, 'site.sqlite'));
+    fetcher = new Fetcher({ userAgent: 'courtesy-test' });
+    const config = loadConfig({ dataDir: dir }, {});
+    const logger = createLogger('silent');
+    cache = new PageCache(store, 8 * 1024 * 1024);
+    const takedowns = new Takedowns({ store, fetcher, config, logger });
+    server = await startServer({ store, config, logger, takedowns, pageCache: cache }, '127.0.0.1', 0);
+    const a = (await store.sources.add({ feedUrl: 'https://a.example/feed', name: 'Alpha' }, t0)).id;
+    await store.entries.saveRefresh(a, [entry(1, 'a.example')], {}, t0);
+  });
+
+  after(async () => {
+    await server.close();
+    await other.close();
+    await store.close();
+    await fetcher.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the same bytes and headers as the app would, security headers included', async () => {
+    const miss = await fetch(`${server.url}/`);
+    assert.equal(miss.headers.get('x-cache'), 'miss');
+    const missBody = await miss.text();
+    const hitsBefore = cache.stats.hits;
+    const hit = await fetch(`${server.url}/`, { headers: { 'accept-encoding': 'identity' } });
+    assert.equal(hit.headers.get('x-cache'), 'hit');
+    assert.equal(cache.stats.hits, hitsBefore + 1);
+    assert.equal(await hit.text(), missBody);
+    for (const name of [
+      'content-security-policy',
+      'x-content-type-options',
+      'referrer-policy',
+      'cache-control',
+    ]) {
+      assert.equal(hit.headers.get(name), miss.headers.get(name), name);
+    }
+    assert.equal(hit.headers.get('content-type'), 'text/html; charset=UTF-8');
+    assert.equal(hit.headers.get('last-modified'), miss.headers.get('last-modified'));
+    assert.equal(Number(hit.headers.get('content-length')), Buffer.byteLength(missBody));
+  });
+
+  it('answers HEAD without a body, and revalidations with 304', async () => {
+    const page = await fetch(`${server.url}/about`);
+    const etag = page.headers.get('etag')!;
+    await page.text();
+    const head = await fetch(`${server.url}/about`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('x-cache'), 'hit');
+    assert.equal(await head.text(), '');
+    const revalidated = await fetch(`${server.url}/about`, { headers: { 'if-none-match': etag } });
+    assert.equal(revalidated.status, 304);
+    assert.equal(revalidated.headers.get('etag'), etag);
+  });
+
+  it('serves a compressed copy, and lets the app read the change log after another process wrote', async () => {
+    await (await fetch(`${server.url}/feed.xml`)).text();
+    await new Promise((r) => setTimeout(r, 50));
+    const gz = await fetch(`${server.url}/feed.xml`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(gz.headers.get('content-encoding'), 'gzip');
+    assert.match(await gz.text(), /Story 1 from a\.example/, 'fetch decodes it');
+    const a = (await other.sources.list())[0]!.id;
+    await other.entries.saveRefresh(a, [entry(1, 'a.example'), entry(7, 'a.example')], {}, t0);
+    const fresh = await fetch(`${server.url}/feed.xml`);
+    assert.equal(fresh.headers.get('x-cache'), 'miss');
+    assert.match(await fresh.text(), /Story 7 from a\.example/);
   });
 });

@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ALL_PAGES, type PageTag } from '../model/page-tags.js';
 import type { Store } from '../store/index.js';
@@ -13,6 +14,10 @@ interface Cached {
   headers: Array<[string, string]>;
   etag: string | null;
   tags: PageTag[];
+  /** When it was rendered (ms): its Last-Modified, since a page is dropped as soon as it changes. */
+  renderedAt: number;
+  /** renderedAt as an HTTP date. */
+  lastModified: string;
   /** The body compressed once, when it is worth it (made just after the page is kept). */
   br?: Uint8Array;
   gzip?: Uint8Array;
@@ -92,6 +97,16 @@ export class PageCache {
       }
       this.lastChange = change.id;
     }
+  }
+
+  /**
+   * Whether the cache is known to be up to the change log without reading it: nothing was committed
+   * since its last read. Answers without I/O; when false, `sync()` first.
+   */
+  isCurrent(): boolean {
+    if (this.syncing || this.lastChange < 0) return false;
+    const hint = this.store.pageChangeHint();
+    return hint !== null && hint === this.lastHint;
   }
 
   /** The version the cache has read up to: a page rendered after it shows at least this. */
@@ -175,34 +190,79 @@ export class PageCache {
   }
 }
 
+/** What a cache hit answers: the status, the headers (name, value, name, value...) and the body. */
+export interface HitAnswer {
+  status: number;
+  headers: string[];
+  body: Uint8Array | null;
+}
+
+/** The request headers a hit depends on. */
+export interface HitRequest {
+  method: string;
+  acceptEncoding: string | undefined;
+  ifNoneMatch: string | undefined;
+  ifModifiedSince: string | undefined;
+}
+
+/**
+ * The answer to a request for a kept page: the body compressed the way the client takes it, or a
+ * 304 when the client's copy is current (If-None-Match first; If-Modified-Since only without it,
+ * RFC 9110 §13.2.2). `extra` headers (the site's security headers) are added to every answer.
+ */
+export function answerHit(hit: Cached, request: HitRequest, extra: readonly string[]): HitAnswer {
+  const headers: string[] = [];
+  const encoding = chooseEncoding(request.acceptEncoding, hit);
+  for (const [name, value] of hit.headers) {
+    if (name === 'etag' || name === 'content-length' || name === 'content-encoding' || name === 'vary') {
+      continue;
+    }
+    headers.push(name, value);
+  }
+  headers.push('last-modified', hit.lastModified, 'x-cache', 'hit', ...extra);
+  if (hit.body.byteLength >= COMPRESS_FROM) headers.push('vary', 'Accept-Encoding');
+  if (hit.etag) {
+    // The compressed bytes are not the same representation: the validator becomes weak.
+    headers.push('etag', encoding ? `W/${hit.etag}` : hit.etag);
+  }
+  const current = request.ifNoneMatch
+    ? hit.etag !== null && matches(request.ifNoneMatch, hit.etag)
+    : notModifiedSince(request.ifModifiedSince, hit.renderedAt);
+  if (current) return { status: 304, headers, body: null };
+  const body = encoding ? hit[encoding]! : hit.body;
+  if (encoding) headers.push('content-encoding', encoding);
+  headers.push('content-length', String(body.byteLength));
+  return { status: hit.status, headers, body: request.method === 'HEAD' ? null : body };
+}
+
 /**
  * Serves GET and HEAD from the cache, and keeps what the routes render (200 answers of routes that
  * named their tags). It sits before the ETag middleware: a hit answers If-None-Match itself, so a
- * cached page is never hashed again.
+ * cached page is never hashed again. (The server answers most hits before they reach Hono at all:
+ * see `serveFromCache`; this path serves the hits that needed the change log read first.)
  */
 export function pageCacheMiddleware(cache: PageCache): MiddlewareHandler<CacheEnv> {
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     await cache.sync();
-    const key = cacheKey(c);
+    const key = cacheKey(c.req.url);
     const hit = cache.get(key);
     if (hit) {
       cache.stats.hits++;
-      const headers = new Headers(hit.headers);
-      headers.set('X-Cache', 'hit');
-      const encoding = chooseEncoding(c.req.header('accept-encoding'), hit);
-      const body = encoding ? hit[encoding]! : hit.body;
-      if (hit.body.byteLength >= COMPRESS_FROM) headers.set('Vary', 'Accept-Encoding');
-      if (encoding) {
-        headers.set('Content-Encoding', encoding);
-        headers.delete('Content-Length');
-        // The compressed bytes are not the same representation: the validator becomes weak.
-        if (hit.etag) headers.set('ETag', `W/${hit.etag}`);
-      }
-      if (hit.etag && matches(c.req.header('if-none-match'), hit.etag)) {
-        return new Response(null, { status: 304, headers });
-      }
-      return new Response(c.req.method === 'HEAD' ? null : body, { status: hit.status, headers });
+      const answer = answerHit(
+        hit,
+        {
+          method: c.req.method,
+          acceptEncoding: c.req.header('accept-encoding'),
+          ifNoneMatch: c.req.header('if-none-match'),
+          ifModifiedSince: c.req.header('if-modified-since'),
+        },
+        [],
+      );
+      const headers = new Headers();
+      for (let i = 0; i < answer.headers.length; i += 2)
+        headers.append(answer.headers[i]!, answer.headers[i + 1]!);
+      return new Response(answer.body, { status: answer.status, headers });
     }
     const version = cache.version;
     await next();
@@ -211,9 +271,56 @@ export function pageCacheMiddleware(cache: PageCache): MiddlewareHandler<CacheEn
     cache.stats.misses++;
     const body = new Uint8Array(await c.res.clone().arrayBuffer());
     const headers = [...c.res.headers.entries()];
-    cache.put(key, { body, status: c.res.status, headers, etag: c.res.headers.get('etag'), tags }, version);
+    const renderedAt = Date.now();
+    const lastModified = new Date(renderedAt).toUTCString();
+    cache.put(
+      key,
+      {
+        body,
+        status: c.res.status,
+        headers,
+        etag: c.res.headers.get('etag'),
+        tags,
+        renderedAt,
+        lastModified,
+      },
+      version,
+    );
+    c.res.headers.set('Last-Modified', lastModified);
     c.res.headers.set('X-Cache', 'miss');
   };
+}
+
+/**
+ * Answers a GET or HEAD for a kept page straight from Node's request, before Hono: no Request,
+ * Response or Headers objects are made, and the stored bytes go to the socket as they are. Returns
+ * false (and writes nothing) when the page is not kept or the cache must read the change log first;
+ * the request then goes on to the app.
+ */
+export function serveFromCache(
+  cache: PageCache,
+  req: IncomingMessage,
+  res: ServerResponse,
+  extra: readonly string[],
+): boolean {
+  const method = req.method;
+  if ((method !== 'GET' && method !== 'HEAD') || !cache.isCurrent() || !req.url) return false;
+  const hit = cache.get(cacheKey(req.url));
+  if (!hit) return false;
+  cache.stats.hits++;
+  const answer = answerHit(
+    hit,
+    {
+      method,
+      acceptEncoding: req.headers['accept-encoding'],
+      ifNoneMatch: req.headers['if-none-match'],
+      ifModifiedSince: req.headers['if-modified-since'],
+    },
+    extra,
+  );
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body ?? undefined);
+  return true;
 }
 
 /** brotli when the client takes it and it is ready, else gzip, else none. */
@@ -229,6 +336,13 @@ function chooseEncoding(accepted: string | undefined, page: Cached): 'br' | 'gzi
   return null;
 }
 
+/** If-Modified-Since against a page's render time, to the second (HTTP dates have no finer unit). */
+function notModifiedSince(header: string | undefined, renderedAt: number): boolean {
+  if (!header) return false;
+  const since = Date.parse(header);
+  return Number.isFinite(since) && Math.floor(renderedAt / 1000) * 1000 <= since;
+}
+
 /** If-None-Match against a page's validator, strong or weak (weak comparison, RFC 9110 §13.1.2). */
 function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
@@ -237,9 +351,12 @@ function matches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((tag) => bare(tag) === bare(etag));
 }
 
-/** A page's address as the cache knows it: the path and the query, its parameters in order. */
-function cacheKey(c: Context): string {
-  const url = new URL(c.req.url);
+/**
+ * A page's address as the cache knows it: the path and the query, its parameters in order. Takes
+ * an absolute URL (Hono's) or a request target (Node's); both give the same key.
+ */
+function cacheKey(target: string): string {
+  const url = new URL(target, 'http://cache.invalid');
   url.searchParams.sort();
   const query = url.searchParams.toString();
   return query ? `${url.pathname}?${query}` : url.pathname;

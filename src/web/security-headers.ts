@@ -2,11 +2,12 @@ import type { MiddlewareHandler } from 'hono';
 import { DEFAULT_EMBED_HOSTS } from '../sanitize/policy.js';
 
 /**
- * A strict Content Security Policy as the second line of defence behind the sanitizer: no script at
- * all, styles from our own origin, images and media from anywhere (they are the articles' own),
- * frames only from the embed hosts the sanitizer allows.
+ * The headers every answer carries (name, value, name, value...): a strict Content Security Policy
+ * as the second line of defence behind the sanitizer (no script at all, styles from our own origin,
+ * images and media from anywhere (they are the articles' own), frames only from the embed hosts the
+ * sanitizer allows), and the usual hardening.
  */
-export function securityHeaders(embedHosts: readonly string[] = DEFAULT_EMBED_HOSTS): MiddlewareHandler {
+export function securityHeaderList(embedHosts: readonly string[] = DEFAULT_EMBED_HOSTS): string[] {
   const csp = [
     "default-src 'none'",
     "script-src 'none'",
@@ -18,11 +19,25 @@ export function securityHeaders(embedHosts: readonly string[] = DEFAULT_EMBED_HO
     "base-uri 'none'",
     "frame-ancestors 'self'",
   ].join('; ');
+  return [
+    'content-security-policy',
+    csp,
+    'x-content-type-options',
+    'nosniff',
+    'referrer-policy',
+    'strict-origin-when-cross-origin',
+    'x-frame-options',
+    'SAMEORIGIN',
+  ];
+}
+
+/** Adds the security headers to every answer of the app, unless a route set its own (a stricter Referrer-Policy). */
+export function securityHeaders(embedHosts: readonly string[] = DEFAULT_EMBED_HOSTS): MiddlewareHandler {
+  const list = securityHeaderList(embedHosts);
   return async (c, next) => {
     await next();
-    c.header('Content-Security-Policy', csp);
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
-    c.header('X-Frame-Options', 'SAMEORIGIN');
+    for (let i = 0; i < list.length; i += 2) {
+      if (!c.res.headers.has(list[i]!)) c.header(list[i]!, list[i + 1]);
+    }
   };
 }

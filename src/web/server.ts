@@ -1,23 +1,44 @@
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type WebContext } from './app.js';
+import { PageCache, serveFromCache } from './page-cache.js';
+import { securityHeaderList } from './security-headers.js';
 
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
 
-/** Serves the site on host:port; resolves once it is listening. */
+/**
+ * Serves the site on host:port; resolves once it is listening. A request for a page the cache
+ * holds is answered from Node's own request and response, before the app; everything else goes on
+ * to the app.
+ */
 export function startServer(ctx: WebContext, host: string, port: number): Promise<RunningServer> {
-  const app = createApp(ctx);
+  const bytes = ctx.config.server.pageCacheBytes;
+  const cache = bytes > 0 ? (ctx.pageCache ?? new PageCache(ctx.store, bytes)) : undefined;
+  const app = createApp({ ...ctx, pageCache: cache });
+  const toApp = getRequestListener(app.fetch);
+  const extra = securityHeaderList();
+  const server = createServer((req, res) => {
+    if (cache && serveFromCache(cache, req, res, extra)) return;
+    void toApp(req, res);
+  });
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const info = server.address() as AddressInfo;
       const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${shownHost}:${info.port}`,
-        close: () => new Promise<void>((done) => server.close(() => done())),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }),
       });
     });
-    server.once('error', reject);
   });
 }
