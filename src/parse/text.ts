@@ -1,8 +1,24 @@
 import { decodeHTMLStrict, escapeText } from 'entities';
 
+/**
+ * Elements that sit inside a line of text: their tags are dropped without a space, so that
+ * "<a>ice</a>, then" reads "ice, then" and "<b>re</b>turn" reads "return". Every other tag (a
+ * paragraph, a line break, a cell) separates words.
+ */
+const INLINE_TAG =
+  /<\/?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var|wbr)(?:\s[^>]*)?>/gi;
+/** Elements whose content is never text a reader sees. */
+const HIDDEN_CONTENT = /<(script|style|template|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+
 /** Plain text from a fragment of HTML: tags dropped, entities decoded, white space folded. */
 export function htmlToText(html: string): string {
-  return decodeHTMLStrict(html.replace(/<[^>]*>/g, ' '))
+  return decodeHTMLStrict(
+    html
+      .replace(HIDDEN_CONTENT, ' ')
+      .replace(/<!--[\s\S]*?-->/g, '')
+      .replace(INLINE_TAG, '')
+      .replace(/<[^>]*>/g, ' '),
+  )
     .replace(/\s+/g, ' ')
     .trim();
 }
