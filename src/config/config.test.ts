@@ -79,3 +79,69 @@ describe('loadConfig', () => {
   it('rejects a --config file that does not exist', () =>
     assert.throws(() => loadConfig({ config: join(dir, 'missing.toml') }, {}), /does not exist/));
 });
+
+describe('the site’s logo, colours and menu', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'courtesy-branding-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const withFile = (toml: string) => {
+    writeFileSync(join(dir, 'courtesy.toml'), toml);
+    return loadConfig({ dataDir: dir }, {});
+  };
+  const rejects = (toml: string, message: RegExp) =>
+    assert.throws(
+      () => withFile(toml),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+    );
+
+  it('reads the logo’s kind and size from its bytes, and gives it an address that changes with it', () => {
+    writeFileSync(
+      join(dir, 'logo.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"></svg>',
+    );
+    const first = withFile('[site]\nlogo = "logo.svg"\n').site.logo;
+    assert.deepEqual(
+      { type: first?.type, width: first?.width, height: first?.height },
+      { type: 'image/svg+xml', width: 120, height: 40 },
+    );
+    writeFileSync(
+      join(dir, 'logo.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 90 30"></svg>',
+    );
+    assert.notEqual(withFile('[site]\nlogo = "logo.svg"\n').site.logo?.version, first?.version);
+  });
+
+  it('refuses a logo that is missing, not an image, or of no known size', () => {
+    rejects('[site]\nlogo = "nowhere.png"\n', /site\.logo: cannot read .*nowhere\.png/);
+    writeFileSync(join(dir, 'fake.png'), 'this is text');
+    rejects('[site]\nlogo = "fake.png"\n', /site\.logo: .*fake\.png is not an SVG, PNG, WebP or JPEG image/);
+    writeFileSync(join(dir, 'sizeless.svg'), '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
+    rejects('[site]\nlogo = "sizeless.svg"\n', /does not say how large it is/);
+  });
+
+  it('takes accent colours that readers can read, and refuses others with their contrast', () => {
+    const { accent } = withFile('[site]\naccent = "#0B5394"\naccent_dark = "#9cf"\n').site;
+    assert.deepEqual(accent, { light: '#0b5394', dark: '#99ccff' });
+    rejects(
+      '[site]\naccent = "#ffcc00"\n',
+      /site\.accent #ffcc00 has a contrast of 1\.\d:1 .* at least 4\.5:1 \(choose a darker/,
+    );
+    rejects('[site]\naccent_dark = "#333"\n', /site\.accent_dark #333 .*choose a lighter/);
+    rejects('[site]\naccent = "blue"\n', /site\.accent must be a colour written #rgb or #rrggbb/);
+  });
+
+  it('takes menu items that are paths on the site or web addresses', () => {
+    const { menu } = withFile(
+      '[[site.menu]]\nlabel = "Politics"\nurl = "/tags/politics"\n[[site.menu]]\nlabel = "Our paper"\nurl = "https://paper.example/"\n',
+    ).site;
+    assert.deepEqual(menu, [
+      { label: 'Politics', url: '/tags/politics' },
+      { label: 'Our paper', url: 'https://paper.example/' },
+    ]);
+    rejects(
+      '[[site.menu]]\nlabel = "X"\nurl = "javascript:alert(1)"\n',
+      /site\.menu\.0\.url must be a path on the site/,
+    );
+    rejects('[[site.menu]]\nlabel = "X"\nurl = "//evil.example/"\n', /site\.menu\.0\.url must be a path/);
+    rejects('[[site.menu]]\nlabel = " "\nurl = "/"\n', /site\.menu\.0\.label must not be empty/);
+  });
+});

@@ -3,8 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { RightsPolicy } from '../model/source.js';
-import { UsageError } from '../model/errors.js';
+import { ConfigError } from './errors.js';
 import { configSchema, type ConfigFile } from './schema.js';
+import { checkAccent, readLogo, type Logo } from './branding.js';
+
+export { ConfigError };
 
 export const CONFIG_FILE_NAME = 'courtesy.toml';
 export const VERSION = '0.1.0';
@@ -26,6 +29,12 @@ export interface Config {
     attribution: string;
     excerptWords: number;
     pageSize: number;
+    /** The logo shown before the name; null: the name alone. */
+    logo: Logo | null;
+    /** The accent colours (#rrggbb) that replace the stylesheet's own; null: the stylesheet's. */
+    accent: { light: string | null; dark: string | null };
+    /** The menu's own items (About and Contact follow them); empty: Latest and Sources. */
+    menu: Array<{ label: string; url: string }>;
   };
   server: { host: string; port: number; trustProxy: boolean; pageCacheBytes: number };
   poll: {
@@ -89,8 +98,6 @@ export interface ConfigOverrides {
   allowPrivateNetworks?: boolean;
 }
 
-export class ConfigError extends UsageError {}
-
 /**
  * Builds the Config: defaults, then the config file (--config, else courtesy.toml in the data dir),
  * then the environment (COURTESY_DATA_DIR, DATABASE_URL, COURTESY_ALLOW_PRIVATE_NETWORKS), then flags.
@@ -128,6 +135,12 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       attribution: file.site.attribution,
       excerptWords: file.site.excerpt_words,
       pageSize: file.site.page_size,
+      logo: file.site.logo ? readLogo(resolve(dataDir, file.site.logo)) : null,
+      accent: {
+        light: file.site.accent ? checkAccent('accent', file.site.accent, 'light') : null,
+        dark: file.site.accent_dark ? checkAccent('accent_dark', file.site.accent_dark, 'dark') : null,
+      },
+      menu: (file.site.menu ?? []).map((item) => ({ label: item.label, url: item.url })),
     },
     server: {
       host,

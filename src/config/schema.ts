@@ -17,6 +17,20 @@ const httpUrl = z
 
 const policy = z.enum(['full', 'excerpt', 'link']);
 
+const color = z.string().regex(/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i, 'must be a colour written #rgb or #rrggbb');
+
+/** One item of the site's menu: a path on the site ("/tags/politics") or an http(s) URL. */
+const menuItem = z.strictObject({
+  label: z.string().trim().min(1, 'must not be empty').max(40, 'must be at most 40 characters'),
+  url: z
+    .string()
+    .refine(
+      (v) =>
+        (v.startsWith('/') && !v.startsWith('//')) || (/^https?:\/\/[^/\s]+/i.test(v) && URL.canParse(v)),
+      'must be a path on the site ("/tags/politics") or an absolute http:// or https:// URL',
+    ),
+});
+
 const sourceSeed = z.strictObject({
   /** A feed URL; a path ("/samples/...") is relative to site.base_url. */
   url: z.string().min(1, 'must not be empty'),
@@ -58,6 +72,13 @@ export const configSchema = z.strictObject({
         .max(1000, 'must be at most 1000')
         .default(60),
       page_size: z.number().int().min(1).max(200).default(20),
+      /** An SVG, PNG, WebP or JPEG file shown before the name (a path relative to the data folder). */
+      logo: z.string().min(1, 'must not be empty').optional(),
+      /** The colour of links and highlights, in the light theme and in the dark one. */
+      accent: color.optional(),
+      accent_dark: color.optional(),
+      /** The menu's own items; About and Contact always follow them. */
+      menu: z.array(menuItem).max(12, 'must have at most 12 items').optional(),
     })
     .prefault({}),
   server: z

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
@@ -26,6 +27,7 @@ import type { FacetKind } from '../model/facets.js';
 import { sourceDisplayName } from '../model/source.js';
 import type { EntryQuery, SearchQuery } from '../store/index.js';
 import { securityHeaders } from './security-headers.js';
+import { themeStylesheet } from './theme.js';
 import { CALLBACK_PATH, type CallbackAnswer, type WebSub } from '../websub/index.js';
 import type { Takedowns } from '../takedown/service.js';
 import { registerAdminRoutes } from './admin/routes.js';
@@ -432,6 +434,24 @@ export function createApp(ctx: WebContext): Hono {
     c.header('Content-Type', 'text/css; charset=utf-8');
     return c.body(stylesheet);
   });
+
+  const theme = themeStylesheet(site.accent);
+  if (theme) {
+    app.get('/static/theme.css', (c) => {
+      c.header('Cache-Control', ASSET_CACHE);
+      c.header('Content-Type', 'text/css; charset=utf-8');
+      return c.body(theme.css);
+    });
+  }
+  if (site.logo) {
+    const logo = site.logo;
+    const bytes = readFileSync(logo.file);
+    app.get(`/static/logo.${logo.extension}`, (c) => {
+      c.header('Cache-Control', ASSET_CACHE);
+      c.header('Content-Type', logo.type);
+      return c.body(bytes);
+    });
+  }
 
   app.get('/static/icon.svg', (c) => {
     c.header('Cache-Control', ASSET_CACHE);

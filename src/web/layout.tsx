@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { Config } from '../config/index.js';
 import { feedPath } from './feeds.js';
+import { logoPath, themeStylesheet } from './theme.js';
 
 export interface PageHead {
   title: string;
@@ -21,6 +22,7 @@ export interface PageHead {
 export function Layout(props: { site: Config['site']; head: PageHead; children?: Child }) {
   const { site, head } = props;
   const fullTitle = head.title === site.name ? site.name : `${head.title} · ${site.name}`;
+  const theme = themeStylesheet(site.accent);
   return (
     <>
       {raw('<!DOCTYPE html>')}
@@ -70,6 +72,7 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
             </>
           ) : null}
           <link rel="stylesheet" href={`/static/site.css?v=${STYLESHEET_VERSION}`} />
+          {theme ? <link rel="stylesheet" href={theme.path} /> : null}
           <link rel="icon" href="/static/icon.svg" type="image/svg+xml" />
         </head>
         <body>
@@ -79,7 +82,11 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
           <header class="site-header">
             <div class="wrap">
               <a class="site-name" href="/">
-                {site.name}
+                {site.logo ? (
+                  // The name follows as text: the image adds nothing for a screen reader.
+                  <img src={logoPath(site.logo)} width={site.logo.width} height={site.logo.height} alt="" />
+                ) : null}
+                <span>{site.name}</span>
               </a>
               <form class="site-search" method="get" action="/search" role="search" aria-label="Site search">
                 <label class="visually-hidden" for="site-search">
@@ -90,18 +97,11 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
               </form>
               <nav aria-label="Main">
                 <ul>
-                  <li>
-                    <a href="/">Latest</a>
-                  </li>
-                  <li>
-                    <a href="/sources">Sources</a>
-                  </li>
-                  <li>
-                    <a href="/about">About</a>
-                  </li>
-                  <li>
-                    <a href="/takedown">Contact</a>
-                  </li>
+                  {menu(site).map((item) => (
+                    <li>
+                      <a href={item.url}>{item.label}</a>
+                    </li>
+                  ))}
                 </ul>
               </nav>
             </div>
@@ -124,5 +124,19 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
   );
 }
 
+/**
+ * The menu: the operator's items, or Latest and Sources; then About and Contact, always, since
+ * readers and publishers must be able to find who runs the site and how to ask for a removal.
+ */
+function menu(site: Config['site']): Array<{ label: string; url: string }> {
+  const own = site.menu.length
+    ? site.menu
+    : [
+        { label: 'Latest', url: '/' },
+        { label: 'Sources', url: '/sources' },
+      ];
+  return [...own, { label: 'About', url: '/about' }, { label: 'Contact', url: '/takedown' }];
+}
+
 /** Bumped when site.css changes, so browsers that cached it for a year fetch the new one. */
-export const STYLESHEET_VERSION = '4';
+export const STYLESHEET_VERSION = '5';
