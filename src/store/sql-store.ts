@@ -55,6 +55,12 @@ import type {
   SearchQuery,
 } from './store.js';
 import { SEARCH_COUNT_LIMIT } from './store.js';
+
+/**
+ * How many candidates beyond the page asked for a search ranks among, when FTS5 picks them alone:
+ * recency can lift a candidate above better matches, never one from outside the set.
+ */
+const SEARCH_CANDIDATES = 200;
 import { ftsQuery } from './fts-query.js';
 import { searchText } from './search-text.js';
 
@@ -472,36 +478,71 @@ class SqlEntries implements EntryRepository {
     return { entries, next };
   }
 
+  /**
+   * Full-text search. Without filters, FTS5 alone picks a bounded set of candidates (no row of
+   * `entries` is read for the others), so a word that most articles contain costs about what a
+   * rare one does:
+   * - by relevance: the best SEARCH_CANDIDATES (beyond the page asked for) by bm25, which weighs a
+   *   match in the title 4 times, in the author's name twice, as one in the text; among them,
+   *   recency adds up to 2 (today), fading over months, so the newer comes first among similar
+   *   matches;
+   * - newest first: the most recently stored SEARCH_CANDIDATES (beyond the page) by rowid, which
+   *   FTS5 walks backwards and stops; sorted by date among them.
+   * With a source or a date filter, every match is read and filtered, then ordered the same way.
+   * The passage is always from the text (the title is shown above it), made for the shown hits only.
+   */
   async search(query: SearchQuery): Promise<SearchPage> {
     const match = ftsQuery(query.text);
     if (!match) return { hits: [], total: 0, moreThanTotal: false };
     const filters = [
-      sql`entries_fts MATCH ${match}`,
       ...(query.sourceId !== undefined ? [sql`e.source_id = ${query.sourceId}`] : []),
       ...(query.since ? [sql`e.sort_at >= ${query.since.getTime()}`] : []),
       ...(query.until ? [sql`e.sort_at < ${query.until.getTime()}`] : []),
     ];
-    const where = sql.join(filters, sql` AND `);
-    // The passage is always from the text (the title is shown above it).
-    // bm25 weighs a match in the title 4 times, in the author's name twice, as one in the text;
-    // recency adds up to 2 (today), fading over months: among similar matches the newer comes first.
-    const order =
-      query.order === 'recent'
-        ? sql`e.sort_at DESC, e.id DESC`
-        : sql`bm25(entries_fts, 4.0, 2.0, 1.0) - 2.0 / (1.0 + (${query.now.getTime()} - e.sort_at) / 2592000000.0), e.id DESC`;
-    const rows = await sql<Selectable<EntriesTable> & { snippet: string }>`
-      SELECT e.*, snippet(entries_fts, 2, char(1), char(2), '…', 24) AS snippet
-      FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
-      WHERE ${where}
+    const recent = query.order === 'recent';
+    const order = recent
+      ? sql`e.sort_at DESC, e.id DESC`
+      : sql`c.score - 2.0 / (1.0 + (${query.now.getTime()} - e.sort_at) / 2592000000.0), e.id DESC`;
+    const pool = query.offset + query.limit + SEARCH_CANDIDATES;
+    const candidates = sql`SELECT rowid AS id, ${recent ? sql`0` : sql`rank`} AS score FROM entries_fts
+      WHERE entries_fts MATCH ${match} ${recent ? sql`` : sql`AND rank MATCH 'bm25(4.0, 2.0, 1.0)'`}
+      ${
+        filters.length > 0
+          ? sql``
+          : recent
+            ? sql`ORDER BY rowid DESC LIMIT ${pool}`
+            : sql`ORDER BY rank LIMIT ${pool}`
+      }`;
+    const rows = await sql<Selectable<EntriesTable>>`
+      WITH c AS MATERIALIZED (${candidates})
+      SELECT e.* FROM c JOIN entries e ON e.id = c.id
+      ${filters.length ? sql`WHERE ${sql.join(filters, sql` AND `)}` : sql``}
       ORDER BY ${order}
       LIMIT ${query.limit} OFFSET ${query.offset}`.execute(this.db);
-    const counted = await sql<{ n: number }>`
-      SELECT count(*) AS n FROM (
-        SELECT 1 FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
-        WHERE ${where} LIMIT ${SEARCH_COUNT_LIMIT + 1})`.execute(this.db);
+    const snippets = new Map<number, string>();
+    if (rows.rows.length) {
+      const found = await sql<{ id: number; snippet: string }>`
+        SELECT rowid AS id, snippet(entries_fts, 2, char(1), char(2), '…', 24) AS snippet
+        FROM entries_fts WHERE entries_fts MATCH ${match}
+        AND rowid IN (${sql.join(rows.rows.map((r) => r.id))})`.execute(this.db);
+      for (const row of found.rows) snippets.set(Number(row.id), row.snippet);
+    }
+    const counted = filters.length
+      ? await sql<{ n: number }>`
+          SELECT count(*) AS n FROM (
+            SELECT 1 FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
+            WHERE entries_fts MATCH ${match} AND ${sql.join(filters, sql` AND `)}
+            LIMIT ${SEARCH_COUNT_LIMIT + 1})`.execute(this.db)
+      : await sql<{ n: number }>`
+          SELECT count(*) AS n FROM (
+            SELECT 1 FROM entries_fts WHERE entries_fts MATCH ${match}
+            LIMIT ${SEARCH_COUNT_LIMIT + 1})`.execute(this.db);
     const n = Number(counted.rows[0]?.n ?? 0);
     return {
-      hits: rows.rows.map((row) => ({ entry: toEntry(row), snippet: markSnippet(row.snippet) })),
+      hits: rows.rows.map((row) => ({
+        entry: toEntry(row),
+        snippet: markSnippet(snippets.get(row.id) ?? ''),
+      })),
       total: Math.min(n, SEARCH_COUNT_LIMIT),
       moreThanTotal: n > SEARCH_COUNT_LIMIT,
     };

@@ -247,6 +247,7 @@ export function createApp(ctx: WebContext): Hono {
     app.get(`/search/${file}`, async (c) => {
       const { query, form } = readSearch(c);
       if (!query) return serveFeed(c, null);
+      tagPage(c, [LISTING]);
       const { hits } = await store.entries.search({
         ...query,
         order: 'recent',
@@ -328,6 +329,8 @@ export function createApp(ctx: WebContext): Hono {
     const results = query ? await store.entries.search(query) : null;
     const sources = (await store.sources.list()).filter((s) => s.entryCount > 0);
     c.header('Cache-Control', PAGE_CACHE);
+    // A search shows what any new entry or removal may change: kept until the next one.
+    if (!problem) tagPage(c, [LISTING]);
     return c.html(
       <SearchPage
         site={site}
