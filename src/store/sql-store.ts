@@ -61,6 +61,12 @@ import { SEARCH_COUNT_LIMIT } from './store.js';
  * recency can lift a candidate above better matches, never one from outside the set.
  */
 const SEARCH_CANDIDATES = 200;
+/**
+ * When more entries than this match, relevance ranks the newest this many of them: bm25 costs a
+ * little for every row it scores, and a word nearly every article contains would otherwise be
+ * scored a million times. More words, or a date range, reach older articles.
+ */
+const SEARCH_WINDOW = 5000;
 import { ftsQuery } from './fts-query.js';
 import { searchText } from './search-text.js';
 
@@ -230,6 +236,20 @@ class SqlSources implements SourceRepository {
       entryCount: Number(row.entryCount ?? 0),
       entriesPerDay: Math.round((Number(row.recentCount ?? 0) / (RATE_WINDOW_MS / 86_400_000)) * 10) / 10,
     }));
+  }
+
+  async listPublishing(): Promise<Source[]> {
+    const rows = await this.db
+      .selectFrom('sources')
+      .selectAll()
+      .where((eb) =>
+        eb.exists(
+          eb.selectFrom('entries').select('entries.id').whereRef('entries.sourceId', '=', 'sources.id'),
+        ),
+      )
+      .orderBy('id')
+      .execute();
+    return rows.map(toSource);
   }
 
   async listDue(now: Date, limit: number): Promise<Source[]> {
@@ -480,14 +500,14 @@ class SqlEntries implements EntryRepository {
 
   /**
    * Full-text search. Without filters, FTS5 alone picks a bounded set of candidates (no row of
-   * `entries` is read for the others), so a word that most articles contain costs about what a
+   * `entries` is read for the others), so that a word most articles contain costs about what a
    * rare one does:
-   * - by relevance: the best SEARCH_CANDIDATES (beyond the page asked for) by bm25, which weighs a
-   *   match in the title 4 times, in the author's name twice, as one in the text; among them,
-   *   recency adds up to 2 (today), fading over months, so the newer comes first among similar
-   *   matches;
-   * - newest first: the most recently stored SEARCH_CANDIDATES (beyond the page) by rowid, which
-   *   FTS5 walks backwards and stops; sorted by date among them.
+   * - by relevance: among the newest SEARCH_WINDOW matches (by when they were stored; all of them
+   *   when fewer match), the best SEARCH_CANDIDATES beyond the page asked for by bm25, which weighs
+   *   a match in the title 4 times, in the author's name twice, as one in the text; then recency
+   *   adds up to 2 (today), fading over months, so the newer comes first among similar matches;
+   * - newest first: the most recently stored SEARCH_CANDIDATES beyond the page, which FTS5 walks
+   *   backwards and stops; sorted by date among them.
    * With a source or a date filter, every match is read and filtered, then ordered the same way.
    * The passage is always from the text (the title is shown above it), made for the shown hits only.
    */
@@ -504,15 +524,18 @@ class SqlEntries implements EntryRepository {
       ? sql`e.sort_at DESC, e.id DESC`
       : sql`c.score - 2.0 / (1.0 + (${query.now.getTime()} - e.sort_at) / 2592000000.0), e.id DESC`;
     const pool = query.offset + query.limit + SEARCH_CANDIDATES;
-    const candidates = sql`SELECT rowid AS id, ${recent ? sql`0` : sql`rank`} AS score FROM entries_fts
-      WHERE entries_fts MATCH ${match} ${recent ? sql`` : sql`AND rank MATCH 'bm25(4.0, 2.0, 1.0)'`}
-      ${
-        filters.length > 0
-          ? sql``
-          : recent
-            ? sql`ORDER BY rowid DESC LIMIT ${pool}`
-            : sql`ORDER BY rank LIMIT ${pool}`
-      }`;
+    const ranked = sql`SELECT rowid AS id, rank AS score FROM entries_fts
+      WHERE entries_fts MATCH ${match} AND rank MATCH 'bm25(4.0, 2.0, 1.0)'`;
+    const candidates =
+      filters.length > 0
+        ? recent
+          ? sql`SELECT rowid AS id, 0 AS score FROM entries_fts WHERE entries_fts MATCH ${match}`
+          : ranked
+        : recent
+          ? sql`SELECT rowid AS id, 0 AS score FROM entries_fts
+              WHERE entries_fts MATCH ${match} ORDER BY rowid DESC LIMIT ${pool}`
+          : sql`SELECT id, score FROM (${ranked} ORDER BY rowid DESC LIMIT ${SEARCH_WINDOW})
+              ORDER BY score LIMIT ${pool}`;
     const rows = await sql<Selectable<EntriesTable>>`
       WITH c AS MATERIALIZED (${candidates})
       SELECT e.* FROM c JOIN entries e ON e.id = c.id

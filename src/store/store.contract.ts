@@ -289,6 +289,18 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
       assert.deepEqual(stored?.sortAt, t0);
     });
 
+    it('lists the sources that have articles, without counting them', async () => {
+      const empty = await store.sources.add({ feedUrl: 'https://empty.example/feed' }, t0);
+      const publishing = await store.sources.listPublishing();
+      const counted = (await store.sources.list()).filter((s) => s.entryCount > 0);
+      assert.deepEqual(
+        publishing.map((s) => s.id),
+        counted.map((s) => s.id),
+      );
+      assert.ok(publishing.length > 0);
+      assert.ok(!publishing.some((s) => s.id === empty.id));
+    });
+
     it('lists due sources soonest first, active ones only', async () => {
       const later = new Date(t0.getTime() + 3_600_000);
       const paused = await store.sources.add({ feedUrl: 'https://paused.example/feed' }, t0);

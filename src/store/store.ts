@@ -79,6 +79,8 @@ export interface SourceRepository {
   getMany(ids: readonly number[]): Promise<Map<number, Source>>;
   findByUrl(feedUrl: string): Promise<Source | null>;
   list(): Promise<SourceListItem[]>;
+  /** The sources that have at least one stored article, by id (without counting them). */
+  listPublishing(): Promise<Source[]>;
   /** Active sources whose next check is due, soonest first. */
   listDue(now: Date, limit: number): Promise<Source[]>;
   update(id: number, patch: SourcePatch): Promise<void>;

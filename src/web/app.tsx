@@ -327,7 +327,7 @@ export function createApp(ctx: WebContext): Hono {
   app.get('/search', async (c) => {
     const { form, query, problem, qs } = readSearch(c);
     const results = query ? await store.entries.search(query) : null;
-    const sources = (await store.sources.list()).filter((s) => s.entryCount > 0);
+    const sources = await store.sources.listPublishing();
     c.header('Cache-Control', PAGE_CACHE);
     // A search shows what any new entry or removal may change: kept until the next one.
     if (!problem) tagPage(c, [LISTING]);

@@ -28,7 +28,7 @@ export class Sitemap {
 
   private async parts(): Promise<Part[]> {
     const base = this.site.baseUrl;
-    const sources = (await this.store.sources.list()).filter((s) => s.entryCount > 0);
+    const sources = await this.store.sources.listPublishing();
     const facet = async (kind: FacetKind): Promise<Part> => ({
       name: kind === 'author' ? 'authors' : 'tags',
       count: await this.store.entries.countFacets(kind),
