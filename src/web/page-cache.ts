@@ -21,6 +21,8 @@ interface Cached {
   /** The body compressed once, when it is worth it (made just after the page is kept). */
   br?: Uint8Array;
   gzip?: Uint8Array;
+  /** The headers of each variant answered so far (by encoding, and 304 or not). */
+  answers?: Map<string, { extra: readonly string[]; headers: string[] }>;
 }
 
 const brotli = promisify(brotliCompress);
@@ -211,8 +213,30 @@ export interface HitRequest {
  * RFC 9110 §13.2.2). `extra` headers (the site's security headers) are added to every answer.
  */
 export function answerHit(hit: Cached, request: HitRequest, extra: readonly string[]): HitAnswer {
-  const headers: string[] = [];
   const encoding = chooseEncoding(request.acceptEncoding, hit);
+  const current = request.ifNoneMatch
+    ? hit.etag !== null && matches(request.ifNoneMatch, hit.etag)
+    : notModifiedSince(request.ifModifiedSince, hit.renderedAt);
+  const variant = `${encoding ?? 'identity'}${current ? ' 304' : ''}`;
+  // The headers of each variant are made once per kept page (and per set of extra headers).
+  hit.answers ??= new Map();
+  let prepared = hit.answers.get(variant);
+  if (!prepared || prepared.extra !== extra) {
+    prepared = { extra, headers: variantHeaders(hit, encoding, current, extra) };
+    hit.answers.set(variant, prepared);
+  }
+  if (current) return { status: 304, headers: prepared.headers, body: null };
+  const body = encoding ? hit[encoding]! : hit.body;
+  return { status: hit.status, headers: prepared.headers, body: request.method === 'HEAD' ? null : body };
+}
+
+function variantHeaders(
+  hit: Cached,
+  encoding: 'br' | 'gzip' | null,
+  notModified: boolean,
+  extra: readonly string[],
+): string[] {
+  const headers: string[] = [];
   for (const [name, value] of hit.headers) {
     if (name === 'etag' || name === 'content-length' || name === 'content-encoding' || name === 'vary') {
       continue;
@@ -225,14 +249,11 @@ export function answerHit(hit: Cached, request: HitRequest, extra: readonly stri
     // The compressed bytes are not the same representation: the validator becomes weak.
     headers.push('etag', encoding ? `W/${hit.etag}` : hit.etag);
   }
-  const current = request.ifNoneMatch
-    ? hit.etag !== null && matches(request.ifNoneMatch, hit.etag)
-    : notModifiedSince(request.ifModifiedSince, hit.renderedAt);
-  if (current) return { status: 304, headers, body: null };
+  if (notModified) return headers;
   const body = encoding ? hit[encoding]! : hit.body;
   if (encoding) headers.push('content-encoding', encoding);
   headers.push('content-length', String(body.byteLength));
-  return { status: hit.status, headers, body: request.method === 'HEAD' ? null : body };
+  return headers;
 }
 
 /**
@@ -326,14 +347,27 @@ export function serveFromCache(
 /** brotli when the client takes it and it is ready, else gzip, else none. */
 function chooseEncoding(accepted: string | undefined, page: Cached): 'br' | 'gzip' | null {
   if (!accepted) return null;
+  const takes = acceptedEncodings(accepted);
+  if (page.br && takes.br) return 'br';
+  if (page.gzip && takes.gzip) return 'gzip';
+  return null;
+}
+
+/** Accept-Encoding values seen lately, read once each: clients send a handful of distinct ones. */
+const acceptSeen = new Map<string, { br: boolean; gzip: boolean }>();
+
+function acceptedEncodings(header: string): { br: boolean; gzip: boolean } {
+  let seen = acceptSeen.get(header);
+  if (seen) return seen;
   const takes = (name: string) =>
-    accepted.split(',').some((part) => {
+    header.split(',').some((part) => {
       const [token = '', ...params] = part.trim().toLowerCase().split(';');
       return token.trim() === name && !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
     });
-  if (page.br && takes('br')) return 'br';
-  if (page.gzip && takes('gzip')) return 'gzip';
-  return null;
+  seen = { br: takes('br'), gzip: takes('gzip') };
+  if (acceptSeen.size >= 256) acceptSeen.clear();
+  acceptSeen.set(header, seen);
+  return seen;
 }
 
 /** If-Modified-Since against a page's render time, to the second (HTTP dates have no finer unit). */
