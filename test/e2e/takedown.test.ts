@@ -201,7 +201,9 @@ describe('takedown through the real CLI and site', () => {
       }),
     });
     assert.equal(sent.status, 303, 'filed, and sent on to the status page');
-    const status = await (await fetch(new URL(sent.headers.get('location')!, site.url))).text();
+    const page = await fetch(new URL(sent.headers.get('location')!, site.url));
+    assert.equal(page.headers.get('referrer-policy'), 'no-referrer', 'the status link is a secret');
+    const status = await page.text();
     return /Takedown request (TD-[0-9A-Z]{8})/.exec(status)![1]!;
   }
 
