@@ -29,6 +29,8 @@ const { values: args } = parseArgs({
     sources: { type: 'string', default: '200' },
     connections: { type: 'string', default: '64' },
     seconds: { type: 'string', default: '8' },
+    /** A folder to keep the filled store in, and to reuse it from on the next run (filling 1,000,000 takes minutes). */
+    data: { type: 'string' },
   },
 });
 const execFileAsync = promisify(execFile);
@@ -37,25 +39,63 @@ const SOURCES = Math.min(Number(args.sources), ENTRIES);
 const CONNECTIONS = Number(args.connections);
 const SECONDS = Number(args.seconds);
 
-const WORDS =
-  'harbour ferry council budget river school library storm bridge market election museum festival rail tram wind solar water health court police science study report season winter summer'.split(
-    ' ',
-  );
+/**
+ * The vocabulary: 4,000 made-up words whose frequencies follow Zipf's law, as the words of real
+ * text do (the commonest takes about 12% of the words, the thousandth about 0.01%). So a search
+ * for a common word matches most articles, and one for two middling words a fraction of a percent:
+ * the two searches the figures report.
+ */
+const SYLLABLES = 'ba ce di fo gu ha ke li mo nu pa re si to vu wa xe yo za br cl dr fl gr kr pl st tr'.split(
+  ' ',
+);
+const VOCABULARY = Array.from({ length: 4000 }, (_, i) => {
+  let word = '';
+  for (let n = i + 7; word.length < 4 || n > 0; n = Math.floor(n / SYLLABLES.length)) {
+    word += SYLLABLES[n % SYLLABLES.length]!;
+  }
+  return word;
+});
+const ZIPF = (() => {
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (let rank = 1; rank <= VOCABULARY.length; rank++) cumulative.push((sum += 1 / rank));
+  return cumulative.map((c) => c / sum);
+})();
+/** The word for a uniform draw u in [0, 1). */
+function zipfWord(u: number): string {
+  let lo = 0;
+  let hi = ZIPF.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ZIPF[mid]! < u) lo = mid + 1;
+    else hi = mid;
+  }
+  return VOCABULARY[lo]!;
+}
+/** A small deterministic generator (mulberry32), so that every run builds the same site. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+/** The searches: the commonest word (most articles match), and two words of middling frequency. */
+const COMMON_QUERY = VOCABULARY[0]!;
+const TWO_WORD_QUERY = `${VOCABULARY[150]!} ${VOCABULARY[300]!}`;
 
-/** A deterministic article: a title, two authors out of 500, tags out of 60, and about 2 KB of text. */
+/** A deterministic article: a title, one or two authors out of 500, two tags out of 60, and about 2 KB of text. */
 function article(n: number): EntryInput {
-  const w = (k: number) => WORDS[(n * 7 + k * 13) % WORDS.length]!;
-  const paragraphs = Array.from(
-    { length: 6 },
-    (_, p) =>
-      `<p>The ${w(p)} ${w(p + 1)} was discussed again on day ${n % 365}, as the ${w(p + 2)} committee met. ` +
-      `Residents asked about the ${w(p + 3)} and the ${w(p + 4)}; the answer, recorded in the minutes, ` +
-      `promised a ${w(p + 5)} review before the ${w(p + 6)}.</p>`,
-  ).join('');
+  const next = random(n + 1);
+  const words = (count: number) => Array.from({ length: count }, () => zipfWord(next())).join(' ');
+  const paragraphs = Array.from({ length: 6 }, () => `<p>${words(45)}.</p>`).join('');
   return {
     guid: `urn:bench:${n}`,
     url: `https://publisher-${n % SOURCES}.example/${n}`,
-    title: `The ${w(0)} and the ${w(1)}: report ${n}`,
+    title: `${words(6)}: report ${n}`,
     author: `Author ${n % 500}${n % 7 === 0 ? ` and Author ${(n + 1) % 500}` : ''}`,
     publishedAt: new Date(Date.UTC(2026, 0, 1) + n * 60_000),
     updatedAt: null,
@@ -70,30 +110,50 @@ function article(n: number): EntryInput {
 interface Load {
   rps: number;
   p50Ms: number;
+  p95Ms: number;
   p99Ms: number;
   errors: number;
 }
 
+/** wrk prints these percentiles (in microseconds) on its last line when the run is done. */
+const WRK_SCRIPT = `done = function(summary, latency, requests)
+  io.write(string.format("percentiles %d %d %d\\n", latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+`;
+
 /** Runs wrk against a URL and reads its summary (asynchronously: the server under test is this process). */
-async function wrk(url: string): Promise<Load> {
+async function wrk(url: string, script: string, connections = CONNECTIONS): Promise<Load> {
   const { stdout: out } = await execFileAsync(
     'wrk',
-    ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', '-H', 'Accept-Encoding: gzip', url],
+    ['-t1', `-c${connections}`, `-d${SECONDS}s`, '-s', script, '-H', 'Accept-Encoding: gzip', url],
     { encoding: 'utf8' },
   );
-  const ms = (label: string) => {
-    const m = new RegExp(`^\\s*${label}\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out);
-    if (!m) return NaN;
-    const v = Number(m[1]);
-    return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
-  };
+  const [p50 = NaN, p95 = NaN, p99 = NaN] = (/^percentiles (\d+) (\d+) (\d+)$/m.exec(out) ?? [])
+    .slice(1)
+    .map((us) => Number(us) / 1000);
   const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0';
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
-    p50Ms: ms('50%'),
-    p99Ms: ms('99%'),
+    p50Ms: p50,
+    p95Ms: p95,
+    p99Ms: p99,
     errors: Number(errors),
   };
+}
+
+/**
+ * A bare Node HTTP server that answers every request with one page's gzip bytes from memory: the
+ * most that Node's own HTTP stack does on this machine, the ceiling for any Node server.
+ */
+function startBareNode(file: string, port: number): ChildProcess {
+  const program = `
+    const body = require('node:fs').readFileSync(${JSON.stringify(file)});
+    require('node:http').createServer((req, res) => {
+      res.writeHead(200, ['content-type', 'text/html; charset=UTF-8', 'content-encoding', 'gzip',
+        'content-length', String(body.length), 'cache-control', 'public, no-cache']);
+      res.end(body);
+    }).listen(${port}, '127.0.0.1');`;
+  return spawn(process.execPath, ['-e', program], { stdio: 'inherit' });
 }
 
 function startNginx(root: string, port: number): ChildProcess {
@@ -122,11 +182,14 @@ http {
   return spawn('nginx', ['-c', conf, '-p', root], { stdio: 'inherit' });
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'courtesy-bench-serve-'));
-  const port = await freePort();
-  const config = loadConfig({ dataDir: dir, port, host: '127.0.0.1' }, {});
-  const ctx = await openContext(config, createLogger('warn'));
+/** Fills the store with ENTRIES articles over SOURCES sources, unless it already holds them. */
+async function fill(ctx: Awaited<ReturnType<typeof openContext>>): Promise<number[]> {
+  const existing = await ctx.store.sources.list();
+  if (existing.length >= SOURCES && (await ctx.store.entries.count()) >= ENTRIES) {
+    console.log(`using the ${ENTRIES} entries already in the data folder`);
+    return existing.map((s) => s.id);
+  }
+  if (existing.length > 0) throw new Error('the data folder holds another site: give an empty folder');
   const started = Date.now();
   const sourceIds: number[] = [];
   for (let s = 0; s < SOURCES; s++) {
@@ -140,79 +203,145 @@ async function main(): Promise<void> {
     );
     sourceIds.push(src.id);
   }
-  const perSource = new Map<number, EntryInput[]>();
-  for (let n = 0; n < ENTRIES; n++) {
-    const list = perSource.get(n % SOURCES) ?? [];
-    list.push(article(n));
-    perSource.set(n % SOURCES, list);
-  }
-  for (const [s, list] of perSource) {
-    for (let i = 0; i < list.length; i += 500) {
-      await ctx.store.entries.saveRefresh(sourceIds[s]!, list.slice(i, i + 500), {}, new Date());
+  // In rounds of 500 per source, as polls would bring them: the newest articles are stored last.
+  const perRound = 500;
+  for (let round = 0; round * perRound * SOURCES < ENTRIES; round++) {
+    for (let s = 0; s < SOURCES; s++) {
+      const batch: EntryInput[] = [];
+      for (let k = 0; k < perRound; k++) {
+        const n = (round * perRound + k) * SOURCES + s;
+        if (n < ENTRIES) batch.push(article(n));
+      }
+      if (batch.length) await ctx.store.entries.saveRefresh(sourceIds[s]!, batch, {}, new Date());
     }
+    if (ENTRIES > 100_000)
+      process.stdout.write(`\rloaded ${Math.min(ENTRIES, (round + 1) * perRound * SOURCES)}`);
   }
   console.log(
-    `loaded ${ENTRIES} entries from ${SOURCES} sources in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `\rloaded ${ENTRIES} entries from ${SOURCES} sources in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
+  return sourceIds;
+}
+
+/**
+ * A wrk script that asks for a different search on every request, so that none is a cache hit: two
+ * words of middling frequency, or one of the 50 commonest words with a rare word left out (which
+ * changes the query, not the work) on one of its first five pages.
+ */
+function searchScript(base: string, kind: 'two-word' | 'common'): string {
+  const words = kind === 'two-word' ? VOCABULARY.slice(100, 1000) : VOCABULARY.slice(0, 50);
+  return `${base}
+local words = {${words.map((w) => `"${w}"`).join(',')}}
+local rare = {${VOCABULARY.slice(3000)
+    .map((w) => `"${w}"`)
+    .join(',')}}
+math.randomseed(7)
+request = function()
+  local path
+  ${
+    kind === 'two-word'
+      ? 'path = "/search?q=" .. words[math.random(#words)] .. "+" .. words[math.random(#words)]'
+      : 'path = "/search?q=" .. words[math.random(#words)] .. "+-" .. rare[math.random(#rare)] .. "&page=" .. math.random(5)'
+  }
+  return wrk.format(nil, path)
+end
+`;
+}
+
+async function main(): Promise<void> {
+  const dir = args.data ?? mkdtempSync(join(tmpdir(), 'courtesy-bench-serve-'));
+  const work = mkdtempSync(join(tmpdir(), 'courtesy-bench-serve-work-'));
+  const port = await freePort();
+  const config = loadConfig({ dataDir: dir, port, host: '127.0.0.1' }, {});
+  const ctx = await openContext(config, createLogger('warn'));
+  const sourceIds = await fill(ctx);
 
   const server = await startServer({ ...ctx }, '127.0.0.1', port);
-  const middle = (await ctx.store.entries.list({ limit: 1, before: null })).entries[0]!;
-  const pages: Array<[string, string]> = [
-    ['home', '/'],
-    ['article', articlePath(middle)],
-    ['source', `/sources/${sourceIds[1]}`],
-    ['author', '/authors/author-7'],
-    ['search', '/search?q=harbour+council'],
+  const newest = (await ctx.store.entries.list({ limit: 1, before: null })).entries[0]!;
+  // Searches are measured one at a time: each is CPU work on the one thread, so with 64 at once the
+  // figure would be the queue's length, not what a reader waits.
+  const pages: Array<{ name: string; path: string; script?: string; connections?: number }> = [
+    { name: 'home', path: '/' },
+    { name: 'article', path: articlePath(newest) },
+    { name: 'source', path: `/sources/${sourceIds[1]}` },
+    { name: 'author', path: '/authors/author-7' },
+    {
+      name: 'search, two words (each different, 1 connection)',
+      path: `/search?q=${encodeURIComponent(TWO_WORD_QUERY)}`,
+      script: searchScript(WRK_SCRIPT, 'two-word'),
+      connections: 1,
+    },
+    {
+      name: 'search, a common word (each different, 1 connection)',
+      path: `/search?q=${COMMON_QUERY}`,
+      script: searchScript(WRK_SCRIPT, 'common'),
+      connections: 1,
+    },
   ];
 
-  const nginxRoot = join(dir, 'nginx');
-  mkdirSync(join(nginxRoot, 'www'), { recursive: true });
-  for (const [name, path] of pages) {
-    const body = await (await fetch(`${server.url}${path}`)).text();
-    writeFileSync(join(nginxRoot, 'www', `${name}.html`), body);
-    execFileSync('gzip', ['-k', '-6', join(nginxRoot, 'www', `${name}.html`)]);
+  const www = join(work, 'www');
+  mkdirSync(www, { recursive: true });
+  for (const [i, page] of pages.entries()) {
+    const body = await (await fetch(`${server.url}${page.path}`)).text();
+    writeFileSync(join(www, `${i}.html`), body);
+    execFileSync('gzip', ['-k', '-6', join(www, `${i}.html`)]);
   }
   const nginxPort = await freePort();
-  const nginx = startNginx(nginxRoot, nginxPort);
+  const nginx = startNginx(work, nginxPort);
+  const barePort = await freePort();
+  const bare = startBareNode(join(www, '0.html.gz'), barePort);
   await new Promise((r) => setTimeout(r, 500));
+  const defaultScript = join(work, 'percentiles.lua');
+  writeFileSync(defaultScript, WRK_SCRIPT);
 
   const rows: string[][] = [];
-  for (const [name, path] of pages) {
-    await fetch(`${server.url}${path}`); // warm: the page is rendered and kept before the load
-    const ours = await wrk(`${server.url}${path}`);
-    const theirs = await wrk(`http://127.0.0.1:${nginxPort}/${name}.html`);
+  const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(0));
+  for (const [i, page] of pages.entries()) {
+    let script = defaultScript;
+    if (page.script) writeFileSync((script = join(work, `search-${i}.lua`)), page.script);
+    await fetch(`${server.url}${page.path}`); // warm: the page is rendered and kept before the load
+    const ours = await wrk(`${server.url}${page.path}`, script, page.connections);
+    const theirs = await wrk(`http://127.0.0.1:${nginxPort}/${i}.html`, defaultScript, page.connections);
+    const node = i === 0 ? await wrk(`http://127.0.0.1:${barePort}/`, defaultScript) : null;
     rows.push([
-      name,
+      page.name,
       ours.rps.toFixed(0),
-      ours.p50Ms.toFixed(2),
-      ours.p99Ms.toFixed(2),
+      ms(ours.p50Ms),
+      ms(ours.p95Ms),
+      ms(ours.p99Ms),
       theirs.rps.toFixed(0),
-      theirs.p99Ms.toFixed(2),
+      ms(theirs.p99Ms),
       `${((ours.rps / theirs.rps) * 100).toFixed(0)}%`,
+      node ? `${node.rps.toFixed(0)} (${((ours.rps / node.rps) * 100).toFixed(0)}%)` : '',
       String(ours.errors),
     ]);
   }
   nginx.kill('SIGTERM');
+  bare.kill('SIGTERM');
   await server.close();
   await ctx.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (!args.data) rmSync(dir, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
 
   const header = [
     'page',
     'courtesy req/s',
     'p50 ms',
+    'p95 ms',
     'p99 ms',
     'nginx req/s',
     'nginx p99 ms',
     'vs nginx',
+    'bare Node req/s',
     'errors',
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(
-    `\n${ENTRIES} entries, ${CONNECTIONS} connections, ${SECONDS} s each, gzip accepted; search is not cached\n`,
+    `\n${ENTRIES} entries, ${SOURCES} sources, ${CONNECTIONS} connections, ${SECONDS} s each, gzip accepted, node ${process.version}\n`,
   );
   console.log(line(header));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const r of rows) console.log(line(r));
 }
 
