@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { constants, gzipSync } from 'node:zlib';
+import { prng } from '../support/random.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,18 +28,6 @@ const FEEDS = Number(args.feeds);
 const HOSTS = Number(args.hosts);
 const FAULT_SHARE = Number(args.faults);
 const UPDATE_SHARE = Number(args.update);
-
-/** mulberry32: a small seeded PRNG, so that a seed gives the same farm every time. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FAULT_KINDS = [
   '404',

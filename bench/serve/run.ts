@@ -22,6 +22,7 @@ import type { EntryInput } from '../../src/model/entry.js';
 import { startServer } from '../../src/web/index.js';
 import { articlePath } from '../../src/web/paths.js';
 import { freePort } from '../../test/support/http.js';
+import { prng } from '../support/random.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,24 +73,13 @@ function zipfWord(u: number): string {
   }
   return VOCABULARY[lo]!;
 }
-/** A small deterministic generator (mulberry32), so that every run builds the same site. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 /** The searches: the commonest word (most articles match), and two words of middling frequency. */
 const COMMON_QUERY = VOCABULARY[0]!;
 const TWO_WORD_QUERY = `${VOCABULARY[150]!} ${VOCABULARY[300]!}`;
 
 /** A deterministic article: a title, one or two authors out of 500, two tags out of 60, and about 2 KB of text. */
 function article(n: number): EntryInput {
-  const next = random(n + 1);
+  const next = prng(n + 1);
   const words = (count: number) => Array.from({ length: count }, () => zipfWord(next())).join(' ');
   const paragraphs = Array.from({ length: 6 }, () => `<p>${words(45)}.</p>`).join('');
   return {

@@ -78,20 +78,6 @@ describe('loadConfig', () => {
   it('rejects invalid TOML with its position', () => rejects('[site\nname = 1', /is not valid TOML/));
   it('rejects a --config file that does not exist', () =>
     assert.throws(() => loadConfig({ config: join(dir, 'missing.toml') }, {}), /does not exist/));
-});
-
-describe('the site’s logo, colours and menu', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'courtesy-branding-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const withFile = (toml: string) => {
-    writeFileSync(join(dir, 'courtesy.toml'), toml);
-    return loadConfig({ dataDir: dir }, {});
-  };
-  const rejects = (toml: string, message: RegExp) =>
-    assert.throws(
-      () => withFile(toml),
-      (e: unknown) => e instanceof ConfigError && message.test(e.message),
-    );
 
   it('reads the logo’s kind and size from its bytes, and gives it an address that changes with it', () => {
     writeFileSync(
