@@ -13,6 +13,8 @@ export interface Logo {
   /** Its intrinsic size, written on the <img> so that the header does not move when it loads. */
   width: number;
   height: number;
+  /** Its bytes, as read and checked at start (served as they are). */
+  bytes: Uint8Array<ArrayBuffer>;
   /** A digest of its bytes, in its address: it is cached for a year, and a new logo gets a new address. */
   version: string;
 }
@@ -69,7 +71,7 @@ export function readLogo(file: string): Logo {
     );
   }
   const version = createHash('sha256').update(bytes).digest('base64url').slice(0, 12);
-  return { file, ...kind, width, height, version };
+  return { file, ...kind, width, height, version, bytes: new Uint8Array(bytes) };
 }
 
 /** The backgrounds that links are shown on, in each theme (the stylesheet's --bg, --card and --note-bg). */

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
@@ -448,11 +447,10 @@ export function createApp(ctx: WebContext): Hono {
   }
   if (site.logo) {
     const logo = site.logo;
-    const bytes = readFileSync(logo.file);
     app.get(`/static/logo.${logo.extension}`, (c) => {
       c.header('Cache-Control', ASSET_CACHE);
       c.header('Content-Type', logo.type);
-      return c.body(bytes);
+      return c.body(logo.bytes);
     });
   }
 

@@ -257,6 +257,12 @@ function variantHeaders(
 }
 
 /**
+ * The Hono path adds no headers of its own (the app's middleware adds the security headers): one
+ * shared empty list, so that the headers made for it are kept like the server's.
+ */
+const NO_EXTRA: readonly string[] = [];
+
+/**
  * Serves GET and HEAD from the cache, and keeps what the routes render (200 answers of routes that
  * named their tags). It sits before the ETag middleware: a hit answers If-None-Match itself, so a
  * cached page is never hashed again. (The server answers most hits before they reach Hono at all:
@@ -278,7 +284,7 @@ export function pageCacheMiddleware(cache: PageCache): MiddlewareHandler<CacheEn
           ifNoneMatch: c.req.header('if-none-match'),
           ifModifiedSince: c.req.header('if-modified-since'),
         },
-        [],
+        NO_EXTRA,
       );
       const headers = new Headers();
       for (let i = 0; i < answer.headers.length; i += 2)
