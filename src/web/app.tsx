@@ -8,7 +8,7 @@ import { etag } from 'hono/etag';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/index.js';
-import { readStylesheet, SAMPLES_DIR } from './assets.js';
+import { SAMPLES_DIR, STYLESHEET } from './assets.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { AboutPage } from './pages/about.js';
 import { ArticlePage } from './pages/article-show.js';
@@ -72,7 +72,6 @@ export function createApp(ctx: WebContext): Hono {
   const { store, config } = ctx;
   const site = config.site;
   const app = new Hono();
-  const stylesheet = readStylesheet();
 
   app.use('*', securityHeaders());
   // Pages that are not cached are compressed as they are sent; cached ones were compressed once.
@@ -434,7 +433,7 @@ export function createApp(ctx: WebContext): Hono {
   app.get('/static/site.css', (c) => {
     c.header('Cache-Control', ASSET_CACHE);
     c.header('Content-Type', 'text/css; charset=utf-8');
-    return c.body(stylesheet);
+    return c.body(STYLESHEET.css);
   });
 
   const theme = themeStylesheet(site.accent);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -6,9 +7,10 @@ export const PROJECT_ROOT = fileURLToPath(
   new URL(import.meta.url.includes('/dist/') ? '../../../' : '../../', import.meta.url),
 );
 
-/** The stylesheet, read once. */
-export function readStylesheet(): string {
-  return readFileSync(`${PROJECT_ROOT}src/web/static/site.css`, 'utf8');
-}
+/** The stylesheet, read once, with the short digest of its content that its address carries. */
+export const STYLESHEET: { css: string; version: string } = (() => {
+  const css = readFileSync(`${PROJECT_ROOT}src/web/static/site.css`, 'utf8');
+  return { css, version: createHash('sha256').update(css).digest('hex').slice(0, 12) };
+})();
 
 export const SAMPLES_DIR = `${PROJECT_ROOT}samples/`;

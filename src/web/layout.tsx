@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { Config } from '../config/index.js';
 import { feedPath } from './feeds.js';
+import { STYLESHEET } from './assets.js';
 import { logoPath, themeStylesheet } from './theme.js';
 
 export interface PageHead {
@@ -71,7 +72,7 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
               />
             </>
           ) : null}
-          <link rel="stylesheet" href={`/static/site.css?v=${STYLESHEET_VERSION}`} />
+          <link rel="stylesheet" href={`/static/site.css?v=${STYLESHEET.version}`} />
           {theme ? <link rel="stylesheet" href={theme.path} /> : null}
           <link rel="icon" href="/static/icon.svg" type="image/svg+xml" />
         </head>
@@ -137,6 +138,3 @@ function menu(site: Config['site']): Array<{ label: string; url: string }> {
       ];
   return [...own, { label: 'About', url: '/about' }, { label: 'Contact', url: '/takedown' }];
 }
-
-/** Bumped when site.css changes, so browsers that cached it for a year fetch the new one. */
-export const STYLESHEET_VERSION = '5';

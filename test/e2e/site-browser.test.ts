@@ -45,7 +45,30 @@ describe('the public site in the browser', () => {
     const port = await freePort();
     writeFileSync(
       join(dataDir, 'courtesy.toml'),
-      `[site]\nname = "Loopback News"\nbase_url = "http://127.0.0.1:${port}"\ncontact_email = "desk@loopback-news.example"\npage_size = 10\n[server]\nport = ${port}\n`,
+      [
+        '[site]',
+        'name = "Loopback News"',
+        `base_url = "http://127.0.0.1:${port}"`,
+        'contact_email = "desk@loopback-news.example"',
+        'page_size = 10',
+        'logo = "logo.svg"',
+        'accent = "#0b5394"',
+        'accent_dark = "#99ccff"',
+        '[[site.menu]]',
+        'label = "Latest"',
+        'url = "/"',
+        '[[site.menu]]',
+        'label = "Science"',
+        'url = "/tags/science"',
+        '[server]',
+        `port = ${port}`,
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dataDir, 'logo.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="32" viewBox="0 0 40 32">' +
+        '<rect width="40" height="32" rx="6" fill="#0b5394"/><path d="M8 22 20 8l12 14z" fill="#fff"/></svg>',
     );
     const add = await courtesy(dataDir, ['sources', 'add', `${publisher.url}/feed.xml`]);
     assert.equal(add.code, 0, add.stderr);
@@ -86,10 +109,13 @@ describe('the public site in the browser', () => {
       const page = await browser.newPage({ viewport: { width, height } });
       await page.goto(`${site.url}/`);
       assert.equal(await page.locator('.card').count(), 10, 'a page of ten');
+      const accent = () => page.evaluate("getComputedStyle(document.querySelector('.pager a')).color");
+      assert.equal(await accent(), 'rgb(11, 83, 148)', "links take the operator's accent");
       await look(page, `home-${label}.png`);
       await page.emulateMedia({ colorScheme: 'dark' });
       const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
       assert.equal(background, 'rgb(22, 23, 26)', 'the dark theme follows the system');
+      assert.equal(await accent(), 'rgb(153, 204, 255)', "and the operator's dark accent");
       await look(page, `home-${label}-dark.png`);
       await page.emulateMedia({ colorScheme: 'light' });
       await follow(page, '.card h2 a >> nth=0');
@@ -98,6 +124,28 @@ describe('the public site in the browser', () => {
       await page.close();
     });
   }
+
+  it("shows the operator's logo, name and menu in the header", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${site.url}/about`);
+    assert.deepEqual(
+      await page.evaluate(
+        "(({ naturalWidth, width, height, alt }) => [naturalWidth, width, height, alt])(document.querySelector('.site-name img'))",
+      ),
+      [40, 40, 32, ''],
+      'the logo loads at its own size (the name beside it is the text alternative)',
+    );
+    assert.equal(await page.textContent('.site-name'), 'Loopback News');
+    const menu = await page.locator('nav[aria-label] a').allTextContents();
+    assert.deepEqual(
+      menu.map((t) => t.trim()).filter((t) => ['Latest', 'Science', 'About', 'Contact'].includes(t)),
+      ['Latest', 'Science', 'About', 'Contact'],
+    );
+    await page.click('nav[aria-label] >> text=Science');
+    await page.waitForURL(/\/tags\/science$/);
+    assert.equal(await page.locator('.card').count(), 10);
+    await page.close();
+  });
 
   it('pages through the home page, and visits a source, an author and a tag', async () => {
     const page = await browser.newPage();

@@ -61,7 +61,7 @@ export function ArticlePage(props: {
             ) : null}
             {entry.publishedAt ? (
               <span>
-                {entry.author ? ' · ' : ''}
+                {entry.author ? '\u00a0· ' : ''}
                 <time datetime={entry.publishedAt.toISOString()}>
                   {formatDate(entry.publishedAt, site.language)}
                 </time>

@@ -16,12 +16,12 @@ export function EntryCard(props: { entry: Entry; source: Source | undefined; lan
         {source ? <a href={`/sources/${source.id}`}>{sourceDisplayName(source)}</a> : null}
         {entry.author ? (
           <span>
-            {' · '}
+            {'\u00a0· '}
             <AuthorLinks entry={entry} />
           </span>
         ) : null}
         <span>
-          {' · '}
+          {'\u00a0· '}
           <time datetime={entry.sortAt.toISOString()}>{formatDate(entry.sortAt, props.language)}</time>
         </span>
       </p>

@@ -106,7 +106,7 @@ export function SearchPage(props: {
                   {hit.entry.author ? (
                     <>
                       <AuthorLinks entry={hit.entry} />
-                      {' · '}
+                      {'\u00a0· '}
                     </>
                   ) : null}
                   <time datetime={hit.entry.sortAt.toISOString()}>

@@ -38,7 +38,7 @@ export function SourcePage(props: {
               Visit {name}
             </a>
           ) : null}
-          {source.siteUrl ? ' · ' : ''}
+          {source.siteUrl ? '\u00a0· ' : ''}
           {POLICY_WORDS[source.policy]}
         </p>
       </header>
