@@ -112,10 +112,10 @@ end
 `;
 
 /** Runs wrk against a URL and reads its summary (asynchronously: the server under test is this process). */
-async function wrk(url: string, script: string, connections = CONNECTIONS): Promise<Load> {
+async function wrk(url: string, script: string, connections = CONNECTIONS, seconds = SECONDS): Promise<Load> {
   const { stdout: out } = await execFileAsync(
     'wrk',
-    ['-t1', `-c${connections}`, `-d${SECONDS}s`, '-s', script, '-H', 'Accept-Encoding: gzip', url],
+    ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, '-H', 'Accept-Encoding: gzip', url],
     { encoding: 'utf8' },
   );
   const [p50 = NaN, p95 = NaN, p99 = NaN] = (/^percentiles (\d+) (\d+) (\d+)$/m.exec(out) ?? [])
@@ -215,11 +215,17 @@ async function fill(ctx: Awaited<ReturnType<typeof openContext>>): Promise<numbe
 
 /**
  * A wrk script that asks for a different search on every request, so that none is a cache hit: two
- * words of middling frequency, or one of the 50 commonest words with a rare word left out (which
- * changes the query, not the work) on one of its first five pages.
+ * words of middling frequency; one of the 50 commonest words with a rare word left out (which
+ * changes the query, not the work) on one of its first five pages; or one of the 1,000 commonest
+ * words in one source (of 200: few of its articles), by relevance or newest first.
  */
-function searchScript(base: string, kind: 'two-word' | 'common'): string {
-  const words = kind === 'two-word' ? VOCABULARY.slice(100, 1000) : VOCABULARY.slice(0, 50);
+function searchScript(base: string, kind: 'two-word' | 'common' | 'filtered', sources = 0): string {
+  const words =
+    kind === 'two-word'
+      ? VOCABULARY.slice(100, 1000)
+      : kind === 'common'
+        ? VOCABULARY.slice(0, 50)
+        : VOCABULARY.slice(0, 1000);
   return `${base}
 local words = {${words.map((w) => `"${w}"`).join(',')}}
 local rare = {${VOCABULARY.slice(3000)
@@ -231,7 +237,9 @@ request = function()
   ${
     kind === 'two-word'
       ? 'path = "/search?q=" .. words[math.random(#words)] .. "+" .. words[math.random(#words)]'
-      : 'path = "/search?q=" .. words[math.random(#words)] .. "+-" .. rare[math.random(#rare)] .. "&page=" .. math.random(5)'
+      : kind === 'common'
+        ? 'path = "/search?q=" .. words[math.random(#words)] .. "+-" .. rare[math.random(#rare)] .. "&page=" .. math.random(5)'
+        : `path = "/search?q=" .. words[math.random(#words)] .. "&source=" .. math.random(${sources}) .. "&order=" .. (math.random(2) == 1 and "relevance" or "recent")`
   }
   return wrk.format(nil, path)
 end
@@ -267,6 +275,12 @@ async function main(): Promise<void> {
       script: searchScript(WRK_SCRIPT, 'common'),
       connections: 1,
     },
+    {
+      name: 'search, one word in one source (each different, 1 connection)',
+      path: `/search?q=${COMMON_QUERY}&source=${sourceIds[1]}`,
+      script: searchScript(WRK_SCRIPT, 'filtered', sourceIds.length),
+      connections: 1,
+    },
   ];
 
   const www = join(work, 'www');
@@ -290,6 +304,9 @@ async function main(): Promise<void> {
     let script = defaultScript;
     if (page.script) writeFileSync((script = join(work, `search-${i}.lua`)), page.script);
     await fetch(`${server.url}${page.path}`); // warm: the page is rendered and kept before the load
+    // A short run first, not counted: the first seconds of a process's life (the JIT compiling the
+    // hot path, the first connections) are not what a long-running server shows.
+    await wrk(`${server.url}${page.path}`, script, page.connections, 2);
     const ours = await wrk(`${server.url}${page.path}`, script, page.connections);
     const theirs = await wrk(`http://127.0.0.1:${nginxPort}/${i}.html`, defaultScript, page.connections);
     const node = i === 0 ? await wrk(`http://127.0.0.1:${barePort}/`, defaultScript) : null;

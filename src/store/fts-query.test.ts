@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ftsQuery } from './fts-query.js';
+import { ftsQuery, searchTerms } from './fts-query.js';
 
 describe('search box to FTS5 query', () => {
   it('quotes words and phrases, keeps prefixes, and leaves out excluded words', () => {
@@ -15,5 +15,20 @@ describe('search box to FTS5 query', () => {
     assert.equal(ftsQuery('   '), null);
     assert.equal(ftsQuery('-only -exclusions'), null);
     assert.equal(ftsQuery('!!! ???'), null);
+  });
+});
+
+describe('search terms', () => {
+  it('marks the single words typed as they are, which a search may leave out when most articles have them', () => {
+    assert.deepEqual(searchTerms('the "lifeboat crew" freez* -of title:x'), {
+      required: [
+        { fts: '"the"', words: 'the', bare: true },
+        { fts: '"lifeboat crew"', words: 'lifeboat crew', bare: false },
+        { fts: '"freez"*', words: 'freez', bare: false },
+        { fts: '"title x"', words: 'title x', bare: false },
+      ],
+      excluded: [{ fts: '"of"', words: 'of', bare: true }],
+    });
+    assert.equal(searchTerms('"quoted"')?.required[0]?.bare, false);
   });
 });

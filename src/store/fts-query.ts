@@ -1,19 +1,39 @@
 /**
- * What a reader types into the search box, as an SQLite FTS5 query: words (all must match),
+ * What a reader types into the search box, as SQLite FTS5 query terms: words (all must match),
  * "quoted phrases", a trailing * for a prefix, and -word to leave out. Everything is quoted, so
- * no input can be FTS5 syntax of its own (NEAR, column filters, parentheses). Null when nothing
- * searchable is left (only exclusions, or only punctuation).
+ * no input can be FTS5 syntax of its own (NEAR, column filters, parentheses).
  */
-export function ftsQuery(input: string): string | null {
-  const positive: string[] = [];
-  const negative: string[] = [];
+export interface SearchTerms {
+  /** What every hit must contain. */
+  required: FtsTerm[];
+  /** What no hit may contain. */
+  excluded: FtsTerm[];
+}
+
+export interface FtsTerm {
+  /** The term as an FTS5 string: `"anchor ice"`, `"freez"*`. */
+  fts: string;
+  /** Its words, as a reader would read them: `anchor ice`. */
+  words: string;
+  /**
+   * True for a single word typed as it is (not in quotes, not a prefix): the kind of term a search
+   * may leave out when most articles contain it, as search engines do with "the" or "of".
+   */
+  bare: boolean;
+}
+
+/** The terms of a search; null when nothing searchable is left (only exclusions, or only punctuation). */
+export function searchTerms(input: string): SearchTerms | null {
+  const required: FtsTerm[] = [];
+  const excluded: FtsTerm[] = [];
   const pattern = /(-?)"([^"]*)"?|(\S+)/g;
   for (const m of input.slice(0, 500).matchAll(pattern)) {
     let term: string;
     let exclude = false;
     let prefix = false;
-    if (m[2] !== undefined) {
-      term = m[2];
+    const quoted = m[2] !== undefined;
+    if (quoted) {
+      term = m[2] ?? '';
       exclude = m[1] === '-';
     } else {
       term = m[3] ?? '';
@@ -28,10 +48,24 @@ export function ftsQuery(input: string): string | null {
     }
     const words = term.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
     if (!words) continue;
-    const quoted = `"${words}"${prefix && !words.includes(' ') ? '*' : ''}`;
-    (exclude ? negative : positive).push(quoted);
-    if (positive.length + negative.length >= 20) break;
+    const single = !words.includes(' ');
+    (exclude ? excluded : required).push({
+      fts: `"${words}"${prefix && single ? '*' : ''}`,
+      words,
+      bare: !quoted && !prefix && single,
+    });
+    if (required.length + excluded.length >= 20) break;
   }
-  if (positive.length === 0) return null;
-  return [positive.join(' '), ...negative.map((n) => `NOT ${n}`)].join(' ');
+  return required.length > 0 ? { required, excluded } : null;
+}
+
+/** The FTS5 MATCH expression of the terms. */
+export function ftsMatch(terms: SearchTerms): string {
+  return [terms.required.map((t) => t.fts).join(' '), ...terms.excluded.map((t) => `NOT ${t.fts}`)].join(' ');
+}
+
+/** The FTS5 MATCH expression of what a reader typed; null when nothing searchable is left. */
+export function ftsQuery(input: string): string | null {
+  const terms = searchTerms(input);
+  return terms ? ftsMatch(terms) : null;
 }

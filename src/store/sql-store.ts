@@ -55,6 +55,7 @@ import type {
   SearchQuery,
 } from './store.js';
 import { SEARCH_COUNT_LIMIT } from './store.js';
+import { ftsMatch, searchTerms, type FtsTerm, type SearchTerms } from './fts-query.js';
 
 /**
  * How many candidates beyond the page asked for a search ranks among, when FTS5 picks them alone:
@@ -67,7 +68,10 @@ const SEARCH_CANDIDATES = 200;
  * scored a million times. More words, or a date range, reach older articles.
  */
 const SEARCH_WINDOW = 5000;
-import { ftsQuery } from './fts-query.js';
+/** A single word that at least this share of all articles contains is left out of a longer search. */
+const COMMON_SHARE = 0.5;
+/** How many of a word's newest matches estimate how many articles contain it. */
+const COMMON_SAMPLE = 1000;
 import { searchText } from './search-text.js';
 
 /** How far ahead a published date may be before it no longer decides the order (clock skew, scheduled posts). */
@@ -499,75 +503,117 @@ class SqlEntries implements EntryRepository {
   }
 
   /**
-   * Full-text search. Without filters, FTS5 alone picks a bounded set of candidates (no row of
-   * `entries` is read for the others), so that a word most articles contain costs about what a
-   * rare one does:
-   * - by relevance: among the newest SEARCH_WINDOW matches (by when they were stored; all of them
-   *   when fewer match), the best SEARCH_CANDIDATES beyond the page asked for by bm25, which weighs
-   *   a match in the title 4 times, in the author's name twice, as one in the text; then recency
-   *   adds up to 2 (today), fading over months, so the newer comes first among similar matches;
-   * - newest first: the most recently stored SEARCH_CANDIDATES beyond the page, which FTS5 walks
-   *   backwards and stops; sorted by date among them.
-   * With a source or a date filter, every match is read and filtered, then ordered the same way.
-   * The passage is always from the text (the title is shown above it), made for the shown hits only.
+   * Full-text search, in work bounded whatever the words:
+   * - the candidates: FTS5 walks the matches newest first (by when they were stored) and stops;
+   *   with a source or a date filter, each match is checked against a narrow index of entries (id,
+   *   source, date), never their rows;
+   *   - by relevance: the best SEARCH_CANDIDATES beyond the page asked for by bm25 (which weighs a
+   *     match in the title 4 times, in the author's name twice, as one in the text) among the newest
+   *     SEARCH_WINDOW matches; then recency adds up to 2 (today), fading over months, so that the
+   *     newer comes first among similar matches;
+   *   - newest first: the newest SEARCH_CANDIDATES beyond the page, sorted by date;
+   * - only the shown hits' rows are read, and their passages (from the text; the title is shown
+   *   above it) made;
+   * - single words that at least half of all articles contain are left out when the search has
+   *   other terms (see withoutCommonWords); when it has only such words, bm25 would weigh them
+   *   all at nearly nothing, so "by relevance" is by date.
    */
   async search(query: SearchQuery): Promise<SearchPage> {
-    const match = ftsQuery(query.text);
-    if (!match) return { hits: [], total: 0, moreThanTotal: false };
+    const typed = searchTerms(query.text);
+    if (!typed) return { hits: [], total: 0, moreThanTotal: false, ignored: [] };
+    const { terms, ignored, allCommon } = await this.withoutCommonWords(typed);
+    const match = ftsMatch(terms);
     const filters = [
       ...(query.sourceId !== undefined ? [sql`e.source_id = ${query.sourceId}`] : []),
       ...(query.since ? [sql`e.sort_at >= ${query.since.getTime()}`] : []),
       ...(query.until ? [sql`e.sort_at < ${query.until.getTime()}`] : []),
     ];
-    const recent = query.order === 'recent';
-    const order = recent
-      ? sql`e.sort_at DESC, e.id DESC`
-      : sql`c.score - 2.0 / (1.0 + (${query.now.getTime()} - e.sort_at) / 2592000000.0), e.id DESC`;
+    const filtered = filters.length > 0;
+    // entries_filter (id, source_id, sort_at) answers every check of a candidate without its row.
+    const narrow = sql`entries e INDEXED BY entries_filter`;
+    const matches = (ranked: boolean) => sql`FROM entries_fts f
+      ${filtered ? sql`JOIN ${narrow} ON e.id = f.rowid` : sql``}
+      WHERE f.entries_fts MATCH ${match}
+      ${ranked ? sql`AND f.rank MATCH 'bm25(4.0, 2.0, 1.0)'` : sql``}
+      ${filtered ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``}`;
+    const byRelevance = query.order === 'relevance' && !allCommon;
     const pool = query.offset + query.limit + SEARCH_CANDIDATES;
-    const ranked = sql`SELECT rowid AS id, rank AS score FROM entries_fts
-      WHERE entries_fts MATCH ${match} AND rank MATCH 'bm25(4.0, 2.0, 1.0)'`;
-    const candidates =
-      filters.length > 0
-        ? recent
-          ? sql`SELECT rowid AS id, 0 AS score FROM entries_fts WHERE entries_fts MATCH ${match}`
-          : ranked
-        : recent
-          ? sql`SELECT rowid AS id, 0 AS score FROM entries_fts
-              WHERE entries_fts MATCH ${match} ORDER BY rowid DESC LIMIT ${pool}`
-          : sql`SELECT id, score FROM (${ranked} ORDER BY rowid DESC LIMIT ${SEARCH_WINDOW})
-              ORDER BY score LIMIT ${pool}`;
-    const rows = await sql<Selectable<EntriesTable>>`
+    const candidates = byRelevance
+      ? sql`SELECT id, score FROM (
+          SELECT f.rowid AS id, f.rank AS score ${matches(true)} ORDER BY f.rowid DESC LIMIT ${SEARCH_WINDOW}
+        ) ORDER BY score LIMIT ${pool}`
+      : sql`SELECT f.rowid AS id, 0 AS score ${matches(false)} ORDER BY f.rowid DESC LIMIT ${pool}`;
+    const order = byRelevance
+      ? sql`c.score - 2.0 / (1.0 + (${query.now.getTime()} - e.sort_at) / 2592000000.0), e.id DESC`
+      : sql`e.sort_at DESC, e.id DESC`;
+    const shown = await sql<{ id: number }>`
       WITH c AS MATERIALIZED (${candidates})
-      SELECT e.* FROM c JOIN entries e ON e.id = c.id
-      ${filters.length ? sql`WHERE ${sql.join(filters, sql` AND `)}` : sql``}
-      ORDER BY ${order}
-      LIMIT ${query.limit} OFFSET ${query.offset}`.execute(this.db);
+      SELECT e.id FROM c JOIN ${narrow} ON e.id = c.id
+      ORDER BY ${order} LIMIT ${query.limit} OFFSET ${query.offset}`.execute(this.db);
+    const ids = shown.rows.map((r) => Number(r.id));
+    const rows = new Map<number, Selectable<EntriesTable>>();
     const snippets = new Map<number, string>();
-    if (rows.rows.length) {
-      const found = await sql<{ id: number; snippet: string }>`
+    if (ids.length) {
+      const found = await this.db.selectFrom('entries').selectAll().where('id', 'in', ids).execute();
+      for (const row of found) rows.set(row.id, row);
+      const passages = await sql<{ id: number; snippet: string }>`
         SELECT rowid AS id, snippet(entries_fts, 2, char(1), char(2), '…', 24) AS snippet
         FROM entries_fts WHERE entries_fts MATCH ${match}
-        AND rowid IN (${sql.join(rows.rows.map((r) => r.id))})`.execute(this.db);
-      for (const row of found.rows) snippets.set(Number(row.id), row.snippet);
+        AND rowid IN (${sql.join(ids)})`.execute(this.db);
+      for (const row of passages.rows) snippets.set(Number(row.id), row.snippet);
     }
-    const counted = filters.length
-      ? await sql<{ n: number }>`
-          SELECT count(*) AS n FROM (
-            SELECT 1 FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
-            WHERE entries_fts MATCH ${match} AND ${sql.join(filters, sql` AND `)}
-            LIMIT ${SEARCH_COUNT_LIMIT + 1})`.execute(this.db)
-      : await sql<{ n: number }>`
-          SELECT count(*) AS n FROM (
-            SELECT 1 FROM entries_fts WHERE entries_fts MATCH ${match}
-            LIMIT ${SEARCH_COUNT_LIMIT + 1})`.execute(this.db);
+    const counted = await sql<{ n: number }>`
+      SELECT count(*) AS n FROM (SELECT 1 ${matches(false)} LIMIT ${SEARCH_COUNT_LIMIT + 1})`.execute(
+      this.db,
+    );
     const n = Number(counted.rows[0]?.n ?? 0);
     return {
-      hits: rows.rows.map((row) => ({
-        entry: toEntry(row),
-        snippet: markSnippet(snippets.get(row.id) ?? ''),
-      })),
+      hits: ids.flatMap((id) => {
+        const row = rows.get(id);
+        return row ? [{ entry: toEntry(row), snippet: markSnippet(snippets.get(id) ?? '') }] : [];
+      }),
       total: Math.min(n, SEARCH_COUNT_LIMIT),
       moreThanTotal: n > SEARCH_COUNT_LIMIT,
+      ignored,
+    };
+  }
+
+  /**
+   * Leaves out of a search the single words typed as they are (not in quotes, not prefixes) that at
+   * least COMMON_SHARE of all articles contain, as search engines leave out "the" and "of": they
+   * match nearly everything, bm25 weighs them at nearly nothing, and they cost the most to rank.
+   * How many articles contain a word is estimated from how far back its COMMON_SAMPLE newest
+   * matches reach among the stored ids, a walk FTS5 makes in well under a millisecond. When every
+   * term is such a word, all are kept (and allCommon is set).
+   */
+  private async withoutCommonWords(
+    terms: SearchTerms,
+  ): Promise<{ terms: SearchTerms; ignored: string[]; allCommon: boolean }> {
+    const bare = terms.required.filter((t) => t.bare);
+    if (bare.length === 0) return { terms, ignored: [], allCommon: false };
+    // Each in its own subquery: SQLite reads one end of the primary key for a lone min() or max(),
+    // but scans the whole table for the two together.
+    const span = await sql<{ lo: number | null; hi: number | null }>`
+      SELECT (SELECT min(id) FROM entries) AS lo, (SELECT max(id) FROM entries) AS hi`.execute(this.db);
+    const { lo, hi } = span.rows[0] ?? { lo: null, hi: null };
+    if (lo === null || hi === null) return { terms, ignored: [], allCommon: false };
+    const common = new Set<FtsTerm>();
+    for (const term of bare) {
+      const sample = await sql<{ n: number; low: number | null }>`
+        SELECT count(*) AS n, min(id) AS low FROM (
+          SELECT rowid AS id FROM entries_fts WHERE entries_fts MATCH ${term.fts}
+          ORDER BY rowid DESC LIMIT ${COMMON_SAMPLE})`.execute(this.db);
+      const { n, low } = sample.rows[0] ?? { n: 0, low: null };
+      const reach = Number(n) >= COMMON_SAMPLE && low !== null ? hi - Number(low) + 1 : hi - lo + 1;
+      if (Number(n) / reach >= COMMON_SHARE) common.add(term);
+    }
+    if (common.size === 0) return { terms, ignored: [], allCommon: false };
+    const kept = terms.required.filter((t) => !common.has(t));
+    if (kept.length === 0) return { terms, ignored: [], allCommon: true };
+    return {
+      terms: { required: kept, excluded: terms.excluded },
+      ignored: [...common].map((t) => t.words),
+      allCommon: false,
     };
   }
 

@@ -5,7 +5,7 @@ import type { FetchRecord } from '../model/source.js';
 import type { Subscription } from '../model/subscription.js';
 import type { NewTakedownRequest, Notice } from '../model/takedown.js';
 import { StoreError } from './errors.js';
-import { FETCH_HISTORY_PER_SOURCE, type SearchQuery, type Store } from './store.js';
+import { FETCH_HISTORY_PER_SOURCE, SEARCH_COUNT_LIMIT, type SearchQuery, type Store } from './store.js';
 
 /**
  * What every Store must do, whatever its engine. Each engine's test calls this with a function that
@@ -577,6 +577,67 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
       assert.equal((await search('anchor')).hits.length, 0);
       await store.sources.remove(other.id);
       assert.equal((await search('elsewhere')).hits.length, 0, 'nor are the entries of a removed source');
+    });
+
+    it('leaves out of a longer search the single words most articles contain, and says so', async () => {
+      const source = await store.sources.add({ feedUrl: 'https://breeze.example/feed' }, t0);
+      // "zephyr" is in far more than half of the store: more entries than this suite ever stored before.
+      const many = 3000;
+      assert.ok((await store.entries.count()) < 500);
+      const breezy = Array.from({ length: many }, (_, i) =>
+        entry(2000 + i, {
+          url: `https://breeze.example/${i}`,
+          title: `Zephyr report ${i}`,
+          contentHtml: '<p>A light zephyr.</p>',
+          publishedAt: new Date(t0.getTime() - (i + 10) * 60_000),
+        }),
+      );
+      await store.entries.saveRefresh(
+        source.id,
+        [
+          ...breezy,
+          entry(1990, {
+            url: 'https://breeze.example/both',
+            title: 'Gale and zephyr',
+            contentHtml: '<p>Wind.</p>',
+          }),
+          entry(1991, { url: 'https://breeze.example/gale', title: 'A gale', contentHtml: '<p>Wind.</p>' }),
+        ],
+        {},
+        t0,
+      );
+      const search = (text: string, extra: Partial<SearchQuery> = {}) =>
+        store.entries.search({ text, order: 'relevance', limit: 5, offset: 0, now: t0, ...extra });
+
+      const loose = await search('zephyr gale');
+      assert.deepEqual(loose.ignored, ['zephyr']);
+      assert.deepEqual(loose.hits.map((h) => h.entry.url).sort(), [
+        'https://breeze.example/both',
+        'https://breeze.example/gale',
+      ]);
+      assert.match(loose.hits[0]!.snippet + loose.hits[1]!.snippet, /Wind/);
+      const quoted = await search('"zephyr" gale');
+      assert.deepEqual(quoted.ignored, [], 'a word in quotes is always kept');
+      assert.deepEqual(
+        quoted.hits.map((h) => h.entry.url),
+        ['https://breeze.example/both'],
+      );
+      assert.equal(
+        (await search('zephyr gale', { sourceId: source.id })).hits.length,
+        2,
+        'with a filter too',
+      );
+
+      const alone = await search('zephyr');
+      assert.deepEqual(alone.ignored, [], 'a search of common words only keeps them');
+      assert.equal(alone.total, SEARCH_COUNT_LIMIT);
+      assert.ok(alone.moreThanTotal);
+      assert.ok(
+        alone.hits.every((h, i) => i === 0 || alone.hits[i - 1]!.entry.sortAt >= h.entry.sortAt),
+        'and, since bm25 weighs them at nearly nothing, is in date order',
+      );
+      assert.equal(alone.hits[0]!.entry.url, 'https://breeze.example/both');
+      await store.sources.remove(source.id);
     });
 
     const newRequest = (n: number, patch: Partial<NewTakedownRequest> = {}) => ({

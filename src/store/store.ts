@@ -177,6 +177,11 @@ export interface SearchPage {
   total: number;
   /** Whether more than `total` match. */
   moreThanTotal: boolean;
+  /**
+   * Words of the search that were left out because most articles contain them (they would match
+   * nearly everything and weigh nearly nothing); a word in quotes is always kept.
+   */
+  ignored: string[];
 }
 
 /** Matches counted at most, so that a common word does not make search slow. */

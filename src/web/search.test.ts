@@ -109,6 +109,18 @@ describe('the search page', () => {
     assert.match((await page('?q=zeppelin')).body, /Nothing matches\./);
   });
 
+  it('says which words it left out because most articles contain them', async () => {
+    const loose = await page('?q=ferry+crews');
+    assert.match(loose.body, /1 article matches\./);
+    assert.match(
+      loose.body,
+      /Left out, since most articles contain it: <q>ferry<\/q>\. Put a word in quotes/,
+    );
+    const strict = await page('?q=%22ferry%22+crews');
+    assert.match(strict.body, /1 article matches\./);
+    assert.doesNotMatch(strict.body, /Left out/);
+  });
+
   it('has a feed for each search, newest first', async () => {
     const feed = parseFeed((await page('/feed.atom?q=ferry')).body, null);
     assert.equal(feed.entries.length, 4);

@@ -95,6 +95,20 @@ export function SearchPage(props: {
               </a>
             ) : null}
           </h2>
+          {results.ignored.length > 0 ? (
+            <p class="meta search-ignored">
+              {results.ignored.length === 1
+                ? 'Left out, since most articles contain it: '
+                : 'Left out, since most articles contain them: '}
+              {results.ignored.map((word, i) => (
+                <>
+                  {i > 0 ? ', ' : ''}
+                  <q>{word}</q>
+                </>
+              ))}
+              . Put a word in quotes to require it.
+            </p>
+          ) : null}
           <div class="cards">
             {results.hits.map((hit) => (
               <article class="card">
