@@ -21,6 +21,7 @@ export interface Database {
   secrets: SecretsTable;
   entryFacets: EntryFacetsTable;
   pageChanges: PageChangesTable;
+  rateHits: RateHitsTable;
 }
 
 export interface SourcesTable {
@@ -228,6 +229,14 @@ export interface OutboxTable {
 export interface SecretsTable {
   name: string;
   value: string;
+}
+
+/** One counted use of a rate-limited form (a bucket) by one client (a key), kept until its window ends. */
+export interface RateHitsTable {
+  bucket: string;
+  key: string;
+  at: number;
+  expiresAt: number;
 }
 
 /** Each author and tag of each entry (model/facets.ts), for their listings. */

@@ -128,6 +128,35 @@ export class SqlStore implements Store {
     return Number(row?.id ?? 0);
   }
 
+  async hitRateLimit(
+    bucket: string,
+    key: string,
+    limit: number,
+    windowMs: number,
+    now: Date,
+  ): Promise<number | null> {
+    const at = now.getTime();
+    // One statement counts and inserts, so the check and the count cannot be split by another
+    // client's use (nor hold a transaction open across awaits, which two connections in one thread
+    // would deadlock on). On an engine whose isolation lets two such inserts race, a client may get
+    // one use more than the limit, never fewer.
+    const inserted = await sql`
+      INSERT INTO rate_hits (bucket, key, at, expires_at)
+      SELECT ${bucket}, ${key}, ${at}, ${at + windowMs}
+      WHERE (SELECT count(*) FROM rate_hits WHERE bucket = ${bucket} AND key = ${key} AND at > ${at - windowMs})
+        < ${limit}`.execute(this.db);
+    await this.db.deleteFrom('rateHits').where('expiresAt', '<=', at).execute();
+    if (Number(inserted.numAffectedRows ?? 0) > 0) return null;
+    const row = await this.db
+      .selectFrom('rateHits')
+      .select((eb) => eb.fn.min('at').as('first'))
+      .where('bucket', '=', bucket)
+      .where('key', '=', key)
+      .where('at', '>', at - windowMs)
+      .executeTakeFirst();
+    return Math.max(1, Math.ceil((Number(row?.first ?? at) + windowMs - at) / 1000));
+  }
+
   async secret(name: string): Promise<string> {
     // Two processes may both make one: the first insert wins and both read the winner.
     await this.db

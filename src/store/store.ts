@@ -41,6 +41,18 @@ export interface Store {
    * engine has no cheap way to tell, and the log must be read every time.
    */
   pageChangeHint(): string | null;
+  /**
+   * Counts a use of a rate-limited action (`bucket`, such as a form) by a client (`key`, such as
+   * its address), at most `limit` in any `windowMs`: null when allowed (and counted), or the seconds
+   * until the next use would be. Every process on the database shares the counts.
+   */
+  hitRateLimit(
+    bucket: string,
+    key: string,
+    limit: number,
+    windowMs: number,
+    now: Date,
+  ): Promise<number | null>;
   /** A random key made on first use and shared by every process on the database (hex). */
   secret(name: string): Promise<string>;
   close(): Promise<void>;

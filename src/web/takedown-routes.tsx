@@ -35,8 +35,8 @@ export function registerTakedownRoutes(
   const site = config.site;
   const guards = formGuards(site.baseUrl);
   // Filing is limited per address; checking a verification token a little less strictly.
-  const filings = new RateLimiter(config.takedown.requestsPerHour, 3_600_000);
-  const checks = new RateLimiter(30, 3_600_000);
+  const filings = new RateLimiter(store, 'takedown-filing', config.takedown.requestsPerHour, 3_600_000);
+  const checks = new RateLimiter(store, 'takedown-check', 30, 3_600_000);
   const address = (c: Context) => clientAddress(c, config.server.trustProxy);
   const noStore = (c: Context) => c.header('Cache-Control', 'no-store');
 
@@ -62,7 +62,7 @@ export function registerTakedownRoutes(
   app.post('/takedown', guards, async (c) => {
     const fields = await readForm(c);
     if (!(await formTokens.check(c, fields.csrf))) return showForm(c, fields, { form: EXPIRED_FORM }, 400);
-    const retryAfter = filings.hit(address(c));
+    const retryAfter = await filings.hit(address(c));
     if (retryAfter !== null) {
       noStore(c);
       c.header('Retry-After', String(retryAfter));
@@ -118,7 +118,7 @@ export function registerTakedownRoutes(
     if (!request) return notFound(c);
     const fields = await readForm(c);
     if (!(await formTokens.check(c, fields.csrf))) return showStatus(c, token, EXPIRED_FORM);
-    const retryAfter = checks.hit(address(c));
+    const retryAfter = await checks.hit(address(c));
     if (retryAfter !== null)
       return showStatus(c, token, `Too many checks; please try again in ${retryAfter} s.`);
     const result = await takedowns.verify(request);
@@ -153,7 +153,7 @@ export function registerTakedownRoutes(
     const fields = await readForm(c);
     if (!(await formTokens.check(c, fields.csrf)))
       return showCounterForm(c, fields, { form: EXPIRED_FORM }, 400);
-    const retryAfter = filings.hit(address(c));
+    const retryAfter = await filings.hit(address(c));
     if (retryAfter !== null) {
       noStore(c);
       c.header('Retry-After', String(retryAfter));

@@ -339,4 +339,18 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
       await sql`CREATE INDEX entries_filter ON entries (id, source_id, sort_at)`.execute(db);
     },
   },
+  '0011_rate_hits': {
+    async up(db: Kysely<unknown>) {
+      // The public forms' rate limits, in the database so that every web process shares them.
+      await sql`
+        CREATE TABLE rate_hits (
+          bucket TEXT NOT NULL,
+          key TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL
+        ) STRICT`.execute(db);
+      await sql`CREATE INDEX rate_hits_key ON rate_hits (bucket, key, at)`.execute(db);
+      await sql`CREATE INDEX rate_hits_expiry ON rate_hits (expires_at)`.execute(db);
+    },
+  },
 };

@@ -44,7 +44,7 @@ export function registerAdminRoutes(
   const sessions = new AdminSessions(store, config);
   const guards = formGuards(site.baseUrl);
   // Per address, on top of the per-account lockout: slows down guessing across many accounts.
-  const signIns = new RateLimiter(20, 15 * 60_000);
+  const signIns = new RateLimiter(store, 'admin-sign-in', 20, 15 * 60_000);
   const admin = new Hono<AdminEnv>();
 
   admin.use('*', async (c, next) => {
@@ -73,7 +73,7 @@ export function registerAdminRoutes(
     const next = safeNext(fields.next);
     if (!(await formTokens.check(c, fields.csrf)))
       return loginPage(c, name, 'For your security, please sign in again.', next, 400);
-    const retryAfter = signIns.hit(clientAddress(c, config.server.trustProxy));
+    const retryAfter = await signIns.hit(clientAddress(c, config.server.trustProxy));
     if (retryAfter !== null) {
       c.header('Retry-After', String(retryAfter));
       return loginPage(
