@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ftsQuery, searchTerms } from './fts-query.js';
+import { ftsMatch, searchTerms } from './fts-query.js';
+
+/** What a reader typed, as the FTS5 MATCH expression; null when nothing searchable is left. */
+const ftsQuery = (input: string) => {
+  const terms = searchTerms(input);
+  return terms ? ftsMatch(terms) : null;
+};
 
 describe('search box to FTS5 query', () => {
   it('quotes words and phrases, keeps prefixes, and leaves out excluded words', () => {

@@ -63,9 +63,3 @@ export function searchTerms(input: string): SearchTerms | null {
 export function ftsMatch(terms: SearchTerms): string {
   return [terms.required.map((t) => t.fts).join(' '), ...terms.excluded.map((t) => `NOT ${t.fts}`)].join(' ');
 }
-
-/** The FTS5 MATCH expression of what a reader typed; null when nothing searchable is left. */
-export function ftsQuery(input: string): string | null {
-  const terms = searchTerms(input);
-  return terms ? ftsMatch(terms) : null;
-}

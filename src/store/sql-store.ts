@@ -56,6 +56,7 @@ import type {
 } from './store.js';
 import { SEARCH_COUNT_LIMIT } from './store.js';
 import { ftsMatch, searchTerms, type FtsTerm, type SearchTerms } from './fts-query.js';
+import { searchText } from './search-text.js';
 
 /**
  * How many candidates beyond the page asked for a search ranks among, when FTS5 picks them alone:
@@ -72,7 +73,6 @@ const SEARCH_WINDOW = 5000;
 const COMMON_SHARE = 0.5;
 /** How many of a word's newest matches estimate how many articles contain it. */
 const COMMON_SAMPLE = 1000;
-import { searchText } from './search-text.js';
 
 /** How far ahead a published date may be before it no longer decides the order (clock skew, scheduled posts). */
 const FUTURE_TOLERANCE_MS = 10 * 60_000;

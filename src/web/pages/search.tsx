@@ -96,7 +96,7 @@ export function SearchPage(props: {
             ) : null}
           </h2>
           {results.ignored.length > 0 ? (
-            <p class="meta search-ignored">
+            <p class="meta">
               {results.ignored.length === 1
                 ? 'Left out, since most articles contain it: '
                 : 'Left out, since most articles contain them: '}
