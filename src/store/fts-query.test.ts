@@ -28,12 +28,12 @@ describe('search terms', () => {
   it('marks the single words typed as they are, which a search may leave out when most articles have them', () => {
     assert.deepEqual(searchTerms('the "lifeboat crew" freez* -of title:x'), {
       required: [
-        { fts: '"the"', words: 'the', bare: true },
-        { fts: '"lifeboat crew"', words: 'lifeboat crew', bare: false },
-        { fts: '"freez"*', words: 'freez', bare: false },
-        { fts: '"title x"', words: 'title x', bare: false },
+        { fts: '"the"', words: 'the', prefix: false, bare: true },
+        { fts: '"lifeboat crew"', words: 'lifeboat crew', prefix: false, bare: false },
+        { fts: '"freez"*', words: 'freez', prefix: true, bare: false },
+        { fts: '"title x"', words: 'title x', prefix: false, bare: false },
       ],
-      excluded: [{ fts: '"of"', words: 'of', bare: true }],
+      excluded: [{ fts: '"of"', words: 'of', prefix: false, bare: true }],
     });
     assert.equal(searchTerms('"quoted"')?.required[0]?.bare, false);
   });

@@ -1,5 +1,6 @@
 /**
- * What a reader types into the search box, as SQLite FTS5 query terms: words (all must match),
+ * What a reader types into the search box, as search terms (each also as an FTS5 string, which
+ * the SQLite index matches; other engines build their queries from the words): words (all must match),
  * "quoted phrases", a trailing * for a prefix, and -word to leave out. Everything is quoted, so
  * no input can be FTS5 syntax of its own (NEAR, column filters, parentheses).
  */
@@ -15,6 +16,8 @@ export interface FtsTerm {
   fts: string;
   /** Its words, as a reader would read them: `anchor ice`. */
   words: string;
+  /** A single word's beginning (typed with a trailing *): `freez`. */
+  prefix: boolean;
   /**
    * True for a single word typed as it is (not in quotes, not a prefix): the kind of term a search
    * may leave out when most articles contain it, as search engines do with "the" or "of".
@@ -52,6 +55,7 @@ export function searchTerms(input: string): SearchTerms | null {
     (exclude ? excluded : required).push({
       fts: `"${words}"${prefix && single ? '*' : ''}`,
       words,
+      prefix: prefix && single,
       bare: !quoted && !prefix && single,
     });
     if (required.length + excluded.length >= 20) break;

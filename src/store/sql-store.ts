@@ -55,24 +55,7 @@ import type {
   SearchQuery,
 } from './store.js';
 import { SEARCH_COUNT_LIMIT } from './store.js';
-import { ftsMatch, searchTerms, type FtsTerm, type SearchTerms } from './fts-query.js';
-import { searchText } from './search-text.js';
-
-/**
- * How many candidates beyond the page asked for a search ranks among, when FTS5 picks them alone:
- * recency can lift a candidate above better matches, never one from outside the set.
- */
-const SEARCH_CANDIDATES = 200;
-/**
- * When more entries than this match, relevance ranks the newest this many of them: bm25 costs a
- * little for every row it scores, and a word nearly every article contains would otherwise be
- * scored a million times. More words, or a date range, reach older articles.
- */
-const SEARCH_WINDOW = 5000;
-/** A single word that at least this share of all articles contains is left out of a longer search. */
-const COMMON_SHARE = 0.5;
-/** How many of a word's newest matches estimate how many articles contain it. */
-const COMMON_SAMPLE = 1000;
+import { markSnippet, runSearch, type FullTextIndex } from './full-text.js';
 
 /** How far ahead a published date may be before it no longer decides the order (clock skew, scheduled posts). */
 const FUTURE_TOLERANCE_MS = 10 * 60_000;
@@ -80,7 +63,21 @@ const FUTURE_TOLERANCE_MS = 10 * 60_000;
 /** The window over which entries per day are counted. */
 const RATE_WINDOW_MS = 30 * 86_400_000;
 
-/** The Store on any engine Kysely speaks; the engine folders only open the connection and migrate. */
+/** What differs between the engines beneath the one query layer. */
+export interface SqlEngine {
+  fullText: FullTextIndex;
+  /**
+   * Keeps takedown rules from being granted until the transaction ends (a refresh holds this
+   * between reading the rules and storing what they let through). Engines that run one writer at
+   * a time need nothing.
+   */
+  holdRules(trx: Transaction<Database>): Promise<void>;
+  /** The engine's counter of commits by other connections, when it has a cheap one (see pageChangeHint). */
+  otherCommits: (() => number) | null;
+  close(): Promise<void>;
+}
+
+/** The Store on any engine Kysely speaks; the engine folders open the connection, migrate and say what differs. */
 export class SqlStore implements Store {
   readonly sources: SourceRepository;
   readonly entries: EntryRepository;
@@ -92,12 +89,10 @@ export class SqlStore implements Store {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly onClose: () => Promise<void> = () => db.destroy(),
-    /** The engine's counter of commits by other connections, when it has a cheap one. */
-    private readonly otherCommits: (() => number) | null = null,
+    private readonly engine: SqlEngine,
   ) {
     this.sources = new SqlSources(db);
-    this.entries = new SqlEntries(db);
+    this.entries = new SqlEntries(db, engine);
     this.subscriptions = new SqlSubscriptions(db);
     this.rights = new SqlRights(db);
     this.takedowns = new SqlTakedowns(db);
@@ -117,7 +112,8 @@ export class SqlStore implements Store {
   }
 
   pageChangeHint(): string | null {
-    return this.otherCommits ? `${this.otherCommits()}:${localPageChangeCount()}` : null;
+    const commits = this.engine.otherCommits?.() ?? null;
+    return commits === null ? null : `${commits}:${localPageChangeCount()}`;
   }
 
   async lastPageChange(): Promise<number> {
@@ -173,7 +169,7 @@ export class SqlStore implements Store {
   }
 
   close(): Promise<void> {
-    return this.onClose();
+    return this.engine.close();
   }
 }
 
@@ -356,7 +352,10 @@ class SqlSources implements SourceRepository {
 }
 
 class SqlEntries implements EntryRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: SqlEngine,
+  ) {}
 
   saveRefresh(
     sourceId: number,
@@ -367,6 +366,8 @@ class SqlEntries implements EntryRepository {
   ): Promise<SaveResult> {
     return this.db.transaction().execute(async (trx) => {
       const result: SaveResult = { inserted: 0, updated: 0, unchanged: 0, suppressed: 0 };
+      // No rule may be granted between reading the rules and storing what they let through.
+      await this.engine.holdRules(trx);
       const rules = await rulesFor(trx, sourceId, entries);
       if (rules.length > 0) {
         const allowed = entries.filter(
@@ -421,8 +422,7 @@ class SqlEntries implements EntryRepository {
           const newFacets = entryFacets(entry);
           await insertFacets(trx, [{ id: match.id, sortAt: row.sortAt, facets: newFacets }]);
           for (const f of newFacets) touched.push(facetTag(f.kind, f.key));
-          await sql`DELETE FROM entries_fts WHERE rowid = ${match.id}`.execute(trx);
-          await indexForSearch(trx, [{ ...entry, id: match.id }]);
+          await this.engine.fullText.replace(trx, { ...entry, id: match.id, sourceId, sortAt: row.sortAt });
           match.contentHash = entry.contentHash;
           known.byGuid.set(guidHash, match);
           result.updated++;
@@ -441,7 +441,7 @@ class SqlEntries implements EntryRepository {
             facets: facetsOf.get(row) ?? [],
           })),
         );
-        await indexForSearch(
+        await this.engine.fullText.add(
           trx,
           batch.map((row) => ({ ...row, id: idOf.get(row.guidHash)! })),
         );
@@ -531,118 +531,23 @@ class SqlEntries implements EntryRepository {
     return { entries, next };
   }
 
-  /**
-   * Full-text search, in work bounded whatever the words:
-   * - the candidates: FTS5 walks the matches newest first (by when they were stored) and stops;
-   *   with a source or a date filter, each match is checked against a narrow index of entries (id,
-   *   source, date), never their rows;
-   *   - by relevance: the best SEARCH_CANDIDATES beyond the page asked for by bm25 (which weighs a
-   *     match in the title 4 times, in the author's name twice, as one in the text) among the newest
-   *     SEARCH_WINDOW matches; then recency adds up to 2 (today), fading over months, so that the
-   *     newer comes first among similar matches;
-   *   - newest first: the newest SEARCH_CANDIDATES beyond the page, sorted by date;
-   * - only the shown hits' rows are read, and their passages (from the text; the title is shown
-   *   above it) made;
-   * - single words that at least half of all articles contain are left out when the search has
-   *   other terms (see withoutCommonWords); when it has only such words, bm25 would weigh them
-   *   all at nearly nothing, so "by relevance" is by date.
-   */
+  /** Full-text search through the engine's index (full-text.ts); only the shown hits' rows are read. */
   async search(query: SearchQuery): Promise<SearchPage> {
-    const typed = searchTerms(query.text);
-    if (!typed) return { hits: [], total: 0, moreThanTotal: false, ignored: [] };
-    const { terms, ignored, allCommon } = await this.withoutCommonWords(typed);
-    const match = ftsMatch(terms);
-    const filters = [
-      ...(query.sourceId !== undefined ? [sql`e.source_id = ${query.sourceId}`] : []),
-      ...(query.since ? [sql`e.sort_at >= ${query.since.getTime()}`] : []),
-      ...(query.until ? [sql`e.sort_at < ${query.until.getTime()}`] : []),
-    ];
-    const filtered = filters.length > 0;
-    // entries_filter (id, source_id, sort_at) answers every check of a candidate without its row.
-    const narrow = sql`entries e INDEXED BY entries_filter`;
-    const matches = (ranked: boolean) => sql`FROM entries_fts f
-      ${filtered ? sql`JOIN ${narrow} ON e.id = f.rowid` : sql``}
-      WHERE f.entries_fts MATCH ${match}
-      ${ranked ? sql`AND f.rank MATCH 'bm25(4.0, 2.0, 1.0)'` : sql``}
-      ${filtered ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``}`;
-    const byRelevance = query.order === 'relevance' && !allCommon;
-    const pool = query.offset + query.limit + SEARCH_CANDIDATES;
-    const candidates = byRelevance
-      ? sql`SELECT id, score FROM (
-          SELECT f.rowid AS id, f.rank AS score ${matches(true)} ORDER BY f.rowid DESC LIMIT ${SEARCH_WINDOW}
-        ) ORDER BY score LIMIT ${pool}`
-      : sql`SELECT f.rowid AS id, 0 AS score ${matches(false)} ORDER BY f.rowid DESC LIMIT ${pool}`;
-    const order = byRelevance
-      ? sql`c.score - 2.0 / (1.0 + (${query.now.getTime()} - e.sort_at) / 2592000000.0), e.id DESC`
-      : sql`e.sort_at DESC, e.id DESC`;
-    const shown = await sql<{ id: number }>`
-      WITH c AS MATERIALIZED (${candidates})
-      SELECT e.id FROM c JOIN ${narrow} ON e.id = c.id
-      ORDER BY ${order} LIMIT ${query.limit} OFFSET ${query.offset}`.execute(this.db);
-    const ids = shown.rows.map((r) => Number(r.id));
+    const found = await runSearch(this.db, this.engine.fullText, query);
+    if (!found) return { hits: [], total: 0, moreThanTotal: false, ignored: [] };
     const rows = new Map<number, Selectable<EntriesTable>>();
-    const snippets = new Map<number, string>();
-    if (ids.length) {
-      const found = await this.db.selectFrom('entries').selectAll().where('id', 'in', ids).execute();
-      for (const row of found) rows.set(row.id, row);
-      const passages = await sql<{ id: number; snippet: string }>`
-        SELECT rowid AS id, snippet(entries_fts, 2, char(1), char(2), '…', 24) AS snippet
-        FROM entries_fts WHERE entries_fts MATCH ${match}
-        AND rowid IN (${sql.join(ids)})`.execute(this.db);
-      for (const row of passages.rows) snippets.set(Number(row.id), row.snippet);
+    if (found.ids.length) {
+      const read = await this.db.selectFrom('entries').selectAll().where('id', 'in', found.ids).execute();
+      for (const row of read) rows.set(row.id, row);
     }
-    const counted = await sql<{ n: number }>`
-      SELECT count(*) AS n FROM (SELECT 1 ${matches(false)} LIMIT ${SEARCH_COUNT_LIMIT + 1})`.execute(
-      this.db,
-    );
-    const n = Number(counted.rows[0]?.n ?? 0);
     return {
-      hits: ids.flatMap((id) => {
+      hits: found.ids.flatMap((id) => {
         const row = rows.get(id);
-        return row ? [{ entry: toEntry(row), snippet: markSnippet(snippets.get(id) ?? '') }] : [];
+        return row ? [{ entry: toEntry(row), snippet: markSnippet(found.snippets.get(id) ?? '') }] : [];
       }),
-      total: Math.min(n, SEARCH_COUNT_LIMIT),
-      moreThanTotal: n > SEARCH_COUNT_LIMIT,
-      ignored,
-    };
-  }
-
-  /**
-   * Leaves out of a search the single words typed as they are (not in quotes, not prefixes) that at
-   * least COMMON_SHARE of all articles contain, as search engines leave out "the" and "of": they
-   * match nearly everything, bm25 weighs them at nearly nothing, and they cost the most to rank.
-   * How many articles contain a word is estimated from how far back its COMMON_SAMPLE newest
-   * matches reach among the stored ids, a walk FTS5 makes in well under a millisecond. When every
-   * term is such a word, all are kept (and allCommon is set).
-   */
-  private async withoutCommonWords(
-    terms: SearchTerms,
-  ): Promise<{ terms: SearchTerms; ignored: string[]; allCommon: boolean }> {
-    const bare = terms.required.filter((t) => t.bare);
-    if (bare.length === 0) return { terms, ignored: [], allCommon: false };
-    // Each in its own subquery: SQLite reads one end of the primary key for a lone min() or max(),
-    // but scans the whole table for the two together.
-    const span = await sql<{ lo: number | null; hi: number | null }>`
-      SELECT (SELECT min(id) FROM entries) AS lo, (SELECT max(id) FROM entries) AS hi`.execute(this.db);
-    const { lo, hi } = span.rows[0] ?? { lo: null, hi: null };
-    if (lo === null || hi === null) return { terms, ignored: [], allCommon: false };
-    const common = new Set<FtsTerm>();
-    for (const term of bare) {
-      const sample = await sql<{ n: number; low: number | null }>`
-        SELECT count(*) AS n, min(id) AS low FROM (
-          SELECT rowid AS id FROM entries_fts WHERE entries_fts MATCH ${term.fts}
-          ORDER BY rowid DESC LIMIT ${COMMON_SAMPLE})`.execute(this.db);
-      const { n, low } = sample.rows[0] ?? { n: 0, low: null };
-      const reach = Number(n) >= COMMON_SAMPLE && low !== null ? hi - Number(low) + 1 : hi - lo + 1;
-      if (Number(n) / reach >= COMMON_SHARE) common.add(term);
-    }
-    if (common.size === 0) return { terms, ignored: [], allCommon: false };
-    const kept = terms.required.filter((t) => !common.has(t));
-    if (kept.length === 0) return { terms, ignored: [], allCommon: true };
-    return {
-      terms: { required: kept, excluded: terms.excluded },
-      ignored: [...common].map((t) => t.words),
-      allCommon: false,
+      total: Math.min(found.matched, SEARCH_COUNT_LIMIT),
+      moreThanTotal: found.matched > SEARCH_COUNT_LIMIT,
+      ignored: found.ignored,
     };
   }
 
@@ -902,38 +807,6 @@ async function rulesFor(
 }
 
 type NewEntryRow = Insertable<EntriesTable> & { contentHash: string; sortAt: number };
-
-/** A snippet with its matches between \u0001 and \u0002, as HTML: escaped, the matches in <mark>. */
-function markSnippet(raw: string): string {
-  return raw
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\u0001/g, '<mark>') // eslint-disable-line no-control-regex -- snippet()'s markers
-    .replace(/\u0002/g, '</mark>'); // eslint-disable-line no-control-regex -- snippet()'s markers
-}
-
-/** Adds entries to the full-text index (entries_fts, rowid = entry id), in multi-row inserts. */
-async function indexForSearch(
-  db: Kysely<Database>,
-  entries: ReadonlyArray<{
-    id: number;
-    title?: string | null;
-    author?: string | null;
-    summaryHtml?: string | null;
-    contentHtml?: string | null;
-  }>,
-): Promise<void> {
-  for (let i = 0; i < entries.length; i += 200) {
-    const rows = entries
-      .slice(i, i + 200)
-      .map(
-        (e) =>
-          sql`(${e.id}, ${e.title ?? ''}, ${e.author ?? ''}, ${searchText({ summaryHtml: e.summaryHtml ?? null, contentHtml: e.contentHtml ?? null })})`,
-      );
-    await sql`INSERT INTO entries_fts (rowid, title, author, body) VALUES ${sql.join(rows)}`.execute(db);
-  }
-}
 
 /** Writes the authors and tags of entries that have their ids, in multi-row inserts. */
 async function insertFacets(

@@ -1,9 +1,18 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Session, User } from '../model/user.js';
 import { StoreError } from './errors.js';
 import { date } from './sql-common.js';
 import type { Database, UsersTable } from './schema.js';
 import type { UserRepository } from './store.js';
+
+/**
+ * Names compare without case, so "Ada" finds "ada": lower() on both sides, which each engine's
+ * unique index on the name agrees with (SQLite's NOCASE column, PostgreSQL's index on lower(name)).
+ */
+function sameName(name: string) {
+  return (eb: ExpressionBuilder<Database, 'users'>) =>
+    eb(eb.fn<string>('lower', ['name']), '=', eb.fn<string>('lower', [eb.val(name)]));
+}
 
 export class SqlUsers implements UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -21,8 +30,7 @@ export class SqlUsers implements UserRepository {
   }
 
   async findByName(name: string): Promise<(User & { passwordHash: string }) | null> {
-    // The column compares without case (COLLATE NOCASE), so "Ada" finds "ada".
-    const row = await this.db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
+    const row = await this.db.selectFrom('users').selectAll().where(sameName(name)).executeTakeFirst();
     return row ? { ...toUser(row), passwordHash: row.passwordHash } : null;
   }
 
@@ -33,7 +41,7 @@ export class SqlUsers implements UserRepository {
 
   async remove(name: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const user = await trx.selectFrom('users').select('id').where('name', '=', name).executeTakeFirst();
+      const user = await trx.selectFrom('users').select('id').where(sameName(name)).executeTakeFirst();
       if (!user) return false;
       await trx.deleteFrom('sessions').where('userId', '=', user.id).execute();
       await trx.deleteFrom('users').where('id', '=', user.id).execute();
@@ -43,7 +51,7 @@ export class SqlUsers implements UserRepository {
 
   async setPassword(name: string, passwordHash: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const user = await trx.selectFrom('users').select('id').where('name', '=', name).executeTakeFirst();
+      const user = await trx.selectFrom('users').select('id').where(sameName(name)).executeTakeFirst();
       if (!user) return false;
       await trx
         .updateTable('users')

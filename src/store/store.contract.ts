@@ -11,8 +11,12 @@ import { FETCH_HISTORY_PER_SOURCE, SEARCH_COUNT_LIMIT, type SearchQuery, type St
  * What every Store must do, whatever its engine. Each engine's test calls this with a function that
  * opens an empty store; the same assertions then hold for SQLite and for any engine added later.
  */
-export function describeStoreContract(engine: string, open: () => Promise<Store>): void {
-  describe(`the ${engine} store`, () => {
+export function describeStoreContract(
+  engine: string,
+  open: () => Promise<Store>,
+  options: { skip?: string | false } = {},
+): void {
+  describe(`the ${engine} store`, { skip: options.skip ?? false }, () => {
     let store: Store;
     before(async () => {
       store = await open();
@@ -246,6 +250,38 @@ export function describeStoreContract(engine: string, open: () => Promise<Store>
       );
       assert.equal(removed, 1);
       assert.equal((await store.sources.get(source.id))?.status, 'paused');
+    });
+
+    it('lets nothing a rule covers in, when a refresh and the grant of that rule run at once', async () => {
+      for (let round = 0; round < 4; round++) {
+        const host = `race${round}.example`;
+        const source = await store.sources.add({ feedUrl: `https://${host}/feed` }, t0);
+        const batch = Array.from({ length: 150 }, (_, i) =>
+          entry(9000 + round * 1000 + i, { url: `https://${host}/${i}`, author: 'Racer' }),
+        );
+        const [, granted] = await Promise.all([
+          store.entries.saveRefresh(source.id, batch, {}, t0),
+          store.rights.grant(
+            {
+              kind: 'author',
+              author: 'Racer',
+              sourceId: source.id,
+              domain: host,
+              urlKey: null,
+              reason: 'race',
+              actor: 'cli',
+            },
+            t0,
+          ),
+        ]);
+        assert.equal(
+          await store.entries.count(source.id),
+          0,
+          `round ${round}: the rule removed or kept out every one`,
+        );
+        await store.rights.revoke(granted.rule.id, 'race over', 'cli', t0);
+        await store.sources.remove(source.id);
+      }
     });
 
     it('writes nothing of a refresh that fails part way', async () => {

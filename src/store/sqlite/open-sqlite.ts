@@ -7,6 +7,7 @@ import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { withStatementCache } from './statement-cache.js';
+import { FTS5_INDEX } from './fts5.js';
 
 /**
  * Opens (creating if needed) the SQLite database at `path` and applies pending migrations.
@@ -35,7 +36,14 @@ export async function openSqliteStore(path: string): Promise<SqlStore> {
   // data_version moves when another connection (another process) commits: a cache reads the change
   // log only then, or after this process changed pages itself.
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
-  return new SqlStore(db, undefined, () => dataVersion.get() as number);
+  return new SqlStore(db, {
+    fullText: FTS5_INDEX,
+    // One writer at a time: a refresh that read the rules before a grant committed cannot commit
+    // its own writes after it (SQLite refuses the stale write; the poll fails and runs again).
+    holdRules: () => Promise.resolve(),
+    otherCommits: () => dataVersion.get() as number,
+    close: () => db.destroy(),
+  });
 }
 
 /** The query layer over one SQLite connection: prepared statements reused, columns in camelCase. */

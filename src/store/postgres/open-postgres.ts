@@ -1,0 +1,148 @@
+import pg from 'pg';
+import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { StoreError } from '../errors.js';
+import type { Database } from '../schema.js';
+import { SqlStore } from '../sql-store.js';
+import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { TSVECTOR_INDEX } from './tsvector.js';
+
+/** Where a PostgreSQL store lives, from its URL. */
+export interface PostgresTarget {
+  /** The URL pg connects with (courtesy's own parameters taken out). */
+  connectionString: string;
+  /** The schema courtesy's tables live in (`?schema=NAME`; default public). */
+  schema: string;
+  /** Connections in the pool (`?pool=N`; default 10). */
+  poolSize: number;
+}
+
+/** Reads `postgres://user@host:port/db?schema=NAME&pool=N` (postgresql:// too). */
+export function postgresTarget(databaseUrl: string): PostgresTarget {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    throw new StoreError('store.bad-url', `store: ${databaseUrl} is not a valid PostgreSQL URL`);
+  }
+  const schema = url.searchParams.get('schema') ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new StoreError(
+      'store.bad-url',
+      `store: the schema "${schema}" must be lower-case letters, digits and _ (starting with a letter or _)`,
+    );
+  }
+  const pool = url.searchParams.get('pool');
+  const poolSize = pool === null ? 10 : Number(pool);
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
+    throw new StoreError('store.bad-url', `store: pool=${pool} must be a whole number from 1 to 1000`);
+  }
+  url.searchParams.delete('schema');
+  url.searchParams.delete('pool');
+  return { connectionString: url.toString(), schema, poolSize };
+}
+
+/**
+ * Opens the store in a PostgreSQL database and applies pending migrations (once, however many
+ * processes start together: the migrator holds an advisory lock). Each connection works in the
+ * URL's schema.
+ */
+export async function openPostgresStore(databaseUrl: string): Promise<SqlStore> {
+  const target = postgresTarget(databaseUrl);
+  const pool = createPool(target);
+  const db = postgresKysely(pool);
+  try {
+    await sql`SELECT 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw new StoreError(
+      'store.open',
+      `store: cannot connect to PostgreSQL at ${redact(target.connectionString)}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  try {
+    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(target.schema)}`.execute(db);
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: () => Promise.resolve(POSTGRES_MIGRATIONS) },
+      migrationTableSchema: target.schema,
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+      throw new StoreError(
+        'store.migration',
+        `store: migration ${failed} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return new SqlStore(db, {
+    fullText: TSVECTOR_INDEX,
+    // A refresh reads the rules and then stores what they let through: SHARE mode lets refreshes
+    // run together but waits for a grant's insert (and makes a grant wait for them), so a grant
+    // either sees the refresh's entries and removes them, or the refresh sees the rule.
+    holdRules: async (trx) => {
+      await sql`LOCK TABLE suppression_rules IN SHARE MODE`.execute(trx);
+    },
+    otherCommits: null,
+    close: () => db.destroy(),
+  });
+}
+
+/** The query layer over a pool: columns in camelCase, bigints as numbers. */
+export function postgresKysely(pool: pg.Pool): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+}
+
+export function createPool(target: PostgresTarget): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: target.connectionString,
+    max: target.poolSize,
+    options: `-c search_path=${target.schema}`,
+    Client: TextSafeClient,
+    types: { getTypeParser },
+  });
+  // An idle connection that breaks (a server restart) is dropped from the pool; the next query opens another.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/**
+ * Times are milliseconds in bigint columns and ids are bigints: as numbers they are exact up to
+ * 2^53, far beyond any time or id courtesy stores.
+ */
+function getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === (pg.types.builtins.INT8 as number)) return Number;
+  return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+}
+
+/**
+ * PostgreSQL's text cannot hold U+0000, which a JSON feed may carry: it is dropped from every
+ * string sent, as the XML parser drops the control characters XML forbids.
+ */
+class TextSafeClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const [text, values] = args;
+    if (typeof text === 'string' && Array.isArray(values)) {
+      args[1] = values.map((v: unknown) =>
+        typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '') : v,
+      );
+    }
+    return (super.query as (...a: unknown[]) => never)(...args);
+  }
+}
+
+/** The URL without its password, for messages. */
+export function redact(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'the given URL';
+  }
+}
