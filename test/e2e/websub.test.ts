@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ENGINES, removeSiteFolder, siteFolder } from '../support/engines.js';
 import { courtesy, serve, type RunningSite } from '../support/cli.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 import { freePort, startTestServer, type TestServer } from '../support/http.js';
@@ -34,68 +34,70 @@ function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   ]);
 }
 
-describe('WebSub through the real server', () => {
-  let dataDir: string;
-  let hub: TestHub;
-  let publisher: TestServer;
-  let site: RunningSite;
-  let polls = 0;
+for (const engine of ENGINES) {
+  describe(`WebSub through the real server, on ${engine.name}`, { skip: engine.skip }, () => {
+    let dataDir: string;
+    let hub: TestHub;
+    let publisher: TestServer;
+    let site: RunningSite;
+    let polls = 0;
 
-  before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'courtesy-websub-'));
-    hub = await startTestHub();
-    publisher = await startTestServer((_req, res) => {
-      polls++;
-      res
-        .writeHead(200, { 'content-type': 'application/rss+xml' })
-        .end(feed(`${publisher.url}/feed.xml`, hub.url, ['Polled story']));
+    before(async () => {
+      dataDir = await siteFolder(engine, 'courtesy-websub-');
+      hub = await startTestHub();
+      publisher = await startTestServer((_req, res) => {
+        polls++;
+        res
+          .writeHead(200, { 'content-type': 'application/rss+xml' })
+          .end(feed(`${publisher.url}/feed.xml`, hub.url, ['Polled story']));
+      });
+      const port = await freePort();
+      writeFileSync(
+        join(dataDir, 'courtesy.toml'),
+        `[site]\nname = "Push Test"\nbase_url = "http://127.0.0.1:${port}"\n[server]\nport = ${port}\n`,
+      );
+      const added = await courtesy(dataDir, ['sources', 'add', `${publisher.url}/feed.xml`]);
+      assert.equal(added.code, 0, added.stderr);
+      site = await serve(dataDir, ['--port', String(port)]);
     });
-    const port = await freePort();
-    writeFileSync(
-      join(dataDir, 'courtesy.toml'),
-      `[site]\nname = "Push Test"\nbase_url = "http://127.0.0.1:${port}"\n[server]\nport = ${port}\n`,
-    );
-    const added = await courtesy(dataDir, ['sources', 'add', `${publisher.url}/feed.xml`]);
-    assert.equal(added.code, 0, added.stderr);
-    site = await serve(dataDir, ['--port', String(port)]);
+
+    after(async () => {
+      await site.stop();
+      await Promise.all([hub.close(), publisher.close()]);
+      await removeSiteFolder(dataDir);
+    });
+
+    it('subscribes on the first poll, then shows pushed articles at once', async () => {
+      await within(10_000, 'the hub verification', hub.verified(1));
+      assert.equal(hub.verifications[0]?.echoed, true, 'courtesy echoed the challenge');
+      const pollsBefore = polls;
+
+      const topic = `${publisher.url}/feed.xml`;
+      const pushed = feed(topic, hub.url, ['Polled story', 'Pushed breaking story']);
+      assert.deepEqual(await hub.publish(topic, pushed, 'application/rss+xml'), [204]);
+
+      const home = await (await fetch(`${site.url}/`)).text();
+      assert.match(home, /Pushed breaking story/);
+      assert.match(home, /Polled story/);
+      assert.equal(polls, pollsBefore, 'the pushed article arrived without another poll');
+
+      const forged = feed(topic, hub.url, ['Forged story']);
+      assert.deepEqual(await hub.publish(topic, forged, 'application/rss+xml', 'wrong'), [202]);
+      assert.doesNotMatch(await (await fetch(`${site.url}/`)).text(), /Forged story/);
+
+      const shown = await courtesy(dataDir, ['sources', 'show', '1']);
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.match(shown.stdout, /push +live \(WebSub hub http:\/\/127\.0\.0\.1:\d+\/\)/);
+      assert.match(shown.stdout, /pushes +1 stored, the last .*; 1 ignored/);
+      assert.match(
+        shown.stdout,
+        /because +WebSub push from 127\.0\.0\.1:\d+ is live; polling as a fallback/,
+        'the verification moved the next poll back',
+      );
+      assert.match(
+        shown.stdout,
+        /last push problem +the push signature does not match the subscription secret/,
+      );
+    });
   });
-
-  after(async () => {
-    await site.stop();
-    await Promise.all([hub.close(), publisher.close()]);
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  it('subscribes on the first poll, then shows pushed articles at once', async () => {
-    await within(10_000, 'the hub verification', hub.verified(1));
-    assert.equal(hub.verifications[0]?.echoed, true, 'courtesy echoed the challenge');
-    const pollsBefore = polls;
-
-    const topic = `${publisher.url}/feed.xml`;
-    const pushed = feed(topic, hub.url, ['Polled story', 'Pushed breaking story']);
-    assert.deepEqual(await hub.publish(topic, pushed, 'application/rss+xml'), [204]);
-
-    const home = await (await fetch(`${site.url}/`)).text();
-    assert.match(home, /Pushed breaking story/);
-    assert.match(home, /Polled story/);
-    assert.equal(polls, pollsBefore, 'the pushed article arrived without another poll');
-
-    const forged = feed(topic, hub.url, ['Forged story']);
-    assert.deepEqual(await hub.publish(topic, forged, 'application/rss+xml', 'wrong'), [202]);
-    assert.doesNotMatch(await (await fetch(`${site.url}/`)).text(), /Forged story/);
-
-    const shown = await courtesy(dataDir, ['sources', 'show', '1']);
-    assert.equal(shown.code, 0, shown.stderr);
-    assert.match(shown.stdout, /push +live \(WebSub hub http:\/\/127\.0\.0\.1:\d+\/\)/);
-    assert.match(shown.stdout, /pushes +1 stored, the last .*; 1 ignored/);
-    assert.match(
-      shown.stdout,
-      /because +WebSub push from 127\.0\.0\.1:\d+ is live; polling as a fallback/,
-      'the verification moved the next poll back',
-    );
-    assert.match(
-      shown.stdout,
-      /last push problem +the push signature does not match the subscription secret/,
-    );
-  });
-});
+}

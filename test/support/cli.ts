@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { storeEnv } from './engines.js';
 
 /** The real executable, as an operator runs it. */
 export const BIN = fileURLToPath(
@@ -19,7 +20,7 @@ export interface RunResult {
 export function courtesy(dataDir: string, args: string[], input?: string): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, '--data', dataDir, ...args], {
-      env: { ...process.env, COURTESY_ALLOW_PRIVATE_NETWORKS: '1', LOG_LEVEL: 'warn' },
+      env: { ...process.env, COURTESY_ALLOW_PRIVATE_NETWORKS: '1', LOG_LEVEL: 'warn', ...storeEnv(dataDir) },
     });
     child.stdin.end(input ?? '');
     let stdout = '';
@@ -40,7 +41,7 @@ export interface RunningSite {
 export function serve(dataDir: string, extra: string[] = ['--no-poll']): Promise<RunningSite> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, '--data', dataDir, 'serve', '--port', '0', ...extra], {
-      env: { ...process.env, COURTESY_ALLOW_PRIVATE_NETWORKS: '1', LOG_LEVEL: 'warn' },
+      env: { ...process.env, COURTESY_ALLOW_PRIVATE_NETWORKS: '1', LOG_LEVEL: 'warn', ...storeEnv(dataDir) },
     });
     let out = '';
     let err = '';
