@@ -51,6 +51,8 @@ export interface Config {
     allowPrivateNetworks: boolean;
     userAgent: string;
     workers: number;
+    claimMs: number;
+    checkEveryMs: number;
   };
   websub: {
     enabled: boolean;
@@ -162,6 +164,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       allowPrivateNetworks: allowPrivate,
       workers: file.poll.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
       userAgent: file.poll.user_agent ?? `courtesy/${VERSION} (${file.site.name}; +${baseUrl}/)`,
+      claimMs: file.poll.claim_seconds * 1000,
+      checkEveryMs: file.poll.check_every_seconds * 1000,
     },
     websub: {
       enabled: file.websub.enabled,

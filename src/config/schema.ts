@@ -113,6 +113,13 @@ export const configSchema = z.strictObject({
       /** Worker threads that parse and sanitize feeds; 0 does it on the main thread. */
       workers: z.number().int().min(0).max(64).optional(),
       user_agent: z.string().optional(),
+      /**
+       * How long a poller's claim on a source lasts: a poller that dies mid-check (a crash, a lost
+       * machine) holds its sources this long before another takes them over.
+       */
+      claim_seconds: z.number().int().min(5).max(86_400).default(300),
+      /** How often an idle poller looks for due sources (and renews due WebSub leases). */
+      check_every_seconds: z.number().min(0.1).max(3600).default(30),
     })
     .prefault({}),
   websub: z

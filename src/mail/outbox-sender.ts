@@ -6,6 +6,8 @@ import type { Store } from '../store/index.js';
 
 /** Notices sent per pass; the rest wait for the next one. */
 const BATCH = 20;
+/** How long a sender holds the notices it took: past it, another sender (say, in another process) may retry them. */
+const CLAIM_MS = 10 * 60_000;
 /** Retries of a notice that could not be sent: 1 min, doubling, at most 6 h apart. */
 const RETRY_BASE_MS = 60_000;
 const RETRY_MAX_MS = 6 * 3_600_000;
@@ -99,7 +101,7 @@ export class OutboxSender {
   private async pass(transport: Transporter, now: Date): Promise<number> {
     const from = this.config.smtp?.from ?? '';
     let sent = 0;
-    for (const notice of await this.store.outbox.due(now, BATCH)) {
+    for (const notice of await this.store.outbox.claim(now, BATCH, CLAIM_MS)) {
       try {
         await transport.sendMail({ from, to: notice.to, subject: notice.subject, text: notice.text });
         await this.store.outbox.markSent(notice.id, new Date());

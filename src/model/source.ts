@@ -78,3 +78,15 @@ export function sourceDisplayName(source: Pick<Source, 'name' | 'title' | 'feedU
     return source.feedUrl;
   }
 }
+
+/**
+ * The host a feed is fetched from, lower-cased with its port: what per-host politeness limits count
+ * by ('' for a URL that cannot be read).
+ */
+export function feedHost(url: string): string {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return '';
+  }
+}

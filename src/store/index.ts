@@ -4,6 +4,7 @@ export type {
   EntryRepository,
   NewSource,
   SourcePatch,
+  ClaimOptions,
   SourceListItem,
   SaveResult,
   Cursor,

@@ -48,6 +48,11 @@ export interface SourcesTable {
   createdAt: number;
   feedIntervalMs: number | null;
   checkBasis: string | null;
+  /** The feed URL's host (model/source.ts feedHost), for per-host limits across pollers. */
+  feedHost: string;
+  /** The poller checking the source now, and until when its claim holds. */
+  claimedBy: string | null;
+  claimedUntil: number | null;
 }
 
 /** The recent checks of each source (the newest FETCH_HISTORY_PER_SOURCE are kept). */

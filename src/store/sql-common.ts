@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Entry } from '../model/entry.js';
+import { feedHost } from '../model/source.js';
 import { ALL_PAGES, LISTING, entryTag, facetTag, sourceTag, type PageTag } from '../model/page-tags.js';
 import type { Database, EntriesTable, SourcesTable } from './schema.js';
 import type { SourcePatch } from './store.js';
@@ -15,6 +16,7 @@ export async function updateSource(db: Kysely<Database>, id: number, patch: Sour
     if (value === undefined) continue;
     set[key] = value instanceof Date ? value.getTime() : typeof value === 'boolean' ? (value ? 1 : 0) : value;
   }
+  if (typeof patch.feedUrl === 'string') set.feedHost = feedHost(patch.feedUrl);
   if (Object.keys(set).length === 0) return;
   await db
     .updateTable('sources')

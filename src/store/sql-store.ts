@@ -1,8 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import {
+  sql,
+  type Insertable,
+  type Kysely,
+  type RawBuilder,
+  type Selectable,
+  type Transaction,
+} from 'kysely';
 import type { Entry, EntryInput } from '../model/entry.js';
 import { entryFacets, type Facet, type FacetKind } from '../model/facets.js';
-import type { FetchRecord, RightsPolicy, SearchEnginePolicy, Source, SourceStatus } from '../model/source.js';
+import {
+  feedHost,
+  type FetchRecord,
+  type RightsPolicy,
+  type SearchEnginePolicy,
+  type Source,
+  type SourceStatus,
+} from '../model/source.js';
 import { StoreError } from './errors.js';
 import {
   coveringDomains,
@@ -36,6 +50,7 @@ import { SqlUsers } from './sql-users.js';
 import type { Database, EntriesTable, FetchesTable, SourcesTable, SubscriptionsTable } from './schema.js';
 import { FETCH_HISTORY_PER_SOURCE } from './store.js';
 import type {
+  ClaimOptions,
   EntryPage,
   EntryQuery,
   EntryRepository,
@@ -57,6 +72,12 @@ import type {
 import { SEARCH_COUNT_LIMIT } from './store.js';
 import { markSnippet, runSearch, type FullTextIndex } from './full-text.js';
 
+/**
+ * A claim looks at this many times as many due sources as it may take: enough that a host at its
+ * limit does not hide the others' due sources behind its own.
+ */
+const CLAIM_SCAN = 10;
+
 /** How far ahead a published date may be before it no longer decides the order (clock skew, scheduled posts). */
 const FUTURE_TOLERANCE_MS = 10 * 60_000;
 
@@ -72,6 +93,10 @@ export interface SqlEngine {
    * a time need nothing.
    */
   holdRules(trx: Transaction<Database>): Promise<void>;
+  /** Makes claims on sources one at a time (see claimDue); engines that run one writer at a time need nothing. */
+  serializeClaims(trx: Transaction<Database>): Promise<void>;
+  /** The clause that makes a SELECT lock its rows and skip those another transaction holds, where the engine has one. */
+  skipLocked: RawBuilder<unknown>;
   /** The engine's counter of commits by other connections, when it has a cheap one (see pageChangeHint). */
   otherCommits: (() => number) | null;
   close(): Promise<void>;
@@ -91,13 +116,13 @@ export class SqlStore implements Store {
     private readonly db: Kysely<Database>,
     private readonly engine: SqlEngine,
   ) {
-    this.sources = new SqlSources(db);
+    this.sources = new SqlSources(db, engine);
     this.entries = new SqlEntries(db, engine);
     this.subscriptions = new SqlSubscriptions(db);
     this.rights = new SqlRights(db);
     this.takedowns = new SqlTakedowns(db);
     this.users = new SqlUsers(db);
-    this.outbox = new SqlOutbox(db);
+    this.outbox = new SqlOutbox(db, engine.skipLocked);
   }
 
   async pageChanges(afterId: number, limit: number): Promise<PageChange[]> {
@@ -174,7 +199,10 @@ export class SqlStore implements Store {
 }
 
 class SqlSources implements SourceRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: SqlEngine,
+  ) {}
 
   async add(source: NewSource, now: Date): Promise<Source> {
     const existing = await this.findByUrl(source.feedUrl);
@@ -202,6 +230,7 @@ class SqlSources implements SourceRepository {
         lastCheckedAt: null,
         lastSuccessAt: null,
         nextCheckAt: now.getTime(),
+        feedHost: feedHost(source.feedUrl),
         lastHttpStatus: null,
         lastErrorCode: null,
         lastError: null,
@@ -291,6 +320,51 @@ class SqlSources implements SourceRepository {
       .limit(limit)
       .execute();
     return rows.map(toSource);
+  }
+
+  async claimDue(poller: string, now: Date, limit: number, options: ClaimOptions): Promise<Source[]> {
+    if (limit <= 0) return [];
+    const at = now.getTime();
+    return this.db.transaction().execute(async (trx) => {
+      // One claim at a time decides (each is a few milliseconds), so two pollers never both see a
+      // host's last free slot; rows a refresh is writing are skipped, not waited for.
+      await this.engine.serializeClaims(trx);
+      const claimed = await sql<Selectable<SourcesTable>>`
+        UPDATE sources SET claimed_by = ${poller}, claimed_until = ${at + options.claimMs}
+        WHERE id IN (
+          SELECT id FROM (
+            SELECT c.id, c.feed_host, c.due, row_number() OVER (
+              PARTITION BY c.feed_host ORDER BY c.failing, c.due, c.id) AS nth
+            FROM (
+              SELECT id, feed_host, coalesce(next_check_at, 0) AS due,
+                CASE WHEN consecutive_failures > 0 THEN 1 ELSE 0 END AS failing
+              FROM sources
+              WHERE status = 'active' AND coalesce(next_check_at, 0) <= ${at}
+                AND (claimed_until IS NULL OR claimed_until <= ${at})
+              ORDER BY coalesce(next_check_at, 0), id
+              LIMIT ${limit * CLAIM_SCAN} ${this.engine.skipLocked}
+            ) AS c
+          ) AS ranked
+          WHERE ranked.nth + (
+            SELECT count(*) FROM sources b WHERE b.feed_host = ranked.feed_host AND b.claimed_until > ${at}
+          ) <= ${options.perHost}
+          ORDER BY ranked.due, ranked.id
+          LIMIT ${limit}
+        )
+        RETURNING *`.execute(trx);
+      return claimed.rows
+        .map(toSource)
+        .sort((a, b) => (a.nextCheckAt?.getTime() ?? 0) - (b.nextCheckAt?.getTime() ?? 0) || a.id - b.id);
+    });
+  }
+
+  async releaseClaims(poller: string): Promise<number> {
+    const result = await this.db
+      .updateTable('sources')
+      .set({ claimedBy: null, claimedUntil: null })
+      .where('claimedBy', '=', poller)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   update(id: number, patch: SourcePatch): Promise<void> {
@@ -850,8 +924,16 @@ function entryColumns(entry: EntryInput) {
   };
 }
 
-/** Appends a check to a source's history and drops what falls past the kept number. */
+/**
+ * Appends a check to a source's history and drops what falls past the kept number; the check is
+ * over, so the poller's claim on the source ends with it.
+ */
 async function recordFetch(db: Kysely<Database>, sourceId: number, fetch: FetchRecord): Promise<void> {
+  await db
+    .updateTable('sources')
+    .set({ claimedBy: null, claimedUntil: null })
+    .where('id', '=', sourceId)
+    .execute();
   await db
     .insertInto('fetches')
     .values({

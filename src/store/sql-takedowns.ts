@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { describeRule, type NewRule, type SuppressionRule } from '../model/rights.js';
 import type {
   Capacity,
@@ -13,7 +13,7 @@ import type {
 } from '../model/takedown.js';
 import { date } from './sql-common.js';
 import { appendAudit, grantRule, revokeRule } from './sql-rights.js';
-import type { CounterNoticesTable, Database, TakedownRequestsTable } from './schema.js';
+import type { CounterNoticesTable, Database, OutboxTable, TakedownRequestsTable } from './schema.js';
 import type {
   Decision,
   FilingKeys,
@@ -333,7 +333,26 @@ export class SqlTakedowns implements TakedownRepository {
 }
 
 export class SqlOutbox implements OutboxRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly skipLocked: RawBuilder<unknown>,
+  ) {}
+
+  async claim(now: Date, limit: number, holdMs: number): Promise<QueuedNotice[]> {
+    const at = now.getTime();
+    // Moving the next attempt past the hold is the claim: no other sender sees the notice as due
+    // until this one marks it sent or failed, or dies and the hold runs out.
+    const claimed = await sql<Selectable<OutboxTable>>`
+      UPDATE outbox SET next_attempt_at = ${at + holdMs}
+      WHERE id IN (
+        SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ${at}
+        ORDER BY next_attempt_at, id LIMIT ${limit} ${this.skipLocked}
+      )
+      RETURNING *`.execute(this.db);
+    return claimed.rows
+      .map(toNotice)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+  }
 
   async due(now: Date, limit: number): Promise<QueuedNotice[]> {
     const rows = await this.db
@@ -345,16 +364,7 @@ export class SqlOutbox implements OutboxRepository {
       .orderBy('id')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      to: r.toAddress,
-      subject: r.subject,
-      text: r.body,
-      createdAt: new Date(Number(r.createdAt)),
-      attempts: r.attempts,
-      nextAttemptAt: new Date(Number(r.nextAttemptAt)),
-      lastError: r.lastError,
-    }));
+    return rows.map(toNotice);
   }
 
   async markSent(id: number, now: Date): Promise<void> {
@@ -443,5 +453,18 @@ function toCounterNotice(row: Selectable<CounterNoticesTable>): CounterNotice {
     decidedAt: date(row.decidedAt),
     decidedBy: row.decidedBy,
     decisionReason: row.decisionReason,
+  };
+}
+
+function toNotice(r: Selectable<OutboxTable>): QueuedNotice {
+  return {
+    id: r.id,
+    to: r.toAddress,
+    subject: r.subject,
+    text: r.body,
+    createdAt: new Date(Number(r.createdAt)),
+    attempts: r.attempts,
+    nextAttemptAt: new Date(Number(r.nextAttemptAt)),
+    lastError: r.lastError,
   };
 }

@@ -355,6 +355,70 @@ export function describeStoreContract(
       assert.equal(dueLater[0]?.id, soon.id);
     });
 
+    it('lets pollers claim each due source once, within the per-host limit across them all', async () => {
+      const tc = new Date('2020-01-01T00:00:00Z');
+      const options = { claimMs: 60_000, perHost: 2 };
+      const added = [];
+      for (let i = 0; i < 5; i++)
+        added.push(await store.sources.add({ feedUrl: `https://busy.example/${i}` }, tc));
+      for (let i = 0; i < 6; i++)
+        added.push(await store.sources.add({ feedUrl: `https://quiet${i}.example/feed` }, tc));
+      const failing = added[1]!;
+      await store.sources.update(failing.id, { consecutiveFailures: 3 });
+
+      const [a, b] = await Promise.all([
+        store.sources.claimDue('poller-a', tc, 4, options),
+        store.sources.claimDue('poller-b', tc, 20, options),
+      ]);
+      const ids = [...a, ...b].map((s) => s.id);
+      assert.equal(new Set(ids).size, ids.length, 'no source is claimed twice');
+      const busy = [...a, ...b].filter((s) => s.feedUrl.startsWith('https://busy.example/'));
+      assert.equal(busy.length, 2, 'two of the busy host, whichever poller took them');
+      assert.ok(
+        !busy.some((s) => s.id === failing.id),
+        'a source that failed last time waits behind its host’s others',
+      );
+      assert.equal(ids.length, 8, 'and every source of the other hosts');
+      assert.deepEqual(
+        await store.sources.claimDue('poller-c', tc, 20, options),
+        [],
+        'nothing is left to claim',
+      );
+
+      // A check recorded ends its claim: the host has a free slot again.
+      await store.sources.recordCheck(
+        busy[0]!.id,
+        { nextCheckAt: new Date(tc.getTime() + 3_600_000) },
+        {
+          startedAt: tc,
+          durationMs: 5,
+          outcome: 'not-modified',
+          url: busy[0]!.feedUrl,
+          httpStatus: 304,
+          bytes: 0,
+          inserted: 0,
+          updated: 0,
+          errorCode: null,
+          message: null,
+        },
+      );
+      const next = await store.sources.claimDue('poller-c', tc, 20, options);
+      assert.equal(next.length, 1);
+      assert.ok(next[0]!.feedUrl.startsWith('https://busy.example/'));
+
+      // A poller that stopped gives its claims up; one that died holds them until they run out.
+      assert.equal(await store.sources.releaseClaims('poller-c'), 1);
+      assert.equal((await store.sources.claimDue('poller-d', tc, 20, options)).length, 1);
+      const expired = new Date(tc.getTime() + options.claimMs);
+      const takenOver = await store.sources.claimDue('poller-e', expired, 20, options);
+      assert.equal(
+        takenOver.length,
+        8,
+        'every due source again (two of the busy host), once the claims ran out',
+      );
+      for (const s of added) await store.sources.remove(s.id);
+    });
+
     it('claims each config seed once', async () => {
       assert.deepEqual(await store.sources.claimConfigSeeds(['a', 'b'], t0), ['a', 'b']);
       assert.deepEqual(await store.sources.claimConfigSeeds(['b', 'c'], t0), ['c']);
@@ -858,6 +922,25 @@ export function describeStoreContract(
       assert.equal(retried?.attempts, 1);
       assert.equal(retried?.lastError, 'connection refused');
       assert.equal(await store.outbox.pending(), due.length - 1);
+    });
+
+    it('gives each due notice to one sender at a time, and to another once the first one’s hold runs out', async () => {
+      const late = new Date(t0.getTime() + 86_400_000);
+      const waiting = await store.outbox.due(late, 100);
+      assert.ok(waiting.length >= 1);
+      const [a, b] = await Promise.all([
+        store.outbox.claim(late, 100, 60_000),
+        store.outbox.claim(late, 100, 60_000),
+      ]);
+      const ids = [...a, ...b].map((n) => n.id).sort((x, y) => x - y);
+      assert.deepEqual(
+        ids,
+        waiting.map((n) => n.id).sort((x, y) => x - y),
+        'every due notice, once',
+      );
+      assert.deepEqual(await store.outbox.claim(late, 100, 60_000), [], 'held');
+      const again = await store.outbox.claim(new Date(late.getTime() + 60_000), 100, 60_000);
+      assert.equal(again.length, waiting.length, 'a sender that died lets go when its hold runs out');
     });
 
     it('keeps operators, locks one after repeated failures, and ends sessions', async () => {

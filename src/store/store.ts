@@ -72,6 +72,11 @@ export interface NewSource {
   searchEngines?: SearchEnginePolicy | null;
 }
 
+export interface ClaimOptions {
+  claimMs: number;
+  perHost: number;
+}
+
 /** Fields a refresh or an operator may change. */
 export type SourcePatch = Partial<Omit<Source, 'id' | 'createdAt'>>;
 
@@ -95,6 +100,17 @@ export interface SourceRepository {
   listPublishing(): Promise<Source[]>;
   /** Active sources whose next check is due, soonest first. */
   listDue(now: Date, limit: number): Promise<Source[]>;
+  /**
+   * Claims for `poller` up to `limit` active sources that are due and not claimed (or whose claim
+   * has run out), soonest first and within a host those that failed last time after the others,
+   * so that no source is checked by two pollers at once, whichever process or machine they run
+   * in. Across all pollers together, no more than `perHost` sources of one host are claimed at a
+   * time. A claim holds for `claimMs`, or until the check is recorded (recordCheck, or saveRefresh
+   * with its fetch), which releases it.
+   */
+  claimDue(poller: string, now: Date, limit: number, options: ClaimOptions): Promise<Source[]>;
+  /** Gives up every claim a poller holds (when it stops); how many it held. */
+  releaseClaims(poller: string): Promise<number>;
   update(id: number, patch: SourcePatch): Promise<void>;
   /** Records a check that stored no entries (304, failure): the source's new state and its history line, together. */
   recordCheck(id: number, patch: SourcePatch, fetch: FetchRecord): Promise<void>;
@@ -364,6 +380,11 @@ export interface UserRepository {
 export interface OutboxRepository {
   /** Unsent notices whose next attempt has come, oldest first. */
   due(now: Date, limit: number): Promise<QueuedNotice[]>;
+  /**
+   * Takes up to `limit` due notices for one sender to send, oldest first: no other sender, in
+   * any process, sees them as due for `holdMs`, or until they are marked sent or failed.
+   */
+  claim(now: Date, limit: number, holdMs: number): Promise<QueuedNotice[]>;
   markSent(id: number, now: Date): Promise<void>;
   markFailed(id: number, error: string, nextAttemptAt: Date): Promise<void>;
   /** Unsent notices, for health reports. */

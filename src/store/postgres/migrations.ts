@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { feedHost } from '../../model/source.js';
 
 /**
  * The PostgreSQL schema, as an ordered list of numbered migrations (the migrator runs each in a
@@ -264,6 +265,20 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
 
       await createPageChanges(db);
       await createSearch(db);
+    },
+  },
+  '0002_source_claims': {
+    async up(db: Kysely<unknown>) {
+      // Pollers claim due sources (see SourceRepository.claimDue); the feed's host lets a claim
+      // keep every poller together within the per-host limit.
+      await sql`ALTER TABLE sources ADD COLUMN feed_host text NOT NULL DEFAULT ''`.execute(db);
+      await sql`ALTER TABLE sources ADD COLUMN claimed_by text`.execute(db);
+      await sql`ALTER TABLE sources ADD COLUMN claimed_until bigint`.execute(db);
+      const rows = await sql<{ id: number; feedUrl: string }>`SELECT id, feed_url FROM sources`.execute(db);
+      for (const row of rows.rows) {
+        await sql`UPDATE sources SET feed_host = ${feedHost(row.feedUrl)} WHERE id = ${row.id}`.execute(db);
+      }
+      await sql`CREATE INDEX sources_claims ON sources (feed_host, claimed_until)`.execute(db);
     },
   },
 };

@@ -88,6 +88,10 @@ export async function openPostgresStore(databaseUrl: string): Promise<SqlStore> 
     holdRules: async (trx) => {
       await sql`LOCK TABLE suppression_rules IN SHARE MODE`.execute(trx);
     },
+    serializeClaims: async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.claims'))`.execute(trx);
+    },
+    skipLocked: sql`FOR UPDATE SKIP LOCKED`,
     otherCommits: null,
     close: () => db.destroy(),
   });

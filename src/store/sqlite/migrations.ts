@@ -2,6 +2,7 @@ import { type Kysely, type Migration, sql } from 'kysely';
 import { entryFacets } from '../../model/facets.js';
 import { searchText } from '../search-text.js';
 import { urlHostKey, urlKey } from '../../model/rights.js';
+import { feedHost } from '../../model/source.js';
 
 /**
  * The SQLite schema, as an ordered list of numbered migrations. Each runs in the migrator's
@@ -351,6 +352,20 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
         ) STRICT`.execute(db);
       await sql`CREATE INDEX rate_hits_key ON rate_hits (bucket, key, at)`.execute(db);
       await sql`CREATE INDEX rate_hits_expiry ON rate_hits (expires_at)`.execute(db);
+    },
+  },
+  '0012_source_claims': {
+    async up(db: Kysely<unknown>) {
+      // Pollers claim due sources (see SourceRepository.claimDue); the feed's host lets a claim
+      // keep every poller together within the per-host limit.
+      await sql`ALTER TABLE sources ADD COLUMN feed_host TEXT NOT NULL DEFAULT ''`.execute(db);
+      await sql`ALTER TABLE sources ADD COLUMN claimed_by TEXT`.execute(db);
+      await sql`ALTER TABLE sources ADD COLUMN claimed_until INTEGER`.execute(db);
+      const rows = await sql<{ id: number; feedUrl: string }>`SELECT id, feed_url FROM sources`.execute(db);
+      for (const row of rows.rows) {
+        await sql`UPDATE sources SET feed_host = ${feedHost(row.feedUrl)} WHERE id = ${row.id}`.execute(db);
+      }
+      await sql`CREATE INDEX sources_claims ON sources (feed_host, claimed_until)`.execute(db);
     },
   },
 };

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, type Migration, Migrator, SqliteAdapter, SqliteDialect } from 'kysely';
+import { CamelCasePlugin, Kysely, type Migration, Migrator, SqliteAdapter, SqliteDialect, sql } from 'kysely';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
 import { SqlStore } from '../sql-store.js';
@@ -41,6 +41,9 @@ export async function openSqliteStore(path: string): Promise<SqlStore> {
     // One writer at a time: a refresh that read the rules before a grant committed cannot commit
     // its own writes after it (SQLite refuses the stale write; the poll fails and runs again).
     holdRules: () => Promise.resolve(),
+    // The claim is one UPDATE, which SQLite runs alone.
+    serializeClaims: () => Promise.resolve(),
+    skipLocked: sql``,
     otherCommits: () => dataVersion.get() as number,
     close: () => db.destroy(),
   });
