@@ -8,6 +8,7 @@ import { registerServe } from './serve.js';
 import { registerSources } from './sources.js';
 import { registerTakedown } from './takedown.js';
 import { registerUsers } from './users.js';
+import { registerWorker } from './worker.js';
 
 /** Exit codes: 0 success, 1 the command failed, 2 bad usage or configuration. */
 export async function main(argv: string[]): Promise<number> {
@@ -17,7 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--data <dir>', 'data folder: database and courtesy.toml (env COURTESY_DATA_DIR; default ./data)')
     .option(
       '--database <url>',
-      'database URL, e.g. sqlite:PATH (env DATABASE_URL; default a SQLite file in the data folder)',
+      'database URL: sqlite:PATH or postgres://USER@HOST/DATABASE (env DATABASE_URL; default a SQLite file in the data folder)',
     )
     .option('--config <file>', 'configuration file (default courtesy.toml in the data folder)')
     .option(
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride();
   const global = () => program.opts<GlobalOptions>();
   registerServe(program, global);
+  registerWorker(program, global);
   registerPoll(program, global);
   registerSources(program, global);
   registerTakedown(program, global);

@@ -36,12 +36,12 @@ export function registerPoll(program: Command, global: () => GlobalOptions): voi
       try {
         await seedConfiguredSources(ctx.store, ctx.config, new Date());
         if (!options.once) {
-          const stop = startPoller(ctx);
+          const poller = startPoller(ctx);
           await new Promise<void>((resolve) => {
             process.once('SIGINT', resolve);
             process.once('SIGTERM', resolve);
           });
-          await stop();
+          await poller.stop();
           return;
         }
         if (options.source !== undefined && !(await ctx.store.sources.get(options.source))) {

@@ -32,21 +32,26 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
       if (ctx.websub.disabledBecause)
         logger.info(`websub: not subscribing to hubs: ${ctx.websub.disabledBecause}`);
       process.stdout.write(`courtesy is serving ${config.site.name} at ${server.url}\n`);
-      const stopPoller = options.poll ? startPoller(ctx) : async () => {};
+      const poller = options.poll ? startPoller(ctx) : null;
       ctx.outbox.start();
       if (!ctx.outbox.enabled)
         logger.info('takedown notices: no [smtp] host is set; notices wait in the outbox');
       await waitForSignal();
       logger.info('shutting down');
       await server.close();
-      await stopPoller();
+      await poller?.stop();
       await ctx.close();
     });
 }
 
-function waitForSignal(): Promise<void> {
+/** Resolves at SIGINT or SIGTERM; a second one ends the process at once, without waiting for work in flight. */
+export function waitForSignal(): Promise<void> {
   return new Promise((resolve) => {
-    const done = () => resolve();
+    const done = () => {
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve();
+    };
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Source } from '../model/source.js';
 import { refreshSource, type IngestContext, type RefreshOutcome } from './refresh.js';
 
@@ -100,28 +102,97 @@ async function selectSources(ctx: IngestContext, selection: PollSelection): Prom
   return ctx.store.sources.listDue(ctx.now?.() ?? new Date(), PASS_LIMIT);
 }
 
+/** A running poller: stop() lets its checks in flight finish, gives up its claims and resolves. */
+export interface Poller {
+  /** This poller's name in the claims it makes (host, process and a random part). */
+  readonly id: string;
+  stop(): Promise<void>;
+}
+
 /**
- * The poller inside `courtesy serve`: a pass over the due sources every `tickMs` (after renewing
- * the WebSub leases that are due), one pass at a time, until stopped. Returns a function that stops
- * it and resolves when the current pass has finished.
+ * The poller of `courtesy serve` and `courtesy worker`: it claims due sources (see
+ * SourceRepository.claimDue) as it has free slots (`[poll] concurrency`), checks each, and claims
+ * more as checks finish; when nothing is due it looks again every `[poll] check_every_seconds`, and
+ * renews the WebSub leases that are due. Any number of pollers, in any number of processes on one
+ * database, share the work: no source is checked by two at once, and the per-host limit holds
+ * across them all.
  */
-export function startPoller(ctx: IngestContext, tickMs = 30_000): () => Promise<void> {
+export function startPoller(ctx: IngestContext, id = pollerId()): Poller {
   let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> = Promise.resolve();
-  const pass = (): void => {
-    running = (ctx.websub?.renewDue() ?? Promise.resolve(0))
-      .then(() => pollSources(ctx))
+  let inFlight = 0;
+  const checks = new Set<Promise<void>>();
+  let wake: (() => void) | null = null;
+  /** A check ended while the loop was busy: look again at once. */
+  let nudged = false;
+  let lastRenewal = -Infinity;
+  const { concurrency, perHostConcurrency: perHost, claimMs, checkEveryMs } = ctx.config.poll;
+
+  const rest = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+
+  const check = (source: Source): void => {
+    inFlight++;
+    const running: Promise<void> = refreshSource(ctx, source)
       .then(() => undefined)
-      .catch((error: unknown) => ctx.logger.error({ err: error }, 'poll pass failed'))
+      .catch((error: unknown) =>
+        ctx.logger.error({ err: error, sourceId: source.id }, 'poll: a check failed'),
+      )
       .finally(() => {
-        if (!stopped) timer = setTimeout(pass, tickMs);
+        inFlight--;
+        checks.delete(running);
+        nudged = true;
+        wake?.();
       });
+    checks.add(running);
   };
-  pass();
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
+
+  const loop = async (): Promise<void> => {
+    while (!stopped) {
+      const now = ctx.now?.() ?? new Date();
+      if (now.getTime() - lastRenewal >= checkEveryMs) {
+        lastRenewal = now.getTime();
+        await (ctx.websub?.renewDue() ?? Promise.resolve(0)).catch((error: unknown) =>
+          ctx.logger.error({ err: error }, 'websub: renewing leases failed'),
+        );
+      }
+      let claimed: Source[] = [];
+      nudged = false;
+      if (inFlight < concurrency) {
+        try {
+          claimed = await ctx.store.sources.claimDue(id, now, concurrency - inFlight, { claimMs, perHost });
+        } catch (error) {
+          ctx.logger.error({ err: error }, 'poll: claiming due sources failed');
+        }
+        for (const source of claimed) check(source);
+      }
+      if (stopped) break;
+      if (nudged) continue;
+      // Until a check ends (a slot, perhaps a host's, is free again) or it is time to look again.
+      await rest(checkEveryMs);
+    }
   };
+
+  const looping = loop();
+  return {
+    id,
+    async stop() {
+      stopped = true;
+      wake?.();
+      await looping;
+      await Promise.all([...checks]);
+      await ctx.store.sources.releaseClaims(id).catch(() => 0);
+    },
+  };
+}
+
+function pollerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }

@@ -64,3 +64,35 @@ export function serve(dataDir: string, extra: string[] = ['--no-poll']): Promise
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
   });
 }
+
+export interface RunningWorker {
+  child: ChildProcess;
+  /** SIGTERM, and resolves when it has exited (after its checks in flight). */
+  stop(): Promise<void>;
+}
+
+/** Starts `courtesy worker` and resolves once it polls. */
+export function startWorker(dataDir: string): Promise<RunningWorker> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, '--data', dataDir, 'worker'], {
+      env: { ...process.env, COURTESY_ALLOW_PRIVATE_NETWORKS: '1', LOG_LEVEL: 'warn', ...storeEnv(dataDir) },
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/is polling/.test(out))
+        resolve({
+          child,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null || child.signalCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+    });
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${err}`)));
+  });
+}

@@ -10,17 +10,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** An HTTP server on 127.0.0.1 with a random port, for tests that fetch. */
-export async function startTestServer(handler: Handler): Promise<TestServer> {
+/** An HTTP server on 127.0.0.1 (or another loopback address) with a random port, for tests that fetch. */
+export async function startTestServer(handler: Handler, host = '127.0.0.1'): Promise<TestServer> {
   const requests: IncomingMessage[] = [];
   const server = createServer((req, res) => {
     requests.push(req);
     handler(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     server,
     requests,
     close: () =>
