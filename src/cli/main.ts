@@ -9,6 +9,7 @@ import { registerSources } from './sources.js';
 import { registerTakedown } from './takedown.js';
 import { registerUsers } from './users.js';
 import { registerWorker } from './worker.js';
+import { registerMigrate } from './migrate.js';
 
 /** Exit codes: 0 success, 1 the command failed, 2 bad usage or configuration. */
 export async function main(argv: string[]): Promise<number> {
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   registerTakedown(program, global);
   registerUsers(program, global);
   registerParse(program, global);
+  registerMigrate(program, global);
   for (const command of program.commands) command.exitOverride();
 
   try {

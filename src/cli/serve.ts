@@ -3,6 +3,7 @@ import { startPoller } from '../ingest/index.js';
 import { createLogger } from '../log/logger.js';
 import { seedConfiguredSources } from '../sources/index.js';
 import { startServer } from '../web/index.js';
+import { redactDatabaseUrl } from '../store/index.js';
 import { configFrom, openContext, writeSampleConfigIfMissing, type GlobalOptions } from './context.js';
 import { parsePort } from './arguments.js';
 
@@ -28,7 +29,10 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
       const added = await seedConfiguredSources(ctx.store, config, new Date());
       if (added > 0) logger.info({ added }, 'subscribed to the sources listed in the configuration');
       const server = await startServer(ctx, config.server.host, config.server.port);
-      logger.info({ url: server.url, baseUrl: config.site.baseUrl, database: config.databaseUrl }, 'serving');
+      logger.info(
+        { url: server.url, baseUrl: config.site.baseUrl, database: redactDatabaseUrl(config.databaseUrl) },
+        'serving',
+      );
       if (ctx.websub.disabledBecause)
         logger.info(`websub: not subscribing to hubs: ${ctx.websub.disabledBecause}`);
       process.stdout.write(`courtesy is serving ${config.site.name} at ${server.url}\n`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { startPoller } from '../ingest/index.js';
 import { createLogger } from '../log/logger.js';
+import { redactDatabaseUrl } from '../store/index.js';
 import { configFrom, openContext, type GlobalOptions } from './context.js';
 import { waitForSignal } from './serve.js';
 
@@ -16,7 +17,7 @@ export function registerWorker(program: Command, global: () => GlobalOptions): v
       const ctx = await openContext(config, logger);
       const poller = startPoller(ctx);
       ctx.outbox.start();
-      logger.info({ poller: poller.id, database: config.databaseUrl }, 'worker started');
+      logger.info({ poller: poller.id, database: redactDatabaseUrl(config.databaseUrl) }, 'worker started');
       process.stdout.write(`courtesy worker ${poller.id} is polling\n`);
       await waitForSignal();
       // Checks in flight finish (each is bounded by the fetch timeouts); then the claims are given up.

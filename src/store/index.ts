@@ -27,3 +27,4 @@ export type {
 export { FETCH_HISTORY_PER_SOURCE } from './store.js';
 export { StoreError } from './errors.js';
 export { openStore } from './open-store.js';
+export { redact as redactDatabaseUrl } from './postgres/open-postgres.js';

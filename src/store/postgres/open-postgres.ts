@@ -2,7 +2,7 @@ import pg from 'pg';
 import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
-import { SqlStore } from '../sql-store.js';
+import { SqlStore, type SqlEngine } from '../sql-store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { TSVECTOR_INDEX } from './tsvector.js';
 
@@ -47,6 +47,14 @@ export function postgresTarget(databaseUrl: string): PostgresTarget {
  * URL's schema.
  */
 export async function openPostgresStore(databaseUrl: string): Promise<SqlStore> {
+  const { db, engine } = await openPostgresDatabase(databaseUrl);
+  return new SqlStore(db, engine);
+}
+
+/** The migrated database and what its engine does its own way, for the store and for copying a site. */
+export async function openPostgresDatabase(
+  databaseUrl: string,
+): Promise<{ db: Kysely<Database>; engine: SqlEngine }> {
   const target = postgresTarget(databaseUrl);
   const pool = createPool(target);
   const db = postgresKysely(pool);
@@ -80,7 +88,7 @@ export async function openPostgresStore(databaseUrl: string): Promise<SqlStore> 
     await db.destroy();
     throw error;
   }
-  return new SqlStore(db, {
+  const engine: SqlEngine = {
     fullText: TSVECTOR_INDEX,
     // A refresh reads the rules and then stores what they let through: SHARE mode lets refreshes
     // run together but waits for a grant's insert (and makes a grant wait for them), so a grant
@@ -94,7 +102,8 @@ export async function openPostgresStore(databaseUrl: string): Promise<SqlStore> 
     skipLocked: sql`FOR UPDATE SKIP LOCKED`,
     otherCommits: null,
     close: () => db.destroy(),
-  });
+  };
+  return { db, engine };
 }
 
 /** The query layer over a pool: columns in camelCase, bigints as numbers. */

@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, type Migration, Migrator, SqliteAdapter, SqliteDialect, sql } from 'kysely';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
-import { SqlStore } from '../sql-store.js';
+import { SqlStore, type SqlEngine } from '../sql-store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { withStatementCache } from './statement-cache.js';
 import { FTS5_INDEX } from './fts5.js';
@@ -14,6 +14,12 @@ import { FTS5_INDEX } from './fts5.js';
  * WAL lets the site read while the poller writes; foreign keys enforce entry → source.
  */
 export async function openSqliteStore(path: string): Promise<SqlStore> {
+  const { db, engine } = await openSqliteDatabase(path);
+  return new SqlStore(db, engine);
+}
+
+/** The migrated database and what its engine does its own way, for the store and for copying a site. */
+export async function openSqliteDatabase(path: string): Promise<{ db: Kysely<Database>; engine: SqlEngine }> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let sqlite: BetterSqlite3.Database;
   try {
@@ -36,7 +42,7 @@ export async function openSqliteStore(path: string): Promise<SqlStore> {
   // data_version moves when another connection (another process) commits: a cache reads the change
   // log only then, or after this process changed pages itself.
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
-  return new SqlStore(db, {
+  const engine: SqlEngine = {
     fullText: FTS5_INDEX,
     // One writer at a time: a refresh that read the rules before a grant committed cannot commit
     // its own writes after it (SQLite refuses the stale write; the poll fails and runs again).
@@ -46,7 +52,8 @@ export async function openSqliteStore(path: string): Promise<SqlStore> {
     skipLocked: sql``,
     otherCommits: () => dataVersion.get() as number,
     close: () => db.destroy(),
-  });
+  };
+  return { db, engine };
 }
 
 /** The query layer over one SQLite connection: prepared statements reused, columns in camelCase. */
