@@ -67,6 +67,27 @@ const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#8a2d16"/>' +
   '<path d="M8 9h16a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2h-9l-5 4v-4H8a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2z" fill="#fbfaf7"/></svg>';
 
+/** How long readiness waits for the database. */
+const READY_TIMEOUT_MS = 2000;
+
+/** Why the database cannot serve now (it does not answer a small indexed read in time), or null. */
+async function databaseProblem(store: Store): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(
+      () => resolve(`the database did not answer within ${READY_TIMEOUT_MS} ms`),
+      READY_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([store.lastPageChange().then(() => null), late]);
+  } catch (error) {
+    return `the database failed: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The public site: every page reads from the store; only the WebSub callback writes (pushed content). */
 export function createApp(ctx: WebContext): Hono {
   const { store, config } = ctx;
@@ -74,6 +95,18 @@ export function createApp(ctx: WebContext): Hono {
   const app = new Hono();
 
   app.use('*', securityHeaders());
+  // For load balancers and orchestrators: the process answers (healthz), and its database too
+  // (readyz). Before the page cache, which reads the database itself.
+  app.get('/healthz', (c) => {
+    c.header('cache-control', 'no-store');
+    return c.text('ok\n');
+  });
+  app.get('/readyz', async (c) => {
+    c.header('cache-control', 'no-store');
+    const problem = await databaseProblem(store);
+    return problem === null ? c.text('ready\n') : c.text(`not ready: ${problem}\n`, 503);
+  });
+
   // Pages that are not cached are compressed as they are sent; cached ones were compressed once.
   app.use('*', compress());
   if (config.server.pageCacheBytes > 0) {
