@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import { migrate } from '../migrate.js';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
 import { SqlStore, type SqlEngine } from '../sql-store.js';
@@ -70,20 +71,7 @@ export async function openPostgresDatabase(
   }
   try {
     await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(target.schema)}`.execute(db);
-    const migrator = new Migrator({
-      db,
-      provider: { getMigrations: () => Promise.resolve(POSTGRES_MIGRATIONS) },
-      migrationTableSchema: target.schema,
-    });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) {
-      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-      throw new StoreError(
-        'store.migration',
-        `store: migration ${failed} failed: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
+    await migrate(db, POSTGRES_MIGRATIONS, target.schema);
   } catch (error) {
     await db.destroy();
     throw error;

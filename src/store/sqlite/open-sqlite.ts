@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, type Migration, Migrator, SqliteAdapter, SqliteDialect, sql } from 'kysely';
+import { CamelCasePlugin, Kysely, SqliteAdapter, SqliteDialect, sql } from 'kysely';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
 import { SqlStore, type SqlEngine } from '../sql-store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { migrate } from '../migrate.js';
 import { withStatementCache } from './statement-cache.js';
 import { FTS5_INDEX } from './fts5.js';
 
@@ -78,20 +79,5 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 class TransactionalDdlSqliteDialect extends SqliteDialect {
   override createAdapter(): SqliteAdapter {
     return new TransactionalDdlSqliteAdapter();
-  }
-}
-
-export async function migrate(db: Kysely<Database>, migrations: Record<string, Migration>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new StoreError(
-      'store.migration',
-      `store: migration ${failed} failed: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
   }
 }

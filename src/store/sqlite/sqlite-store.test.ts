@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { describeStoreContract } from '../store.contract.js';
-import { migrate, openSqliteStore, sqliteKysely } from './open-sqlite.js';
+import { migrate } from '../migrate.js';
+import { openSqliteStore, sqliteKysely } from './open-sqlite.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 describeStoreContract('SQLite', () => openSqliteStore(':memory:'));
