@@ -98,7 +98,7 @@ export interface SqlEngine {
   /** The clause that makes a SELECT lock its rows and skip those another transaction holds, where the engine has one. */
   skipLocked: RawBuilder<unknown>;
   /** The engine's counter of commits by other connections, when it has a cheap one (see pageChangeHint). */
-  otherCommits: (() => number) | null;
+  otherCommits: (() => number | string | null) | null;
   close(): Promise<void>;
 }
 

@@ -12,6 +12,8 @@ import type { EntryInput } from '../model/entry.js';
 import type { PageChange } from '../model/page-tags.js';
 import type { Store } from '../store/index.js';
 import { openSqliteStore } from '../store/sqlite/open-sqlite.js';
+import { openPostgresStore } from '../store/postgres/open-postgres.js';
+import { freshPostgres, SKIP_POSTGRES } from '../../test/support/postgres.js';
 import { Takedowns } from '../takedown/service.js';
 import { createApp } from './app.js';
 import { PageCache } from './page-cache.js';
@@ -340,5 +342,42 @@ describe('the server, answering kept pages before the app', () => {
     const fresh = await fetch(`${server.url}/feed.xml`);
     assert.equal(fresh.headers.get('x-cache'), 'miss');
     assert.match(await fresh.text(), /Story 7 from a\.example/);
+  });
+});
+
+describe('the page cache on PostgreSQL', { skip: SKIP_POSTGRES }, () => {
+  it("knows without reading the log that nothing was committed, and hears another process's commit", async () => {
+    const database = await freshPostgres('cache');
+    const store = await openPostgresStore(database.url);
+    const other = await openPostgresStore(database.url);
+    try {
+      const cache = new PageCache(store, 1024 * 1024);
+      const current = async (ms: number): Promise<boolean> => {
+        const end = Date.now() + ms;
+        for (;;) {
+          await cache.sync();
+          if (cache.isCurrent()) return true;
+          if (Date.now() > end) return false;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      };
+      assert.ok(await current(3000), 'once listening, a synced cache is current');
+      const source = await other.sources.add({ feedUrl: 'https://a.example/feed', name: 'Alpha' }, t0);
+      await cache.sync();
+      const before = cache.version;
+      await other.entries.saveRefresh(source.id, [entry(1, 'a.example')], {}, t0);
+      const heard = Date.now();
+      while (cache.isCurrent() && Date.now() - heard < 2000) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      assert.equal(cache.isCurrent(), false, "the other process's commit was heard");
+      assert.ok(Date.now() - heard < 1000, `heard within a second (${Date.now() - heard} ms)`);
+      await cache.sync();
+      assert.ok(cache.version > before, 'and the sync read it');
+    } finally {
+      await other.close();
+      await store.close();
+      await database.drop();
+    }
   });
 });

@@ -132,7 +132,15 @@ describe('scaling out: two workers and two web processes on one PostgreSQL', { s
     const home = await (await fetch(`${sites[0]!.url}/`)).text();
     const path = /href="(\/articles\/\d+\/[^"]*)"/.exec(home)?.[1];
     assert.ok(path, 'the home page links to an article');
-    for (const site of sites) assert.equal((await fetch(site.url + path)).status, 200);
+    for (const site of sites) {
+      assert.equal((await fetch(site.url + path)).status, 200);
+      // Answered from the cache without reading the store: the process heard every commit so far.
+      await waitFor(
+        'the page is answered from the cache',
+        async () => (await fetch(site.url + path)).headers.get('x-cache') === 'hit',
+        2000,
+      );
+    }
     // Both web processes now have the page in their caches; the takedown is made by a third process.
     const original = (await store.entries.get(Number(path.split('/')[2])))?.url;
     assert.ok(original);

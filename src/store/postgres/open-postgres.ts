@@ -6,6 +6,7 @@ import type { Database } from '../schema.js';
 import { SqlStore, type SqlEngine } from '../sql-store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { TSVECTOR_INDEX } from './tsvector.js';
+import { ChangeListener } from './change-listener.js';
 
 /** Where a PostgreSQL store lives, from its URL. */
 export interface PostgresTarget {
@@ -76,6 +77,7 @@ export async function openPostgresDatabase(
     await db.destroy();
     throw error;
   }
+  const listener = new ChangeListener({ connectionString: target.connectionString }, target.schema);
   const engine: SqlEngine = {
     fullText: TSVECTOR_INDEX,
     // A refresh reads the rules and then stores what they let through: SHARE mode lets refreshes
@@ -88,8 +90,16 @@ export async function openPostgresDatabase(
       await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.claims'))`.execute(trx);
     },
     skipLocked: sql`FOR UPDATE SKIP LOCKED`,
-    otherCommits: null,
-    close: () => db.destroy(),
+    // The listener's count of commits to the change log, and the second: a notification that never
+    // came (a connection that died without a word) keeps a cache behind by a second at most.
+    otherCommits: () => {
+      const count = listener.value();
+      return count === null ? null : `${count}.${Math.floor(Date.now() / 1000)}`;
+    },
+    close: async () => {
+      await listener.close();
+      await db.destroy();
+    },
   };
   return { db, engine };
 }

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import pg from 'pg';
 import { freshPostgres, SKIP_POSTGRES } from '../../../test/support/postgres.js';
 import type { Store } from '../store.js';
 import { describeStoreContract } from '../store.contract.js';
+import { ChangeListener } from './change-listener.js';
 import { openPostgresStore, postgresTarget } from './open-postgres.js';
 
 /** A store in a fresh schema, dropped when the store closes. */
@@ -56,5 +58,82 @@ describe('the PostgreSQL store, opening', { skip: SKIP_POSTGRES }, () => {
       openPostgresStore('postgres://nobody:secret@127.0.0.1:1/none'),
       /cannot connect to PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none/,
     );
+  });
+});
+
+describe('the PostgreSQL change listener', { skip: SKIP_POSTGRES }, () => {
+  const until = async (what: () => boolean, ms = 3000): Promise<boolean> => {
+    const end = Date.now() + ms;
+    while (!what() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 5));
+    return what();
+  };
+
+  it("counts other connections' commits to its schema's change log, and nothing else", async () => {
+    const mine = await freshPostgres('listen');
+    const theirs = await freshPostgres('listen_other');
+    const writer = await openPostgresStore(mine.url);
+    const elsewhere = await openPostgresStore(theirs.url);
+    const listener = new ChangeListener(
+      { connectionString: postgresTarget(mine.url).connectionString },
+      mine.schema,
+    );
+    try {
+      assert.equal(listener.value(), null, 'no count before it listens');
+      assert.ok(await listener.ready());
+      const before = listener.value()!;
+      const t = new Date('2026-05-01T08:00:00Z');
+      const entry = (host: string) => ({
+        guid: `urn:${host}:1`,
+        url: `https://${host}/1`,
+        title: 'A story',
+        author: 'Ada',
+        publishedAt: t,
+        updatedAt: null,
+        summaryHtml: null,
+        contentHtml: '<p>Text</p>',
+        categories: [],
+        enclosures: [],
+        contentHash: 'h1',
+      });
+      // A commit in another schema (another site on the same server) is not ours.
+      const other = await elsewhere.sources.add({ feedUrl: 'https://b.example/feed' }, t);
+      await elsewhere.entries.saveRefresh(other.id, [entry('b.example')], {}, t);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(listener.value(), before);
+      const source = await writer.sources.add({ feedUrl: 'https://a.example/feed' }, t);
+      await writer.entries.saveRefresh(source.id, [entry('a.example')], {}, t);
+      assert.ok(await until(() => (listener.value() ?? 0) > before), 'the commit was heard');
+    } finally {
+      await listener.close();
+      await writer.close();
+      await elsewhere.close();
+      await mine.drop();
+      await theirs.drop();
+    }
+  });
+
+  it('says it cannot vouch while the connection is down, and counts again once back', async () => {
+    const database = await freshPostgres('listen_lost');
+    const admin = new pg.Client({ connectionString: postgresTarget(database.url).connectionString });
+    await admin.connect();
+    const listener = new ChangeListener(
+      { connectionString: postgresTarget(database.url).connectionString, application_name: 'listen-lost' },
+      database.schema,
+    );
+    try {
+      assert.ok(await listener.ready());
+      const before = listener.value()!;
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'listen-lost'",
+      );
+      assert.ok(await until(() => listener.value() === null), 'the loss was noticed');
+      assert.ok(await until(() => listener.value() !== null), 'it reconnected');
+      // Commits made while it was away may have been missed: the count moves on a reconnection.
+      assert.ok(listener.value()! > before);
+    } finally {
+      await listener.close();
+      await admin.end();
+      await database.drop();
+    }
   });
 });
