@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../web/assets.js';
 import { WebSub } from '../websub/index.js';
 import { OutboxSender } from '../mail/outbox-sender.js';
 import { Takedowns } from '../takedown/service.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 /** The options every command accepts (see main.ts). */
 export interface GlobalOptions {
@@ -37,13 +38,21 @@ export interface AppContext extends IngestContext {
   close(): Promise<void>;
 }
 
-export async function openContext(config: Config, logger: Logger = createLogger()): Promise<AppContext> {
+/**
+ * Opens the store and everything that works on it. `metrics`, when given, counts what the poller
+ * and the WebSub callbacks do (serve and worker give one).
+ */
+export async function openContext(
+  config: Config,
+  logger: Logger = createLogger(),
+  metrics?: Metrics,
+): Promise<AppContext> {
   const store: Store = await openStore(config.databaseUrl);
   const fetcher = createFetcher(config);
   const processor = createFeedProcessor(config.poll.workers, {
     onError: (error) => logger.error({ err: error }, 'a feed worker thread failed'),
   });
-  const websub = new WebSub({ store, fetcher, processor, config, logger });
+  const websub = new WebSub({ store, fetcher, processor, config, logger, metrics });
   const takedowns = new Takedowns({ store, fetcher, config, logger });
   const outbox = new OutboxSender(store, config, logger);
   return {
@@ -55,6 +64,7 @@ export async function openContext(config: Config, logger: Logger = createLogger(
     websub,
     takedowns,
     outbox,
+    metrics,
     async close() {
       await outbox.close();
       await processor.close();

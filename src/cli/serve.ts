@@ -6,6 +6,7 @@ import { startServer } from '../web/index.js';
 import { redactDatabaseUrl } from '../store/index.js';
 import { configFrom, openContext, writeSampleConfigIfMissing, type GlobalOptions } from './context.js';
 import { parsePort } from './arguments.js';
+import { Metrics } from '../metrics/metrics.js';
 
 interface ServeOptions {
   port?: number;
@@ -25,7 +26,8 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
       const written = writeSampleConfigIfMissing(global());
       if (written) logger.info({ path: written }, 'first start: wrote the sample configuration');
       const config = configFrom(global(), { port: options.port, host: options.host });
-      const ctx = await openContext(config, logger);
+      const metrics = config.metrics.enabled ? new Metrics({ processMetrics: true }) : undefined;
+      const ctx = await openContext(config, logger, metrics);
       const added = await seedConfiguredSources(ctx.store, config, new Date());
       if (added > 0) logger.info({ added }, 'subscribed to the sources listed in the configuration');
       const server = await startServer(ctx, config.server.host, config.server.port);

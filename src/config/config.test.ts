@@ -64,6 +64,23 @@ describe('loadConfig', () => {
     rejects('[websub]\nlease_days = 0\n', /websub\.lease_days/);
   });
 
+  it('reads [metrics], the token from the environment first, and refuses a short one', () => {
+    assert.deepEqual(withFile('').metrics, { enabled: true, token: null });
+    const token = 'from-the-file-0123456789';
+    assert.deepEqual(withFile(`[metrics]\nenabled = false\ntoken = "${token}"\n`).metrics, {
+      enabled: false,
+      token,
+    });
+    const fromEnv = loadConfig({ dataDir: dir }, { COURTESY_METRICS_TOKEN: 'from-the-environment-0123' });
+    assert.equal(fromEnv.metrics.token, 'from-the-environment-0123');
+    rejects('[metrics]\ntoken = "short"\n', /metrics\.token must be at least 16 characters/);
+    withFile('');
+    assert.throws(
+      () => loadConfig({ dataDir: dir }, { COURTESY_METRICS_TOKEN: 'short' }),
+      /COURTESY_METRICS_TOKEN must be at least 16 characters/,
+    );
+  });
+
   it('names the key of a bad value', () =>
     rejects('[site]\nbase_url = "news.example"\n', /site\.base_url must be an absolute http/));
   it('names an unknown key', () =>

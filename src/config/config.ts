@@ -77,6 +77,8 @@ export interface Config {
     password: string | null;
     from: string;
   } | null;
+  /** `token`: what scrapers must send as a bearer token; null: only loopback and private clients may read. */
+  metrics: { enabled: boolean; token: string | null };
   /** Sources the config file subscribes to (URLs made absolute). */
   sources: Array<{
     /** The URL as the config file writes it: what "seeded once" is remembered by. */
@@ -88,6 +90,15 @@ export interface Config {
     attribution: string | null;
     searchEngines: 'canonical' | 'noindex' | 'both' | null;
   }>;
+}
+
+/** The metrics token from the environment, held to the config file's rule. */
+function metricsToken(value: string | undefined): string | null {
+  if (!value) return null;
+  if (value.length < 16) {
+    throw new ConfigError('config.invalid', 'config: COURTESY_METRICS_TOKEN must be at least 16 characters');
+  }
+  return value;
 }
 
 /** What the command line and the environment can override. */
@@ -102,7 +113,8 @@ export interface ConfigOverrides {
 
 /**
  * Builds the Config: defaults, then the config file (--config, else courtesy.toml in the data dir),
- * then the environment (COURTESY_DATA_DIR, DATABASE_URL, COURTESY_ALLOW_PRIVATE_NETWORKS), then flags.
+ * then the environment (COURTESY_DATA_DIR, DATABASE_URL, COURTESY_ALLOW_PRIVATE_NETWORKS,
+ * COURTESY_SMTP_PASSWORD, COURTESY_METRICS_TOKEN), then flags.
  */
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(overrides.dataDir ?? env.COURTESY_DATA_DIR ?? 'data');
@@ -194,6 +206,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
           from: file.smtp.from ?? senderFor(file.site.name, file.site.contact_email, baseUrl),
         }
       : null,
+    metrics: {
+      enabled: file.metrics.enabled,
+      token: metricsToken(env.COURTESY_METRICS_TOKEN) ?? file.metrics.token ?? null,
+    },
     sources: file.sources.map((s) => ({
       key: s.url,
       url: absoluteSourceUrl(s.url, baseUrl),

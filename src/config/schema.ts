@@ -179,6 +179,17 @@ export const configSchema = z.strictObject({
       from: z.string().min(3).optional(),
     })
     .prefault({}),
+  metrics: z
+    .strictObject({
+      /** Prometheus metrics at /metrics on every web process (and `worker --metrics-port`). */
+      enabled: z.boolean().default(true),
+      /**
+       * A bearer token scrapers must send. Without one, only clients on loopback or a private
+       * network may read the metrics.
+       */
+      token: z.string().min(16, 'must be at least 16 characters').optional(),
+    })
+    .prefault({}),
   sources: z.array(sourceSeed).default([]),
 });
 

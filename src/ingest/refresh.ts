@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.js';
 import { FetchError, type Fetcher, type FetchResult } from '../fetch/index.js';
 import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { CourtesyError, errorMessage } from '../model/errors.js';
 import type { FetchRecord, Source } from '../model/source.js';
 import { pushIsLive, type Subscription } from '../model/subscription.js';
@@ -25,6 +26,8 @@ export interface IngestContext {
   logger: Logger;
   /** The WebSub subscriber; without it, sources are only polled. */
   websub?: WebSub;
+  /** Where checks are counted, when the process exposes metrics. */
+  metrics?: Metrics;
   now?: () => Date;
 }
 
@@ -35,6 +38,8 @@ export type RefreshOutcome =
       inserted: number;
       updated: number;
       unchanged: number;
+      /** Entries a takedown rule kept out. */
+      suppressed: number;
       warnings: string[];
       nextCheckAt: Date;
     }
@@ -58,6 +63,12 @@ class ProcessingError extends CourtesyError {}
  * source with its next check and changes nothing else. Nothing is thrown.
  */
 export async function refreshSource(ctx: IngestContext, source: Source): Promise<RefreshOutcome> {
+  const outcome = await refresh(ctx, source);
+  ctx.metrics?.check(outcome);
+  return outcome;
+}
+
+async function refresh(ctx: IngestContext, source: Source): Promise<RefreshOutcome> {
   const now = ctx.now?.() ?? new Date();
   const started = performance.now();
   const log = ctx.logger.child({ sourceId: source.id, url: source.feedUrl });
@@ -67,6 +78,10 @@ export async function refreshSource(ctx: IngestContext, source: Source): Promise
       etag: source.etag,
       lastModified: source.lastModified,
     });
+    ctx.metrics?.fetched(
+      (performance.now() - started) / 1000,
+      result.kind === 'not-modified' ? 'not_modified' : 'modified',
+    );
     // Read once: it decides the fallback interval and what reconcile has to do.
     const subscription = (await ctx.websub?.subscriptionOf(source.id)) ?? null;
     const moved = result.movedTo ? { feedUrl: result.movedTo } : {};
@@ -126,6 +141,7 @@ export async function refreshSource(ctx: IngestContext, source: Source): Promise
     await ctx.websub?.reconcile(source, discoverPush(feed, result.link, result.finalUrl), subscription);
     return { kind: 'stored', sourceId: source.id, ...saved, warnings: feed.warnings, nextCheckAt: next.at };
   } catch (error) {
+    if (result === null) ctx.metrics?.fetched((performance.now() - started) / 1000, 'failed');
     const bytes = result?.kind === 'modified' ? result.body.length : null;
     return recordFailure(ctx, source, now, started, error, result?.status ?? null, bytes, log);
   }

@@ -6,6 +6,7 @@ export type {
   SourcePatch,
   ClaimOptions,
   SourceListItem,
+  SourceQueue,
   SaveResult,
   Cursor,
   EntryPage,
@@ -28,3 +29,4 @@ export { FETCH_HISTORY_PER_SOURCE } from './store.js';
 export { StoreError } from './errors.js';
 export { openStore } from './open-store.js';
 export { redact as redactDatabaseUrl } from './postgres/open-postgres.js';
+export { storeProblem } from './readiness.js';

@@ -57,6 +57,7 @@ import type {
   NewSource,
   SaveResult,
   SourceListItem,
+  SourceQueue,
   SourcePatch,
   SourceRepository,
   Store,
@@ -320,6 +321,42 @@ class SqlSources implements SourceRepository {
       .limit(limit)
       .execute();
     return rows.map(toSource);
+  }
+
+  async queue(now: Date): Promise<SourceQueue> {
+    const at = now.getTime();
+    const rows = await this.db
+      .selectFrom('sources')
+      .select((eb) => [
+        'status',
+        eb.fn.countAll<number>().as('sources'),
+        eb.fn
+          .sum<number>(
+            eb
+              .case()
+              .when(
+                eb.and([
+                  eb('status', '=', 'active'),
+                  eb(eb.fn.coalesce('nextCheckAt', sql.lit(0)), '<=', at),
+                  eb.or([eb('claimedUntil', 'is', null), eb('claimedUntil', '<=', at)]),
+                ]),
+              )
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('due'),
+        eb.fn.sum<number>(eb.case().when('claimedUntil', '>', at).then(1).else(0).end()).as('claimed'),
+      ])
+      .groupBy('status')
+      .execute();
+    const queue: SourceQueue = { byStatus: { active: 0, paused: 0, disabled: 0 }, due: 0, claimed: 0 };
+    for (const row of rows) {
+      queue.byStatus[row.status as SourceStatus] = Number(row.sources);
+      queue.due += Number(row.due ?? 0);
+      queue.claimed += Number(row.claimed ?? 0);
+    }
+    return queue;
   }
 
   async claimDue(poller: string, now: Date, limit: number, options: ClaimOptions): Promise<Source[]> {

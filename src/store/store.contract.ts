@@ -419,6 +419,28 @@ export function describeStoreContract(
       for (const s of added) await store.sources.remove(s.id);
     });
 
+    it('counts the polling queue: sources by status, due ones, and those being checked', async () => {
+      const tq = new Date('2019-06-01T00:00:00Z');
+      const before = await store.sources.queue(tq);
+      const added = [];
+      for (let i = 0; i < 4; i++)
+        added.push(await store.sources.add({ feedUrl: `https://queue${i}.example/feed` }, tq));
+      await store.sources.update(added[3]!.id, { status: 'paused' });
+      await store.sources.update(added[2]!.id, { nextCheckAt: new Date(tq.getTime() + 3_600_000) });
+      const mid = await store.sources.queue(tq);
+      assert.equal(mid.byStatus.active, before.byStatus.active + 3);
+      assert.equal(mid.byStatus.paused, before.byStatus.paused + 1);
+      assert.equal(mid.due, before.due + 2, 'a paused source, or one checked later, is not due');
+      const claimed = await store.sources.claimDue('poller-q', tq, 100, { claimMs: 60_000, perHost: 16 });
+      assert.ok(claimed.length >= 2);
+      const during = await store.sources.queue(tq);
+      assert.equal(during.claimed, before.claimed + claimed.length);
+      assert.equal(during.due, mid.due - claimed.length, 'a source being checked is no longer waiting');
+      await store.sources.releaseClaims('poller-q');
+      assert.equal((await store.sources.queue(tq)).claimed, before.claimed);
+      for (const s of added) await store.sources.remove(s.id);
+    });
+
     it('claims each config seed once', async () => {
       assert.deepEqual(await store.sources.claimConfigSeeds(['a', 'b'], t0), ['a', 'b']);
       assert.deepEqual(await store.sources.claimConfigSeeds(['b', 'c'], t0), ['c']);

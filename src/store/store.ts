@@ -109,6 +109,11 @@ export interface SourceRepository {
    * with its fetch), which releases it.
    */
   claimDue(poller: string, now: Date, limit: number, options: ClaimOptions): Promise<Source[]>;
+  /**
+   * The polling queue at a glance, for metrics: sources by status, the active ones that are due now
+   * and not being checked, and those a poller is checking (claimed, claim not run out).
+   */
+  queue(now: Date): Promise<SourceQueue>;
   /** Gives up every claim a poller holds (when it stops); how many it held. */
   releaseClaims(poller: string): Promise<number>;
   update(id: number, patch: SourcePatch): Promise<void>;
@@ -120,6 +125,12 @@ export interface SourceRepository {
   remove(id: number): Promise<boolean>;
   /** The subset of `urls` the config file has never seeded, and records them as seeded. */
   claimConfigSeeds(urls: readonly string[], now: Date): Promise<string[]>;
+}
+
+export interface SourceQueue {
+  byStatus: Record<SourceStatus, number>;
+  due: number;
+  claimed: number;
 }
 
 export interface SaveResult {

@@ -19,18 +19,20 @@ import { ErrorPage, ForbiddenPage, GonePage, NotFoundPage } from './pages/not-fo
 import { SourcePage, SourcesPage } from './pages/source-show.js';
 import { articlePath, facetPath } from './paths.js';
 import { Sitemap } from './sitemap.js';
-import { PageCache, pageCacheMiddleware, tagPage } from './page-cache.js';
+import { PageCache, pageCacheMiddleware, routeOf, tagPage } from './page-cache.js';
 import { LISTING, entryTag, facetTag, sourceTag, type PageTag } from '../model/page-tags.js';
 import { FEED_FILES, FEED_ITEMS, renderFeed, type FeedListing } from './feeds.js';
 import type { FacetKind } from '../model/facets.js';
 import { sourceDisplayName } from '../model/source.js';
-import type { EntryQuery, SearchQuery } from '../store/index.js';
+import { storeProblem, type EntryQuery, type SearchQuery } from '../store/index.js';
 import { securityHeaders } from './security-headers.js';
 import { themeStylesheet } from './theme.js';
 import { CALLBACK_PATH, type CallbackAnswer, type WebSub } from '../websub/index.js';
 import type { Takedowns } from '../takedown/service.js';
 import { registerAdminRoutes } from './admin/routes.js';
-import { FormTokens } from './forms.js';
+import { clientAddress, FormTokens } from './forms.js';
+import { mayReadMetrics } from '../metrics/access.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { registerTakedownRoutes } from './takedown-routes.js';
 
 export interface WebContext {
@@ -45,6 +47,8 @@ export interface WebContext {
   pageCache?: PageCache;
   /** Sends queued notices; without it (or without an SMTP server), they wait in the outbox. */
   outbox?: NoticeSender;
+  /** The process's metrics: requests are timed into it, and /metrics shows it. */
+  metrics?: Metrics;
 }
 
 /** What the site needs of the outbox sender: whether it sends, and a way to send what was just queued. */
@@ -67,25 +71,8 @@ const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#8a2d16"/>' +
   '<path d="M8 9h16a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2h-9l-5 4v-4H8a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2z" fill="#fbfaf7"/></svg>';
 
-/** How long readiness waits for the database. */
-const READY_TIMEOUT_MS = 2000;
-
-/** Why the database cannot serve now (it does not answer a small indexed read in time), or null. */
-async function databaseProblem(store: Store): Promise<string | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<string>((resolve) => {
-    timer = setTimeout(
-      () => resolve(`the database did not answer within ${READY_TIMEOUT_MS} ms`),
-      READY_TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([store.lastPageChange().then(() => null), late]);
-  } catch (error) {
-    return `the database failed: ${error instanceof Error ? error.message : String(error)}`;
-  } finally {
-    clearTimeout(timer);
-  }
+function cacheUse(header: string | null): 'hit' | 'miss' | 'none' {
+  return header === 'hit' ? 'hit' : header === 'miss' ? 'miss' : 'none';
 }
 
 /** The public site: every page reads from the store; only the WebSub callback writes (pushed content). */
@@ -94,6 +81,23 @@ export function createApp(ctx: WebContext): Hono {
   const site = config.site;
   const app = new Hono();
 
+  const cache =
+    config.server.pageCacheBytes > 0
+      ? (ctx.pageCache ?? new PageCache(store, config.server.pageCacheBytes))
+      : undefined;
+  const metrics = ctx.metrics;
+  if (metrics) {
+    app.use('*', async (c: Context, next) => {
+      const started = performance.now();
+      await next();
+      metrics.request(
+        routeOf(c),
+        c.res.status,
+        (performance.now() - started) / 1000,
+        cacheUse(c.res.headers.get('x-cache')),
+      );
+    });
+  }
   app.use('*', securityHeaders());
   // For load balancers and orchestrators: the process answers (healthz), and its database too
   // (readyz). Before the page cache, which reads the database itself.
@@ -103,16 +107,28 @@ export function createApp(ctx: WebContext): Hono {
   });
   app.get('/readyz', async (c) => {
     c.header('cache-control', 'no-store');
-    const problem = await databaseProblem(store);
+    const problem = await storeProblem(store);
     return problem === null ? c.text('ready\n') : c.text(`not ready: ${problem}\n`, 503);
   });
+  if (metrics && config.metrics.enabled) {
+    metrics.watch(store, cache);
+    app.get('/metrics', async (c) => {
+      c.header('cache-control', 'no-store');
+      const address = clientAddress(c, config.server.trustProxy);
+      if (!mayReadMetrics(address, c.req.header('authorization'), config.metrics.token)) {
+        return c.text(
+          'The metrics are readable from loopback and private networks only, or with the bearer token set in [metrics] token.\n',
+          403,
+        );
+      }
+      const { contentType, body } = await metrics.render();
+      return c.body(body, 200, { 'content-type': contentType });
+    });
+  }
 
   // Pages that are not cached are compressed as they are sent; cached ones were compressed once.
   app.use('*', compress());
-  if (config.server.pageCacheBytes > 0) {
-    const cache = ctx.pageCache ?? new PageCache(store, config.server.pageCacheBytes);
-    app.use('*', pageCacheMiddleware(cache) as MiddlewareHandler);
-  }
+  if (cache) app.use('*', pageCacheMiddleware(cache) as MiddlewareHandler);
   app.use('*', etag());
 
   app.get('/', async (c) => {

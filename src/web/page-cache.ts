@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { ALL_PAGES, type PageTag } from '../model/page-tags.js';
 import type { Store } from '../store/index.js';
 
@@ -14,6 +15,8 @@ interface Cached {
   headers: Array<[string, string]>;
   etag: string | null;
   tags: PageTag[];
+  /** The pattern of the route that rendered it ("/articles/:id/:slug?"), for metrics. */
+  route?: string;
   /** When it was rendered (ms): its Last-Modified, since a page is dropped as soon as it changes. */
   renderedAt: number;
   /** renderedAt as an HTTP date. */
@@ -178,6 +181,11 @@ export class PageCache {
     return this.pages.size;
   }
 
+  /** The memory the kept pages take, compressed copies included. */
+  get byteSize(): number {
+    return this.bytes;
+  }
+
   private drop(key: string): void {
     const page = this.pages.get(key);
     if (!page) return;
@@ -308,6 +316,7 @@ export function pageCacheMiddleware(cache: PageCache): MiddlewareHandler<CacheEn
         headers,
         etag: c.res.headers.get('etag'),
         tags,
+        route: routeOf(c),
         renderedAt,
         lastModified,
       },
@@ -321,19 +330,19 @@ export function pageCacheMiddleware(cache: PageCache): MiddlewareHandler<CacheEn
 /**
  * Answers a GET or HEAD for a kept page straight from Node's request, before Hono: no Request,
  * Response or Headers objects are made, and the stored bytes go to the socket as they are. Returns
- * false (and writes nothing) when the page is not kept or the cache must read the change log first;
- * the request then goes on to the app.
+ * the page answered, or null (having written nothing) when the page is not kept or the cache must
+ * read the change log first; the request then goes on to the app.
  */
 export function serveFromCache(
   cache: PageCache,
   req: IncomingMessage,
   res: ServerResponse,
   extra: readonly string[],
-): boolean {
+): Cached | null {
   const method = req.method;
-  if ((method !== 'GET' && method !== 'HEAD') || !cache.isCurrent() || !req.url) return false;
+  if ((method !== 'GET' && method !== 'HEAD') || !cache.isCurrent() || !req.url) return null;
   const hit = cache.get(cacheKey(req.url));
-  if (!hit) return false;
+  if (!hit) return null;
   cache.stats.hits++;
   const answer = answerHit(
     hit,
@@ -347,7 +356,7 @@ export function serveFromCache(
   );
   res.writeHead(answer.status, answer.headers);
   res.end(answer.body ?? undefined);
-  return true;
+  return hit;
 }
 
 /** brotli when the client takes it and it is ready, else gzip, else none. */
@@ -405,4 +414,13 @@ function cacheKey(target: string): string {
 /** Names the tags of the page a route renders, so that the cache may keep it. */
 export function tagPage(c: Context, tags: PageTag[]): void {
   (c as unknown as Context<CacheEnv>).set('pageTags', tags);
+}
+
+/**
+ * The pattern of the route that answered ("/articles/:id/:slug?"), never the path itself, so that
+ * metrics have few labels; "unmatched" when no route did.
+ */
+export function routeOf(c: Context): string {
+  const route = matchedRoutes(c)[c.req.routeIndex];
+  return route && route.path !== '*' && route.path !== '/*' ? route.path : 'unmatched';
 }

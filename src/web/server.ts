@@ -21,8 +21,21 @@ export function startServer(ctx: WebContext, host: string, port: number): Promis
   const app = createApp({ ...ctx, pageCache: cache });
   const toApp = getRequestListener(app.fetch);
   const extra = securityHeaderList();
+  const metrics = ctx.metrics;
   const server = createServer((req, res) => {
-    if (cache && serveFromCache(cache, req, res, extra)) return;
+    if (cache) {
+      const started = metrics ? performance.now() : 0;
+      const hit = serveFromCache(cache, req, res, extra);
+      if (hit) {
+        metrics?.request(
+          hit.route ?? 'unmatched',
+          res.statusCode,
+          (performance.now() - started) / 1000,
+          'hit',
+        );
+        return;
+      }
+    }
     void toApp(req, res);
   });
   return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@ import { ipLiteral, isPrivateAddress } from '../fetch/private-address.js';
 import type { FeedProcessor } from '../ingest/feed-processor.js';
 import { withPushFallback } from '../ingest/schedule.js';
 import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { errorMessage } from '../model/errors.js';
 import type { Source } from '../model/source.js';
 import { pushIsLive, type Subscription } from '../model/subscription.js';
@@ -18,6 +19,8 @@ export interface WebSubContext {
   processor: FeedProcessor;
   config: Config;
   logger: Logger;
+  /** Where pushes are counted, when the process exposes metrics. */
+  metrics?: Metrics;
   now?: () => Date;
 }
 
@@ -300,6 +303,7 @@ export class WebSub {
       // Acknowledged all the same (WebSub §8), so a forger learns nothing from the answer.
       await this.ctx.store.subscriptions.recordPush(sub.sourceId, now, check.reason);
       log.warn({ reason: check.reason }, 'websub: push ignored');
+      this.ctx.metrics?.push('ignored');
       return { status: 202, body: 'ignored' };
     }
     const processed = await this.ctx.processor.process({ body, contentType, url: sub.topic });
@@ -310,11 +314,14 @@ export class WebSub {
         `pushed content: ${processed.message}`,
       );
       log.warn({ code: processed.code }, processed.message);
+      this.ctx.metrics?.push('refused');
       return { status: 400, body: processed.message };
     }
     const saved = await this.ctx.store.entries.saveRefresh(sub.sourceId, processed.feed.entries, {}, now);
     await this.ctx.store.subscriptions.recordPush(sub.sourceId, now, null);
     log.info({ ...saved }, 'websub: pushed content stored');
+    this.ctx.metrics?.push('stored');
+    this.ctx.metrics?.stored(saved);
     return { status: 204, body: '' };
   }
 }

@@ -96,7 +96,8 @@ describe('scaling out: two workers and two web processes on one PostgreSQL', { s
 
   it('polls every source exactly once a round, never more than the per-host limit at once across workers', async () => {
     sites = await Promise.all([serve(dataDir), serve(dataDir)]);
-    workers = await Promise.all([startWorker(dataDir), startWorker(dataDir)]);
+    // The second worker, which outlives the first, shows its metrics.
+    workers = await Promise.all([startWorker(dataDir), startWorker(dataDir, ['--metrics-port', '0'])]);
     const total = HOSTS.length * FEEDS_PER_HOST;
     await waitFor('every source was checked', async () =>
       (await store.sources.list()).every((s) => s.lastSuccessAt),
@@ -126,6 +127,40 @@ describe('scaling out: two workers and two web processes on one PostgreSQL', { s
       const again = hitsOf(url) - before.get(url)!;
       assert.ok(again >= 1 && again <= 2, `${url} was fetched ${again} time(s) this round`);
     }
+  });
+
+  it('shows Prometheus metrics: the queue from the database, checks from the worker, pages by route', async () => {
+    const worker = workers[1]!.metricsUrl;
+    assert.ok(worker, 'the worker named its metrics address');
+    const text = await (await fetch(worker)).text();
+    const value = (name: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(name + ' '));
+      return line === undefined ? null : Number(line.slice(name.length + 1));
+    };
+    const total = HOSTS.length * FEEDS_PER_HOST;
+    assert.equal(value('courtesy_sources{status="active"}'), total);
+    assert.ok((value('courtesy_poll_checks_total{outcome="stored"}') ?? 0) >= 1, 'this worker stored checks');
+    // Which worker stored the first round's entries is a race; the counter is there either way.
+    assert.notEqual(value('courtesy_entries_stored_total{change="inserted"}'), null);
+    assert.notEqual(value('courtesy_poll_queue_due'), null);
+    assert.match(text, /^courtesy_fetch_duration_seconds_bucket\{le="0\.25",result="modified"\} \d+$/m);
+    assert.match(text, /^courtesy_process_resident_memory_bytes \d+/m, 'and the process itself');
+
+    const home = await (await fetch(`${sites[0]!.url}/`)).text();
+    const path = /href="(\/articles\/\d+\/[^"]*)"/.exec(home)?.[1];
+    assert.ok(path);
+    await fetch(sites[0]!.url + path);
+    await fetch(sites[0]!.url + path);
+    const web = await (await fetch(`${sites[0]!.url}/metrics`)).text();
+    assert.match(
+      web,
+      /^courtesy_http_request_duration_seconds_count\{route="\/articles\/:id\/:slug\?",status="2xx",cache="(hit|miss)"\} \d+$/m,
+    );
+    assert.match(
+      web,
+      /^courtesy_http_request_duration_seconds_count\{route="\/",status="2xx",cache="miss"\} \d+$/m,
+    );
+    assert.match(web, /^courtesy_sources\{status="active"\} 36$/m);
   });
 
   it('takes an article down on every web process within a second', async () => {

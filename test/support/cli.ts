@@ -67,14 +67,16 @@ export function serve(dataDir: string, extra: string[] = ['--no-poll']): Promise
 
 export interface RunningWorker {
   child: ChildProcess;
+  /** Its metrics' address, when it was started with --metrics-port. */
+  metricsUrl: string | null;
   /** SIGTERM, and resolves when it has exited (after its checks in flight). */
   stop(): Promise<void>;
 }
 
-/** Starts `courtesy worker` and resolves once it polls. */
-export function startWorker(dataDir: string): Promise<RunningWorker> {
+/** Starts `courtesy worker` (extra args appended) and resolves once it polls. */
+export function startWorker(dataDir: string, extra: string[] = []): Promise<RunningWorker> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--data', dataDir, 'worker'], {
+    const child = spawn(process.execPath, [BIN, '--data', dataDir, 'worker', ...extra], {
       env: { ...process.env, COURTESY_ALLOW_PRIVATE_NETWORKS: '1', LOG_LEVEL: 'warn', ...storeEnv(dataDir) },
     });
     let out = '';
@@ -85,6 +87,7 @@ export function startWorker(dataDir: string): Promise<RunningWorker> {
       if (/is polling/.test(out))
         resolve({
           child,
+          metricsUrl: /metrics at (http:\/\/\S+)/.exec(out)?.[1] ?? null,
           stop: () =>
             new Promise<void>((done) => {
               if (child.exitCode !== null || child.signalCode !== null) return done();

@@ -1,0 +1,210 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Store } from '../store/index.js';
+
+/** What a finished check reports to the metrics (a RefreshOutcome has these fields). */
+export interface CheckReport {
+  kind: 'stored' | 'not-modified' | 'failed';
+  code?: string;
+  inserted?: number;
+  updated?: number;
+  suppressed?: number;
+}
+
+/** What the page cache reports: its counters and its size, read at each scrape. */
+export interface CacheReport {
+  readonly stats: { hits: number; misses: number; invalidations: number };
+  readonly size: number;
+  readonly byteSize: number;
+}
+
+/** Seconds: a fetch is a few milliseconds on a near host and up to the total timeout on a far one. */
+const FETCH_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** Seconds: a kept page takes microseconds, a search tens of milliseconds. */
+const PAGE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/**
+ * The Prometheus metrics of one process: what its poller did (checks by outcome, errors by code,
+ * fetch latency, entries stored), what its web server answered (page latency by route, cache hits),
+ * and, read from the database at each scrape, the polling queue and the outbox, which every
+ * process on the database sees alike. Names follow Prometheus's conventions (`courtesy_` prefix,
+ * `_total` counters, seconds).
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly checks: Counter<'outcome'>;
+  private readonly errors: Counter<'code'>;
+  private readonly fetchSeconds: Histogram<'result'>;
+  private readonly entries: Counter<'change'>;
+  private readonly pushes: Counter<'result'>;
+  private readonly pageSeconds: Histogram<'route' | 'status' | 'cache'>;
+  private watching = false;
+
+  /** `processMetrics`: also the process's CPU, memory, event-loop lag and the like (off in tests). */
+  constructor(options: { processMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    this.checks = new Counter({
+      name: 'courtesy_poll_checks_total',
+      help: 'Checks of sources, by outcome: stored (a full fetch), not_modified (304) or failed.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.errors = new Counter({
+      name: 'courtesy_poll_errors_total',
+      help: 'Failed checks by error code (see docs/polling.md), such as fetch.timeout or http.status.',
+      labelNames: ['code'],
+      registers,
+    });
+    this.fetchSeconds = new Histogram({
+      name: 'courtesy_fetch_duration_seconds',
+      help: 'Time from sending a feed request to having its whole body (or its failure), by result.',
+      labelNames: ['result'],
+      buckets: FETCH_BUCKETS,
+      registers,
+    });
+    this.entries = new Counter({
+      name: 'courtesy_entries_stored_total',
+      help: 'Entries written by checks and pushes: inserted, updated, or suppressed (kept out by a takedown rule).',
+      labelNames: ['change'],
+      registers,
+    });
+    this.pushes = new Counter({
+      name: 'courtesy_websub_pushes_total',
+      help: 'Content pushed by WebSub hubs, by result: stored, ignored (unsigned or a bad signature) or refused.',
+      labelNames: ['result'],
+      registers,
+    });
+    this.pageSeconds = new Histogram({
+      name: 'courtesy_http_request_duration_seconds',
+      help: 'Time to answer a request, by route (the pattern that answered it), status class and page cache use.',
+      labelNames: ['route', 'status', 'cache'],
+      buckets: PAGE_BUCKETS,
+      registers,
+    });
+    for (const change of ['inserted', 'updated', 'suppressed']) this.entries.inc({ change }, 0);
+    for (const outcome of ['stored', 'not_modified', 'failed']) this.checks.inc({ outcome }, 0);
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'courtesy_' });
+  }
+
+  /** A check finished (whatever its outcome). */
+  check(report: CheckReport): void {
+    this.checks.inc({ outcome: report.kind === 'not-modified' ? 'not_modified' : report.kind });
+    if (report.kind === 'failed') this.errors.inc({ code: report.code ?? 'internal' });
+    this.stored(report);
+  }
+
+  /** Entries a check or a push wrote. */
+  stored(report: { inserted?: number; updated?: number; suppressed?: number }): void {
+    if (report.inserted) this.entries.inc({ change: 'inserted' }, report.inserted);
+    if (report.updated) this.entries.inc({ change: 'updated' }, report.updated);
+    if (report.suppressed) this.entries.inc({ change: 'suppressed' }, report.suppressed);
+  }
+
+  /** A feed request ended: `result` is modified (a body), not_modified (304) or failed. */
+  fetched(seconds: number, result: 'modified' | 'not_modified' | 'failed'): void {
+    this.fetchSeconds.observe({ result }, seconds);
+  }
+
+  push(result: 'stored' | 'ignored' | 'refused'): void {
+    this.pushes.inc({ result });
+  }
+
+  /** A request was answered: `route` is the pattern that answered it, never the path itself. */
+  request(route: string, status: number, seconds: number, cache: 'hit' | 'miss' | 'none'): void {
+    this.pageSeconds.observe({ route, status: `${Math.floor(status / 100)}xx`, cache }, seconds);
+  }
+
+  /**
+   * Reads the shared state at each scrape: the polling queue (sources by status, due and waiting,
+   * being checked) and the outbox, from the database; the page cache, from this process. A
+   * database that fails to answer leaves those gauges out of that scrape rather than failing it.
+   */
+  watch(store: Store, cache?: CacheReport): void {
+    if (this.watching) return;
+    this.watching = true;
+    const registers = [this.registry];
+    let queue: Promise<Awaited<ReturnType<Store['sources']['queue']>> | null> | null = null;
+    // One read of the queue serves all its gauges in a scrape.
+    const readQueue = () => {
+      queue ??= store.sources
+        .queue(new Date())
+        .catch(() => null)
+        .finally(() => setTimeout(() => (queue = null), 500).unref());
+      return queue;
+    };
+    new Gauge({
+      name: 'courtesy_sources',
+      help: 'Sources by status (active, paused, disabled), across the whole database.',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        const read = await readQueue();
+        if (!read) return;
+        for (const [status, count] of Object.entries(read.byStatus)) this.set({ status }, count);
+      },
+    });
+    new Gauge({
+      name: 'courtesy_poll_queue_due',
+      help: 'Active sources whose check is due and that no poller is checking: the polling queue’s depth.',
+      registers,
+      async collect() {
+        const read = await readQueue();
+        if (read) this.set(read.due);
+      },
+    });
+    new Gauge({
+      name: 'courtesy_poll_queue_claimed',
+      help: 'Sources a poller (in any process) is checking now.',
+      registers,
+      async collect() {
+        const read = await readQueue();
+        if (read) this.set(read.claimed);
+      },
+    });
+    new Gauge({
+      name: 'courtesy_outbox_pending',
+      help: 'Takedown notices waiting to be sent.',
+      registers,
+      async collect() {
+        const pending = await store.outbox.pending().catch(() => null);
+        if (pending !== null) this.set(pending);
+      },
+    });
+    if (!cache) return;
+    new Gauge({
+      name: 'courtesy_page_cache_pages',
+      help: 'Rendered pages this process keeps.',
+      registers,
+      collect() {
+        this.set(cache.size);
+      },
+    });
+    new Gauge({
+      name: 'courtesy_page_cache_bytes',
+      help: 'Memory the kept pages take, compressed copies included.',
+      registers,
+      collect() {
+        this.set(cache.byteSize);
+      },
+    });
+    for (const [name, key, help] of [
+      ['courtesy_page_cache_hits_total', 'hits', 'Requests answered from kept pages.'],
+      ['courtesy_page_cache_misses_total', 'misses', 'Pages rendered and kept.'],
+      ['courtesy_page_cache_invalidations_total', 'invalidations', 'Kept pages dropped by changes.'],
+    ] as const) {
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(cache.stats[key]);
+        },
+      });
+    }
+  }
+
+  /** The exposition: its content type and text. */
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
