@@ -7,7 +7,7 @@ import type { Store } from '../store/index.js';
 import { openSqliteStore } from '../store/sqlite/open-sqlite.js';
 import { startTestServer, type TestServer } from '../../test/support/http.js';
 import { createFeedProcessor } from './feed-processor.js';
-import { pollSources } from './poller.js';
+import { pollSources, startPoller } from './poller.js';
 import type { IngestContext } from './refresh.js';
 
 /**
@@ -132,5 +132,54 @@ describe('pollSources', () => {
     await pollSources(ctx, { all: true });
     const onA = requested.filter((p) => p.startsWith('a.test'));
     assert.equal(onA.at(-1), `a.test${new URL(sources[0]!.feedUrl).pathname}`);
+  });
+
+  it('claims for several free slots at once when checks end one by one', async () => {
+    const port = new URL(server.url).port;
+    const added: number[] = [];
+    for (let n = 0; n < 40; n++) {
+      const source = await store.sources.add(
+        { feedUrl: `http://h${n}.test:${port}/one-by-one` },
+        new Date(0),
+      );
+      added.push(source.id);
+      delayMs.set(`h${n}.test`, 5 + n * 4);
+    }
+    let claims = 0;
+    let claimed = 0;
+    const counting: Store = Object.assign(Object.create(store) as Store, {
+      sources: Object.assign(Object.create(store.sources) as Store['sources'], {
+        claimDue: async (...args: Parameters<Store['sources']['claimDue']>) => {
+          const taken = await store.sources.claimDue(...args);
+          if (taken.length > 0) claims++;
+          claimed += taken.length;
+          return taken;
+        },
+      }),
+    });
+    // Only the new sources are due.
+    for (const s of await store.sources.list()) {
+      if (!added.includes(s.id))
+        await store.sources.update(s.id, { nextCheckAt: new Date(Date.now() + 3_600_000) });
+    }
+    const poll = { ...config.poll, concurrency: 16, perHostConcurrency: 2, checkEveryMs: 10_000 };
+    const poller = startPoller({ ...ctx, store: counting, config: { ...config, poll } });
+    try {
+      for (
+        let waited = 0;
+        claimed < 40 || (await store.sources.queue(new Date())).claimed > 0;
+        waited += 10
+      ) {
+        assert.ok(waited < 20_000, `every source is checked (${claimed} claimed)`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } finally {
+      await poller.stop();
+      for (let n = 0; n < 40; n++) delayMs.delete(`h${n}.test`);
+    }
+    assert.equal(claimed, 40, 'each source once');
+    // One claim per ending check would make about 25 claims after the first; a quarter of the
+    // slots at a time makes about 6.
+    assert.ok(claims <= 12, `${claims} claims for 40 sources at 16 at once`);
   });
 });

@@ -13,6 +13,12 @@ export interface PollReport {
   outcomes: RefreshOutcome[];
 }
 
+/**
+ * How long a poller with few free slots (under a quarter) waits for more before it claims, so that
+ * checks ending one by one make a claim of several sources, not one each (see startPoller).
+ */
+const CLAIM_GATHER_MS = 25;
+
 /** How many sources one pass takes at most; the rest wait for the next pass. */
 const PASS_LIMIT = 10_000;
 
@@ -122,10 +128,13 @@ export function startPoller(ctx: IngestContext, id = pollerId()): Poller {
   let inFlight = 0;
   const checks = new Set<Promise<void>>();
   let wake: (() => void) | null = null;
+  /** Ends the wait for more free slots before a claim (see CLAIM_GATHER_MS), once enough are free. */
+  let gathered: (() => void) | null = null;
   /** A check ended while the loop was busy: look again at once. */
   let nudged = false;
   let lastRenewal = -Infinity;
   const { concurrency, perHostConcurrency: perHost, claimMs, checkEveryMs } = ctx.config.poll;
+  const gatherFrom = Math.max(1, Math.ceil(concurrency / 4));
 
   const rest = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -150,12 +159,27 @@ export function startPoller(ctx: IngestContext, id = pollerId()): Poller {
         checks.delete(running);
         nudged = true;
         wake?.();
+        if (concurrency - inFlight >= gatherFrom) gathered?.();
       });
     checks.add(running);
   };
 
   const loop = async (): Promise<void> => {
     while (!stopped) {
+      // Checks that end one by one would each make a claim of one source (a transaction, and a
+      // lock every poller takes in turn): when only a few slots are free, wait a moment for more.
+      if (nudged && inFlight > 0 && concurrency - inFlight < gatherFrom) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, CLAIM_GATHER_MS);
+          function done() {
+            clearTimeout(timer);
+            gathered = null;
+            resolve();
+          }
+          gathered = done;
+        });
+        if (stopped) break;
+      }
       const now = ctx.now?.() ?? new Date();
       if (now.getTime() - lastRenewal >= checkEveryMs) {
         lastRenewal = now.getTime();
@@ -186,6 +210,7 @@ export function startPoller(ctx: IngestContext, id = pollerId()): Poller {
     async stop() {
       stopped = true;
       wake?.();
+      gathered?.();
       await looping;
       await Promise.all([...checks]);
       await ctx.store.sources.releaseClaims(id).catch(() => 0);
