@@ -176,8 +176,12 @@ const stats = {
   faultRequests: 0,
   inFlightMax: 0,
   perHostMax: 0,
+  /** Distinct feeds requested, and the most requests any one feed got (a feed polled twice in a round shows here). */
+  feedsRequested: 0,
+  maxPerFeed: 0,
 };
 const inFlight = new Map<string, number>();
+const perFeed = new Map<number, number>();
 let bombBody: Buffer | null = null;
 
 function serveFeed(feed: FarmFeed, req: IncomingMessage, res: ServerResponse): void {
@@ -295,6 +299,12 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   const url = req.url ?? '/';
   const id = Number(/^\/(?:feed|moved|loop)\/(\d+)$/.exec(url)?.[1] ?? NaN);
   const feed = Number.isInteger(id) ? feeds[id] : undefined;
+  if (feed && url.startsWith('/feed/')) {
+    const count = (perFeed.get(feed.id) ?? 0) + 1;
+    perFeed.set(feed.id, count);
+    stats.feedsRequested = perFeed.size;
+    stats.maxPerFeed = Math.max(stats.maxPerFeed, count);
+  }
   if (url === '/__opml') {
     const outlines = feeds
       .map((f) => `<outline text="Farm feed ${f.id}" xmlUrl="http://${f.host}:${port}/feed/${f.id}"/>`)
@@ -317,6 +327,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats));
   if (url === '/__reset') {
     for (const key of Object.keys(stats) as Array<keyof typeof stats>) stats[key] = 0;
+    perFeed.clear();
     return void res.writeHead(204).end();
   }
   if (!feed) return void res.writeHead(404).end();

@@ -8,7 +8,7 @@
  *
  *   npm run bench:poll -- --feeds 10000
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +18,8 @@ import { openContext } from '../../src/cli/context.js';
 import { loadConfig } from '../../src/config/index.js';
 import { pollSources, type RefreshOutcome } from '../../src/ingest/index.js';
 import { createLogger } from '../../src/log/logger.js';
-import { parseOpml } from '../../src/sources/index.js';
 import { startServer } from '../../src/web/index.js';
+import { startFarm } from '../support/farm.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,14 +34,6 @@ const { values: args } = parseArgs({
 });
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
-
-interface FarmStats {
-  requests: number;
-  notModified: number;
-  ok: number;
-  bytes: number;
-  perHostMax: number;
-}
 
 interface RoundResult {
   name: string;
@@ -61,33 +53,6 @@ interface RoundResult {
   perHostMax: number;
 }
 
-function startFarm(): Promise<{ child: ChildProcess; port: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        here('./farm.js'),
-        '--feeds',
-        args.feeds,
-        '--hosts',
-        args.hosts,
-        '--faults',
-        args.faults,
-        '--update',
-        args.update,
-        '--seed',
-        args.seed,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    child.stdout.on('data', (d: Buffer) => {
-      const m = /farm listening on (\d+)/.exec(d.toString());
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.once('exit', (code) => reject(new Error(`the farm exited with ${code}`)));
-  });
-}
-
 function startProbe(url: string): { stop(): Promise<{ p50: number; p99: number; count: number }> } {
   const child = spawn(process.execPath, [here('./probe.js'), '--url', url, '--every', '20'], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -103,17 +68,12 @@ function startProbe(url: string): { stop(): Promise<{ p50: number; p99: number; 
   };
 }
 
-async function farmStats(port: number): Promise<FarmStats> {
-  return (await (await fetch(`http://127.0.0.1:${port}/__stats`)).json()) as FarmStats;
-}
-
 async function measure(
   name: string,
-  port: number,
   siteUrl: string | null,
   work: (done: (failed: boolean) => void) => Promise<RefreshOutcome[] | number>,
 ): Promise<RoundResult> {
-  await fetch(`http://127.0.0.1:${port}/__reset`);
+  await farm.reset();
   const probe = siteUrl ? startProbe(`${siteUrl}/`) : null;
   let peak = process.memoryUsage().rss;
   let peakHeap = process.memoryUsage().heapUsed;
@@ -132,7 +92,7 @@ async function measure(
   const used = process.cpuUsage(cpu);
   clearInterval(sampler);
   const latency = probe ? await probe.stop() : null;
-  const farm = await farmStats(port);
+  const counted = await farm.stats();
   const outcomes = Array.isArray(outcome) ? outcome : [];
   return {
     name,
@@ -141,17 +101,23 @@ async function measure(
     cpuS: (used.user + used.system) / 1e6,
     peakRssMb: peak / 1024 / 1024,
     peakHeapMb: peakHeap / 1024 / 1024,
-    requests: farm.requests,
-    notModifiedShare: farm.requests ? farm.notModified / farm.requests : 0,
+    requests: counted.requests,
+    notModifiedShare: counted.requests ? counted.notModified / counted.requests : 0,
     stored: outcomes.reduce((n, o) => n + (o.kind === 'stored' ? o.inserted : 0), 0),
     errors: Array.isArray(outcome) ? outcomes.filter((o) => o.kind === 'failed').length : outcome,
     p50Ms: latency?.p50 ?? null,
     p99Ms: latency?.p99 ?? null,
-    perHostMax: farm.perHostMax,
+    perHostMax: counted.perHostMax,
   };
 }
 
-const farm = await startFarm();
+const farm = await startFarm({
+  feeds: Number(args.feeds),
+  hosts: Number(args.hosts),
+  faults: Number(args.faults),
+  update: Number(args.update),
+  seed: Number(args.seed),
+});
 const dataDir = mkdtempSync(join(tmpdir(), 'courtesy-bench-poll-'));
 try {
   writeFileSync(
@@ -168,15 +134,14 @@ try {
   );
   const config = loadConfig({ dataDir, port: 0 }, {});
   const ctx = await openContext(config, createLogger('silent'));
-  const opml = await (await fetch(`http://127.0.0.1:${farm.port}/__opml`)).text();
-  const outlines = parseOpml(opml);
+  const outlines = (await farm.feedUrls()).map((feedUrl) => ({ feedUrl }));
   const now = new Date();
   for (const outline of outlines) await ctx.store.sources.add({ feedUrl: outline.feedUrl }, now);
   const site = await startServer(ctx, '127.0.0.1', 0);
 
   const results: RoundResult[] = [];
   results.push(
-    await measure('fetch only (baseline)', farm.port, null, async (done) => {
+    await measure('fetch only (baseline)', null, async (done) => {
       let failed = 0;
       // Host by host, as the poller does: per_host_concurrency workers for each host's queue.
       const queues = new Map<string, string[]>();
@@ -207,10 +172,10 @@ try {
   );
   const poll = async (done: (failed: boolean) => void) =>
     (await pollSources(ctx, { all: true }, (o) => done(o.kind === 'failed'))).outcomes;
-  results.push(await measure('round 1: all new', farm.port, site.url, poll));
-  results.push(await measure('round 2: unchanged', farm.port, site.url, poll));
-  const tick = (await (await fetch(`http://127.0.0.1:${farm.port}/__tick`)).json()) as { changed: number };
-  results.push(await measure(`round 3: ${tick.changed} feeds changed`, farm.port, site.url, poll));
+  results.push(await measure('round 1: all new', site.url, poll));
+  results.push(await measure('round 2: unchanged', site.url, poll));
+  const changed = await farm.tick();
+  results.push(await measure(`round 3: ${changed} feeds changed`, site.url, poll));
   const entries = await ctx.store.entries.count();
 
   const baseline = results[0]!.workS;
@@ -231,6 +196,6 @@ try {
   await site.close();
   await ctx.close();
 } finally {
-  farm.child.kill('SIGTERM');
+  farm.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
