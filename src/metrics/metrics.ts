@@ -17,6 +17,28 @@ export interface CacheReport {
   readonly byteSize: number;
 }
 
+/** How long a read of the queue, and of the sources by status, serves later scrapes. */
+const QUEUE_KEEP_MS = 5_000;
+const STATUS_KEEP_MS = 60_000;
+
+/**
+ * A read that is made again only once it is `keepMs` old; a read that fails gives null (and is
+ * tried again at the next call).
+ */
+function remembered<T>(keepMs: number, read: () => Promise<T>): () => Promise<T | null> {
+  let last: { at: number; value: Promise<T | null> } | null = null;
+  return () => {
+    const now = Date.now();
+    if (last && now - last.at < keepMs) return last.value;
+    const value = read().catch(() => {
+      last = null;
+      return null;
+    });
+    last = { at: now, value };
+    return value;
+  };
+}
+
 /** Seconds: a fetch is a few milliseconds on a near host and up to the total timeout on a far one. */
 const FETCH_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 /** Seconds: a kept page takes microseconds, a search tens of milliseconds. */
@@ -122,32 +144,28 @@ export class Metrics {
     if (this.watching) return;
     this.watching = true;
     const registers = [this.registry];
-    let queue: Promise<Awaited<ReturnType<Store['sources']['queue']>> | null> | null = null;
-    // One read of the queue serves all its gauges in a scrape.
-    const readQueue = () => {
-      queue ??= store.sources
-        .queue(new Date())
-        .catch(() => null)
-        .finally(() => setTimeout(() => (queue = null), 500).unref());
-      return queue;
-    };
+    // One read serves every gauge of a scrape, and is kept a moment: many processes may be
+    // scraped, and they all read the same rows. Counting by status reads every source, so it is
+    // kept longer.
+    const queue = remembered(QUEUE_KEEP_MS, () => store.sources.queue(new Date()));
+    const byStatus = remembered(STATUS_KEEP_MS, () => store.sources.countByStatus());
     new Gauge({
       name: 'courtesy_sources',
-      help: 'Sources by status (active, paused, disabled), across the whole database.',
+      help: 'Sources by status (active, paused, disabled), across the whole database (counted once a minute).',
       labelNames: ['status'],
       registers,
       async collect() {
-        const read = await readQueue();
+        const read = await byStatus();
         if (!read) return;
-        for (const [status, count] of Object.entries(read.byStatus)) this.set({ status }, count);
+        for (const [status, count] of Object.entries(read)) this.set({ status }, count);
       },
     });
     new Gauge({
       name: 'courtesy_poll_queue_due',
-      help: 'Active sources whose check is due and that no poller is checking: the polling queue’s depth.',
+      help: 'Active sources whose check is due and that no poller is checking: the polling queue’s depth (counted up to 100,000).',
       registers,
       async collect() {
-        const read = await readQueue();
+        const read = await queue();
         if (read) this.set(read.due);
       },
     });
@@ -156,7 +174,7 @@ export class Metrics {
       help: 'Sources a poller (in any process) is checking now.',
       registers,
       async collect() {
-        const read = await readQueue();
+        const read = await queue();
         if (read) this.set(read.claimed);
       },
     });

@@ -70,7 +70,7 @@ import type {
   SearchPage,
   SearchQuery,
 } from './store.js';
-import { SEARCH_COUNT_LIMIT } from './store.js';
+import { QUEUE_COUNT_LIMIT, SEARCH_COUNT_LIMIT } from './store.js';
 import { markSnippet, runSearch, type FullTextIndex } from './full-text.js';
 
 /**
@@ -96,8 +96,11 @@ export interface SqlEngine {
    * a time need nothing.
    */
   holdRules(trx: Transaction<Database>): Promise<void>;
-  /** Makes claims on sources one at a time (see claimDue); engines that run one writer at a time need nothing. */
-  serializeClaims(trx: Transaction<Database>): Promise<void>;
+  /**
+   * Starts a claim's transaction (see claimDue): claims are made one at a time, as engines that
+   * run one writer at a time do anyway, and planned the way a queue needs.
+   */
+  beginClaim(trx: Transaction<Database>): Promise<void>;
   /** The clause that makes a SELECT lock its rows and skip those another transaction holds, where the engine has one. */
   skipLocked: RawBuilder<unknown>;
   /** The engine's counter of commits by other connections, when it has a cheap one (see pageChangeHint). */
@@ -327,38 +330,31 @@ class SqlSources implements SourceRepository {
 
   async queue(now: Date): Promise<SourceQueue> {
     const at = now.getTime();
+    // The due ones through the due order's index, as claims read it (the order asks the planner
+    // for that index, whatever it believes of how many are due), the claimed ones through the index
+    // of claims held: neither reads a source it does not count.
+    const due = await sql<{ n: number }>`
+      SELECT count(*) AS n FROM (
+        SELECT 1 FROM sources
+        WHERE status = 'active' AND coalesce(next_check_at, 0) <= ${at}
+          AND (claimed_until IS NULL OR claimed_until <= ${at})
+        ORDER BY coalesce(next_check_at, 0), id
+        LIMIT ${QUEUE_COUNT_LIMIT}
+      ) AS due`.execute(this.db);
+    const claimed = await sql<{ n: number }>`
+      SELECT count(*) AS n FROM sources WHERE claimed_until > ${at}`.execute(this.db);
+    return { due: Number(due.rows[0]?.n ?? 0), claimed: Number(claimed.rows[0]?.n ?? 0) };
+  }
+
+  async countByStatus(): Promise<Record<SourceStatus, number>> {
     const rows = await this.db
       .selectFrom('sources')
-      .select((eb) => [
-        'status',
-        eb.fn.countAll<number>().as('sources'),
-        eb.fn
-          .sum<number>(
-            eb
-              .case()
-              .when(
-                eb.and([
-                  eb('status', '=', 'active'),
-                  eb(eb.fn.coalesce('nextCheckAt', sql.lit(0)), '<=', at),
-                  eb.or([eb('claimedUntil', 'is', null), eb('claimedUntil', '<=', at)]),
-                ]),
-              )
-              .then(1)
-              .else(0)
-              .end(),
-          )
-          .as('due'),
-        eb.fn.sum<number>(eb.case().when('claimedUntil', '>', at).then(1).else(0).end()).as('claimed'),
-      ])
+      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
       .groupBy('status')
       .execute();
-    const queue: SourceQueue = { byStatus: { active: 0, paused: 0, disabled: 0 }, due: 0, claimed: 0 };
-    for (const row of rows) {
-      queue.byStatus[row.status as SourceStatus] = Number(row.sources);
-      queue.due += Number(row.due ?? 0);
-      queue.claimed += Number(row.claimed ?? 0);
-    }
-    return queue;
+    const counts: Record<SourceStatus, number> = { active: 0, paused: 0, disabled: 0 };
+    for (const row of rows) counts[row.status as SourceStatus] = Number(row.n);
+    return counts;
   }
 
   async claimDue(poller: string, now: Date, limit: number, options: ClaimOptions): Promise<Source[]> {
@@ -367,7 +363,7 @@ class SqlSources implements SourceRepository {
     return this.db.transaction().execute(async (trx) => {
       // One claim at a time decides (each is a few milliseconds), so two pollers never both see a
       // host's last free slot; rows a refresh is writing are skipped, not waited for.
-      await this.engine.serializeClaims(trx);
+      await this.engine.beginClaim(trx);
       const claimed = await sql<Selectable<SourcesTable>>`
         UPDATE sources SET claimed_by = ${poller}, claimed_until = ${at + options.claimMs}
         WHERE id IN (

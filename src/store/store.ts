@@ -110,10 +110,13 @@ export interface SourceRepository {
    */
   claimDue(poller: string, now: Date, limit: number, options: ClaimOptions): Promise<Source[]>;
   /**
-   * The polling queue at a glance, for metrics: sources by status, the active ones that are due now
-   * and not being checked, and those a poller is checking (claimed, claim not run out).
+   * The polling queue at a glance, for metrics: the active sources due now and not being checked
+   * (counted up to QUEUE_COUNT_LIMIT), and those a poller is checking (claimed, claim not run out).
+   * Both read an index only as far as they count, so they stay cheap at any number of sources.
    */
   queue(now: Date): Promise<SourceQueue>;
+  /** Sources by status; reads every source, so callers keep the answer a while. */
+  countByStatus(): Promise<Record<SourceStatus, number>>;
   /** Gives up every claim a poller holds (when it stops); how many it held. */
   releaseClaims(poller: string): Promise<number>;
   update(id: number, patch: SourcePatch): Promise<void>;
@@ -128,10 +131,12 @@ export interface SourceRepository {
 }
 
 export interface SourceQueue {
-  byStatus: Record<SourceStatus, number>;
   due: number;
   claimed: number;
 }
+
+/** queue() counts due sources up to this many. */
+export const QUEUE_COUNT_LIMIT = 100_000;
 
 export interface SaveResult {
   inserted: number;

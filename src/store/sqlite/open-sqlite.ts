@@ -49,7 +49,7 @@ export async function openSqliteDatabase(path: string): Promise<{ db: Kysely<Dat
     // its own writes after it (SQLite refuses the stale write; the poll fails and runs again).
     holdRules: () => Promise.resolve(),
     // The claim is one UPDATE, which SQLite runs alone.
-    serializeClaims: () => Promise.resolve(),
+    beginClaim: () => Promise.resolve(),
     skipLocked: sql``,
     otherCommits: () => dataVersion.get() as number,
     close: () => db.destroy(),
