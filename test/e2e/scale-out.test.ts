@@ -191,4 +191,29 @@ describe('scaling out: two workers and two web processes on one PostgreSQL', { s
     }
     assert.ok(Date.now() - granted < 1000);
   });
+
+  it('stops on SIGTERM only once its checks in flight are recorded, holding no claim', async () => {
+    const round = new Date();
+    const before = new Map(feeds().map((u) => [u, hitsOf(u)]));
+    for (const s of await store.sources.list()) await store.sources.update(s.id, { nextCheckAt: round });
+    const fetched = () => feeds().filter((u) => hitsOf(u) > before.get(u)!);
+    await waitFor('the round is under way', () => Promise.resolve(fetched().length >= 3), 10_000);
+    const worker = workers[1]!;
+    const exited = new Promise<number | null>((resolve) =>
+      worker.child.once('exit', (code) => resolve(code)),
+    );
+    worker.child.kill('SIGTERM');
+    assert.equal(await exited, 0, 'it exits cleanly');
+    const queue = await store.sources.queue(new Date());
+    assert.equal(queue.claimed, 0, 'it gave up the claims it had not started');
+    const sources = await store.sources.list();
+    for (const url of fetched()) {
+      const source = sources.find((s) => s.feedUrl === url)!;
+      assert.ok(
+        (source.lastCheckedAt?.getTime() ?? 0) >= round.getTime(),
+        `${url}, fetched before the signal, was recorded`,
+      );
+    }
+    assert.ok(queue.due > 0, 'and the rest wait for another worker');
+  });
 });
