@@ -105,7 +105,9 @@ function entriesOf(
       n,
       title: `Feed ${feed.id} story ${n}`,
       link: `http://${feed.host}:${port}/a/${feed.id}/${n}.html`,
-      date: new Date((feed.newest - i * 3600 * 7 + (feed.version - 1) * 3600) * 1000),
+      // An entry's date follows from its number, as a real feed's does: a new round adds entries
+      // and leaves the earlier ones as they were.
+      date: new Date((feed.newest + (n - (feed.entries - 1)) * 3600 * 7) * 1000),
       html,
     };
   });

@@ -47,6 +47,7 @@ interface RoundResult {
   requests: number;
   notModifiedShare: number;
   stored: number;
+  updated: number;
   errors: number;
   p50Ms: number | null;
   p99Ms: number | null;
@@ -104,6 +105,7 @@ async function measure(
     requests: counted.requests,
     notModifiedShare: counted.requests ? counted.notModified / counted.requests : 0,
     stored: outcomes.reduce((n, o) => n + (o.kind === 'stored' ? o.inserted : 0), 0),
+    updated: outcomes.reduce((n, o) => n + (o.kind === 'stored' ? o.updated : 0), 0),
     errors: Array.isArray(outcome) ? outcomes.filter((o) => o.kind === 'failed').length : outcome,
     p50Ms: latency?.p50 ?? null,
     p99Ms: latency?.p99 ?? null,
@@ -185,11 +187,11 @@ try {
       `workers ${config.poll.workers}, concurrency ${config.poll.concurrency}, per host ${config.poll.perHostConcurrency}; ` +
       `node ${process.version}; ${entries} entries stored in all`,
     '',
-    '| round | wall s | healthy done s | × baseline | CPU s | peak RSS MB | main heap MB | requests | 304 share | new entries | errors | home p50 ms | home p99 ms | max per host |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| round | wall s | healthy done s | × baseline | CPU s | peak RSS MB | main heap MB | requests | 304 share | new entries | updated | errors | home p50 ms | home p99 ms | max per host |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...results.map(
       (r) =>
-        `| ${r.name} | ${fixed(r.wallS)} | ${fixed(r.workS)} | ${fixed(r.workS / baseline, 2)} | ${fixed(r.cpuS)} | ${fixed(r.peakRssMb, 0)} | ${fixed(r.peakHeapMb, 0)} | ${r.requests} | ${fixed(r.notModifiedShare * 100, 0)}% | ${r.stored} | ${r.errors} | ${fixed(r.p50Ms)} | ${fixed(r.p99Ms)} | ${r.perHostMax} |`,
+        `| ${r.name} | ${fixed(r.wallS)} | ${fixed(r.workS)} | ${fixed(r.workS / baseline, 2)} | ${fixed(r.cpuS)} | ${fixed(r.peakRssMb, 0)} | ${fixed(r.peakHeapMb, 0)} | ${r.requests} | ${fixed(r.notModifiedShare * 100, 0)}% | ${r.stored} | ${r.updated} | ${r.errors} | ${fixed(r.p50Ms)} | ${fixed(r.p99Ms)} | ${r.perHostMax} |`,
     ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
