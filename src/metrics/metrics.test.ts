@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig, type Config } from '../config/index.js';
 import { Fetcher } from '../fetch/index.js';
@@ -125,8 +128,12 @@ describe('/metrics on the site', () => {
     return server;
   };
 
+  let dir: string;
+
   before(async () => {
-    store = await openSqliteStore(':memory:');
+    // In a file, as a site runs: kept pages are then answered before the app.
+    dir = mkdtempSync(join(tmpdir(), 'courtesy-metrics-'));
+    store = await openSqliteStore(join(dir, 'site.sqlite'));
     fetcher = new Fetcher({ userAgent: 'courtesy-test' });
     const source = await store.sources.add({ feedUrl: 'https://a.example/feed', name: 'Alpha' }, t0);
     await store.entries.saveRefresh(
@@ -155,6 +162,7 @@ describe('/metrics on the site', () => {
     await Promise.all(servers.map((s) => s.close()));
     await fetcher.close();
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('times every answer by the route that gave it (kept pages too), uncached, for loopback', async () => {

@@ -7,7 +7,7 @@ import { ALL_PAGES, type PageTag } from '../model/page-tags.js';
 import type { Store } from '../store/index.js';
 
 /** Each page's tags, set by its route; a page without tags is not cached. */
-export type CacheEnv = { Variables: { pageTags?: PageTag[] } };
+export type CacheEnv = { Variables: { pageTags?: PageTag[]; pageRoute?: string } };
 
 interface Cached {
   body: Uint8Array;
@@ -284,6 +284,8 @@ export function pageCacheMiddleware(cache: PageCache): MiddlewareHandler<CacheEn
     const hit = cache.get(key);
     if (hit) {
       cache.stats.hits++;
+      // Answered here, not by its route: the route that rendered it names it in the metrics.
+      if (hit.route) c.set('pageRoute', hit.route);
       const answer = answerHit(
         hit,
         {
@@ -418,9 +420,12 @@ export function tagPage(c: Context, tags: PageTag[]): void {
 
 /**
  * The pattern of the route that answered ("/articles/:id/:slug?"), never the path itself, so that
- * metrics have few labels; "unmatched" when no route did.
+ * metrics have few labels (a page answered from the cache: the route that rendered it); "unmatched"
+ * when no route did.
  */
 export function routeOf(c: Context): string {
+  const cached = (c as unknown as Context<CacheEnv>).get('pageRoute');
+  if (cached) return cached;
   const route = matchedRoutes(c)[c.req.routeIndex];
   return route && route.path !== '*' && route.path !== '/*' ? route.path : 'unmatched';
 }
