@@ -38,4 +38,18 @@ describe('createFeedProcessor', () => {
     const result = await processor.process({ body: SMALL, contentType: null, url: 'https://x.example/' });
     assert.equal(result.ok && result.feed.title, 'S');
   });
+
+  it('makes each entry’s search text in the worker, beside its sanitized HTML', async () => {
+    const processor = createFeedProcessor(1);
+    try {
+      const feed = encode(
+        '<rss version="2.0"><channel><title>S</title><item><guid>1</guid><description>&lt;p&gt;Ice &lt;b&gt;on&lt;/b&gt; the river&lt;script&gt;x()&lt;/script&gt;&lt;/p&gt;</description></item></channel></rss>',
+      );
+      const result = await processor.process({ body: feed, contentType: null, url: 'https://x.example/' });
+      assert.ok(result.ok);
+      assert.equal(result.feed.entries[0]?.searchText, 'Ice on the river');
+    } finally {
+      await processor.close();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntryInput } from '../model/entry.js';
 import type { FeedEntry } from '../model/feed.js';
 import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
+import { searchText } from '../store/search-text.js';
 
 /** Turns a parsed entry into what the store keeps: HTML sanitized against the right base, dates as Dates. */
 export function prepareEntry(
@@ -26,7 +27,8 @@ export function prepareEntry(
     categories: entry.categories,
     enclosures: entry.enclosures,
   };
-  return { ...facts, contentHash: digest(facts) };
+  // The search text is made here, off the main thread, as the sanitized HTML is.
+  return { ...facts, contentHash: digest(facts), searchText: searchText(facts) };
 }
 
 function clean(html: string | null, base: string, options: Omit<SanitizeOptions, 'base'>): string | null {

@@ -26,4 +26,9 @@ export interface Entry {
 export type EntryInput = Omit<Entry, 'id' | 'sourceId' | 'createdAt' | 'sortAt'> & {
   /** A digest of everything shown, so an unchanged entry is not rewritten. */
   contentHash: string;
+  /**
+   * The plain text search indexes (of the content, or of the summary when there is none), made
+   * where the entry was prepared, in a feed worker thread; the store makes it when it is absent.
+   */
+  searchText?: string;
 };

@@ -87,6 +87,13 @@ const FUTURE_TOLERANCE_MS = 10 * 60_000;
 /** The window over which entries per day are counted. */
 const RATE_WINDOW_MS = 30 * 86_400_000;
 
+/** The writes every check makes, which an engine may run elsewhere (see SqlEngine.hotWrites). */
+export interface HotWrites {
+  saveRefresh: EntryRepository['saveRefresh'];
+  recordCheck: SourceRepository['recordCheck'];
+  claimDue: SourceRepository['claimDue'];
+}
+
 /** What differs between the engines beneath the one query layer. */
 export interface SqlEngine {
   fullText: FullTextIndex;
@@ -103,8 +110,19 @@ export interface SqlEngine {
   beginClaim(trx: Transaction<Database>): Promise<void>;
   /** The clause that makes a SELECT lock its rows and skip those another transaction holds, where the engine has one. */
   skipLocked: RawBuilder<unknown>;
+  /**
+   * What pages read through: on SQLite a second connection, so that a page never waits for a
+   * poll's write transaction to end (it reads what was committed); on PostgreSQL the same pool.
+   */
+  reader: Kysely<Database>;
   /** The engine's counter of commits by other connections, when it has a cheap one (see pageChangeHint). */
   otherCommits: (() => number | string | null) | null;
+  /**
+   * Where the polls' own writes run, when not here: on SQLite, the thread that holds the writing
+   * connection runs each of them whole, so that the statements of a refresh cost this thread
+   * nothing and do not wait on it between one another.
+   */
+  hotWrites?: HotWrites;
   close(): Promise<void>;
 }
 
@@ -132,7 +150,7 @@ export class SqlStore implements Store {
   }
 
   async pageChanges(afterId: number, limit: number): Promise<PageChange[]> {
-    const rows = await this.db
+    const rows = await this.engine.reader
       .selectFrom('pageChanges')
       .select(['id', 'tags'])
       .where('id', '>', afterId)
@@ -148,7 +166,7 @@ export class SqlStore implements Store {
   }
 
   async lastPageChange(): Promise<number> {
-    const row = await this.db
+    const row = await this.engine.reader
       .selectFrom('pageChanges')
       .select((eb) => eb.fn.max('id').as('id'))
       .executeTakeFirst();
@@ -249,14 +267,18 @@ class SqlSources implements SourceRepository {
   }
 
   async get(id: number): Promise<Source | null> {
-    const row = await this.db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.engine.reader
+      .selectFrom('sources')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toSource(row) : null;
   }
 
   async getMany(ids: readonly number[]): Promise<Map<number, Source>> {
     const found = new Map<number, Source>();
     if (ids.length === 0) return found;
-    const rows = await this.db
+    const rows = await this.engine.reader
       .selectFrom('sources')
       .selectAll()
       .where('id', 'in', [...new Set(ids)])
@@ -275,7 +297,7 @@ class SqlSources implements SourceRepository {
   }
 
   async list(): Promise<SourceListItem[]> {
-    const rows = await this.db
+    const rows = await this.engine.reader
       .selectFrom('sources')
       .selectAll('sources')
       .select((eb) =>
@@ -303,7 +325,7 @@ class SqlSources implements SourceRepository {
   }
 
   async listPublishing(): Promise<Source[]> {
-    const rows = await this.db
+    const rows = await this.engine.reader
       .selectFrom('sources')
       .selectAll()
       .where((eb) =>
@@ -359,6 +381,7 @@ class SqlSources implements SourceRepository {
 
   async claimDue(poller: string, now: Date, limit: number, options: ClaimOptions): Promise<Source[]> {
     if (limit <= 0) return [];
+    if (this.engine.hotWrites) return this.engine.hotWrites.claimDue(poller, now, limit, options);
     const at = now.getTime();
     return this.db.transaction().execute(async (trx) => {
       // One claim at a time decides (each is a few milliseconds), so two pollers never both see a
@@ -411,6 +434,7 @@ class SqlSources implements SourceRepository {
   }
 
   recordCheck(id: number, patch: SourcePatch, fetch: FetchRecord): Promise<void> {
+    if (this.engine.hotWrites) return this.engine.hotWrites.recordCheck(id, patch, fetch);
     return this.db.transaction().execute(async (trx) => {
       if (await changesPresentation(trx, id, patch))
         await recordPageChange(trx, [ALL_PAGES], fetch.startedAt);
@@ -420,7 +444,7 @@ class SqlSources implements SourceRepository {
   }
 
   async history(id: number, limit: number): Promise<FetchRecord[]> {
-    const rows = await this.db
+    const rows = await this.engine.reader
       .selectFrom('fetches')
       .selectAll()
       .where('sourceId', '=', id)
@@ -473,6 +497,7 @@ class SqlEntries implements EntryRepository {
     now: Date,
     fetch?: Omit<FetchRecord, 'inserted' | 'updated'>,
   ): Promise<SaveResult> {
+    if (this.engine.hotWrites) return this.engine.hotWrites.saveRefresh(sourceId, entries, patch, now, fetch);
     return this.db.transaction().execute(async (trx) => {
       const result: SaveResult = { inserted: 0, updated: 0, unchanged: 0, suppressed: 0 };
       // No rule may be granted between reading the rules and storing what they let through.
@@ -492,6 +517,8 @@ class SqlEntries implements EntryRepository {
       const touched: PageTag[] = [];
       /** The authors and tags of each new row, written once the row has its id. */
       const facetsOf = new Map<NewEntryRow, Facet[]>();
+      /** The search text of each new row, when the entry came with it. */
+      const textOf = new Map<NewEntryRow, string | undefined>();
       const pending = { byGuid: new Map<string, NewEntryRow>(), byUrl: new Map<string, NewEntryRow>() };
       for (const [i, entry] of entries.entries()) {
         const guidHash = hashes[i]!;
@@ -506,6 +533,7 @@ class SqlEntries implements EntryRepository {
           const row = newEntryRow(sourceId, entry, guidHash, now);
           fresh.push(row);
           facetsOf.set(row, entryFacets(entry));
+          textOf.set(row, entry.searchText);
           pending.byGuid.set(guidHash, row);
           if (url !== undefined && !known.byUrl.has(url) && !pending.byUrl.has(url))
             pending.byUrl.set(url, row);
@@ -516,6 +544,7 @@ class SqlEntries implements EntryRepository {
           // A feed that repeats a guid or a URL within one document: the later copy wins.
           Object.assign(match, entryColumns(entry), { guid: entry.guid, guidHash });
           facetsOf.set(match, entryFacets(entry));
+          textOf.set(match, entry.searchText);
           pending.byGuid.set(guidHash, match);
           result.updated++;
         } else {
@@ -552,7 +581,7 @@ class SqlEntries implements EntryRepository {
         );
         await this.engine.fullText.add(
           trx,
-          batch.map((row) => ({ ...row, id: idOf.get(row.guidHash)! })),
+          batch.map((row) => ({ ...row, id: idOf.get(row.guidHash)!, searchText: textOf.get(row) })),
         );
       }
       if (fresh.length > 0) {
@@ -570,13 +599,17 @@ class SqlEntries implements EntryRepository {
   }
 
   async get(id: number): Promise<Entry | null> {
-    const row = await this.db.selectFrom('entries').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.engine.reader
+      .selectFrom('entries')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toEntry(row) : null;
   }
 
   async list(query: EntryQuery): Promise<EntryPage> {
     if (query.facet) return this.listFacet(query.facet, query);
-    let q = this.db.selectFrom('entries').selectAll();
+    let q = this.engine.reader.selectFrom('entries').selectAll();
     if (query.sourceId !== undefined) q = q.where('sourceId', '=', query.sourceId);
     const before = query.before;
     if (before) {
@@ -600,7 +633,7 @@ class SqlEntries implements EntryRepository {
 
   /** An author's or a tag's entries: paged through the facet index, then fetched by id. */
   private async listFacet(facet: { kind: FacetKind; key: string }, query: EntryQuery): Promise<EntryPage> {
-    let q = this.db
+    let q = this.engine.reader
       .selectFrom('entryFacets')
       .select(['entryId', 'sortAt'])
       .where('kind', '=', facet.kind)
@@ -621,7 +654,7 @@ class SqlEntries implements EntryRepository {
       .execute();
     const shown = hits.slice(0, query.limit);
     const rows = shown.length
-      ? await this.db
+      ? await this.engine.reader
           .selectFrom('entries')
           .selectAll()
           .where(
@@ -643,11 +676,15 @@ class SqlEntries implements EntryRepository {
 
   /** Full-text search through the engine's index (full-text.ts); only the shown hits' rows are read. */
   async search(query: SearchQuery): Promise<SearchPage> {
-    const found = await runSearch(this.db, this.engine.fullText, query);
+    const found = await runSearch(this.engine.reader, this.engine.fullText, query);
     if (!found) return { hits: [], total: 0, moreThanTotal: false, ignored: [] };
     const rows = new Map<number, Selectable<EntriesTable>>();
     if (found.ids.length) {
-      const read = await this.db.selectFrom('entries').selectAll().where('id', 'in', found.ids).execute();
+      const read = await this.engine.reader
+        .selectFrom('entries')
+        .selectAll()
+        .where('id', 'in', found.ids)
+        .execute();
       for (const row of read) rows.set(row.id, row);
     }
     return {
@@ -662,7 +699,7 @@ class SqlEntries implements EntryRepository {
   }
 
   async facetLabel(kind: FacetKind, key: string): Promise<string | null> {
-    const row = await this.db
+    const row = await this.engine.reader
       .selectFrom('entryFacets')
       .select('label')
       .where('kind', '=', kind)
@@ -674,7 +711,7 @@ class SqlEntries implements EntryRepository {
   }
 
   async countFacets(kind: FacetKind): Promise<number> {
-    const row = await this.db
+    const row = await this.engine.reader
       .selectFrom('entryFacets')
       .select((eb) => eb.fn.count<number>('key').distinct().as('n'))
       .where('kind', '=', kind)
@@ -687,7 +724,7 @@ class SqlEntries implements EntryRepository {
     offset: number,
     limit: number,
   ): Promise<Array<{ key: string; lastAt: Date }>> {
-    const rows = await this.db
+    const rows = await this.engine.reader
       .selectFrom('entryFacets')
       .select((eb) => ['key', eb.fn.max('sortAt').as('lastAt')])
       .where('kind', '=', kind)
@@ -703,7 +740,7 @@ class SqlEntries implements EntryRepository {
     kind: FacetKind,
     limit: number,
   ): Promise<Array<{ key: string; label: string; count: number }>> {
-    const rows = await this.db
+    const rows = await this.engine.reader
       .selectFrom('entryFacets')
       .select((eb) => ['key', eb.fn.max('label').as('label'), eb.fn.countAll<number>().as('n')])
       .where('kind', '=', kind)
@@ -716,7 +753,7 @@ class SqlEntries implements EntryRepository {
   }
 
   async count(sourceId?: number): Promise<number> {
-    let q = this.db.selectFrom('entries').select((eb) => eb.fn.countAll<number>().as('n'));
+    let q = this.engine.reader.selectFrom('entries').select((eb) => eb.fn.countAll<number>().as('n'));
     if (sourceId !== undefined) q = q.where('sourceId', '=', sourceId);
     const row = await q.executeTakeFirstOrThrow();
     return Number(row.n);

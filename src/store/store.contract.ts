@@ -705,6 +705,33 @@ export function describeStoreContract(
       assert.equal((await search('elsewhere')).hits.length, 0, 'nor are the entries of a removed source');
     });
 
+    it('indexes the search text an entry comes with, made where it was prepared', async () => {
+      const source = await store.sources.add({ feedUrl: 'https://prepared.example/feed' }, t0);
+      await store.entries.saveRefresh(
+        source.id,
+        [
+          {
+            ...entry(71, { url: 'https://prepared.example/71', contentHtml: '<p>Harbour</p>' }),
+            searchText: 'Harbour zeppelinology',
+          },
+        ],
+        {},
+        t0,
+      );
+      const found = await store.entries.search({
+        text: 'zeppelinology',
+        order: 'relevance',
+        limit: 10,
+        offset: 0,
+        now: t0,
+      });
+      assert.deepEqual(
+        found.hits.map((h) => h.entry.url),
+        ['https://prepared.example/71'],
+      );
+      await store.sources.remove(source.id);
+    });
+
     it('leaves out of a longer search the single words most articles contain, and says so', async () => {
       const source = await store.sources.add({ feedUrl: 'https://breeze.example/feed' }, t0);
       // "zephyr" is in far more than half of the store: more entries than this suite ever stored before.

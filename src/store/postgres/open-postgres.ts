@@ -95,6 +95,8 @@ export async function openPostgresDatabase(
       await sql`SET LOCAL enable_bitmapscan = off`.execute(trx);
     },
     skipLocked: sql`FOR UPDATE SKIP LOCKED`,
+    // The pool already lets reads run beside a transaction.
+    reader: db,
     // The listener's count of commits to the change log, and the second: a notification that never
     // came (a connection that died without a word) keeps a cache behind by a second at most.
     otherCommits: () => {

@@ -152,5 +152,7 @@ function clip(text: string): string {
 }
 
 function body(e: IndexedEntry): string {
-  return searchText({ summaryHtml: e.summaryHtml ?? null, contentHtml: e.contentHtml ?? null });
+  return (
+    e.searchText ?? searchText({ summaryHtml: e.summaryHtml ?? null, contentHtml: e.contentHtml ?? null })
+  );
 }

@@ -95,5 +95,7 @@ function matches(terms: SearchTerms, query: SearchQuery, ranked: boolean): RawBu
 }
 
 function body(e: IndexedEntry): string {
-  return searchText({ summaryHtml: e.summaryHtml ?? null, contentHtml: e.contentHtml ?? null });
+  return (
+    e.searchText ?? searchText({ summaryHtml: e.summaryHtml ?? null, contentHtml: e.contentHtml ?? null })
+  );
 }

@@ -9,6 +9,7 @@ import { SQLITE_MIGRATIONS } from './migrations.js';
 import { migrate } from '../migrate.js';
 import { withStatementCache } from './statement-cache.js';
 import { FTS5_INDEX } from './fts5.js';
+import { ThreadSqliteDialect } from './thread-driver.js';
 
 /**
  * Opens (creating if needed) the SQLite database at `path` and applies pending migrations.
@@ -19,30 +20,45 @@ export async function openSqliteStore(path: string): Promise<SqlStore> {
   return new SqlStore(db, engine);
 }
 
-/** The migrated database and what its engine does its own way, for the store and for copying a site. */
+/**
+ * The migrated database and what its engine does its own way, for the store and for copying a site.
+ * The writing connection lives in a thread of its own (thread-driver.ts); pages read through a
+ * second connection on the calling thread.
+ */
 export async function openSqliteDatabase(path: string): Promise<{ db: Kysely<Database>; engine: SqlEngine }> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  let sqlite: BetterSqlite3.Database;
+  const dialect = new ThreadSqliteDialect(path, () => new TransactionalDdlSqliteAdapter());
+  const db = new Kysely<Database>({ dialect, plugins: [new CamelCasePlugin()] });
   try {
-    sqlite = new BetterSqlite3(path);
+    await migrate(db, SQLITE_MIGRATIONS);
   } catch (error) {
-    throw new StoreError(
-      'store.open',
-      `store: cannot open the SQLite database at ${path}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
+    await db.destroy();
+    throw error;
   }
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = sqliteKysely(sqlite);
-  await migrate(db, SQLITE_MIGRATIONS);
-  // data_version moves when another connection (another process) commits: a cache reads the change
-  // log only then, or after this process changed pages itself.
-  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  // Pages read through a second connection: between the statements of a poll's write transaction
+  // they read what was committed, instead of waiting for the transaction to end (WAL lets readers
+  // and the writer work at once), and the reads run here while the writes run in their thread. An
+  // in-memory database has only the one connection.
+  let readerSqlite: BetterSqlite3.Database | null = null;
+  if (path !== ':memory:') {
+    try {
+      readerSqlite = new BetterSqlite3(path, { readonly: true });
+      readerSqlite.pragma('busy_timeout = 5000');
+    } catch (error) {
+      await db.destroy();
+      throw new StoreError(
+        'store.open',
+        `store: cannot open the SQLite database at ${path} for reading: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+  const reader = readerSqlite ? sqliteKysely(readerSqlite) : db;
+  // data_version moves when another connection commits: with a reader, every commit but the
+  // reader's own (it makes none), this process's writer thread included, and only once committed;
+  // a cache reads the change log only then. An in-memory database has no second connection to
+  // tell: its caches read the log every time.
+  const dataVersion = readerSqlite?.prepare('PRAGMA data_version').pluck() ?? null;
   const engine: SqlEngine = {
     fullText: FTS5_INDEX,
     // One writer at a time: a refresh that read the rules before a grant committed cannot commit
@@ -51,8 +67,13 @@ export async function openSqliteDatabase(path: string): Promise<{ db: Kysely<Dat
     // The claim is one UPDATE, which SQLite runs alone.
     beginClaim: () => Promise.resolve(),
     skipLocked: sql``,
-    otherCommits: () => dataVersion.get() as number,
-    close: () => db.destroy(),
+    reader,
+    otherCommits: dataVersion ? () => dataVersion.get() as number : null,
+    hotWrites: dialect.hotWrites(),
+    close: async () => {
+      if (reader !== db) await reader.destroy();
+      await db.destroy();
+    },
   };
   return { db, engine };
 }

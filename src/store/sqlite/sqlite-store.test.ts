@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
@@ -8,6 +11,55 @@ import { openSqliteStore, sqliteKysely } from './open-sqlite.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 describeStoreContract('SQLite', () => openSqliteStore(':memory:'));
+
+/** A store in a file of its own (with its reading connection), removed when the store closes. */
+async function openInFile(): Promise<Awaited<ReturnType<typeof openSqliteStore>>> {
+  const dir = mkdtempSync(join(tmpdir(), 'courtesy-sqlite-'));
+  const store = await openSqliteStore(join(dir, 'site.sqlite'));
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return store;
+}
+
+describeStoreContract('SQLite in a file', openInFile);
+
+describe('SQLite in a file, read while a poll writes', () => {
+  it('answers a page’s read from what was committed, without waiting for the write to end', async () => {
+    const store = await openInFile();
+    try {
+      const t0 = new Date('2026-05-01T08:00:00Z');
+      const source = await store.sources.add({ feedUrl: 'https://busy.example/feed' }, t0);
+      const entries = Array.from({ length: 600 }, (_, n) => ({
+        guid: `urn:busy:${n}`,
+        url: `https://busy.example/${n}`,
+        title: `Story ${n}`,
+        author: 'Ada',
+        publishedAt: new Date(t0.getTime() - n * 60_000),
+        updatedAt: null,
+        summaryHtml: null,
+        contentHtml: `<p>Text ${n}</p>`,
+        categories: ['Sea'],
+        enclosures: [],
+        contentHash: `h${n}`,
+      }));
+      const order: string[] = [];
+      const writing = store.entries.saveRefresh(source.id, entries, {}, t0).then(() => order.push('write'));
+      const reading = store.entries.list({ limit: 10 }).then((page) => {
+        order.push('read');
+        return page;
+      });
+      const [, page] = await Promise.all([writing, reading]);
+      assert.deepEqual(order, ['read', 'write'], 'the read did not wait for the transaction');
+      assert.equal(page.entries.length, 0, 'and saw none of it before it committed');
+      assert.equal((await store.entries.list({ limit: 10 })).entries.length, 10, 'then all of it');
+    } finally {
+      await store.close();
+    }
+  });
+});
 
 describe('SQLite migrations', () => {
   it('apply each migration with its version record in one transaction: a failure leaves nothing behind', async () => {
