@@ -29,6 +29,12 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null): Decod
   if (headerLabel && docLabel && normalizeLabel(docLabel) !== encoding) {
     warnings.push(`the HTTP header says ${headerLabel} and the document says ${docLabel}; the header wins`);
   }
+  // The other common lie: UTF-8 text declared as a single-byte encoding (a template's default).
+  // Bytes that are valid UTF-8 and hold multi-byte sequences are hardly ever Latin-1 text.
+  if (SINGLE_BYTE.test(encoding) && looksLikeUtf8(bytes)) {
+    warnings.push(`the body is declared ${label} but is UTF-8; read as UTF-8`);
+    return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), encoding: 'utf-8', warnings };
+  }
   if (encoding === 'utf-8') {
     try {
       return {
@@ -55,6 +61,20 @@ const WINDOWS_1252_C1 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0
 
 function fixWindows1252(text: string): string {
   return text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80]!);
+}
+
+/** The single-byte encodings, as TextDecoder names them, that UTF-8 text is mislabelled with. */
+const SINGLE_BYTE = /^(?:iso-8859-\d+|windows-125\d|koi8-[ru]|macintosh|ibm866|x-mac-cyrillic)$/;
+
+/** Valid UTF-8 with at least one multi-byte sequence (pure ASCII reads the same either way). */
+function looksLikeUtf8(bytes: Uint8Array): boolean {
+  if (!bytes.some((b) => b >= 0x80)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function decoder(encoding: string) {

@@ -1,6 +1,6 @@
 import type { Enclosure } from '../model/feed.js';
 import { type DraftEntry, toNumber } from './draft.js';
-import { personName } from './text.js';
+import { personName, textToHtml } from './text.js';
 import { NS } from './xml/namespaces.js';
 import { child, children, childText, markupOf, textOf } from './xml/query.js';
 import { resolveUrl, type XmlElement } from './xml/tree.js';
@@ -16,11 +16,18 @@ export function atomLinks(el: XmlElement, rel: string): string[] {
     .map((l) => resolveUrl(l.attrs.href!, l.base));
 }
 
+/** Authors an RSS item (or channel) names through extensions: dc:creator, else atom:author, else itunes:author. */
 export function extensionAuthors(el: XmlElement): string[] {
   const names: string[] = [];
   for (const c of children(el, 'creator', NS.dc)) {
     const name = personName(textOf(c));
     if (name) names.push(name);
+  }
+  if (names.length === 0) {
+    for (const author of children(el, 'author', NS.atom)) {
+      const name = personName(childText(author, 'name', NS.atom) ?? childText(author, 'email', NS.atom));
+      if (name) names.push(name);
+    }
   }
   if (names.length === 0) {
     const itunes = personName(childText(el, 'author', NS.itunes));
@@ -29,11 +36,51 @@ export function extensionAuthors(el: XmlElement): string[] {
   return names;
 }
 
+/** Whether a name is only an email address (RSS `<author>` often is): a real name beats it. */
+export function isBareEmail(name: string): boolean {
+  return /^[^\s@]+@[^\s@]+$/.test(name);
+}
+
 export function encodedContent(el: XmlElement): string | null {
   const encoded = child(el, 'encoded', NS.content);
   if (!encoded) return null;
   const html = markupOf(encoded).trim();
   return html === '' ? null : html;
+}
+
+/**
+ * A summary from the extensions, for an entry whose own format gives none: Media RSS's
+ * description (YouTube's feeds carry a video's text nowhere else), iTunes' summary, Dublin Core's
+ * description. Plain text unless Media RSS says `type="html"`; as HTML.
+ */
+export function extensionSummary(el: XmlElement): string | null {
+  const media = [el, ...children(el, 'group', NS.media), ...children(el, 'content', NS.media)]
+    .map((m) => child(m, 'description', NS.media))
+    .find((d) => d && textOf(d).trim() !== '');
+  if (media) {
+    const text = textOf(media).trim();
+    return media.attrs.type?.trim().toLowerCase() === 'html' ? text : textToHtml(text);
+  }
+  const plain = childText(el, 'summary', NS.itunes) ?? childText(el, 'description', NS.dc);
+  return plain ? textToHtml(plain) : null;
+}
+
+/** A title from Media RSS, for an entry whose own format gives none. */
+export function mediaTitle(el: XmlElement): string | null {
+  const found = [el, ...children(el, 'group', NS.media), ...children(el, 'content', NS.media)]
+    .map((m) => childText(m, 'title', NS.media))
+    .find((t) => t !== null);
+  return found ?? null;
+}
+
+/** Dublin Core's dates, for an entry whose own format gives none. */
+export function dublinCoreDate(el: XmlElement): string | null {
+  return (
+    childText(el, 'date', NS.dc) ??
+    childText(el, 'issued', NS.dcterms) ??
+    childText(el, 'created', NS.dcterms) ??
+    childText(el, 'modified', NS.dcterms)
+  );
 }
 
 export function dublinCoreSubjects(el: XmlElement): string[] {

@@ -143,7 +143,7 @@ const RFC822 =
 const MONTH_FIRST =
   /^(?:[^\d\s,]+\.?,?\s*)?([^\d\s,.-]+)\.?\s+(\d{1,2}),?\s+(\d{4})(?:[\sT,]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?\s*([A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?\s*$/;
 const ISO8601 =
-  /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[T\s](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?)?)?$/;
+  /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[T\s](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2}|:0)?)?)?)?)?$/;
 
 export interface ParsedDate {
   date: Date | null;
@@ -222,7 +222,8 @@ function zoneOffset(zone: string | undefined): number | null {
   if (zone === undefined || zone === '') return 0;
   const named = ZONES[zone.toUpperCase()];
   if (named !== undefined) return named;
-  const m = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+  // "+00:0" (an offset cut short, seen in the wild) reads as "+00:00".
+  const m = /^([+-])(\d{2})(?::?(\d{2})|:0)?$/.exec(zone);
   if (!m) return null;
   const minutes = Number(m[2]) * 60 + Number(m[3] ?? '0');
   if (minutes > 18 * 60) return null;

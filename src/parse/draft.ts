@@ -1,6 +1,8 @@
 import type { Enclosure, Feed, FeedEntry, FeedFormat } from '../model/feed.js';
 import { parseDate } from './dates.js';
 import { assignIds } from './identity.js';
+import { repairDoubleEncoding } from './mojibake.js';
+import { undoDoubleEscaping } from './text.js';
 
 /** What each format's mapping produces: the model's fields, with dates still as written. */
 export interface DraftEntry {
@@ -35,6 +37,19 @@ export interface DraftFeed {
 /** Reads dates, chooses ids, and drops true repeats: the steps every format shares. */
 export function finalizeFeed(draft: DraftFeed, warnings: string[], documentUrl: string | null): Feed {
   const notes = new Set(warnings);
+  const text = <T extends string | null>(value: T): T => {
+    if (value === null) return value;
+    const repaired = repairDoubleEncoding(value);
+    if (repaired === null) return value;
+    notes.add('text encoded as UTF-8 twice was repaired');
+    return repaired as T;
+  };
+  const html = (value: string | null): string | null => {
+    const once = value === null ? null : undoDoubleEscaping(value);
+    if (once === null) return text(value);
+    notes.add('HTML escaped twice was decoded once more');
+    return text(once);
+  };
   const ids = assignIds(draft.entries);
   const entries: FeedEntry[] = [];
   draft.entries.forEach((e, i) => {
@@ -47,15 +62,15 @@ export function finalizeFeed(draft: DraftFeed, warnings: string[], documentUrl: 
     const updated = readDate(e.updated, notes);
     entries.push({
       id,
-      title: e.title,
+      title: text(e.title),
       link: e.link,
       // Atom (RFC 4287 §4.2.1) and JSON Feed (§4) say an entry without authors has the feed's.
-      author: e.author ?? draft.author,
+      author: text(e.author ?? draft.author),
       published: published ?? null,
       updated: updated ?? null,
-      summary: e.summary,
-      content: e.content,
-      categories: [...new Set(e.categories.map((c) => c.trim()).filter((c) => c !== ''))],
+      summary: html(e.summary),
+      content: html(e.content),
+      categories: [...new Set(e.categories.map((c) => text(c.trim())).filter((c) => c !== ''))],
       enclosures: e.enclosures,
       // Only an explicit xml:base is reported; without one, relative references in content are
       // resolved against the entry's own link (ingest), which is what publishers mean far more often
@@ -66,11 +81,11 @@ export function finalizeFeed(draft: DraftFeed, warnings: string[], documentUrl: 
   return {
     format: draft.format,
     version: draft.version,
-    title: draft.title,
+    title: text(draft.title),
     link: draft.link,
-    description: draft.description,
+    description: text(draft.description),
     language: draft.language,
-    author: draft.author,
+    author: text(draft.author),
     hubs: draft.hubs,
     self: draft.self,
     ttl: draft.ttl,

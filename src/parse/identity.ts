@@ -7,6 +7,8 @@ export interface IdentityFacts {
   title: string | null;
   published: string | null;
   content: string | null;
+  summary: string | null;
+  enclosures: ReadonlyArray<{ url: string }>;
 }
 
 /**
@@ -15,7 +17,8 @@ export interface IdentityFacts {
  * 2. Otherwise the entry's absolute link, when that is unique in the document. (Some CMSs give every
  *    item the same guid; using the link for all of them keeps each id the same from poll to poll,
  *    whatever order the items come in.)
- * 3. Otherwise "sha256:" and a digest of title, date and content.
+ * 3. Otherwise "sha256:" and a digest of title, date, content (the summary when there is none),
+ *    link and enclosures.
  * An entry whose id is still taken by an earlier entry in the same document (the same guid, link, title,
  * date and content) is a true repeat and is dropped.
  * Across polls, ingest also matches a stored entry by link, so a publisher that changes its guid format
@@ -43,8 +46,13 @@ function countBy(values: Array<string | null>): Map<string, number> {
 }
 
 function digest(e: IdentityFacts): string {
+  // Items of old feeds often carry nothing but a description, or an enclosure: those tell them
+  // apart. (An entry with content and no enclosure keeps the digest it always had.)
+  const media = e.enclosures.length > 0 ? `\u0000${e.enclosures.map((m) => m.url).join(' ')}` : '';
   return createHash('sha256')
-    .update(`${e.title ?? ''}\u0000${e.published ?? ''}\u0000${e.content ?? ''}\u0000${e.link ?? ''}`)
+    .update(
+      `${e.title ?? ''}\u0000${e.published ?? ''}\u0000${e.content ?? e.summary ?? ''}\u0000${e.link ?? ''}${media}`,
+    )
     .digest('hex')
     .slice(0, 32);
 }

@@ -1,9 +1,17 @@
 import type { Enclosure } from '../../model/feed.js';
 import { cleanTitle, joinNames, personName, textToHtml } from '../text.js';
-import { emptyDraftEntry, mediaEnclosures, syndicationMinutes, uniqueEnclosures } from '../common.js';
+import {
+  dublinCoreDate,
+  emptyDraftEntry,
+  extensionSummary,
+  mediaEnclosures,
+  mediaTitle,
+  syndicationMinutes,
+  uniqueEnclosures,
+} from '../common.js';
 import { type DraftEntry, type DraftFeed, toNumber } from '../draft.js';
 import { NS } from '../xml/namespaces.js';
-import { child, children, childText, innerXml, textOf } from '../xml/query.js';
+import { child, children, childText, innerXml, textOf, entriesOf } from '../xml/query.js';
 import { resolveUrl, type XmlElement } from '../xml/tree.js';
 
 /**
@@ -26,7 +34,7 @@ export function parseAtom(root: XmlElement): DraftFeed {
     self: links(root, spaces, 'self')[0] ?? null,
     ttl: null,
     updateMinutes: syndicationMinutes(root),
-    entries: children(root, 'entry', ...spaces)
+    entries: entriesOf(root, 'entry', ...spaces)
       .filter((e) => !e.truncated)
       .map((e) => parseEntry(e, spaces)),
   };
@@ -35,18 +43,22 @@ export function parseAtom(root: XmlElement): DraftFeed {
 function parseEntry(el: XmlElement, spaces: string[]): DraftEntry {
   const entry = emptyDraftEntry(el.base);
   entry.guid = childText(el, 'id', ...spaces);
-  entry.title = textConstruct(child(el, 'title', ...spaces));
-  entry.link = linkOf(el, spaces, 'alternate');
+  entry.title = textConstruct(child(el, 'title', ...spaces)) ?? cleanTitle(mediaTitle(el), false);
+  // Without an alternate link, an id that is a web address is the entry's permalink (blogs' feeds).
+  entry.link =
+    linkOf(el, spaces, 'alternate') ??
+    (entry.guid && /^https?:\/\/\S+$/i.test(entry.guid) ? entry.guid : null);
   const source = child(el, 'source', ...spaces);
   entry.author = authorsOf(el, spaces) ?? (source ? authorsOf(source, spaces) : null);
   entry.published =
     childText(el, 'published', ...spaces) ??
     childText(el, 'issued', ...spaces) ??
-    childText(el, 'created', ...spaces);
+    childText(el, 'created', ...spaces) ??
+    dublinCoreDate(el);
   entry.updated = childText(el, 'updated', ...spaces) ?? childText(el, 'modified', ...spaces);
   const summary = child(el, 'summary', ...spaces);
   const content = child(el, 'content', ...spaces);
-  entry.summary = htmlConstruct(summary);
+  entry.summary = htmlConstruct(summary) ?? (content ? null : extensionSummary(el));
   entry.content = content && !content.attrs.src ? htmlConstruct(content) : null;
   if (content?.base) entry.base = content.base;
   else if (summary?.base) entry.base = summary.base;

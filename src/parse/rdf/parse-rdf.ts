@@ -5,12 +5,14 @@ import {
   emptyDraftEntry,
   encodedContent,
   extensionAuthors,
+  extensionSummary,
   mediaEnclosures,
+  mediaTitle,
   syndicationMinutes,
 } from '../common.js';
 import type { DraftEntry, DraftFeed } from '../draft.js';
 import { NS } from '../xml/namespaces.js';
-import { child, children, childText, markupOf } from '../xml/query.js';
+import { child, children, childText, markupOf, entriesOf } from '../xml/query.js';
 import { resolveUrl, type XmlElement } from '../xml/tree.js';
 
 /**
@@ -22,9 +24,8 @@ export function parseRdf(root: XmlElement): DraftFeed {
   const rssNs = children(root, 'channel', NS.rss090).length > 0 ? NS.rss090 : NS.rss1;
   const spaces = [rssNs, ''];
   const channel = child(root, 'channel', ...spaces) ?? root;
-  const items = [...children(root, 'item', ...spaces), ...children(channel, 'item', ...spaces)].filter(
-    (item) => !item.truncated,
-  );
+  // Beside the channel (RSS 1.0) or in it (some RSS 0.90).
+  const items = entriesOf(root, 'item', ...spaces).filter((item) => !item.truncated);
   const link = childText(channel, 'link', ...spaces);
   return {
     format: 'rss1',
@@ -48,12 +49,12 @@ function parseItem(item: XmlElement, spaces: string[]): DraftEntry {
   const link = childText(item, 'link', ...spaces);
   entry.link = link ? resolveUrl(link, item.base) : about ? resolveUrl(about, item.base) : null;
   entry.guid = about || null;
-  entry.title = cleanTitle(childText(item, 'title', ...spaces), false);
+  entry.title = cleanTitle(childText(item, 'title', ...spaces) ?? mediaTitle(item), false);
   entry.author = joinNames(extensionAuthors(item));
   entry.published = childText(item, 'date', NS.dc);
   entry.updated = childText(item, 'modified', NS.dcterms);
   const description = child(item, 'description', ...spaces);
-  entry.summary = description ? markupOf(description).trim() || null : null;
+  entry.summary = (description ? markupOf(description).trim() || null : null) ?? extensionSummary(item);
   entry.content = encodedContent(item);
   entry.categories = dublinCoreSubjects(item);
   entry.enclosures = mediaEnclosures(item);

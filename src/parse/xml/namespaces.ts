@@ -33,17 +33,31 @@ export const WELL_KNOWN_PREFIXES: Readonly<Record<string, string>> = {
   xml: NS.xml,
 };
 
-/** Some publishers declare Media RSS with a trailing slash missing, or Dublin Core over https. */
+/**
+ * Namespace URIs as publishers misspell them (a trailing slash missing, https, capitals), and the
+ * namespaces that stand for no namespace at all. Keys are lower case: a URI is looked up in lower
+ * case, since publishers also vary the case of these well-known addresses.
+ */
 const ALIASES: Readonly<Record<string, string>> = {
   'http://search.yahoo.com/mrss': NS.media,
   'https://search.yahoo.com/mrss/': NS.media,
   'http://purl.org/dc/elements/1.1': NS.dc,
   'https://purl.org/dc/elements/1.1/': NS.dc,
   'http://www.w3.org/2005/atom': NS.atom,
+  'http://www.itunes.com/dtds/podcast-1.0.dtd': NS.itunes,
   'https://www.itunes.com/dtds/podcast-1.0.dtd': NS.itunes,
   'http://purl.org/rss/1.0/modules/content': NS.content,
+  // RSS 0.90 under the address Netscape also used.
+  'http://channel.netscape.com/rdf/simple/0.9/': NS.rss090,
+  // RSS 2.0 has no namespace, but UserLand's tools gave it one, and some feeds declare it as the
+  // default: their elements are RSS 2.0's all the same.
+  'http://backend.userland.com/rss2': '',
+  'http://backend.userland.com/rss2/': '',
+  'http://backend.userland.com/rss': '',
+  'http://blogs.law.harvard.edu/tech/rss': '',
+  'http://blogs.law.harvard.edu/tech/rss/': '',
 };
 
 export function canonicalNamespace(uri: string): string {
-  return ALIASES[uri] ?? uri;
+  return ALIASES[uri] ?? ALIASES[uri.toLowerCase()] ?? uri;
 }

@@ -17,6 +17,24 @@ export function children(el: XmlElement, local: string, ...namespaces: string[])
   return found;
 }
 
+/**
+ * The entries of a feed element (RSS items, Atom entries): its children of that name and, where a
+ * publisher left an element open so that it swallowed the ones after it, those deeper down, in
+ * document order; never one inside another.
+ */
+export function entriesOf(el: XmlElement, local: string, ...namespaces: string[]): XmlElement[] {
+  const found: XmlElement[] = [];
+  const walk = (parent: XmlElement): void => {
+    for (const node of parent.children) {
+      if (typeof node === 'string') continue;
+      if (node.local === local && namespaces.includes(node.ns)) found.push(node);
+      else walk(node);
+    }
+  };
+  walk(el);
+  return found;
+}
+
 /** All text below an element, CDATA included, markup dropped. */
 export function textOf(el: XmlElement): string {
   let out = '';

@@ -33,6 +33,8 @@ const MAX_DEPTH = 256;
 
 /** The five entities XML predefines (XML 1.0 §4.6); any other named entity is HTML's. */
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+/** An `&` that does not start a reference XML defines: a named HTML entity, an unknown one, or a bare `&`. */
+const UNUSUAL_REFERENCE = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-f]+);)/i;
 const ENTITY_REF = /&(#x[0-9a-f]+|#[0-9]+|[a-z][a-z0-9]*)(;?)/gi;
 
 /**
@@ -160,6 +162,8 @@ function resolvePrefix(prefix: string, scope: Record<string, string>, warnings: 
 }
 
 function noteEntityRecoveries(raw: string, warnings: Set<string>): void {
+  // Most text holds only the references XML itself defines (escaped HTML is all &lt; and &amp;).
+  if (!UNUSUAL_REFERENCE.test(raw)) return;
   let bare = (raw.match(/&/g) ?? []).length;
   for (const match of raw.matchAll(ENTITY_REF)) {
     const [, name, semicolon] = match;
