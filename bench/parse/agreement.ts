@@ -265,7 +265,7 @@ const REASONS = {
     'the entry links to no page; feedparser offers its id (a tag: or urn: URI, or an id resolved against the feed’s address) as the link, which leads nowhere',
   mojibake: 'the feed’s text is UTF-8 encoded twice ("â€“"); courtesy repairs it (with a warning)',
   enclosureTitle:
-    'the item has no title; feedparser takes the media:title of its <enclosure>, which names the enclosure, not the item',
+    'the item has no title; feedparser takes the `media:title` of its `<enclosure>`, which names the enclosure, not the item',
   authorCut:
     'feedparser cuts the name at a parenthesis ("Name (mailto:", "stries (Name"); courtesy reads the name the forms "Name (mailto:address)" and "address (Name)" give',
   atomAuthors:
@@ -274,7 +274,7 @@ const REASONS = {
     'feedparser leaves the date unread; courtesy reads day and month names in other languages ("Seg, 24 Set 2018", "mer, 16 nov 2022")',
   twelveHour: 'the date has a 12-hour clock ("02:02:33 PM"); feedparser ignores the PM',
   emptyItem:
-    'the feed nests an empty <item/> in each item; feedparser counts each as an entry, courtesy finds nothing in them',
+    'the feed nests an empty `<item/>` in each item; feedparser counts each as an entry, courtesy finds nothing in them',
   mixedEscaping:
     'the description mixes raw elements with text escaped twice (reddit); courtesy reads raw elements as XHTML, in which the twice-escaped text is text, feedparser reads that text as HTML',
   lastSummary:
@@ -360,7 +360,7 @@ if (theirs) {
     const d = of[0]!;
     const files = new Set(of.map((x) => x.file.replace(/^feeds\//, ''))).size;
     lines.push(
-      `| ${d.field} | ${of.length} in ${files} feed${files > 1 ? 's' : ''} | ${d.reason} | \`${d.file.replace(/^feeds\//, '')}\`: ${JSON.stringify(d.ours.slice(0, 60))} / ${JSON.stringify(d.theirs.slice(0, 60))} |`,
+      `| ${d.field} | ${of.length} in ${files} feed${files > 1 ? 's' : ''} | ${d.reason} | \`${d.file.replace(/^feeds\//, '')}\`: \`${JSON.stringify(d.ours.slice(0, 60))}\` / \`${JSON.stringify(d.theirs.slice(0, 60))}\` |`,
     );
   }
   const listed = args.all ? disagreements : unexplained;
