@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../config/index.js';
 import { CourtesyError, UsageError } from '../model/errors.js';
 import type { GlobalOptions } from './context.js';
+import { registerExtract } from './extract.js';
 import { registerParse } from './parse.js';
 import { registerPoll } from './poll.js';
 import { registerServe } from './serve.js';
@@ -36,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   registerTakedown(program, global);
   registerUsers(program, global);
   registerParse(program, global);
+  registerExtract(program, global);
   registerMigrate(program, global);
   for (const command of program.commands) command.exitOverride();
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { RightsPolicy } from '../model/source.js';
+import { DEFAULT_EMBED_HOSTS } from '../sanitize/policy.js';
 import { ConfigError } from './errors.js';
 import { configSchema, type ConfigFile } from './schema.js';
 import { checkAccent, readLogo, type Logo } from './branding.js';
@@ -53,6 +54,17 @@ export interface Config {
     workers: number;
     claimMs: number;
     checkEveryMs: number;
+  };
+  content: {
+    /** The rel given to every link in republished content. */
+    linkRel: string;
+    /** Hosts whose players may be embedded, sandboxed. */
+    embedHosts: string[];
+  };
+  fullText: {
+    workers: number;
+    concurrency: number;
+    maxAttempts: number;
   };
   websub: {
     enabled: boolean;
@@ -178,6 +190,15 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       userAgent: file.poll.user_agent ?? `courtesy/${VERSION} (${file.site.name}; +${baseUrl}/)`,
       claimMs: file.poll.claim_seconds * 1000,
       checkEveryMs: file.poll.check_every_seconds * 1000,
+    },
+    content: {
+      linkRel: file.content.link_rel.trim().replace(/\s+/g, ' '),
+      embedHosts: file.content.embed_hosts?.map((h) => h.toLowerCase()) ?? [...DEFAULT_EMBED_HOSTS],
+    },
+    fullText: {
+      workers: file.full_text.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
+      concurrency: file.full_text.concurrency,
+      maxAttempts: file.full_text.max_attempts,
     },
     websub: {
       enabled: file.websub.enabled,

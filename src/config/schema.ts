@@ -122,6 +122,29 @@ export const configSchema = z.strictObject({
       check_every_seconds: z.number().min(0.1).max(3600).default(30),
     })
     .prefault({}),
+  content: z
+    .strictObject({
+      /** The rel given to every link in republished content. */
+      link_rel: z
+        .string()
+        .regex(/^[a-z][a-z -]*$/i, 'must be link types apart by spaces ("noopener noreferrer nofollow")')
+        .default('noopener noreferrer nofollow'),
+      /** Hosts whose players may be embedded (iframes, sandboxed); replaces the built-in list. */
+      embed_hosts: z
+        .array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name ("www.youtube.com")'))
+        .optional(),
+    })
+    .prefault({}),
+  full_text: z
+    .strictObject({
+      /** Worker threads that extract and sanitize articles; the default leaves a core to the site. */
+      workers: z.number().int().min(1).max(64).optional(),
+      /** Article pages fetched at once (within poll.per_host_concurrency for each host). */
+      concurrency: z.number().int().min(1).max(256).default(8),
+      /** Tries for a page that cannot be fetched (a timeout, a 5xx) before the feed's content stays. */
+      max_attempts: z.number().int().min(1).max(20).default(3),
+    })
+    .prefault({}),
   websub: z
     .strictObject({
       /** Subscribe to the WebSub hubs that feeds name (only when site.base_url is public). */

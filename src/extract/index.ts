@@ -8,3 +8,4 @@ export {
   type ScraperRules,
 } from './extract.js';
 export { linkDensity, textLength } from './text.js';
+export { fetchPage, type FetchedPage } from './page.js';

@@ -76,6 +76,10 @@ export type FetchResult =
       validators: Validators;
     });
 
+/** What a GET asks for unless told otherwise: feeds first, and HTML pages (which may link to feeds). */
+const FEED_ACCEPT =
+  'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5';
+
 /** Redirect statuses (RFC 9110 §15.4); 301 and 308 are permanent. */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const PERMANENT_REDIRECTS = new Set([301, 308]);
@@ -124,6 +128,7 @@ export class Fetcher {
   async fetch(
     url: string,
     validators: Validators = { etag: null, lastModified: null },
+    options: { accept?: string } = {},
   ): Promise<FetchResult> {
     const started = Date.now();
     const seen = new Set<string>();
@@ -134,7 +139,7 @@ export class Fetcher {
       this.checkLiteralAddress(current);
       const remaining = this.options.totalTimeoutMs - (Date.now() - started);
       const response = await this.limiter.run(current.host, () =>
-        this.requestOnce(current, validators, remaining),
+        this.requestOnce(current, validators, remaining, options.accept ?? FEED_ACCEPT),
       );
       if (!REDIRECTS.has(response.status)) {
         return this.finish(response, current, permanent && hop > 0 ? current.href : null);
@@ -212,12 +217,16 @@ export class Fetcher {
     });
   }
 
-  private async requestOnce(url: URL, validators: Validators, remainingMs: number): Promise<RawResponse> {
+  private async requestOnce(
+    url: URL,
+    validators: Validators,
+    remainingMs: number,
+    accept: string,
+  ): Promise<RawResponse> {
     if (remainingMs <= 0) throw timeoutError(this.options.totalTimeoutMs);
     const headers: Record<string, string> = {
       'user-agent': this.options.userAgent,
-      accept:
-        'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5',
+      accept,
       'accept-encoding': 'gzip, deflate, br',
     };
     if (validators.etag) headers['if-none-match'] = validators.etag;

@@ -7,4 +7,5 @@ export {
 } from './fetcher.js';
 export { FetchError } from './errors.js';
 export { isPrivateAddress } from './private-address.js';
+export { RobotsRules, type RobotsVerdict } from './robots.js';
 export { parseRetryAfter } from './retry-after.js';

@@ -1,6 +1,7 @@
 import type { EntryInput } from '../model/entry.js';
 import { CourtesyError, errorMessage } from '../model/errors.js';
 import { parseFeedBytes } from '../parse/index.js';
+import type { SanitizeOptions } from '../sanitize/index.js';
 import { prepareEntry } from './prepare.js';
 
 /** A fetched feed body, as handed to a worker thread. */
@@ -9,6 +10,8 @@ export interface FeedBody {
   contentType: string | null;
   /** The URL the body came from (after redirects): relative references resolve against it. */
   url: string;
+  /** The site's rules for links and embeds ([content] in the configuration). */
+  sanitize?: Omit<SanitizeOptions, 'base'>;
 }
 
 /** A feed parsed and its entries sanitized: everything the store and the scheduler need. */
@@ -45,7 +48,7 @@ export function processFeed(input: FeedBody): ProcessResult {
         hubs: feed.hubs,
         self: feed.self,
         warnings: feed.warnings,
-        entries: feed.entries.map((e) => prepareEntry(e, input.url, feed.author, {})),
+        entries: feed.entries.map((e) => prepareEntry(e, input.url, feed.author, input.sanitize ?? {})),
       },
     };
   } catch (error) {

@@ -109,6 +109,7 @@ async function refresh(ctx: IngestContext, source: Source): Promise<RefreshOutco
       body: result.body,
       contentType: result.contentType,
       url: result.finalUrl,
+      sanitize: ctx.config.content,
     });
     if (!processed.ok) throw new ProcessingError(processed.code, processed.message);
     const feed = processed.feed;

@@ -306,7 +306,12 @@ export class WebSub {
       this.ctx.metrics?.push('ignored');
       return { status: 202, body: 'ignored' };
     }
-    const processed = await this.ctx.processor.process({ body, contentType, url: sub.topic });
+    const processed = await this.ctx.processor.process({
+      body,
+      contentType,
+      url: sub.topic,
+      sanitize: this.ctx.config.content,
+    });
     if (!processed.ok) {
       await this.ctx.store.subscriptions.recordPush(
         sub.sourceId,
