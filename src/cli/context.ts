@@ -1,7 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_FILE_NAME, loadConfig, type Config, type ConfigOverrides } from '../config/index.js';
-import { Fetcher } from '../fetch/index.js';
+import { Fetcher, RobotsRules } from '../fetch/index.js';
+import { createExtractionPool, FullTextExtractor } from '../extract/index.js';
 import { createFeedProcessor, type IngestContext } from '../ingest/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { openStore, type Store } from '../store/index.js';
@@ -32,6 +33,8 @@ export function configFrom(global: GlobalOptions, extra: ConfigOverrides = {}): 
 /** Everything a command that touches the store and the network needs; close() releases it all. */
 export interface AppContext extends IngestContext {
   websub: WebSub;
+  /** Works the full-text queue; serve (when it polls), worker and poll start it. */
+  fullText: FullTextExtractor;
   takedowns: Takedowns;
   /** Sends the notices the takedown workflow queues. */
   outbox: OutboxSender;
@@ -52,7 +55,19 @@ export async function openContext(
   const processor = createFeedProcessor(config.poll.workers, {
     onError: (error) => logger.error({ err: error }, 'a feed worker thread failed'),
   });
-  const websub = new WebSub({ store, fetcher, processor, config, logger, metrics });
+  const pool = createExtractionPool(config.fullText.workers, {
+    onError: (error) => logger.error({ err: error }, 'an extraction worker thread failed'),
+  });
+  const fullText = new FullTextExtractor({
+    store,
+    fetcher,
+    robots: new RobotsRules(fetcher, config.poll.userAgent),
+    pool,
+    config,
+    logger,
+  });
+  const onFullTextQueued = () => fullText.wake();
+  const websub = new WebSub({ store, fetcher, processor, config, logger, metrics, onFullTextQueued });
   const takedowns = new Takedowns({ store, fetcher, config, logger });
   const outbox = new OutboxSender(store, config, logger);
   return {
@@ -65,7 +80,11 @@ export async function openContext(
     takedowns,
     outbox,
     metrics,
+    fullText,
+    onFullTextQueued,
     async close() {
+      await fullText.stop();
+      await pool.close();
       await outbox.close();
       await processor.close();
       await fetcher.close();

@@ -37,6 +37,7 @@ export function registerPoll(program: Command, global: () => GlobalOptions): voi
         await seedConfiguredSources(ctx.store, ctx.config, new Date());
         if (!options.once) {
           const poller = startPoller(ctx);
+          ctx.fullText.start();
           await new Promise<void>((resolve) => {
             process.once('SIGINT', resolve);
             process.once('SIGTERM', resolve);
@@ -75,6 +76,23 @@ export function registerPoll(program: Command, global: () => GlobalOptions): voi
         print(
           `polled ${report.outcomes.length} source(s) in ${seconds} s: ${stored} new entries, ${notModified} not modified, ${failures.length} failed`,
         );
+        // The pages of the full-text sources' new entries: fetched and extracted before the poll ends.
+        let pages: Progress | null = null;
+        let kept = 0;
+        const waiting = await ctx.store.extractions.pending();
+        const worked = await ctx.fullText.drain(({ outcome, task }) => {
+          pages ??= startProgress('full text', waiting);
+          if (outcome.state !== 'done') kept++;
+          pages.step(
+            `${outcome.state}: ${task.url}${outcome.state === 'done' ? '' : ` (${outcome.note})`}`,
+            outcome.state !== 'done',
+          );
+        });
+        (pages as Progress | null)?.stop();
+        if (worked > 0)
+          print(
+            `full text: ${worked} page(s), ${worked - kept} article(s) extracted, ${kept} kept the feed's content`,
+          );
         if (options.source !== undefined && failures.length > 0) process.exitCode = 1;
       } finally {
         await ctx.close();

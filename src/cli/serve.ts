@@ -39,6 +39,7 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
         logger.info(`websub: not subscribing to hubs: ${ctx.websub.disabledBecause}`);
       process.stdout.write(`courtesy is serving ${config.site.name} at ${server.url}\n`);
       const poller = options.poll ? startPoller(ctx) : null;
+      if (options.poll) ctx.fullText.start();
       ctx.outbox.start();
       if (!ctx.outbox.enabled)
         logger.info('takedown notices: no [smtp] host is set; notices wait in the outbox');

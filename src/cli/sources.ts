@@ -10,6 +10,7 @@ import {
 import type { Subscription } from '../model/subscription.js';
 import { parseOpml, renderOpml, subscribe } from '../sources/index.js';
 import { StoreError, type SourcePatch } from '../store/index.js';
+import { checkScraperRules } from '../extract/index.js';
 import { parseCount, parseId, parsePolicy, parseSearchEngines } from './arguments.js';
 import { withAppContext, type AppContext, type GlobalOptions } from './context.js';
 import { print, relative, table } from './output.js';
@@ -19,6 +20,8 @@ interface AddOptions {
   name?: string;
   policy?: RightsPolicy;
   fullText?: boolean;
+  selector?: string;
+  remove: string[];
   attribution?: string;
   searchEngines?: SearchEnginePolicy | 'site';
 }
@@ -26,6 +29,10 @@ interface AddOptions {
 interface SetOptions {
   name?: string;
   policy?: RightsPolicy;
+  fullText?: boolean;
+  /** A CSS selector; false for --no-selector. */
+  selector?: string | false;
+  remove?: string[] | false;
   attribution?: string;
   siteAttribution?: boolean;
   searchEngines?: SearchEnginePolicy | 'site';
@@ -43,7 +50,20 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
     .argument('<url>', 'feed or page URL')
     .option('--name <name>', 'the name to show for this source (default: the feed title)')
     .option('--policy <policy>', 'what may be republished: full, excerpt or link', parsePolicy, 'full')
-    .option('--full-text', 'mark the source for full-text extraction (not acted on yet)')
+    .option(
+      '--full-text',
+      "republish the article from each new entry's original page instead of the feed's summary",
+    )
+    .option(
+      '--selector <css>',
+      'a scraper rule: the CSS selector of the article body on its pages (implies --full-text)',
+    )
+    .option(
+      '--remove <css>',
+      'a scraper rule: remove what this CSS selector matches first (repeatable; implies --full-text)',
+      collect,
+      [] as string[],
+    )
     .option(
       '--attribution <template>',
       "this source's attribution template (same syntax as site.attribution)",
@@ -55,6 +75,7 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
     )
     .action((url: string, options: AddOptions) =>
       withContext(async (ctx) => {
+        const rules = checkScraperRules({ selector: options.selector, remove: options.remove });
         const sub = await subscribe(
           ctx.store,
           ctx.fetcher,
@@ -62,7 +83,9 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
             url,
             name: options.name,
             policy: options.policy,
-            fullText: options.fullText,
+            fullText: options.fullText || rules.selector !== null || rules.remove.length > 0,
+            scraperSelector: rules.selector,
+            scraperRemove: rules.remove,
             attributionTemplate: options.attribution,
             searchEngines: options.searchEngines === 'site' ? null : options.searchEngines,
           },
@@ -124,7 +147,8 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
           ['feed', source.feedUrl],
           ['site', source.siteUrl ?? '-'],
           ['status', statusOf(source)],
-          ['policy', `${source.policy}${source.fullText ? ', full text wanted' : ''}`],
+          ['policy', source.policy],
+          ['full text', fullTextOf(source)],
           ['search engines', source.searchEngines ?? `${ctx.config.site.searchEngines} (the site's)`],
           ['entries', `${source.entryCount} (${source.entriesPerDay} a day over the last 30 days)`],
           ['added', when(source.createdAt)],
@@ -148,6 +172,28 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
         ];
         const width = Math.max(...rows.map(([k]) => k.length));
         for (const [key, value] of rows) print(`${key.padEnd(width)}  ${value}`);
+        if (source.fullText) {
+          const extractions = await ctx.store.extractions.summary(id, 10);
+          const { counts } = extractions;
+          print();
+          print(
+            `full text: ${counts.done} extracted, ${counts['kept-feed']} kept the feed's content, ${counts.pending} waiting`,
+          );
+          if (extractions.recent.length > 0) {
+            print(
+              table(
+                ['WHEN', 'STATE', 'TRIES', 'PAGE', 'WHY'],
+                extractions.recent.map((l) => [
+                  l.updatedAt.toISOString(),
+                  l.state,
+                  String(l.attempts),
+                  l.url ?? '-',
+                  l.note ?? '',
+                ]),
+              ),
+            );
+          }
+        }
         const history = await ctx.store.sources.history(id, options.history);
         print();
         if (history.length === 0) return print('no checks yet');
@@ -194,6 +240,16 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
       "this source's attribution template (same syntax as site.attribution)",
     )
     .option('--site-attribution', "use the site's attribution template again")
+    .option('--full-text', "republish the article from each new entry's original page")
+    .option('--no-full-text', "republish the feed's own content again")
+    .option('--selector <css>', 'the CSS selector of the article body on its pages')
+    .option('--no-selector', 'let Readability find the article again')
+    .option(
+      '--remove <css>',
+      'remove what this CSS selector matches first (repeatable; replaces the list)',
+      collect,
+    )
+    .option('--no-remove', 'remove nothing first')
     .option(
       '--search-engines <policy>',
       "canonical, noindex or both; or site for the site's own",
@@ -201,14 +257,21 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
     )
     .action((id: number, options: SetOptions) =>
       withContext(async (ctx) => {
-        await requireSource(ctx, id);
+        const before = await requireSource(ctx, id);
         if (options.attribution !== undefined && options.siteAttribution) {
           throw new UsageError(
             'sources.usage',
             'sources set: give --attribution or --site-attribution, not both',
           );
         }
+        const rules = checkScraperRules({
+          selector: typeof options.selector === 'string' ? options.selector : null,
+          remove: Array.isArray(options.remove) ? options.remove : [],
+        });
         const patch: SourcePatch = {
+          ...(options.fullText !== undefined ? { fullText: options.fullText } : {}),
+          ...(options.selector !== undefined ? { scraperSelector: rules.selector } : {}),
+          ...(options.remove !== undefined ? { scraperRemove: rules.remove } : {}),
           ...(options.name !== undefined ? { name: options.name.trim() || null } : {}),
           ...(options.policy ? { policy: options.policy } : {}),
           ...(options.attribution !== undefined ? { attributionTemplate: options.attribution } : {}),
@@ -222,6 +285,47 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
         }
         await ctx.store.sources.update(id, patch);
         print(`source ${id}: ${Object.keys(patch).join(', ')} changed`);
+        const rulesChanged = patch.scraperSelector !== undefined || patch.scraperRemove !== undefined;
+        if ((patch.fullText && !before.fullText) || (rulesChanged && (patch.fullText ?? before.fullText))) {
+          const queued = await ctx.store.extractions.requeue(id, RECENT_EXTRACTIONS, new Date());
+          print(
+            `queued the ${queued} newest entries for extraction: "courtesy sources extract ${id}" does them now, or the poller will`,
+          );
+        }
+      }),
+    );
+
+  sources
+    .command('extract')
+    .description(
+      "fetch and extract the original pages of a full-text source's newest entries again, now (after changing its rules)",
+    )
+    .argument('<id>', 'source ID', parseId)
+    .option('--limit <n>', 'how many of the newest entries', parseCount, RECENT_EXTRACTIONS)
+    .addHelpText('after', '\nExit status: 1 when the source is not a full-text source or does not exist.')
+    .action((id: number, options: { limit: number }) =>
+      withContext(async (ctx) => {
+        const source = await requireSource(ctx, id);
+        if (!source.fullText) {
+          throw new CourtesyError(
+            'sources.not-full-text',
+            `source ${id} is not a full-text source ("courtesy sources set ${id} --full-text" makes it one)`,
+          );
+        }
+        const queued = await ctx.store.extractions.requeue(id, options.limit, new Date());
+        const progress = startProgress('extracting', queued);
+        let done = 0;
+        await ctx.fullText.drain(({ task, outcome }) => {
+          if (outcome.state === 'done') done++;
+          progress.step(
+            `${outcome.state}: ${task.url}${outcome.state === 'done' ? '' : ` (${outcome.note})`}`,
+            outcome.state !== 'done',
+          );
+        });
+        progress.stop();
+        print(
+          `source ${id}: ${done} of ${queued} pages extracted; "courtesy sources show ${id}" lists the rest`,
+        );
       }),
     );
 
@@ -349,7 +453,25 @@ function describeError(source: Source): string {
   return `${http}${source.lastError}${streak}`;
 }
 
-async function requireSource(ctx: AppContext, id: number): Promise<void> {
-  if (!(await ctx.store.sources.get(id)))
-    throw new CourtesyError('store.not-found', `there is no source ${id}`);
+async function requireSource(ctx: AppContext, id: number): Promise<Source> {
+  const source = await ctx.store.sources.get(id);
+  if (!source) throw new CourtesyError('store.not-found', `there is no source ${id}`);
+  return source;
+}
+
+/** Gathers a repeatable option's values. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** How many of a source's newest entries are extracted again when its full text or rules change. */
+const RECENT_EXTRACTIONS = 20;
+
+function fullTextOf(source: Source): string {
+  if (!source.fullText) return "off (the feed's own content)";
+  const rules = [
+    source.scraperSelector ? `article: ${source.scraperSelector}` : 'article found by Readability',
+    ...(source.scraperRemove.length > 0 ? [`remove: ${source.scraperRemove.join(', ')}`] : []),
+  ];
+  return `on (${rules.join('; ')})`;
 }

@@ -43,6 +43,7 @@ export function registerWorker(program: Command, global: () => GlobalOptions): v
           )
         : null;
       const poller = startPoller(ctx);
+      ctx.fullText.start();
       ctx.outbox.start();
       logger.info(
         {

@@ -9,3 +9,6 @@ export {
 } from './extract.js';
 export { linkDensity, textLength } from './text.js';
 export { fetchPage, type FetchedPage } from './page.js';
+export { FullTextExtractor, type FullTextContext, type PageReport } from './full-text.js';
+export { createExtractionPool, type ExtractionPool } from './pool.js';
+export { checkScraperRules } from './rules.js';

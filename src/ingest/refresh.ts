@@ -28,6 +28,8 @@ export interface IngestContext {
   websub?: WebSub;
   /** Where checks are counted, when the process exposes metrics. */
   metrics?: Metrics;
+  /** Told when a full-text source's refresh stored new entries: their pages wait in the full-text queue. */
+  onFullTextQueued?: () => void;
   now?: () => Date;
 }
 
@@ -139,6 +141,7 @@ async function refresh(ctx: IngestContext, source: Source): Promise<RefreshOutco
       fetchRecord(now, started, source, 'stored', result.status, result.body.length),
     );
     log.info({ ...saved, warnings: feed.warnings.length }, 'refreshed');
+    if (saved.inserted > 0 && source.fullText) ctx.onFullTextQueued?.();
     await ctx.websub?.reconcile(source, discoverPush(feed, result.link, result.finalUrl), subscription);
     return { kind: 'stored', sourceId: source.id, ...saved, warnings: feed.warnings, nextCheckAt: next.at };
   } catch (error) {

@@ -18,12 +18,19 @@ export interface Entry {
   /** Sanitized HTML. */
   summaryHtml: string | null;
   contentHtml: string | null;
+  /** The article courtesy extracted from the original page (sanitized), for a full-text source. */
+  articleHtml: string | null;
   categories: string[];
   enclosures: Enclosure[];
 }
 
+/** The HTML an entry shows as its body: the extracted article, else the feed's content, else its summary. */
+export function bodyHtml(entry: Pick<Entry, 'articleHtml' | 'contentHtml' | 'summaryHtml'>): string | null {
+  return entry.articleHtml ?? entry.contentHtml ?? entry.summaryHtml;
+}
+
 /** What ingest hands to the store for one entry. */
-export type EntryInput = Omit<Entry, 'id' | 'sourceId' | 'createdAt' | 'sortAt'> & {
+export type EntryInput = Omit<Entry, 'id' | 'sourceId' | 'createdAt' | 'sortAt' | 'articleHtml'> & {
   /** A digest of everything shown, so an unchanged entry is not rewritten. */
   contentHash: string;
   /**

@@ -24,7 +24,12 @@ export interface Source {
   title: string | null;
   description: string | null;
   policy: RightsPolicy;
+  /** Whether courtesy fetches each new entry's original page and republishes the article found there. */
   fullText: boolean;
+  /** Scraper rules for those pages: the article's CSS selector (null: Readability finds it)... */
+  scraperSelector: string | null;
+  /** ...and the CSS selectors of what to remove first. */
+  scraperRemove: string[];
   /** A per-source attribution template; null means the site's. */
   attributionTemplate: string | null;
   /** This source's search-engine policy; null means the site's. */

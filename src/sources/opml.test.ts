@@ -47,6 +47,8 @@ it('writes OPML that reads back to the same subscriptions, escaped', () => {
     description: null,
     policy: 'full',
     fullText: false,
+    scraperSelector: null,
+    scraperRemove: [],
     attributionTemplate: null,
     searchEngines: null,
     status: 'active',

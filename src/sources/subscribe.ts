@@ -11,6 +11,9 @@ export interface SubscribeRequest {
   name?: string | null;
   policy?: RightsPolicy;
   fullText?: boolean;
+  /** Scraper rules for full text (see Source). */
+  scraperSelector?: string | null;
+  scraperRemove?: readonly string[];
   attributionTemplate?: string | null;
   searchEngines?: SearchEnginePolicy | null;
 }
@@ -61,6 +64,8 @@ export async function subscribe(
       description: feed.description,
       policy: request.policy ?? 'full',
       fullText: request.fullText ?? false,
+      scraperSelector: request.scraperSelector ?? null,
+      scraperRemove: request.scraperRemove ?? [],
       attributionTemplate: request.attributionTemplate ?? null,
       searchEngines: request.searchEngines ?? null,
     },

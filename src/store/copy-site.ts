@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { htmlToText } from '../parse/text.js';
 import { StoreError } from './errors.js';
 import type { Database } from './schema.js';
 import type { SqlEngine } from './sql-store.js';
@@ -23,6 +24,7 @@ const BEFORE_ENTRIES: readonly Plain[] = [
   { table: 'subscriptions', key: 'sourceId' },
 ];
 const AFTER_ENTRIES: readonly Plain[] = [
+  { table: 'extractions', key: 'entryId' },
   { table: 'takedownRequests', key: 'id' },
   { table: 'suppressionRules', key: 'id' },
   { table: 'tombstones', key: 'entryId' },
@@ -62,8 +64,8 @@ export interface CopyReport {
 
 /**
  * Copies a whole site from a SQLite database to a PostgreSQL one: sources, entries (with their
- * authors, tags and search index), takedown rules, tombstones, requests, counter-notices, users,
- * sessions, notices and the audit log, with their ids. A row the target already has is left as it
+ * authors, tags, search index and extracted articles), the full-text queue, takedown rules,
+ * tombstones, requests, counter-notices, users, sessions, notices and the audit log, with their ids. A row the target already has is left as it
  * is, so the copy can be run again (after an interruption, or to bring over what the old site
  * stored since). Then the counts of every table are compared.
  */
@@ -182,9 +184,12 @@ async function copyEntries(
           .onConflict((oc) => oc.doNothing())
           .execute();
       }
+      // An entry whose article was extracted is searched by the article.
       await to.engine.fullText.add(
         trx,
-        rows.filter((r) => fresh.has(r.id)),
+        rows
+          .filter((r) => fresh.has(r.id))
+          .map((r) => (r.articleHtml ? { ...r, searchText: htmlToText(r.articleHtml) } : r)),
       );
       copied += fresh.size;
     });

@@ -7,6 +7,7 @@ import type { Generated } from 'kysely';
 export interface Database {
   sources: SourcesTable;
   entries: EntriesTable;
+  extractions: ExtractionsTable;
   configSeeds: ConfigSeedsTable;
   fetches: FetchesTable;
   subscriptions: SubscriptionsTable;
@@ -48,6 +49,9 @@ export interface SourcesTable {
   createdAt: number;
   feedIntervalMs: number | null;
   checkBasis: string | null;
+  /** Scraper rules for full text: the article's CSS selector, and the selectors to remove first (a JSON array). */
+  scraperSelector: string | null;
+  scraperRemove: string;
   /** The feed URL's host (model/source.ts feedHost), for per-host limits across pollers. */
   feedHost: string;
   /** The poller checking the source now, and until when its claim holds. */
@@ -86,6 +90,8 @@ export interface EntriesTable {
   sortAt: number;
   summaryHtml: string | null;
   contentHtml: string | null;
+  /** The article extracted from the original page, sanitized, for a full-text source (see extractions). */
+  articleHtml: string | null;
   /** JSON arrays. */
   categories: string;
   enclosures: string;
@@ -93,6 +99,22 @@ export interface EntriesTable {
   /** The normalized original URL and its host (model/rights.ts), so takedown rules find entries by index. */
   urlKey: string | null;
   hostKey: string | null;
+}
+
+/**
+ * The full-text queue, one row per entry of a full-text source: pending until its page is
+ * fetched and its article extracted (done), or until courtesy gave up and kept the feed's content
+ * (kept-feed), with why in `note`. `nextAt` is when a pending one may next be taken: a claim moves
+ * it on by the claim's length, so a worker that dies gives its pages back when that runs out.
+ */
+export interface ExtractionsTable {
+  entryId: number;
+  sourceId: number;
+  state: string;
+  attempts: number;
+  nextAt: number | null;
+  note: string | null;
+  updatedAt: number;
 }
 
 /** Sources the config file has added once, so that removing one by hand is not undone at the next start. */

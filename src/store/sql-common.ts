@@ -27,7 +27,16 @@ export async function updateSource(
   }
   for (const [key, value] of Object.entries(patch) as Array<[keyof SourcePatch, unknown]>) {
     if (value === undefined) continue;
-    set[key] = value instanceof Date ? value.getTime() : typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    set[key] =
+      value instanceof Date
+        ? value.getTime()
+        : typeof value === 'boolean'
+          ? value
+            ? 1
+            : 0
+          : Array.isArray(value)
+            ? JSON.stringify(value)
+            : value;
   }
   if (typeof patch.feedUrl === 'string') set.feedHost = feedHost(patch.feedUrl);
   if (Object.keys(set).length === 0) return;
@@ -56,6 +65,7 @@ export function toEntry(row: Selectable<EntriesTable>): Entry {
     sortAt: new Date(Number(row.sortAt)),
     summaryHtml: row.summaryHtml,
     contentHtml: row.contentHtml,
+    articleHtml: row.articleHtml,
     categories: JSON.parse(row.categories) as string[],
     enclosures: JSON.parse(row.enclosures) as Entry['enclosures'],
   };

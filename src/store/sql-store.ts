@@ -17,6 +17,7 @@ import {
   type Source,
   type SourceStatus,
 } from '../model/source.js';
+import { htmlToText } from '../parse/text.js';
 import { StoreError } from './errors.js';
 import {
   coveringDomains,
@@ -47,6 +48,7 @@ import {
 import { SqlRights, toRule } from './sql-rights.js';
 import { SqlOutbox, SqlTakedowns } from './sql-takedowns.js';
 import { SqlUsers } from './sql-users.js';
+import { SqlExtractions } from './sql-extractions.js';
 import type { Database, EntriesTable, FetchesTable, SourcesTable, SubscriptionsTable } from './schema.js';
 import { FETCH_HISTORY_PER_SOURCE } from './store.js';
 import type {
@@ -67,6 +69,7 @@ import type {
   TakedownRepository,
   UserRepository,
   OutboxRepository,
+  ExtractionRepository,
   SearchPage,
   SearchQuery,
 } from './store.js';
@@ -135,6 +138,7 @@ export class SqlStore implements Store {
   readonly takedowns: TakedownRepository;
   readonly users: UserRepository;
   readonly outbox: OutboxRepository;
+  readonly extractions: ExtractionRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -147,6 +151,7 @@ export class SqlStore implements Store {
     this.takedowns = new SqlTakedowns(db);
     this.users = new SqlUsers(db);
     this.outbox = new SqlOutbox(db, engine.skipLocked);
+    this.extractions = new SqlExtractions(db, engine.fullText, engine.skipLocked);
   }
 
   async pageChanges(afterId: number, limit: number): Promise<PageChange[]> {
@@ -246,6 +251,8 @@ class SqlSources implements SourceRepository {
         description: source.description ?? null,
         policy: source.policy ?? 'full',
         fullText: source.fullText ? 1 : 0,
+        scraperSelector: source.scraperSelector ?? null,
+        scraperRemove: JSON.stringify(source.scraperRemove ?? []),
         attributionTemplate: source.attributionTemplate ?? null,
         searchEngines: source.searchEngines ?? null,
         status: 'active',
@@ -554,18 +561,33 @@ class SqlEntries implements EntryRepository {
             .updateTable('entries')
             .set({ ...entryColumns(entry), guid: entry.guid, guidHash })
             .where('id', '=', match.id)
-            .returning('sortAt')
+            .returning(['sortAt', 'articleHtml'])
             .executeTakeFirstOrThrow();
           await trx.deleteFrom('entryFacets').where('entryId', '=', match.id).execute();
           const newFacets = entryFacets(entry);
           await insertFacets(trx, [{ id: match.id, sortAt: row.sortAt, facets: newFacets }]);
           for (const f of newFacets) touched.push(facetTag(f.kind, f.key));
-          await this.engine.fullText.replace(trx, { ...entry, id: match.id, sourceId, sortAt: row.sortAt });
+          // An entry whose article was extracted is searched by the article, whatever the feed says.
+          const text = row.articleHtml ? htmlToText(row.articleHtml) : entry.searchText;
+          await this.engine.fullText.replace(trx, {
+            ...entry,
+            id: match.id,
+            sourceId,
+            sortAt: row.sortAt,
+            searchText: text,
+          });
           match.contentHash = entry.contentHash;
           known.byGuid.set(guidHash, match);
           result.updated++;
         }
       }
+      // A full-text source's new entries join the full-text queue, each with its page to fetch.
+      const fullText =
+        fresh.length > 0 &&
+        Boolean(
+          (await trx.selectFrom('sources').select('fullText').where('id', '=', sourceId).executeTakeFirst())
+            ?.fullText,
+        );
       // New entries go in a few multi-row inserts: one statement per batch, not per entry.
       for (let i = 0; i < fresh.length; i += INSERT_BATCH) {
         const batch = fresh.slice(i, i + INSERT_BATCH);
@@ -583,6 +605,23 @@ class SqlEntries implements EntryRepository {
           trx,
           batch.map((row) => ({ ...row, id: idOf.get(row.guidHash)!, searchText: textOf.get(row) })),
         );
+        const pages = fullText ? batch.filter((row) => row.url) : [];
+        if (pages.length > 0) {
+          await trx
+            .insertInto('extractions')
+            .values(
+              pages.map((row) => ({
+                entryId: idOf.get(row.guidHash)!,
+                sourceId,
+                state: 'pending',
+                attempts: 0,
+                nextAt: now.getTime(),
+                note: null,
+                updatedAt: now.getTime(),
+              })),
+            )
+            .execute();
+        }
       }
       if (fresh.length > 0) {
         touched.push(LISTING, sourceTag(sourceId));
@@ -977,7 +1016,15 @@ function newEntryRow(sourceId: number, entry: EntryInput, guidHash: string, now:
   const published = entry.publishedAt?.getTime() ?? null;
   const sortAt =
     published !== null && published <= now.getTime() + FUTURE_TOLERANCE_MS ? published : now.getTime();
-  return { ...entryColumns(entry), sourceId, guid: entry.guid, guidHash, createdAt: now.getTime(), sortAt };
+  return {
+    ...entryColumns(entry),
+    sourceId,
+    guid: entry.guid,
+    guidHash,
+    createdAt: now.getTime(),
+    sortAt,
+    articleHtml: null,
+  };
 }
 
 function entryColumns(entry: EntryInput) {
@@ -1066,6 +1113,8 @@ function toSource(row: Selectable<SourcesTable>): Source {
     description: row.description,
     policy: row.policy as RightsPolicy,
     fullText: Boolean(row.fullText),
+    scraperSelector: row.scraperSelector,
+    scraperRemove: JSON.parse(row.scraperRemove || '[]') as string[],
     attributionTemplate: row.attributionTemplate,
     searchEngines: row.searchEngines as SearchEnginePolicy | null,
     status: row.status as SourceStatus,

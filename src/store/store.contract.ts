@@ -1035,5 +1035,130 @@ export function describeStoreContract(
       assert.match(a, /^[0-9a-f]{64}$/);
       assert.notEqual(await store.secret('other'), a);
     });
+
+    it('queues the pages of a full-text source’s new entries and gives each to one worker at a time', async () => {
+      const source = await store.sources.add(
+        {
+          feedUrl: 'https://full.example/feed.xml',
+          fullText: true,
+          scraperSelector: 'article .body',
+          scraperRemove: ['.share', '.related'],
+        },
+        t0,
+      );
+      assert.equal(source.scraperSelector, 'article .body');
+      assert.deepEqual(source.scraperRemove, ['.share', '.related']);
+      const other = await store.sources.add({ feedUrl: 'https://summary.example/feed.xml' }, t0);
+      const pageOf = (n: number) => `https://full.example/story/${n}`;
+      await store.entries.saveRefresh(
+        source.id,
+        [
+          entry(1, {
+            guid: 'full:1',
+            url: pageOf(1),
+            contentHtml: null,
+            summaryHtml: '<p>Teaser of glacier</p>',
+          }),
+          entry(2, { guid: 'full:2', url: pageOf(2) }),
+          entry(3, { guid: 'full:3', url: null }),
+        ],
+        {},
+        t0,
+      );
+      await store.entries.saveRefresh(other.id, [entry(4, { guid: 'summary:4' })], {}, t0);
+      assert.equal(await store.extractions.pending(), 2, 'the entries of full-text sources that have a page');
+
+      const [a, b] = await Promise.all([
+        store.extractions.claim(t0, 1, 60_000),
+        store.extractions.claim(t0, 5, 60_000),
+      ]);
+      const claimed = [...a, ...b].sort((x, y) => x.entryId - y.entryId);
+      assert.deepEqual(
+        claimed.map((t) => t.url),
+        [pageOf(1), pageOf(2)],
+        'each page once, across claimers',
+      );
+      assert.deepEqual(claimed[0]!.remove, ['.share', '.related']);
+      assert.equal(claimed[0]!.selector, 'article .body');
+      assert.equal(claimed[0]!.feedHtml, '<p>Teaser of glacier</p>', 'the summary, when there is no content');
+      assert.deepEqual(await store.extractions.claim(t0, 5, 60_000), [], 'claimed pages are not due');
+      const later = new Date(t0.getTime() + 61_000);
+      assert.equal((await store.extractions.claim(later, 5, 60_000)).length, 2, 'a claim runs out');
+
+      const [one, two] = claimed;
+      await store.extractions.finish(
+        one!.entryId,
+        {
+          state: 'done',
+          html: '<p>The whole article about a moraine</p>',
+          searchText: 'The whole article about a moraine',
+        },
+        later,
+      );
+      await store.extractions.finish(
+        two!.entryId,
+        { state: 'pending', note: 'fetch.timeout: too slow', retryAt: new Date(later.getTime() + 600_000) },
+        later,
+      );
+      const stored = await store.entries.get(one!.entryId);
+      assert.equal(stored?.articleHtml, '<p>The whole article about a moraine</p>');
+      const found = await store.entries.search({
+        text: 'moraine',
+        order: 'recent',
+        limit: 10,
+        offset: 0,
+        now: later,
+      });
+      assert.deepEqual(
+        found.hits.map((h) => h.entry.id),
+        [one!.entryId],
+        'the article is searched',
+      );
+      // A refresh that changes the entry keeps its article, and its search text.
+      await store.entries.saveRefresh(
+        source.id,
+        [entry(1, { guid: 'full:1', url: pageOf(1), title: 'Retitled', contentHash: 'hash-1c' })],
+        {},
+        later,
+      );
+      assert.equal(
+        (await store.entries.get(one!.entryId))?.articleHtml,
+        '<p>The whole article about a moraine</p>',
+      );
+      const again = await store.entries.search({
+        text: 'moraine',
+        order: 'recent',
+        limit: 10,
+        offset: 0,
+        now: later,
+      });
+      assert.equal(again.hits.length, 1);
+
+      assert.deepEqual(await store.extractions.claim(later, 5, 60_000), [], 'a retry waits for its time');
+      const retry = await store.extractions.claim(new Date(later.getTime() + 600_000), 5, 60_000);
+      assert.equal(retry[0]?.attempts, 1);
+      await store.extractions.finish(
+        two!.entryId,
+        { state: 'kept-feed', note: 'extract.too-short: a teaser' },
+        later,
+      );
+
+      const summary = await store.extractions.summary(source.id, 10);
+      assert.deepEqual(summary.counts, { pending: 0, done: 1, 'kept-feed': 1 });
+      assert.equal(
+        summary.recent.find((l) => l.entryId === two!.entryId)?.note,
+        'extract.too-short: a teaser',
+      );
+      assert.equal(summary.recent.find((l) => l.entryId === two!.entryId)?.attempts, 2);
+
+      // Re-running the rules queues the newest entries again, whatever their state.
+      assert.equal(await store.extractions.requeue(source.id, 10, later), 2, 'the two that have a page');
+      assert.equal((await store.extractions.summary(source.id, 10)).counts.pending, 2);
+      // Turned off, a source's pages wait; removed, they go with it.
+      await store.sources.update(source.id, { fullText: false });
+      assert.deepEqual(await store.extractions.claim(later, 5, 60_000), []);
+      await store.sources.remove(source.id);
+      assert.equal(await store.extractions.pending(), 0);
+    });
   });
 }

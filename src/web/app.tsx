@@ -98,7 +98,7 @@ export function createApp(ctx: WebContext): Hono {
       );
     });
   }
-  app.use('*', securityHeaders());
+  app.use('*', securityHeaders(ctx.config.content.embedHosts));
   // For load balancers and orchestrators: the process answers (healthz), and its database too
   // (readyz). Before the page cache, which reads the database itself.
   app.get('/healthz', (c) => {

@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import type { Entry } from '../model/entry.js';
+import { bodyHtml, type Entry } from '../model/entry.js';
 import { entryFacets } from '../model/facets.js';
 import { sourceDisplayName, type Source } from '../model/source.js';
 import { parseAttribution } from './attribution.js';
@@ -55,7 +55,7 @@ export function feedPath(pagePath: string, format: FeedFormat): string {
 /** An item's HTML: the content as the policy allows, then the attribution. */
 export function itemHtml(site: Site, entry: Entry, source: Source): string {
   const name = sourceDisplayName(source);
-  const html = entry.contentHtml ?? entry.summaryHtml;
+  const html = bodyHtml(entry);
   const readOn = entry.url
     ? `<p><a href="${attr(entry.url)}">Continue reading at ${text(name)} →</a></p>`
     : '';

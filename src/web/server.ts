@@ -20,7 +20,7 @@ export function startServer(ctx: WebContext, host: string, port: number): Promis
   const cache = bytes > 0 ? (ctx.pageCache ?? new PageCache(ctx.store, bytes)) : undefined;
   const app = createApp({ ...ctx, pageCache: cache });
   const toApp = getRequestListener(app.fetch);
-  const extra = securityHeaderList();
+  const extra = securityHeaderList(ctx.config.content.embedHosts);
   const metrics = ctx.metrics;
   const server = createServer((req, res) => {
     if (cache) {

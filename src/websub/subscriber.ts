@@ -21,6 +21,8 @@ export interface WebSubContext {
   logger: Logger;
   /** Where pushes are counted, when the process exposes metrics. */
   metrics?: Metrics;
+  /** Told when pushed content stored new entries (a full-text source's pages wait in the queue). */
+  onFullTextQueued?: () => void;
   now?: () => Date;
 }
 
@@ -325,6 +327,7 @@ export class WebSub {
     const saved = await this.ctx.store.entries.saveRefresh(sub.sourceId, processed.feed.entries, {}, now);
     await this.ctx.store.subscriptions.recordPush(sub.sourceId, now, null);
     log.info({ ...saved }, 'websub: pushed content stored');
+    if (saved.inserted > 0) this.ctx.onFullTextQueued?.();
     this.ctx.metrics?.push('stored');
     this.ctx.metrics?.stored(saved);
     return { status: 204, body: '' };

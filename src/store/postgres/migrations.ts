@@ -305,6 +305,27 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
       );
     },
   },
+  '0004_full_text': {
+    async up(db: Kysely<unknown>) {
+      // A full-text source's entries show the article extracted from their pages (see ExtractionsTable).
+      await sql`ALTER TABLE entries ADD COLUMN article_html text`.execute(db);
+      await sql`ALTER TABLE sources ADD COLUMN scraper_selector text`.execute(db);
+      await sql`ALTER TABLE sources ADD COLUMN scraper_remove text NOT NULL DEFAULT '[]'`.execute(db);
+      await sql`
+        CREATE TABLE extractions (
+          entry_id bigint PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
+          source_id bigint NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+          state text NOT NULL CHECK (state IN ('pending', 'done', 'kept-feed')),
+          attempts integer NOT NULL DEFAULT 0,
+          next_at bigint,
+          note text,
+          updated_at bigint NOT NULL
+        )`.execute(db);
+      // The queue: only pending pages are in it, soonest first.
+      await sql`CREATE INDEX extractions_due ON extractions (next_at) WHERE state = 'pending'`.execute(db);
+      await sql`CREATE INDEX extractions_source ON extractions (source_id, state)`.execute(db);
+    },
+  },
 };
 
 /**

@@ -386,4 +386,25 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
       );
     },
   },
+  '0014_full_text': {
+    async up(db: Kysely<unknown>) {
+      // A full-text source's entries show the article extracted from their pages (see ExtractionsTable).
+      await sql`ALTER TABLE entries ADD COLUMN article_html TEXT`.execute(db);
+      await sql`ALTER TABLE sources ADD COLUMN scraper_selector TEXT`.execute(db);
+      await sql`ALTER TABLE sources ADD COLUMN scraper_remove TEXT NOT NULL DEFAULT '[]'`.execute(db);
+      await sql`
+        CREATE TABLE extractions (
+          entry_id INTEGER PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,
+          source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+          state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'kept-feed')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_at INTEGER,
+          note TEXT,
+          updated_at INTEGER NOT NULL
+        ) STRICT`.execute(db);
+      // The queue: only pending pages are in it, soonest first.
+      await sql`CREATE INDEX extractions_due ON extractions (next_at) WHERE state = 'pending'`.execute(db);
+      await sql`CREATE INDEX extractions_source ON extractions (source_id, state)`.execute(db);
+    },
+  },
 };

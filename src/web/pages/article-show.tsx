@@ -1,5 +1,5 @@
 import type { Config } from '../../config/index.js';
-import type { Entry } from '../../model/entry.js';
+import { bodyHtml, type Entry } from '../../model/entry.js';
 import { sourceDisplayName, type Source } from '../../model/source.js';
 import { Attribution } from '../attribution.js';
 import { excerptOf } from '../excerpt.js';
@@ -23,7 +23,7 @@ export function ArticlePage(props: {
   const sourceName = sourceDisplayName(source);
   const seo = source.searchEngines ?? site.searchEngines;
   const canonical = seo !== 'noindex' ? entry.url : null;
-  const html = entry.contentHtml ?? entry.summaryHtml;
+  const html = bodyHtml(entry);
   const siteUrl = source.siteUrl ?? (entry.url ? new URL(entry.url).origin : null);
   // What machines are given never goes beyond what the policy lets the page show: nothing of the
   // text for a link-only source.

@@ -1,0 +1,6 @@
+import { extractWork, type PageWork, type WorkResult } from './work.js';
+
+/** The entry point of each worker thread of the extraction pool. */
+export default function (work: PageWork): WorkResult {
+  return extractWork(work);
+}

@@ -1,0 +1,35 @@
+import { parseDocument } from './dom.js';
+import { ExtractError, type ScraperRules } from './extract.js';
+
+/** Longer than this, a selector is not a rule anyone means. */
+const MAX_SELECTOR = 500;
+const MAX_REMOVE = 50;
+
+/**
+ * Checks an operator's scraper rules before they are saved: each selector must be valid CSS (as the
+ * extraction will read it), and there must be a sane number of them. Returns them trimmed; throws
+ * ExtractError `extract.bad-selector` naming the one at fault.
+ */
+export function checkScraperRules(rules: ScraperRules): { selector: string | null; remove: string[] } {
+  const probe = parseDocument('<!doctype html><html><head></head><body><p>probe</p></body></html>');
+  const check = (selector: string, what: string): string => {
+    const trimmed = selector.trim();
+    if (trimmed === '' || trimmed.length > MAX_SELECTOR) {
+      throw new ExtractError(
+        'extract.bad-selector',
+        `the ${what} must be a CSS selector of 1 to ${MAX_SELECTOR} characters`,
+      );
+    }
+    try {
+      probe.querySelectorAll(trimmed);
+    } catch {
+      throw new ExtractError('extract.bad-selector', `the ${what} "${trimmed}" is not a valid CSS selector`);
+    }
+    return trimmed;
+  };
+  const remove = (rules.remove ?? []).map((r) => check(r, 'remove rule'));
+  if (remove.length > MAX_REMOVE) {
+    throw new ExtractError('extract.bad-selector', `at most ${MAX_REMOVE} remove rules`);
+  }
+  return { selector: rules.selector ? check(rules.selector, 'article selector') : null, remove };
+}

@@ -1,0 +1,50 @@
+import { CourtesyError, errorMessage } from '../model/errors.js';
+import type { SanitizeOptions } from '../sanitize/index.js';
+import { htmlToText } from '../parse/text.js';
+import { extractArticle } from './extract.js';
+
+/** A fetched page, as handed to an extraction thread. */
+export interface PageWork {
+  html: string;
+  /** Where the page came from (after redirects). */
+  url: string;
+  feedHtml: string | null;
+  selector: string | null;
+  remove: readonly string[];
+  sanitize: Omit<SanitizeOptions, 'base'>;
+}
+
+/** Errors cross the thread boundary as data: the class of an Error does not survive it. */
+export type WorkResult =
+  | { ok: true; html: string; length: number; searchText: string; method: 'readability' | 'selector' }
+  | { ok: false; code: string; message: string };
+
+/**
+ * The CPU-heavy part of full text (DOM, Readability, sanitizing, search text), with no I/O: it
+ * runs in a worker thread so that the site keeps answering while articles are extracted.
+ */
+export function extractWork(work: PageWork): WorkResult {
+  try {
+    const article = extractArticle(work.html, {
+      url: work.url,
+      feedHtml: work.feedHtml,
+      selector: work.selector,
+      remove: work.remove,
+      sanitize: work.sanitize,
+    });
+    return {
+      ok: true,
+      html: article.html,
+      length: article.length,
+      searchText: htmlToText(article.html),
+      method: article.method,
+    };
+  } catch (error) {
+    if (error instanceof CourtesyError) return { ok: false, code: error.code, message: error.message };
+    return {
+      ok: false,
+      code: 'extract.internal',
+      message: `extract: unexpected failure: ${errorMessage(error)}`,
+    };
+  }
+}

@@ -1,0 +1,175 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { FullTextIndex } from './full-text.js';
+import { date, recordPageChange, tagsOfEntries } from './sql-common.js';
+import type { Database } from './schema.js';
+import type {
+  ExtractionOutcome,
+  ExtractionRepository,
+  ExtractionState,
+  ExtractionSummary,
+  ExtractionTask,
+} from './store.js';
+
+/** The full-text queue on SQL (see ExtractionRepository). */
+export class SqlExtractions implements ExtractionRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly fullText: FullTextIndex,
+    private readonly skipLocked: RawBuilder<unknown>,
+  ) {}
+
+  async claim(now: Date, limit: number, claimMs: number): Promise<ExtractionTask[]> {
+    if (limit <= 0) return [];
+    const at = now.getTime();
+    // Moving a page's time past the claim is the claim: no other worker sees it as due until this
+    // one records how it went, or dies and the claim runs out. Pages of a source whose full text
+    // was turned off wait, and go on if it is turned on again.
+    const claimed = await sql<{ entryId: number; attempts: number }>`
+      UPDATE extractions SET next_at = ${at + claimMs}
+      WHERE entry_id IN (
+        SELECT entry_id FROM extractions
+        WHERE state = 'pending' AND next_at <= ${at}
+          AND source_id IN (SELECT id FROM sources WHERE full_text = 1)
+        ORDER BY next_at, entry_id LIMIT ${limit} ${this.skipLocked}
+      )
+      RETURNING entry_id, attempts`.execute(this.db);
+    if (claimed.rows.length === 0) return [];
+    const attempts = new Map(claimed.rows.map((r) => [Number(r.entryId), Number(r.attempts)]));
+    const rows = await this.db
+      .selectFrom('entries as e')
+      .innerJoin('sources as s', 's.id', 'e.sourceId')
+      .select([
+        'e.id',
+        'e.sourceId',
+        'e.url',
+        'e.contentHtml',
+        'e.summaryHtml',
+        's.scraperSelector',
+        's.scraperRemove',
+      ])
+      .where('e.id', 'in', [...attempts.keys()])
+      .execute();
+    return rows
+      .filter((r) => r.url !== null)
+      .map((r) => ({
+        entryId: Number(r.id),
+        sourceId: Number(r.sourceId),
+        url: r.url!,
+        feedHtml: r.contentHtml ?? r.summaryHtml,
+        attempts: attempts.get(Number(r.id)) ?? 0,
+        selector: r.scraperSelector,
+        remove: JSON.parse(r.scraperRemove || '[]') as string[],
+      }))
+      .sort((a, b) => a.entryId - b.entryId);
+  }
+
+  finish(entryId: number, outcome: ExtractionOutcome, now: Date): Promise<void> {
+    const at = now.getTime();
+    return this.db.transaction().execute(async (trx) => {
+      if (outcome.state === 'done') {
+        const entry = await trx
+          .updateTable('entries')
+          .set({ articleHtml: outcome.html })
+          .where('id', '=', entryId)
+          .returning(['id', 'sourceId', 'sortAt', 'title', 'author', 'summaryHtml', 'contentHtml'])
+          .executeTakeFirst();
+        // Taken down meanwhile: the entry and its queue line are gone, and so is the article.
+        if (!entry) return;
+        await this.fullText.replace(trx, { ...entry, searchText: outcome.searchText });
+        await recordPageChange(trx, await tagsOfEntries(trx, [entry]), now);
+        await trx
+          .updateTable('extractions')
+          .set({ state: 'done', note: null, nextAt: null, updatedAt: at })
+          .where('entryId', '=', entryId)
+          .execute();
+        return;
+      }
+      await trx
+        .updateTable('extractions')
+        .set((eb) => ({
+          state: outcome.state,
+          note: outcome.note,
+          attempts: eb('attempts', '+', 1),
+          nextAt: outcome.state === 'pending' ? outcome.retryAt.getTime() : null,
+          updatedAt: at,
+        }))
+        .where('entryId', '=', entryId)
+        .execute();
+    });
+  }
+
+  async requeue(sourceId: number, limit: number, now: Date): Promise<number> {
+    const at = now.getTime();
+    const newest = await this.db
+      .selectFrom('entries')
+      .select('id')
+      .where('sourceId', '=', sourceId)
+      .where('url', 'is not', null)
+      .orderBy('sortAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    if (newest.length === 0) return 0;
+    await this.db
+      .insertInto('extractions')
+      .values(
+        newest.map((r) => ({
+          entryId: r.id,
+          sourceId,
+          state: 'pending',
+          attempts: 0,
+          nextAt: at,
+          note: null,
+          updatedAt: at,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .column('entryId')
+          .doUpdateSet({ state: 'pending', attempts: 0, nextAt: at, note: null, updatedAt: at }),
+      )
+      .execute();
+    return newest.length;
+  }
+
+  async summary(sourceId: number, recent: number): Promise<ExtractionSummary> {
+    const counts: Record<ExtractionState, number> = { pending: 0, done: 0, 'kept-feed': 0 };
+    const rows = await this.db
+      .selectFrom('extractions')
+      .select((eb) => ['state', eb.fn.countAll<number>().as('n')])
+      .where('sourceId', '=', sourceId)
+      .groupBy('state')
+      .execute();
+    for (const row of rows) counts[row.state as ExtractionState] = Number(row.n);
+    const lines = await this.db
+      .selectFrom('extractions as x')
+      .innerJoin('entries as e', 'e.id', 'x.entryId')
+      .select(['x.entryId', 'e.title', 'e.url', 'x.state', 'x.attempts', 'x.note', 'x.updatedAt'])
+      .where('x.sourceId', '=', sourceId)
+      .orderBy('x.updatedAt', 'desc')
+      .orderBy('x.entryId', 'desc')
+      .limit(recent)
+      .execute();
+    return {
+      counts,
+      recent: lines.map((l) => ({
+        entryId: Number(l.entryId),
+        title: l.title,
+        url: l.url,
+        state: l.state as ExtractionState,
+        attempts: Number(l.attempts),
+        note: l.note,
+        updatedAt: date(l.updatedAt)!,
+      })),
+    };
+  }
+
+  async pending(): Promise<number> {
+    const row = await this.db
+      .selectFrom('extractions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('state', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
