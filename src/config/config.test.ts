@@ -45,6 +45,8 @@ describe('loadConfig', () => {
         name: null,
         policy: 'link',
         fullText: false,
+        selector: null,
+        remove: [],
         attribution: 'From {source}.',
         searchEngines: null,
       },
@@ -80,6 +82,34 @@ describe('loadConfig', () => {
       /COURTESY_METRICS_TOKEN must be at least 16 characters/,
     );
   });
+
+  it('reads [content] and [full_text], and the scraper rules of a source, checked as CSS', () => {
+    const config = withFile(
+      [
+        '[content]',
+        'link_rel = "noopener  nofollow"',
+        'embed_hosts = ["Player.Example.org"]',
+        '[full_text]',
+        'workers = 2',
+        'concurrency = 3',
+        '[[sources]]',
+        'url = "https://a.example/feed.xml"',
+        'selector = "article .body"',
+        'remove = [".share", "aside"]',
+      ].join('\n'),
+    );
+    assert.deepEqual(config.content, { linkRel: 'noopener nofollow', embedHosts: ['player.example.org'] });
+    assert.deepEqual(config.fullText, { workers: 2, concurrency: 3, maxAttempts: 3 });
+    assert.equal(config.sources[0]?.fullText, true, 'rules imply full text');
+    assert.equal(config.sources[0]?.selector, 'article .body');
+    assert.deepEqual(config.sources[0]?.remove, ['.share', 'aside']);
+    assert.equal(withFile('').content.embedHosts.includes('www.youtube.com'), true);
+  });
+  it('refuses a scraper rule that is not CSS, naming the source', () =>
+    rejects(
+      '[[sources]]\nurl = "https://a.example/f"\nselector = "div["',
+      /sources\[0\]: the article selector "div\[" is not a valid CSS selector/,
+    ));
 
   it('names the key of a bad value', () =>
     rejects('[site]\nbase_url = "news.example"\n', /site\.base_url must be an absolute http/));

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { RightsPolicy } from '../model/source.js';
 import { DEFAULT_EMBED_HOSTS } from '../sanitize/policy.js';
+import { checkScraperRules } from '../extract/rules.js';
 import { ConfigError } from './errors.js';
 import { configSchema, type ConfigFile } from './schema.js';
 import { checkAccent, readLogo, type Logo } from './branding.js';
@@ -99,6 +100,8 @@ export interface Config {
     name: string | null;
     policy: RightsPolicy | null;
     fullText: boolean;
+    selector: string | null;
+    remove: string[];
     attribution: string | null;
     searchEngines: 'canonical' | 'noindex' | 'both' | null;
   }>;
@@ -111,6 +114,19 @@ function metricsToken(value: string | undefined): string | null {
     throw new ConfigError('config.invalid', 'config: COURTESY_METRICS_TOKEN must be at least 16 characters');
   }
   return value;
+}
+
+/** A seed's scraper rules, checked as CSS now: a bad one stops the start with its place named. */
+function scraperRules(
+  selector: string | undefined,
+  remove: string[] | undefined,
+  index: number,
+): { selector: string | null; remove: string[] } {
+  try {
+    return checkScraperRules({ selector, remove });
+  } catch (error) {
+    throw new ConfigError('config.invalid', `config: sources[${index}]: ${(error as Error).message}`);
+  }
 }
 
 /** What the command line and the environment can override. */
@@ -231,12 +247,13 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       enabled: file.metrics.enabled,
       token: metricsToken(env.COURTESY_METRICS_TOKEN) ?? file.metrics.token ?? null,
     },
-    sources: file.sources.map((s) => ({
+    sources: file.sources.map((s, i) => ({
+      ...scraperRules(s.selector, s.remove, i),
       key: s.url,
       url: absoluteSourceUrl(s.url, baseUrl),
       name: s.name ?? null,
       policy: s.policy ?? null,
-      fullText: s.full_text ?? false,
+      fullText: s.full_text ?? Boolean(s.selector || s.remove?.length),
       attribution: s.attribution ?? null,
       searchEngines: s.search_engines ?? null,
     })),

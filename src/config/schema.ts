@@ -37,6 +37,9 @@ const sourceSeed = z.strictObject({
   name: z.string().optional(),
   policy: policy.optional(),
   full_text: z.boolean().optional(),
+  /** Scraper rules for full text: the article's CSS selector, and what to remove first. */
+  selector: z.string().min(1, 'must not be empty').optional(),
+  remove: z.array(z.string().min(1, 'must not be empty')).optional(),
   /** This source's attribution template, in the same syntax as site.attribution. */
   attribution: z.string().min(1, 'must not be empty').optional(),
   /** This source's search-engine policy, instead of site.search_engines. */

@@ -50,6 +50,13 @@ export function finalizeFeed(draft: DraftFeed, warnings: string[], documentUrl: 
     notes.add('HTML escaped twice was decoded once more');
     return text(once);
   };
+  // Links are followed by readers and fetched by courtesy: only web addresses are kept (a
+  // `javascript:` or `data:` link would run in the reader's browser when followed).
+  const web = (value: string | null): string | null => {
+    if (value === null || /^https?:\/\//i.test(value.trim())) return value;
+    notes.add('a link that is not a web address was dropped');
+    return null;
+  };
   const ids = assignIds(draft.entries);
   const entries: FeedEntry[] = [];
   draft.entries.forEach((e, i) => {
@@ -63,7 +70,7 @@ export function finalizeFeed(draft: DraftFeed, warnings: string[], documentUrl: 
     entries.push({
       id,
       title: text(e.title),
-      link: e.link,
+      link: web(e.link),
       // Atom (RFC 4287 §4.2.1) and JSON Feed (§4) say an entry without authors has the feed's.
       author: text(e.author ?? draft.author),
       published: published ?? null,
@@ -71,7 +78,7 @@ export function finalizeFeed(draft: DraftFeed, warnings: string[], documentUrl: 
       summary: html(e.summary),
       content: html(e.content),
       categories: [...new Set(e.categories.map((c) => text(c.trim())).filter((c) => c !== ''))],
-      enclosures: e.enclosures,
+      enclosures: e.enclosures.filter((m) => web(m.url) !== null),
       // Only an explicit xml:base is reported; without one, relative references in content are
       // resolved against the entry's own link (ingest), which is what publishers mean far more often
       // than the address of the feed (often a proxy such as FeedBurner).
@@ -82,12 +89,12 @@ export function finalizeFeed(draft: DraftFeed, warnings: string[], documentUrl: 
     format: draft.format,
     version: draft.version,
     title: text(draft.title),
-    link: draft.link,
+    link: web(draft.link),
     description: text(draft.description),
     language: draft.language,
     author: text(draft.author),
-    hubs: draft.hubs,
-    self: draft.self,
+    hubs: draft.hubs.filter((h) => web(h) !== null),
+    self: web(draft.self),
     ttl: draft.ttl,
     updateMinutes: draft.updateMinutes,
     entries,

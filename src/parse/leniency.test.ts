@@ -222,4 +222,26 @@ Line &amp; two</media:description></media:group></entry></feed>`,
     );
     assert.ok(feed.warnings.includes('HTML escaped twice was decoded once more'));
   });
+
+  it('keeps only web addresses as links, and says when it dropped one', () => {
+    const feed = parseFeed(
+      rss(
+        `<link>javascript:alert(1)</link>
+         <item><guid>urn:1</guid><link>javascript:alert(2)</link><enclosure url="javascript:alert(3)" type="audio/mpeg"/></item>
+         <item><guid>urn:2</guid><link> data:text/html,x</link><enclosure url="https://a.example/2.mp3" type="audio/mpeg"/></item>
+         <item><guid>urn:3</guid><link>https://a.example/3</link></item>`,
+      ),
+      URL,
+    );
+    assert.equal(feed.link, null);
+    assert.deepEqual(
+      feed.entries.map((e) => e.link),
+      [null, null, 'https://a.example/3'],
+    );
+    assert.deepEqual(
+      feed.entries.map((e) => e.enclosures.map((m) => m.url)),
+      [[], ['https://a.example/2.mp3'], []],
+    );
+    assert.ok(feed.warnings.includes('a link that is not a web address was dropped'));
+  });
 });

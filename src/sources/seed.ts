@@ -22,6 +22,8 @@ export async function seedConfiguredSources(store: Store, config: Config, now: D
         name: seed.name,
         policy: seed.policy ?? 'full',
         fullText: seed.fullText,
+        scraperSelector: seed.selector,
+        scraperRemove: seed.remove,
         attributionTemplate: seed.attribution,
         searchEngines: seed.searchEngines,
       },
