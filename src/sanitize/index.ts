@@ -19,6 +19,8 @@ export interface SanitizeOptions {
 }
 
 export const DEFAULT_LINK_REL = 'noopener noreferrer nofollow';
+/** The only data: URLs kept: raster images, inline in an article (a chart, a small icon). */
+const DATA_IMAGE = /^data:image\/(?:png|gif|jpeg|webp|avif)[;,]/i;
 const URL_ATTRIBUTES = ['href', 'src', 'poster', 'cite'];
 
 /**
@@ -87,7 +89,8 @@ function linkAttributes(attribs: sanitize.Attributes, base: string | null, rel: 
 
 function imageAttributes(attribs: sanitize.Attributes, base: string | null): sanitize.Attributes {
   const out = absolutize(promoteLazy(attribs), base);
-  if (out.src?.startsWith('data:') && out.src.length > MAX_DATA_IMAGE_BYTES) delete out.src;
+  if (out.src?.startsWith('data:') && (out.src.length > MAX_DATA_IMAGE_BYTES || !DATA_IMAGE.test(out.src)))
+    delete out.src;
   out.loading = 'lazy';
   out.decoding = 'async';
   return out;

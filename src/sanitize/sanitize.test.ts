@@ -71,6 +71,34 @@ describe('sanitizeHtml', () => {
     );
   });
 
+  it('keeps data: URLs only for small raster images', () => {
+    const gif = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+    assert.equal(
+      clean(`<img src="${gif}" alt="dot">`),
+      `<img src="${gif}" alt="dot" loading="lazy" decoding="async" />`,
+    );
+    for (const bad of [
+      'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+      'data:image/svg+xml,<svg onload=alert(1)>',
+      `data:image/png;base64,${'A'.repeat(40_000)}`,
+    ]) {
+      assert.equal(clean(`<img src="${bad}" alt="x">`), '', bad.slice(0, 30));
+    }
+  });
+
+  it('gives links the rel the site configures, and keeps embeds from the hosts it allows', () => {
+    assert.equal(
+      sanitizeHtml('<a href="https://a.example/">a</a>', { base: null, linkRel: 'nofollow' }),
+      '<a href="https://a.example/" rel="nofollow">a</a>',
+    );
+    const embed = '<iframe src="https://player.example.org/v/1"></iframe>';
+    assert.equal(sanitizeHtml(embed, { base: null }), '');
+    assert.match(
+      sanitizeHtml(embed, { base: null, embedHosts: ['player.example.org'] }),
+      /^<iframe src="https:\/\/player\.example\.org\/v\/1" sandbox=/,
+    );
+  });
+
   it('keeps allowed embeds, sandboxed', () => {
     const out = clean('<iframe src="https://www.youtube.com/embed/abc" onload="x()"></iframe>');
     assert.match(
