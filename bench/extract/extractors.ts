@@ -18,14 +18,30 @@ interface JsdomModule {
   VirtualConsole: new () => object;
 }
 const { JSDOM, VirtualConsole } = createRequire(import.meta.url)('jsdom') as JsdomModule;
+
+/** happy-dom, loaded the same way. */
+interface HappyDomModule {
+  Window: new (options: { url: string }) => {
+    document: { write(html: string): void };
+    happyDOM: { close(): Promise<void> };
+  };
+}
+const { Window } = createRequire(import.meta.url)('happy-dom') as HappyDomModule;
 const quiet = new VirtualConsole();
 
-/** courtesy's extraction, and plain Readability over two DOMs, for comparison in one run. */
+/** courtesy's extraction, and plain Readability over three DOMs, for comparison in one run. */
 export const EXTRACTORS: Record<string, Extractor> = {
   courtesy: (html, url) => extractArticle(html, { url }).html,
   'readability+jsdom': (html, url) => {
     const { document } = new JSDOM(html, { url, virtualConsole: quiet }).window;
     return new Readability(document).parse()?.content ?? '';
+  },
+  'readability+happy-dom': (html, url) => {
+    const window = new Window({ url });
+    window.document.write(html);
+    const content = new Readability(window.document).parse()?.content ?? '';
+    void window.happyDOM.close();
+    return content;
   },
   'readability+linkedom': (html) => {
     return new Readability(parseDocument(html)).parse()?.content ?? '';
