@@ -65,6 +65,7 @@ export async function openContext(
     pool,
     config,
     logger,
+    metrics,
   });
   const onFullTextQueued = () => fullText.wake();
   const websub = new WebSub({ store, fetcher, processor, config, logger, metrics, onFullTextQueued });

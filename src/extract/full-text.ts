@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.js';
 import { FetchError, type Fetcher, type RobotsRules } from '../fetch/index.js';
 import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { CourtesyError, errorMessage } from '../model/errors.js';
 import type { ExtractionOutcome, ExtractionTask, Store } from '../store/index.js';
 import { fetchPage } from './page.js';
@@ -13,6 +14,8 @@ export interface FullTextContext {
   pool: ExtractionPool;
   config: Config;
   logger: Logger;
+  /** Where outcomes are counted, when the process exposes metrics. */
+  metrics?: Metrics;
   now?: () => Date;
 }
 
@@ -115,6 +118,7 @@ export class FullTextExtractor {
       tasks.map(async (task) => {
         const outcome = await this.work(task);
         await this.ctx.store.extractions.finish(task.entryId, outcome, this.now());
+        this.ctx.metrics?.fullText(outcome.state);
         const log = this.ctx.logger.child({ entryId: task.entryId, sourceId: task.sourceId, url: task.url });
         if (outcome.state === 'done') log.debug('full text: article extracted');
         else log.info({ state: outcome.state, note: outcome.note }, 'full text: the feed’s content stays');

@@ -61,6 +61,9 @@ describe('the metrics', () => {
     metrics.fetched(0.02, 'modified');
     metrics.fetched(3, 'failed');
     metrics.push('ignored');
+    metrics.fullText('done');
+    metrics.fullText('kept-feed');
+    metrics.fullText('kept-feed');
     const { contentType, body } = await metrics.render();
     assert.match(contentType, /^text\/plain; version=0\.0\.4/);
     assert.equal(sample(body, 'courtesy_poll_checks_total{outcome="stored"}'), 1);
@@ -74,6 +77,9 @@ describe('the metrics', () => {
     assert.equal(sample(body, 'courtesy_fetch_duration_seconds_bucket{le="2.5",result="failed"}'), 0);
     assert.equal(sample(body, 'courtesy_fetch_duration_seconds_bucket{le="5",result="failed"}'), 1);
     assert.equal(sample(body, 'courtesy_websub_pushes_total{result="ignored"}'), 1);
+    assert.equal(sample(body, 'courtesy_full_text_pages_total{outcome="done"}'), 1);
+    assert.equal(sample(body, 'courtesy_full_text_pages_total{outcome="kept_feed"}'), 2);
+    assert.equal(sample(body, 'courtesy_full_text_pages_total{outcome="retried"}'), 0);
     assert.equal(
       sample(body, 'courtesy_process_resident_memory_bytes'),
       null,
@@ -98,6 +104,7 @@ describe('the metrics', () => {
       assert.equal(sample(body, 'courtesy_poll_queue_due'), 1, 'b is due; a is checked later');
       assert.equal(sample(body, 'courtesy_poll_queue_claimed'), 0);
       assert.equal(sample(body, 'courtesy_outbox_pending'), 0);
+      assert.equal(sample(body, 'courtesy_full_text_pending'), 0);
       await store.close();
       const later = await metrics.render().then(
         (r) => r.body,

@@ -58,6 +58,7 @@ export class Metrics {
   private readonly fetchSeconds: Histogram<'result'>;
   private readonly entries: Counter<'change'>;
   private readonly pushes: Counter<'result'>;
+  private readonly pages: Counter<'outcome'>;
   private readonly pageSeconds: Histogram<'route' | 'status' | 'cache'>;
   private watching = false;
 
@@ -95,6 +96,12 @@ export class Metrics {
       labelNames: ['result'],
       registers,
     });
+    this.pages = new Counter({
+      name: 'courtesy_full_text_pages_total',
+      help: 'Original pages of full-text entries worked: done (the article is shown), kept_feed (the feed’s content stays, see sources show) or retried (to be tried again later).',
+      labelNames: ['outcome'],
+      registers,
+    });
     this.pageSeconds = new Histogram({
       name: 'courtesy_http_request_duration_seconds',
       help: 'Time to answer a request, by route (the pattern that answered it), status class and page cache use.',
@@ -104,6 +111,7 @@ export class Metrics {
     });
     for (const change of ['inserted', 'updated', 'suppressed']) this.entries.inc({ change }, 0);
     for (const outcome of ['stored', 'not_modified', 'failed']) this.checks.inc({ outcome }, 0);
+    for (const outcome of ['done', 'kept_feed', 'retried']) this.pages.inc({ outcome }, 0);
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'courtesy_' });
   }
 
@@ -124,6 +132,13 @@ export class Metrics {
   /** A feed request ended: `result` is modified (a body), not_modified (304) or failed. */
   fetched(seconds: number, result: 'modified' | 'not_modified' | 'failed'): void {
     this.fetchSeconds.observe({ result }, seconds);
+  }
+
+  /** A full-text page was worked, with this outcome. */
+  fullText(state: 'done' | 'kept-feed' | 'pending'): void {
+    this.pages.inc({
+      outcome: state === 'kept-feed' ? 'kept_feed' : state === 'pending' ? 'retried' : 'done',
+    });
   }
 
   push(result: 'stored' | 'ignored' | 'refused'): void {
@@ -176,6 +191,15 @@ export class Metrics {
       async collect() {
         const read = await queue();
         if (read) this.set(read.claimed);
+      },
+    });
+    new Gauge({
+      name: 'courtesy_full_text_pending',
+      help: 'Original pages of full-text entries waiting to be fetched and extracted (new ones, and ones to be tried again).',
+      registers,
+      async collect() {
+        const pending = await store.extractions.pending().catch(() => null);
+        if (pending !== null) this.set(pending);
       },
     });
     new Gauge({
