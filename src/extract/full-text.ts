@@ -109,11 +109,10 @@ export class FullTextExtractor {
   /** Claims as many due pages as may be worked at once, and works them; how many. */
   private async pass(onPage?: (report: PageReport) => void): Promise<number> {
     const now = this.now();
-    const tasks = await this.ctx.store.extractions.claim(
-      now,
-      this.ctx.config.fullText.concurrency,
-      this.ctx.config.poll.claimMs,
-    );
+    const tasks = await this.ctx.store.extractions.claim(now, this.ctx.config.fullText.concurrency, {
+      claimMs: this.ctx.config.poll.claimMs,
+      perHost: this.ctx.config.poll.perHostConcurrency,
+    });
     await Promise.all(
       tasks.map(async (task) => {
         const outcome = await this.work(task);

@@ -115,6 +115,9 @@ export interface ExtractionsTable {
   nextAt: number | null;
   note: string | null;
   updatedAt: number;
+  /** The page's host, and until when a worker's claim on it holds: the per-host limit counts these. */
+  pageHost: string;
+  claimedUntil: number | null;
 }
 
 /** Sources the config file has added once, so that removing one by hand is not undone at the next start. */

@@ -1,8 +1,10 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { FullTextIndex } from './full-text.js';
+import { sql, type Kysely } from 'kysely';
+import { feedHost } from '../model/source.js';
+import type { SqlEngine } from './sql-store.js';
 import { date, recordPageChange, tagsOfEntries } from './sql-common.js';
 import type { Database } from './schema.js';
 import type {
+  ClaimOptions,
   ExtractionOutcome,
   ExtractionRepository,
   ExtractionState,
@@ -10,29 +12,47 @@ import type {
   ExtractionTask,
 } from './store.js';
 
+/** How many due pages a claim looks at, per page it may take, to find ones whose host has a free slot. */
+const CLAIM_SCAN = 4;
+
 /** The full-text queue on SQL (see ExtractionRepository). */
 export class SqlExtractions implements ExtractionRepository {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly fullText: FullTextIndex,
-    private readonly skipLocked: RawBuilder<unknown>,
+    private readonly engine: Pick<SqlEngine, 'fullText' | 'skipLocked' | 'beginClaim'>,
   ) {}
 
-  async claim(now: Date, limit: number, claimMs: number): Promise<ExtractionTask[]> {
+  async claim(now: Date, limit: number, { claimMs, perHost }: ClaimOptions): Promise<ExtractionTask[]> {
     if (limit <= 0) return [];
     const at = now.getTime();
     // Moving a page's time past the claim is the claim: no other worker sees it as due until this
-    // one records how it went, or dies and the claim runs out. Pages of a source whose full text
-    // was turned off wait, and go on if it is turned on again.
-    const claimed = await sql<{ entryId: number; attempts: number }>`
-      UPDATE extractions SET next_at = ${at + claimMs}
-      WHERE entry_id IN (
-        SELECT entry_id FROM extractions
-        WHERE state = 'pending' AND next_at <= ${at}
-          AND source_id IN (SELECT id FROM sources WHERE full_text = 1)
-        ORDER BY next_at, entry_id LIMIT ${limit} ${this.skipLocked}
-      )
-      RETURNING entry_id, attempts`.execute(this.db);
+    // one records how it went, or dies and the claim runs out. Within a host, pages are taken only
+    // while fewer than `perHost` of its pages are claimed, by any worker; one claim decides at a
+    // time (as for sources), so two workers never both take a host's last free slot. Pages of a
+    // source whose full text was turned off wait, and go on if it is turned on again.
+    const claimed = await this.db.transaction().execute(async (trx) => {
+      await this.engine.beginClaim(trx);
+      return sql<{ entryId: number; attempts: number }>`
+        UPDATE extractions SET next_at = ${at + claimMs}, claimed_until = ${at + claimMs}
+        WHERE entry_id IN (
+          SELECT entry_id FROM (
+            SELECT c.entry_id, c.next_at, row_number() OVER (
+              PARTITION BY c.page_host ORDER BY c.next_at, c.entry_id) AS nth,
+              (SELECT count(*) FROM extractions b
+                WHERE b.page_host = c.page_host AND b.claimed_until > ${at}) AS busy
+            FROM (
+              SELECT entry_id, page_host, next_at FROM extractions
+              WHERE state = 'pending' AND next_at <= ${at}
+                AND source_id IN (SELECT id FROM sources WHERE full_text = 1)
+              ORDER BY next_at, entry_id LIMIT ${limit * CLAIM_SCAN} ${this.engine.skipLocked}
+            ) AS c
+          ) AS ranked
+          WHERE ranked.nth + ranked.busy <= ${perHost}
+          ORDER BY ranked.next_at, ranked.entry_id
+          LIMIT ${limit}
+        )
+        RETURNING entry_id, attempts`.execute(trx);
+    });
     if (claimed.rows.length === 0) return [];
     const attempts = new Map(claimed.rows.map((r) => [Number(r.entryId), Number(r.attempts)]));
     const rows = await this.db
@@ -75,11 +95,11 @@ export class SqlExtractions implements ExtractionRepository {
           .executeTakeFirst();
         // Taken down meanwhile: the entry and its queue line are gone, and so is the article.
         if (!entry) return;
-        await this.fullText.replace(trx, { ...entry, searchText: outcome.searchText });
+        await this.engine.fullText.replace(trx, { ...entry, searchText: outcome.searchText });
         await recordPageChange(trx, await tagsOfEntries(trx, [entry]), now);
         await trx
           .updateTable('extractions')
-          .set({ state: 'done', note: null, nextAt: null, updatedAt: at })
+          .set({ state: 'done', note: null, nextAt: null, claimedUntil: null, updatedAt: at })
           .where('entryId', '=', entryId)
           .execute();
         return;
@@ -91,6 +111,7 @@ export class SqlExtractions implements ExtractionRepository {
           note: outcome.note,
           attempts: eb('attempts', '+', 1),
           nextAt: outcome.state === 'pending' ? outcome.retryAt.getTime() : null,
+          claimedUntil: null,
           updatedAt: at,
         }))
         .where('entryId', '=', entryId)
@@ -102,7 +123,7 @@ export class SqlExtractions implements ExtractionRepository {
     const at = now.getTime();
     const newest = await this.db
       .selectFrom('entries')
-      .select('id')
+      .select(['id', 'url'])
       .where('sourceId', '=', sourceId)
       .where('url', 'is not', null)
       .orderBy('sortAt', 'desc')
@@ -121,12 +142,19 @@ export class SqlExtractions implements ExtractionRepository {
           nextAt: at,
           note: null,
           updatedAt: at,
+          pageHost: feedHost(r.url!),
+          claimedUntil: null,
         })),
       )
       .onConflict((oc) =>
-        oc
-          .column('entryId')
-          .doUpdateSet({ state: 'pending', attempts: 0, nextAt: at, note: null, updatedAt: at }),
+        oc.column('entryId').doUpdateSet({
+          state: 'pending',
+          attempts: 0,
+          nextAt: at,
+          note: null,
+          updatedAt: at,
+          claimedUntil: null,
+        }),
       )
       .execute();
     return newest.length;

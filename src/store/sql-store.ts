@@ -151,7 +151,7 @@ export class SqlStore implements Store {
     this.takedowns = new SqlTakedowns(db);
     this.users = new SqlUsers(db);
     this.outbox = new SqlOutbox(db, engine.skipLocked);
-    this.extractions = new SqlExtractions(db, engine.fullText, engine.skipLocked);
+    this.extractions = new SqlExtractions(db, engine);
   }
 
   async pageChanges(afterId: number, limit: number): Promise<PageChange[]> {
@@ -618,6 +618,8 @@ class SqlEntries implements EntryRepository {
                 nextAt: now.getTime(),
                 note: null,
                 updatedAt: now.getTime(),
+                pageHost: feedHost(row.url!),
+                claimedUntil: null,
               })),
             )
             .execute();

@@ -1069,8 +1069,8 @@ export function describeStoreContract(
       assert.equal(await store.extractions.pending(), 2, 'the entries of full-text sources that have a page');
 
       const [a, b] = await Promise.all([
-        store.extractions.claim(t0, 1, 60_000),
-        store.extractions.claim(t0, 5, 60_000),
+        store.extractions.claim(t0, 1, { claimMs: 60_000, perHost: 10 }),
+        store.extractions.claim(t0, 5, { claimMs: 60_000, perHost: 10 }),
       ]);
       const claimed = [...a, ...b].sort((x, y) => x.entryId - y.entryId);
       assert.deepEqual(
@@ -1081,9 +1081,17 @@ export function describeStoreContract(
       assert.deepEqual(claimed[0]!.remove, ['.share', '.related']);
       assert.equal(claimed[0]!.selector, 'article .body');
       assert.equal(claimed[0]!.feedHtml, '<p>Teaser of glacier</p>', 'the summary, when there is no content');
-      assert.deepEqual(await store.extractions.claim(t0, 5, 60_000), [], 'claimed pages are not due');
+      assert.deepEqual(
+        await store.extractions.claim(t0, 5, { claimMs: 60_000, perHost: 10 }),
+        [],
+        'claimed pages are not due',
+      );
       const later = new Date(t0.getTime() + 61_000);
-      assert.equal((await store.extractions.claim(later, 5, 60_000)).length, 2, 'a claim runs out');
+      assert.equal(
+        (await store.extractions.claim(later, 5, { claimMs: 60_000, perHost: 10 })).length,
+        2,
+        'a claim runs out',
+      );
 
       const [one, two] = claimed;
       await store.extractions.finish(
@@ -1134,8 +1142,15 @@ export function describeStoreContract(
       });
       assert.equal(again.hits.length, 1);
 
-      assert.deepEqual(await store.extractions.claim(later, 5, 60_000), [], 'a retry waits for its time');
-      const retry = await store.extractions.claim(new Date(later.getTime() + 600_000), 5, 60_000);
+      assert.deepEqual(
+        await store.extractions.claim(later, 5, { claimMs: 60_000, perHost: 10 }),
+        [],
+        'a retry waits for its time',
+      );
+      const retry = await store.extractions.claim(new Date(later.getTime() + 600_000), 5, {
+        claimMs: 60_000,
+        perHost: 10,
+      });
       assert.equal(retry[0]?.attempts, 1);
       await store.extractions.finish(
         two!.entryId,
@@ -1154,9 +1169,21 @@ export function describeStoreContract(
       // Re-running the rules queues the newest entries again, whatever their state.
       assert.equal(await store.extractions.requeue(source.id, 10, later), 2, 'the two that have a page');
       assert.equal((await store.extractions.summary(source.id, 10)).counts.pending, 2);
+      // At most `perHost` pages of one host at a time, across claimers.
+      const perHostAt = new Date(later.getTime() + 3_600_000);
+      const first = await store.extractions.claim(perHostAt, 5, { claimMs: 60_000, perHost: 1 });
+      const second = await store.extractions.claim(perHostAt, 5, { claimMs: 60_000, perHost: 1 });
+      assert.equal(first.length, 1, 'one page of full.example');
+      assert.equal(second.length, 0, 'its host has no free slot');
+      await store.extractions.finish(first[0]!.entryId, { state: 'kept-feed', note: 'x' }, perHostAt);
+      assert.equal(
+        (await store.extractions.claim(perHostAt, 5, { claimMs: 60_000, perHost: 1 })).length,
+        1,
+        'a slot freed',
+      );
       // Turned off, a source's pages wait; removed, they go with it.
       await store.sources.update(source.id, { fullText: false });
-      assert.deepEqual(await store.extractions.claim(later, 5, 60_000), []);
+      assert.deepEqual(await store.extractions.claim(later, 5, { claimMs: 60_000, perHost: 10 }), []);
       await store.sources.remove(source.id);
       assert.equal(await store.extractions.pending(), 0);
     });

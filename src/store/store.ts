@@ -459,10 +459,15 @@ export interface ExtractionSummary {
  * The full-text queue. An entry of a full-text source that has a link joins it, pending, when it is
  * first stored; a worker claims pending pages (soonest first; no page is claimed by two workers at
  * once, whichever process or machine they run in), fetches and extracts them, and records how it
- * went. A claim holds for `claimMs`: a worker that dies gives its pages back when it runs out.
+ * went. A claim holds for `claimMs`, or until the outcome is recorded: a worker that dies gives
+ * its pages back when it runs out.
  */
 export interface ExtractionRepository {
-  claim(now: Date, limit: number, claimMs: number): Promise<ExtractionTask[]>;
+  /**
+   * Claims up to `limit` due pages, soonest first, so that across all workers together no more
+   * than `perHost` pages of one host are being fetched at a time.
+   */
+  claim(now: Date, limit: number, options: ClaimOptions): Promise<ExtractionTask[]>;
   /** Records an outcome; a found article changes the entry's pages and its search text, in one transaction. */
   finish(entryId: number, outcome: ExtractionOutcome, now: Date): Promise<void>;
   /** Queues the newest `limit` entries of a source again (to re-run its rules); how many. */

@@ -319,11 +319,18 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
           attempts integer NOT NULL DEFAULT 0,
           next_at bigint,
           note text,
-          updated_at bigint NOT NULL
+          updated_at bigint NOT NULL,
+          page_host text NOT NULL DEFAULT '',
+          claimed_until bigint
         )`.execute(db);
       // The queue: only pending pages are in it, soonest first.
       await sql`CREATE INDEX extractions_due ON extractions (next_at) WHERE state = 'pending'`.execute(db);
       await sql`CREATE INDEX extractions_source ON extractions (source_id, state)`.execute(db);
+      // The pages being fetched, by host: what a claim counts to keep every worker together within
+      // the per-host limit.
+      await sql`CREATE INDEX extractions_claimed ON extractions (page_host, claimed_until) WHERE claimed_until IS NOT NULL`.execute(
+        db,
+      );
     },
   },
 };
