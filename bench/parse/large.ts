@@ -13,11 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import FeedParser from 'feedparser';
-import RssParser from 'rss-parser';
-import { extractFromXml } from '@extractus/feed-extractor';
-import { parseFeed as feedsmithParse } from 'feedsmith';
-import { parseFeedBytes } from '../../src/parse/index.js';
+import { readers as peers, type Reader } from './peers.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,27 +25,8 @@ const { values: args } = parseArgs({
   },
 });
 
-const readers: Record<string, (bytes: Buffer) => number | Promise<number>> = {
-  baseline: (bytes) => bytes.length,
-  courtesy: (bytes) => parseFeedBytes(bytes, { url: 'https://large.example/feed' }).entries.length,
-  'rss-parser': async (bytes) => (await new RssParser().parseString(bytes.toString('utf8'))).items.length,
-  feedparser: (bytes) =>
-    new Promise<number>((resolve, reject) => {
-      const parser = new FeedParser({});
-      let entries = 0;
-      parser.on('error', reject);
-      parser.on('readable', () => {
-        while (parser.read()) entries++;
-      });
-      parser.on('end', () => resolve(entries));
-      parser.end(bytes);
-    }),
-  'feed-extractor': (bytes) => extractFromXml(bytes.toString('utf8')).entries?.length ?? 0,
-  feedsmith: (bytes) => {
-    const { feed } = feedsmithParse(bytes.toString('utf8'));
-    return 'items' in feed ? (feed.items?.length ?? 0) : 0;
-  },
-};
+/** The parsers of bench:parse, and a baseline that only reads the file. */
+const readers: Record<string, Reader> = { baseline: (bytes) => bytes.length, ...peers };
 
 if (args.child) {
   // In the child: parse the file once and report.

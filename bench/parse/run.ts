@@ -17,12 +17,8 @@
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import FeedParser from 'feedparser';
-import RssParser from 'rss-parser';
-import { extractFromJson, extractFromXml } from '@extractus/feed-extractor';
-import { parseFeed as feedsmithParse } from 'feedsmith';
-import { parseFeedBytes } from '../../src/parse/index.js';
 import { corpusFeedFiles, readFeedFile } from './corpus.js';
+import { readers, type Reader } from './peers.js';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -36,58 +32,6 @@ if (positionals.length === 0) {
   process.stderr.write('usage: npm run bench:parse -- CORPUS_DIR [--runs N] [--only NAME,...]\n');
   process.exit(2);
 }
-
-const BASE = 'https://corpus.example/feed';
-
-/** Parses one file; resolves to the number of entries found, rejects when the parser refuses it. */
-type Reader = (bytes: Buffer) => number | Promise<number>;
-
-const looksLikeJson = (text: string): boolean => /^\s*[{[]/.test(text);
-
-const rssParser = new RssParser();
-
-const readers: Record<string, Reader> = {
-  courtesy: (bytes) => parseFeedBytes(bytes, { url: BASE }).entries.length,
-
-  'rss-parser': async (bytes) => {
-    const feed = await rssParser.parseString(bytes.toString('utf8'));
-    return feed.items.length;
-  },
-
-  feedparser: (bytes) =>
-    new Promise<number>((resolve, reject) => {
-      const parser = new FeedParser({ feedurl: BASE });
-      let entries = 0;
-      let settled = false;
-      parser.on('error', (error: Error) => {
-        if (settled) return;
-        settled = true;
-        reject(error);
-      });
-      parser.on('readable', () => {
-        while (parser.read()) entries++;
-      });
-      parser.on('end', () => {
-        if (settled) return;
-        settled = true;
-        resolve(entries);
-      });
-      parser.end(bytes);
-    }),
-
-  'feed-extractor': (bytes) => {
-    const text = bytes.toString('utf8');
-    const feed = looksLikeJson(text) ? extractFromJson(text) : extractFromXml(text);
-    return feed.entries?.length ?? 0;
-  },
-
-  feedsmith: (bytes) => {
-    const text = bytes.toString('utf8');
-    const { feed } = feedsmithParse(looksLikeJson(text) ? (JSON.parse(text) as unknown) : text);
-    const items = 'items' in feed ? feed.items : 'entries' in feed ? feed.entries : undefined;
-    return items?.length ?? 0;
-  },
-};
 
 const names = args.only ? args.only.split(',').map((n) => n.trim()) : Object.keys(readers);
 for (const name of names) {

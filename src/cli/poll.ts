@@ -5,7 +5,7 @@ import { seedConfiguredSources } from '../sources/index.js';
 import { parseId } from './arguments.js';
 import { configFrom, openContext, type GlobalOptions } from './context.js';
 import { print } from './output.js';
-import { startProgress, type Progress } from './progress.js';
+import { drainFullText, startProgress, type Progress } from './progress.js';
 
 interface PollOptions {
   once?: boolean;
@@ -77,21 +77,14 @@ export function registerPoll(program: Command, global: () => GlobalOptions): voi
           `polled ${report.outcomes.length} source(s) in ${seconds} s: ${stored} new entries, ${notModified} not modified, ${failures.length} failed`,
         );
         // The pages of the full-text sources' new entries: fetched and extracted before the poll ends.
-        let pages: Progress | null = null;
-        let kept = 0;
-        const waiting = await ctx.store.extractions.pending();
-        const worked = await ctx.fullText.drain(({ outcome, task }) => {
-          pages ??= startProgress('full text', waiting);
-          if (outcome.state !== 'done') kept++;
-          pages.step(
-            `${outcome.state}: ${task.url}${outcome.state === 'done' ? '' : ` (${outcome.note})`}`,
-            outcome.state !== 'done',
-          );
-        });
-        (pages as Progress | null)?.stop();
+        const { worked, extracted } = await drainFullText(
+          ctx.fullText,
+          'full text',
+          await ctx.store.extractions.pending(),
+        );
         if (worked > 0)
           print(
-            `full text: ${worked} page(s), ${worked - kept} article(s) extracted, ${kept} kept the feed's content`,
+            `full text: ${worked} page(s), ${extracted} article(s) extracted, ${worked - extracted} kept the feed's content`,
           );
         if (options.source !== undefined && failures.length > 0) process.exitCode = 1;
       } finally {

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { FullTextExtractor } from '../extract/index.js';
 import { print } from './output.js';
 
 /**
@@ -49,4 +50,25 @@ export function startProgress(
       bar.stop();
     },
   };
+}
+
+/**
+ * Works the full-text queue to its end with progress: a bar on a terminal, a line a page
+ * otherwise. Resolves to how many pages were worked, and how many of them gave an article.
+ */
+export async function drainFullText(
+  fullText: FullTextExtractor,
+  label: string,
+  total: number,
+): Promise<{ worked: number; extracted: number }> {
+  let progress: Progress | null = null;
+  let extracted = 0;
+  const worked = await fullText.drain(({ task, outcome }) => {
+    progress ??= startProgress(label, total);
+    const done = outcome.state === 'done';
+    if (done) extracted++;
+    progress.step(`${outcome.state}: ${task.url}${done ? '' : ` (${outcome.note})`}`, !done);
+  });
+  (progress as Progress | null)?.stop();
+  return { worked, extracted };
 }

@@ -14,7 +14,7 @@ import { checkScraperRules } from '../extract/index.js';
 import { parseCount, parseId, parsePolicy, parseSearchEngines } from './arguments.js';
 import { withAppContext, type AppContext, type GlobalOptions } from './context.js';
 import { print, relative, table } from './output.js';
-import { startProgress } from './progress.js';
+import { drainFullText, startProgress } from './progress.js';
 
 interface AddOptions {
   name?: string;
@@ -313,18 +313,9 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
           );
         }
         const queued = await ctx.store.extractions.requeue(id, options.limit, new Date());
-        const progress = startProgress('extracting', queued);
-        let done = 0;
-        await ctx.fullText.drain(({ task, outcome }) => {
-          if (outcome.state === 'done') done++;
-          progress.step(
-            `${outcome.state}: ${task.url}${outcome.state === 'done' ? '' : ` (${outcome.note})`}`,
-            outcome.state !== 'done',
-          );
-        });
-        progress.stop();
+        const { extracted } = await drainFullText(ctx.fullText, 'extracting', queued);
         print(
-          `source ${id}: ${done} of ${queued} pages extracted; "courtesy sources show ${id}" lists the rest`,
+          `source ${id}: ${extracted} of ${queued} pages extracted; "courtesy sources show ${id}" lists the rest`,
         );
       }),
     );

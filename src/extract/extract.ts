@@ -2,7 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { CourtesyError } from '../model/errors.js';
 import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
 import { parseDocument, type DomDocument, type DomElement } from './dom.js';
-import { articleText, linkDensity, textLength } from './text.js';
+import { measureText, textLength } from './text.js';
 
 /**
  * An operator's rules for one source's pages, like Miniflux's scraper rules: where the article is,
@@ -103,9 +103,8 @@ export function extractArticle(html: string, options: ExtractOptions): Extractio
   }
 
   const sanitized = sanitizeHtml(content, { ...options.sanitize, base });
-  const length = textLength(sanitized);
+  const { length, linkShare: density } = measureText(sanitized);
   if (length === 0) throw new ExtractError('extract.empty', 'extract: no article text was found on the page');
-  const density = linkDensity(sanitized);
   if (density > MAX_LINK_DENSITY) {
     throw new ExtractError(
       'extract.mostly-links',
@@ -121,9 +120,6 @@ export function extractArticle(html: string, options: ExtractOptions): Extractio
   }
   return { html: sanitized, length, method, ...meta };
 }
-
-/** The article as plain text: paragraphs apart by a blank line, as `courtesy extract --text` prints it. */
-export { articleText };
 
 /** The start tags in markup (a `<` before a letter), counting no further than one past `limit`. */
 function countTags(html: string, limit: number): number {

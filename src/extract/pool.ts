@@ -1,4 +1,4 @@
-import { Piscina } from 'piscina';
+import { createTaskPool } from '../threads/pool.js';
 import { errorMessage } from '../model/errors.js';
 import { extractWork, type PageWork, type WorkResult } from './work.js';
 
@@ -8,7 +8,7 @@ export interface ExtractionPool {
   close(): Promise<void>;
 }
 
-const WORKER = new URL('./extract-worker.js', import.meta.url).href;
+const WORKER = new URL('./extract-worker.js', import.meta.url);
 
 /**
  * The heap a thread may use. A page within the default 10 MB body cap needs far less; a page that
@@ -24,42 +24,25 @@ export function createExtractionPool(
   threads: number,
   options: { onError?: (error: unknown) => void } = {},
 ): ExtractionPool {
-  if (threads <= 0) {
-    return { extract: (work) => Promise.resolve(extractWork(work)), close: () => Promise.resolve() };
-  }
-  let pool: Piscina<PageWork, WorkResult> | null = null;
-  return {
-    extract(work) {
-      if (!pool) {
-        pool = new Piscina<PageWork, WorkResult>({
-          filename: WORKER,
-          minThreads: 0,
-          maxThreads: threads,
-          idleTimeout: 60_000,
-          resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-        });
-        // A thread that dies fails its page (below) and the pool replaces it.
-        pool.on('error', options.onError ?? (() => {}));
-      }
-      return pool.run(work).catch((error: unknown): WorkResult => {
-        const code = (error as { code?: unknown } | null)?.code;
-        if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
-          return {
+  const pool = createTaskPool<PageWork, WorkResult>({
+    worker: WORKER,
+    inline: extractWork,
+    threads,
+    minThreads: 0,
+    heapMb: WORKER_HEAP_MB,
+    onError: options.onError,
+    failed: (error, outOfMemory): WorkResult =>
+      outOfMemory
+        ? {
             ok: false,
             code: 'extract.too-complex',
             message: `extract: the page needed more than ${WORKER_HEAP_MB} MB of memory to extract`,
-          };
-        }
-        return {
-          ok: false,
-          code: 'extract.internal',
-          message: `extract: the worker failed: ${errorMessage(error)}`,
-        };
-      });
-    },
-    async close() {
-      await pool?.destroy();
-      pool = null;
-    },
-  };
+          }
+        : {
+            ok: false,
+            code: 'extract.internal',
+            message: `extract: the worker failed: ${errorMessage(error)}`,
+          },
+  });
+  return { extract: (work) => pool.run(work), close: () => pool.close() };
 }

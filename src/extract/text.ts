@@ -109,10 +109,10 @@ export function textLength(html: string): number {
   return read(html, false).length;
 }
 
-/** The share of the text of HTML that is inside links, from 0 to 1. */
-export function linkDensity(html: string): number {
+/** The length of HTML as text, and the share of it inside links (from 0 to 1), in one reading. */
+export function measureText(html: string): { length: number; linkShare: number } {
   const { length, inLinks } = read(html, false);
-  return length === 0 ? 0 : inLinks / length;
+  return { length, linkShare: length === 0 ? 0 : inLinks / length };
 }
 
 /** HTML as plain text: blocks apart by a blank line, line breaks kept, white space collapsed. */

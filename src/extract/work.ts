@@ -1,6 +1,6 @@
 import { CourtesyError, errorMessage } from '../model/errors.js';
 import type { SanitizeOptions } from '../sanitize/index.js';
-import { htmlToText } from '../parse/text.js';
+import { searchText } from '../store/search-text.js';
 import { extractArticle } from './extract.js';
 
 /** A fetched page, as handed to an extraction thread. */
@@ -36,7 +36,7 @@ export function extractWork(work: PageWork): WorkResult {
       ok: true,
       html: article.html,
       length: article.length,
-      searchText: htmlToText(article.html),
+      searchText: searchText({ articleHtml: article.html }),
       method: article.method,
     };
   } catch (error) {

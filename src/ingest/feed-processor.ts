@@ -1,4 +1,4 @@
-import { Piscina } from 'piscina';
+import { createTaskPool } from '../threads/pool.js';
 import { errorMessage } from '../model/errors.js';
 import { processFeed, type FeedBody, type ProcessResult } from './process-feed.js';
 
@@ -8,7 +8,7 @@ export interface FeedProcessor {
   close(): Promise<void>;
 }
 
-const WORKER = new URL('./feed-worker.js', import.meta.url).href;
+const WORKER = new URL('./feed-worker.js', import.meta.url);
 
 /**
  * The heap a worker may use. The worst feed within the default 10 MB body cap (one item of 10 MB of
@@ -33,40 +33,22 @@ export function createFeedProcessor(
   options: { heapMb?: number; onError?: (error: unknown) => void } = {},
 ): FeedProcessor {
   const heapMb = options.heapMb ?? WORKER_HEAP_MB;
-  if (threads <= 0) {
-    return {
-      process: (input) => Promise.resolve(processFeed(input)),
-      close: () => Promise.resolve(),
-    };
-  }
-  let pool: Piscina<FeedBody, ProcessResult> | null = null;
-  return {
-    process(input) {
-      if (!pool) {
-        pool = new Piscina<FeedBody, ProcessResult>({
-          filename: WORKER,
-          minThreads: threads,
-          maxThreads: threads,
-          idleTimeout: 60_000,
-          resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
-        });
-        // A worker that dies fails its task (below) and the pool replaces it; without a listener,
-        // the pool's 'error' event would end the process.
-        pool.on('error', options.onError ?? (() => {}));
-      }
-      return pool.run(input).catch((error: unknown) => workerFailure(error, heapMb));
-    },
-    async close() {
-      await pool?.destroy();
-      pool = null;
-    },
-  };
+  const pool = createTaskPool<FeedBody, ProcessResult>({
+    worker: WORKER,
+    inline: processFeed,
+    threads,
+    minThreads: threads,
+    heapMb,
+    youngMb: WORKER_YOUNG_MB,
+    onError: options.onError,
+    failed: (error, outOfMemory) => workerFailure(error, outOfMemory, heapMb),
+  });
+  return { process: (input) => pool.run(input), close: () => pool.close() };
 }
 
 /** A worker that died on a feed: that feed fails with a stable code, nothing else does. */
-function workerFailure(error: unknown, heapMb: number): ProcessResult {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+function workerFailure(error: unknown, outOfMemory: boolean, heapMb: number): ProcessResult {
+  if (outOfMemory) {
     return {
       ok: false,
       code: 'parse.too-complex',

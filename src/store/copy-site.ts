@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { htmlToText } from '../parse/text.js';
 import { StoreError } from './errors.js';
 import type { Database } from './schema.js';
 import type { SqlEngine } from './sql-store.js';
@@ -184,12 +183,9 @@ async function copyEntries(
           .onConflict((oc) => oc.doNothing())
           .execute();
       }
-      // An entry whose article was extracted is searched by the article.
       await to.engine.fullText.add(
         trx,
-        rows
-          .filter((r) => fresh.has(r.id))
-          .map((r) => (r.articleHtml ? { ...r, searchText: htmlToText(r.articleHtml) } : r)),
+        rows.filter((r) => fresh.has(r.id)),
       );
       copied += fresh.size;
     });

@@ -38,6 +38,8 @@ export interface IndexedEntry {
   author?: string | null;
   summaryHtml?: string | null;
   contentHtml?: string | null;
+  /** The article extracted from its page, which search reads before the feed's content. */
+  articleHtml?: string | null;
   /** Its search text, when it was made already (see EntryInput.searchText). */
   searchText?: string;
 }

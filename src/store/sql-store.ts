@@ -17,7 +17,6 @@ import {
   type Source,
   type SourceStatus,
 } from '../model/source.js';
-import { htmlToText } from '../parse/text.js';
 import { StoreError } from './errors.js';
 import {
   coveringDomains,
@@ -567,14 +566,15 @@ class SqlEntries implements EntryRepository {
           const newFacets = entryFacets(entry);
           await insertFacets(trx, [{ id: match.id, sortAt: row.sortAt, facets: newFacets }]);
           for (const f of newFacets) touched.push(facetTag(f.kind, f.key));
-          // An entry whose article was extracted is searched by the article, whatever the feed says.
-          const text = row.articleHtml ? htmlToText(row.articleHtml) : entry.searchText;
+          // An entry whose article was extracted is searched by the article, whatever the feed says:
+          // the feed's own search text is left out, and the index reads the article.
           await this.engine.fullText.replace(trx, {
             ...entry,
             id: match.id,
             sourceId,
             sortAt: row.sortAt,
-            searchText: text,
+            articleHtml: row.articleHtml,
+            searchText: row.articleHtml ? undefined : entry.searchText,
           });
           match.contentHash = entry.contentHash;
           known.byGuid.set(guidHash, match);

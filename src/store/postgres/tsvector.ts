@@ -152,7 +152,5 @@ function clip(text: string): string {
 }
 
 function body(e: IndexedEntry): string {
-  return (
-    e.searchText ?? searchText({ summaryHtml: e.summaryHtml ?? null, contentHtml: e.contentHtml ?? null })
-  );
+  return e.searchText ?? searchText(e);
 }

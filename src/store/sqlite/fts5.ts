@@ -95,7 +95,5 @@ function matches(terms: SearchTerms, query: SearchQuery, ranked: boolean): RawBu
 }
 
 function body(e: IndexedEntry): string {
-  return (
-    e.searchText ?? searchText({ summaryHtml: e.summaryHtml ?? null, contentHtml: e.contentHtml ?? null })
-  );
+  return e.searchText ?? searchText(e);
 }

@@ -1,0 +1,63 @@
+import { Piscina } from 'piscina';
+
+/** Runs a task: in worker threads, or on the calling thread when configured with none. */
+export interface TaskPool<In, Out> {
+  run(input: In): Promise<Out>;
+  close(): Promise<void>;
+}
+
+export interface TaskPoolOptions<In, Out> {
+  /** The worker module: its default export runs one task. */
+  worker: URL;
+  /** The same function, for a pool of 0 threads. */
+  inline: (input: In) => Out;
+  threads: number;
+  /** Threads kept when idle (the rest stop after a minute without work). */
+  minThreads: number;
+  /** Heap limits of each thread, in MB. */
+  heapMb: number;
+  youngMb?: number;
+  /** A task whose thread died (out of memory, a crash) ends with this result; `outOfMemory` says which. */
+  failed: (error: unknown, outOfMemory: boolean) => Out;
+  /** Told of a thread that died; the pool replaces it. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * A pool of worker threads for CPU-heavy work, started on first use (a command that never needs
+ * it starts none). A thread that dies fails its own task alone, with the result `failed` makes,
+ * and the pool replaces it; each thread's heap is capped, so one huge input cannot grow the
+ * process without bound.
+ */
+export function createTaskPool<In, Out>(options: TaskPoolOptions<In, Out>): TaskPool<In, Out> {
+  if (options.threads <= 0) {
+    return { run: (input) => Promise.resolve(options.inline(input)), close: () => Promise.resolve() };
+  }
+  let pool: Piscina<In, Out> | null = null;
+  return {
+    run(input) {
+      if (!pool) {
+        pool = new Piscina<In, Out>({
+          filename: options.worker.href,
+          minThreads: options.minThreads,
+          maxThreads: options.threads,
+          idleTimeout: 60_000,
+          resourceLimits: {
+            maxOldGenerationSizeMb: options.heapMb,
+            ...(options.youngMb ? { maxYoungGenerationSizeMb: options.youngMb } : {}),
+          },
+        });
+        // Without a listener, the pool's 'error' event would end the process.
+        pool.on('error', options.onError ?? (() => {}));
+      }
+      return pool.run(input).catch((error: unknown) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        return options.failed(error, code === 'ERR_WORKER_OUT_OF_MEMORY');
+      });
+    },
+    async close() {
+      await pool?.destroy();
+      pool = null;
+    },
+  };
+}
