@@ -1,6 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { CourtesyError } from '../model/errors.js';
 import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
+import { removeBoilerplate, removeWidgets } from './boilerplate.js';
 import { parseDocument, type DomDocument, type DomElement } from './dom.js';
 import { measureText, textLength } from './text.js';
 
@@ -91,8 +92,11 @@ export function extractArticle(html: string, options: ExtractOptions): Extractio
     content = found.map((el) => el.outerHTML).join('\n');
     meta = pageMetadata(document);
   } else {
-    const article = new Readability(document).parse();
-    content = article?.content ?? '';
+    removeWidgets(document);
+    // The article as an element, not as markup: the boilerplate pass reads it as a DOM.
+    const article = new Readability(document, { serializer: (el): DomElement => el as DomElement }).parse();
+    if (article?.content) removeBoilerplate(article.content);
+    content = article?.content?.innerHTML ?? '';
     meta = {
       title: clean(article?.title),
       byline: clean(article?.byline),
