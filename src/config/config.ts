@@ -50,6 +50,7 @@ export interface Config {
     connectTimeoutMs: number;
     firstByteTimeoutMs: number;
     timeoutMs: number;
+    minBytesPerSecond: number;
     allowPrivateNetworks: boolean;
     userAgent: string;
     workers: number;
@@ -201,6 +202,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       connectTimeoutMs: file.poll.connect_timeout_seconds * 1000,
       firstByteTimeoutMs: file.poll.first_byte_timeout_seconds * 1000,
       timeoutMs: file.poll.timeout_seconds * 1000,
+      minBytesPerSecond: file.poll.min_bytes_per_second,
       allowPrivateNetworks: allowPrivate,
       workers: file.poll.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
       userAgent: file.poll.user_agent ?? `courtesy/${VERSION} (${file.site.name}; +${baseUrl}/)`,

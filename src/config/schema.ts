@@ -112,6 +112,8 @@ export const configSchema = z.strictObject({
       connect_timeout_seconds: z.number().positive().max(600).default(10),
       first_byte_timeout_seconds: z.number().positive().max(600).default(20),
       timeout_seconds: z.number().positive().max(600).default(60),
+      /** The slowest a body may come once it has taken 5 s, in bytes a second; 0 waits for timeout_seconds alone. */
+      min_bytes_per_second: z.number().int().min(0).max(1_000_000).default(1024),
       allow_private_networks: z.boolean().default(false),
       /** Worker threads that parse and sanitize feeds; 0 does it on the main thread. */
       workers: z.number().int().min(0).max(64).optional(),

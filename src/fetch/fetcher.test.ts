@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import { startTestServer, type TestServer } from '../../test/support/http.js';
 import { FetchError } from './errors.js';
 import { Fetcher } from './fetcher.js';
@@ -41,6 +41,21 @@ describe('Fetcher against a loopback server', () => {
       if (path === '/busy') return res.writeHead(429, { 'retry-after': '120' }).end();
       if (path === '/gone') return res.writeHead(410).end();
       if (path === '/stall') return; // never answers
+      if (path === '/trickle' || path === '/steady') {
+        // /trickle: 10 bytes every 50 ms (200 bytes a second); /steady: 2 KB every 50 ms, for 600 ms.
+        const piece = path === '/trickle' ? 'x'.repeat(10) : 'x'.repeat(2048);
+        res.writeHead(200, { 'content-type': 'application/rss+xml' });
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (path === '/steady' && ++sent > 12) {
+            clearInterval(timer);
+            return void res.end();
+          }
+          res.write(piece);
+        }, 50);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
       res.writeHead(404).end();
     });
     fetcher = new Fetcher({
@@ -49,6 +64,8 @@ describe('Fetcher against a loopback server', () => {
       maxBodyBytes: 1024 * 1024,
       totalTimeoutMs: 1500,
       headersTimeoutMs: 1000,
+      minBytesPerSecond: 1024,
+      slowBodyGraceMs: 300,
     });
   });
   after(async () => {
@@ -64,6 +81,23 @@ describe('Fetcher against a loopback server', () => {
       return true;
     });
   };
+
+  it('gives up a body that comes slower than the minimum speed, long before the total timeout', async () => {
+    const started = Date.now();
+    await assert.rejects(fetcher.fetch(`${server.url}/trickle`), (error: unknown) => {
+      assert.ok(error instanceof FetchError, String(error));
+      assert.equal(error.code, 'fetch.too-slow', error.message);
+      assert.match(error.message, /sent \d+ bytes of the body in \d+\.\d s, slower than 1024 bytes a second/);
+      return true;
+    });
+    assert.ok(Date.now() - started < 1200, `given up after ${Date.now() - started} ms`);
+  });
+
+  it('reads a body that is slow but faster than the minimum speed', async () => {
+    const result = await fetcher.fetch(`${server.url}/steady`);
+    assert.equal(result.kind, 'modified');
+    if (result.kind === 'modified') assert.equal(result.body.length, 12 * 2048);
+  });
 
   it('sends conditional GET and reports 304 as not modified', async () => {
     const first = await fetcher.fetch(`${server.url}/feed`);
@@ -170,6 +204,50 @@ describe('Fetcher private-address refusal', () => {
       await fetcher.close();
       await inner.close();
       await outer.close();
+    }
+  });
+
+  it('reads and decompresses at most largeBodySlots large bodies at once, and every one of them whole', async () => {
+    const big = Buffer.alloc(300 * 1024, 'a');
+    const server = await startTestServer((req, res) => {
+      if (req.url === '/big') return res.writeHead(200).end(big);
+      if (req.url === '/big.gz') return res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(big));
+      if (req.url === '/raw-deflate')
+        return res.writeHead(200, { 'content-encoding': 'deflate' }).end(deflateRawSync(big));
+      if (req.url === '/bomb')
+        return res
+          .writeHead(200, { 'content-encoding': 'gzip' })
+          .end(gzipSync(Buffer.alloc(5 * 1024 * 1024)));
+      res.writeHead(200).end(FEED);
+    });
+    const fetcher = new Fetcher({
+      userAgent: 'courtesy-test',
+      allowPrivateNetworks: true,
+      maxBodyBytes: 1024 * 1024,
+      largeBodyBytes: 64 * 1024,
+      largeBodySlots: 1,
+      totalConcurrency: 8,
+      perHostConcurrency: 8,
+    });
+    try {
+      const paths = ['/big', '/big.gz', '/raw-deflate', '/big', '/small', '/big.gz'];
+      const results = await Promise.all(paths.map((p) => fetcher.fetch(`${server.url}${p}`)));
+      results.forEach((r, i) => {
+        assert.equal(r.kind, 'modified');
+        if (r.kind === 'modified')
+          assert.equal(r.body.length, paths[i] === '/small' ? FEED.length : big.length, paths[i]);
+      });
+      assert.equal(fetcher.largeBodyPeak, 1, 'one large body at a time');
+      await assert.rejects(fetcher.fetch(`${server.url}/bomb`), (e: unknown) => {
+        assert.ok(e instanceof FetchError && e.code === 'fetch.too-large', String(e));
+        assert.match(e.message, /after decompression/);
+        return true;
+      });
+      // The slots were all given back: another large body is read.
+      assert.equal((await fetcher.fetch(`${server.url}/big`)).kind, 'modified');
+    } finally {
+      await fetcher.close();
+      await server.close();
     }
   });
 });

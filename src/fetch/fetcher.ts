@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, inflateRaw, type InputType, type ZlibOptions } from 'node:zlib';
 import { Agent, errors as undiciErrors, request } from 'undici';
 import { FetchError } from './errors.js';
-import { HostLimiter } from './host-limits.js';
+import { HostLimiter, Slots } from './host-limits.js';
 import { ipLiteral, isPrivateAddress } from './private-address.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -19,6 +19,23 @@ export interface FetcherOptions {
   headersTimeoutMs: number;
   /** Time for the whole request, body included: stops a server that trickles. */
   totalTimeoutMs: number;
+  /**
+   * The slowest a body may come, in bytes a second, averaged from its first byte once it has taken
+   * slowBodyGraceMs: a server that trickles is let go of long before the total timeout, and its
+   * host's slot is free for the next feed. 0 waits for the total timeout alone.
+   */
+  minBytesPerSecond: number;
+  /** How long a body may take before its speed is judged: a slow start is no trickle. */
+  slowBodyGraceMs: number;
+  /**
+   * A body larger than this, as read or decompressed, is a large one: only `largeBodySlots` of
+   * them are read or decompressed at once, the others wait, unread, for a slot. So the memory the
+   * fetches in flight hold is bounded by about concurrency × largeBodyBytes + largeBodySlots ×
+   * maxBodyBytes, not concurrency × maxBodyBytes (640 MB at the defaults) when many large or
+   * hostile bodies come together.
+   */
+  largeBodyBytes: number;
+  largeBodySlots: number;
   maxRedirects: number;
   perHostConcurrency: number;
   totalConcurrency: number;
@@ -32,6 +49,10 @@ export const DEFAULT_FETCHER_OPTIONS: Omit<FetcherOptions, 'userAgent'> = {
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 20_000,
   totalTimeoutMs: 60_000,
+  minBytesPerSecond: 1024,
+  slowBodyGraceMs: 5_000,
+  largeBodyBytes: 256 * 1024,
+  largeBodySlots: 2,
   maxRedirects: 5,
   perHostConcurrency: 2,
   totalConcurrency: 32,
@@ -103,6 +124,7 @@ export class Fetcher {
   private readonly options: FetcherOptions;
   private readonly agent: Agent;
   private readonly limiter: HostLimiter;
+  private readonly largeBodies: Slots;
   private readonly allowedOrigins: Set<string>;
   private readonly resolve: (hostname: string, family: number) => Promise<LookupAddress[]>;
 
@@ -111,6 +133,7 @@ export class Fetcher {
     this.allowedOrigins = new Set(this.options.allowedOrigins ?? []);
     this.resolve = this.options.resolve ?? ((hostname, family) => lookupAll(hostname, { all: true, family }));
     this.limiter = new HostLimiter(this.options.perHostConcurrency, this.options.totalConcurrency);
+    this.largeBodies = new Slots(this.options.largeBodySlots);
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       connections: this.options.perHostConcurrency,
@@ -124,11 +147,37 @@ export class Fetcher {
     await this.agent.close();
   }
 
+  /** The most large bodies read or decompressed at once so far (see largeBodySlots). */
+  get largeBodyPeak(): number {
+    return this.largeBodies.peak;
+  }
+
   /** GET a URL; with validators, a conditional GET whose 304 is reported as 'not-modified'. */
   async fetch(
     url: string,
     validators: Validators = { etag: null, lastModified: null },
     options: { accept?: string } = {},
+  ): Promise<FetchResult> {
+    const lease: Lease = { large: false };
+    try {
+      return await this.follow(url, validators, options.accept ?? FEED_ACCEPT, lease);
+    } finally {
+      if (lease.large) this.largeBodies.release();
+    }
+  }
+
+  /** Waits for a large body's slot, once per fetch. */
+  private async holdLarge(lease: Lease): Promise<void> {
+    if (lease.large) return;
+    await this.largeBodies.acquire();
+    lease.large = true;
+  }
+
+  private async follow(
+    url: string,
+    validators: Validators,
+    accept: string,
+    lease: Lease,
   ): Promise<FetchResult> {
     const started = Date.now();
     const seen = new Set<string>();
@@ -139,10 +188,10 @@ export class Fetcher {
       this.checkLiteralAddress(current);
       const remaining = this.options.totalTimeoutMs - (Date.now() - started);
       const response = await this.limiter.run(current.host, () =>
-        this.requestOnce(current, validators, remaining, options.accept ?? FEED_ACCEPT),
+        this.requestOnce(current, validators, remaining, accept, lease),
       );
       if (!REDIRECTS.has(response.status)) {
-        return this.finish(response, current, permanent && hop > 0 ? current.href : null);
+        return this.finish(response, current, permanent && hop > 0 ? current.href : null, lease);
       }
       const location = response.location;
       if (!location) {
@@ -222,6 +271,7 @@ export class Fetcher {
     validators: Validators,
     remainingMs: number,
     accept: string,
+    lease: Lease,
   ): Promise<RawResponse> {
     if (remainingMs <= 0) throw timeoutError(this.options.totalTimeoutMs);
     const headers: Record<string, string> = {
@@ -243,33 +293,80 @@ export class Fetcher {
       const body =
         REDIRECTS.has(res.statusCode) || res.statusCode === 304
           ? (await res.body.dump(), null)
-          : await this.readBody(res.body, signal);
+          : await this.readBody(res.body, signal, lease);
       return { status: res.statusCode, header, body, location: header('location') };
     } catch (error) {
       throw classify(error, this.options.totalTimeoutMs, this.options.maxBodyBytes);
     }
   }
 
-  /** Reads the raw body, stopping as soon as it passes the cap. */
+  /**
+   * Reads the raw body, stopping as soon as it passes the cap, or once it comes slower than the
+   * minimum speed (checked at each chunk, and by a timer for a server that sends nothing more).
+   * Past largeBodyBytes it waits for a large body's slot, reading nothing meanwhile (the time
+   * waited does not count against the body's speed).
+   */
   private async readBody(
-    body: AsyncIterable<Buffer> & { destroy(): void },
+    body: AsyncIterable<Buffer> & { destroy(error?: Error): void },
     signal: AbortSignal,
+    lease: Lease,
   ): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of body) {
-      size += chunk.length;
-      if (size > this.options.maxBodyBytes) {
-        body.destroy();
-        throw tooLarge(this.options.maxBodyBytes);
+    let started = Date.now();
+    let waiting = false;
+    const minRate = this.options.minBytesPerSecond;
+    const grace = this.options.slowBodyGraceMs;
+    let slow: FetchError | null = null;
+    const tooSlow = (): boolean => {
+      if (waiting) return false;
+      const elapsed = Date.now() - started;
+      if (minRate <= 0 || elapsed < grace || size >= (minRate * elapsed) / 1000) return false;
+      slow = tooSlowError(size, elapsed, minRate);
+      return true;
+    };
+    const timer =
+      minRate > 0
+        ? setInterval(() => {
+            if (tooSlow()) body.destroy(slow!);
+          }, grace / 5)
+        : null;
+    timer?.unref();
+    try {
+      for await (const chunk of body) {
+        size += chunk.length;
+        if (size > this.options.maxBodyBytes) {
+          body.destroy();
+          throw tooLarge(this.options.maxBodyBytes);
+        }
+        chunks.push(chunk);
+        if (tooSlow()) {
+          body.destroy();
+          throw slow!;
+        }
+        if (size > this.options.largeBodyBytes && !lease.large) {
+          waiting = true;
+          const from = Date.now();
+          await this.holdLarge(lease);
+          started += Date.now() - from;
+          waiting = false;
+        }
+        if (signal.aborted) break;
       }
-      chunks.push(chunk);
-      if (signal.aborted) break;
+    } catch (error) {
+      throw slow ?? error;
+    } finally {
+      if (timer) clearInterval(timer);
     }
     return Buffer.concat(chunks, size);
   }
 
-  private async finish(response: RawResponse, url: URL, movedTo: string | null): Promise<FetchResult> {
+  private async finish(
+    response: RawResponse,
+    url: URL,
+    movedTo: string | null,
+    lease: Lease,
+  ): Promise<FetchResult> {
     const facts: ResponseFacts = {
       finalUrl: url.href,
       movedTo,
@@ -281,7 +378,11 @@ export class Fetcher {
     };
     if (response.status === 304) return { ...facts, kind: 'not-modified' };
     if (response.status < 200 || response.status > 299) throw statusError(response);
-    const body = await this.decompress(response.body ?? Buffer.alloc(0), response.header('content-encoding'));
+    const body = await this.decompress(
+      response.body ?? Buffer.alloc(0),
+      response.header('content-encoding'),
+      lease,
+    );
     return {
       ...facts,
       kind: 'modified',
@@ -291,32 +392,52 @@ export class Fetcher {
     };
   }
 
-  /** Decompresses with the same cap on the output, so a compression bomb stops at the limit. */
-  private async decompress(raw: Buffer, encoding: string | null): Promise<Buffer> {
+  /**
+   * Decompresses with the same cap on the output, so a compression bomb stops at the limit. A body
+   * that decompresses past largeBodyBytes is decompressed again, whole, once it holds a large
+   * body's slot: most feeds never come near it, and a bomb waits its turn.
+   */
+  private async decompress(raw: Buffer, encoding: string | null, lease: Lease): Promise<Buffer> {
     const name = encoding?.trim().toLowerCase();
     if (!name || name === 'identity' || raw.length === 0) return raw;
     const decompressor = decompressors[name];
     if (!decompressor) {
       throw new FetchError('fetch.decompress', `fetch: unsupported content encoding "${encoding}"`);
     }
-    const opts = { maxOutputLength: this.options.maxBodyBytes };
     try {
-      return await decompressor(raw, opts);
+      return await this.bounded((max) => decompressor(raw, { maxOutputLength: max }), lease);
     } catch (error) {
-      if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw tooLarge(this.options.maxBodyBytes, 'after decompression');
-      }
+      if (error instanceof FetchError) throw error;
       // Servers that say "deflate" often send raw DEFLATE without the zlib wrapper (RFC 9110 §8.4.1.2 notes it).
       if (name === 'deflate') {
         try {
-          return await inflateRawAsync(raw, opts);
-        } catch {
-          // fall through to the error below
+          return await this.bounded((max) => inflateRawAsync(raw, { maxOutputLength: max }), lease);
+        } catch (rawError) {
+          if (rawError instanceof FetchError) throw rawError;
         }
       }
       throw new FetchError('fetch.decompress', `fetch: the ${name} body could not be decompressed`, {
         cause: error,
       });
+    }
+  }
+
+  /** Runs a decompression within largeBodyBytes, then, past it, within the cap once it holds a slot. */
+  private async bounded(run: (maxOutputLength: number) => Promise<Buffer>, lease: Lease): Promise<Buffer> {
+    const cap = this.options.maxBodyBytes;
+    if (!lease.large && this.options.largeBodyBytes < cap) {
+      try {
+        return await run(this.options.largeBodyBytes);
+      } catch (error) {
+        if (!outputTooLarge(error)) throw error;
+      }
+      await this.holdLarge(lease);
+    }
+    try {
+      return await run(cap);
+    } catch (error) {
+      if (outputTooLarge(error)) throw tooLarge(cap, 'after decompression');
+      throw error;
     }
   }
 
@@ -413,6 +534,22 @@ function describeStatus(status: number): string {
 function tooLarge(limit: number, when = ''): FetchError {
   const suffix = when ? ` ${when}` : '';
   return new FetchError('fetch.too-large', `fetch: response body too large${suffix}: over ${limit} bytes`);
+}
+
+function outputTooLarge(error: unknown): boolean {
+  return error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+}
+
+/** What one fetch holds: whether it has a large body's slot (see largeBodySlots). */
+interface Lease {
+  large: boolean;
+}
+
+function tooSlowError(bytes: number, elapsedMs: number, minRate: number): FetchError {
+  return new FetchError(
+    'fetch.too-slow',
+    `fetch: the server sent ${bytes} bytes of the body in ${(elapsedMs / 1000).toFixed(1)} s, slower than ${minRate} bytes a second`,
+  );
 }
 
 function timeoutError(ms: number): FetchError {

@@ -86,6 +86,8 @@ describe('the fault matrix', () => {
         maxBodyBytes: config.poll.maxBodyBytes,
         totalTimeoutMs: 1500,
         headersTimeoutMs: 1200,
+        minBytesPerSecond: 1024,
+        slowBodyGraceMs: 400,
         resolve: (host) =>
           host.endsWith('.test')
             ? Promise.resolve([{ address: '127.0.0.1', family: 4 }])
@@ -245,7 +247,7 @@ describe('the fault matrix', () => {
     );
   });
 
-  it('a slow trickle (a byte a second): stopped by the total timeout', async () => {
+  it('a slow trickle (a byte a second): given up as too slow, long before the total timeout', async () => {
     let timer: NodeJS.Timeout | undefined;
     await expectFailure(
       'trickle',
@@ -254,6 +256,22 @@ describe('the fault matrix', () => {
         res.write(GOOD[0]);
         let i = 1;
         timer = setInterval(() => res.write(GOOD[i++ % GOOD.length]!), 1000);
+        res.on('close', () => clearInterval(timer));
+      },
+      'fetch.too-slow',
+      /sent 1 bytes of the body in 0\.\d s, slower than 1024 bytes a second/,
+    );
+    clearInterval(timer);
+  });
+
+  it('a body that never ends, fast enough: stopped by the total timeout', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    await expectFailure(
+      'endless',
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/rss+xml' });
+        res.write(GOOD.slice(0, GOOD.indexOf('<item>')));
+        timer = setInterval(() => res.write(`<!-- ${'x'.repeat(2000)} -->`), 100);
         res.on('close', () => clearInterval(timer));
       },
       'fetch.timeout',
