@@ -10,6 +10,7 @@ import { PROJECT_ROOT } from '../web/assets.js';
 import { WebSub } from '../websub/index.js';
 import { OutboxSender } from '../mail/outbox-sender.js';
 import { Takedowns } from '../takedown/service.js';
+import { boundHeapGrowth } from '../threads/heap.js';
 import type { Metrics } from '../metrics/metrics.js';
 
 /** The options every command accepts (see main.ts). */
@@ -50,6 +51,7 @@ export async function openContext(
   logger: Logger = createLogger(),
   metrics?: Metrics,
 ): Promise<AppContext> {
+  boundHeapGrowth();
   const store: Store = await openStore(config.databaseUrl);
   const fetcher = createFetcher(config);
   const processor = createFeedProcessor(config.poll.workers, {
@@ -117,6 +119,7 @@ export function createFetcher(config: Config): Fetcher {
     connectTimeoutMs: config.poll.connectTimeoutMs,
     headersTimeoutMs: config.poll.firstByteTimeoutMs,
     totalTimeoutMs: config.poll.timeoutMs,
+    minBytesPerSecond: config.poll.minBytesPerSecond,
     perHostConcurrency: config.poll.perHostConcurrency,
     totalConcurrency: config.poll.concurrency,
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { unpackEntries } from '../store/entry-batch.js';
 import { createFeedProcessor } from './feed-processor.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -27,7 +28,7 @@ describe('createFeedProcessor', () => {
       });
       assert.equal(next.ok, true, 'the feed queued behind it is processed by a new worker');
       const after = await processor.process({ body: SMALL, contentType: null, url: 'https://x.example/' });
-      assert.equal(after.ok && after.feed.entries.length, 1);
+      assert.equal(after.ok && after.feed.entries.count, 1);
     } finally {
       await processor.close();
     }
@@ -47,7 +48,7 @@ describe('createFeedProcessor', () => {
       );
       const result = await processor.process({ body: feed, contentType: null, url: 'https://x.example/' });
       assert.ok(result.ok);
-      assert.equal(result.feed.entries[0]?.searchText, 'Ice on the river');
+      assert.equal(unpackEntries(result.feed.entries)[0]?.searchText, 'Ice on the river');
     } finally {
       await processor.close();
     }

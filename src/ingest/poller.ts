@@ -104,7 +104,7 @@ async function selectSources(ctx: IngestContext, selection: PollSelection): Prom
     const source = await ctx.store.sources.get(selection.sourceId);
     return source ? [source] : [];
   }
-  if (selection.all) return (await ctx.store.sources.list()).filter((s) => s.status === 'active');
+  if (selection.all) return ctx.store.sources.listActive();
   return ctx.store.sources.listDue(ctx.now?.() ?? new Date(), PASS_LIMIT);
 }
 

@@ -1,7 +1,7 @@
-import type { EntryInput } from '../model/entry.js';
 import { CourtesyError, errorMessage } from '../model/errors.js';
 import { parseFeedBytes } from '../parse/index.js';
 import type { SanitizeOptions } from '../sanitize/index.js';
+import { packEntries, type EntryBatch } from '../store/entry-batch.js';
 import { prepareEntry } from './prepare.js';
 
 /** A fetched feed body, as handed to a worker thread. */
@@ -24,7 +24,8 @@ export interface ProcessedFeed {
   hubs: string[];
   self: string | null;
   warnings: string[];
-  entries: EntryInput[];
+  /** The entries, prepared and packed into one buffer for the store (see EntryBatch). */
+  entries: EntryBatch;
 }
 
 /** Errors cross the thread boundary as data: the class of an Error does not survive it. */
@@ -48,7 +49,9 @@ export function processFeed(input: FeedBody): ProcessResult {
         hubs: feed.hubs,
         self: feed.self,
         warnings: feed.warnings,
-        entries: feed.entries.map((e) => prepareEntry(e, input.url, feed.author, input.sanitize ?? {})),
+        entries: packEntries(
+          feed.entries.map((e) => prepareEntry(e, input.url, feed.author, input.sanitize ?? {})),
+        ),
       },
     };
   } catch (error) {

@@ -118,7 +118,7 @@ async function refresh(ctx: IngestContext, source: Source): Promise<RefreshOutco
     const rhythm: FeedInterval = feedInterval(now, ctx.config.poll, {
       ttlMinutes: feed.ttl,
       updateMinutes: feed.updateMinutes,
-      publishedTimes: feed.entries.flatMap((e) => (e.publishedAt ? [e.publishedAt.getTime()] : [])),
+      publishedTimes: feed.entries.publishedTimes,
     });
     const next = pushAware(ctx, subscription, now, nextCheckAfterSuccess(now, ctx.config.poll, rhythm, http));
     const patch: SourcePatch = {

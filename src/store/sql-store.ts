@@ -48,6 +48,7 @@ import { SqlRights, toRule } from './sql-rights.js';
 import { SqlOutbox, SqlTakedowns } from './sql-takedowns.js';
 import { SqlUsers } from './sql-users.js';
 import { SqlExtractions } from './sql-extractions.js';
+import { unpackEntries, type EntriesInput } from './entry-batch.js';
 import type { Database, EntriesTable, FetchesTable, SourcesTable, SubscriptionsTable } from './schema.js';
 import { FETCH_HISTORY_PER_SOURCE } from './store.js';
 import type {
@@ -145,7 +146,7 @@ export class SqlStore implements Store {
   ) {
     this.sources = new SqlSources(db, engine);
     this.entries = new SqlEntries(db, engine);
-    this.subscriptions = new SqlSubscriptions(db);
+    this.subscriptions = new SqlSubscriptions(db, engine.reader);
     this.rights = new SqlRights(db);
     this.takedowns = new SqlTakedowns(db);
     this.users = new SqlUsers(db);
@@ -356,6 +357,16 @@ class SqlSources implements SourceRepository {
     return rows.map(toSource);
   }
 
+  async listActive(): Promise<Source[]> {
+    const rows = await this.engine.reader
+      .selectFrom('sources')
+      .selectAll()
+      .where('status', '=', 'active')
+      .orderBy('id')
+      .execute();
+    return rows.map(toSource);
+  }
+
   async queue(now: Date): Promise<SourceQueue> {
     const at = now.getTime();
     // The due ones through the due order's index, as claims read it (the order asks the planner
@@ -498,12 +509,13 @@ class SqlEntries implements EntryRepository {
 
   saveRefresh(
     sourceId: number,
-    entries: readonly EntryInput[],
+    given: EntriesInput,
     patch: SourcePatch,
     now: Date,
     fetch?: Omit<FetchRecord, 'inserted' | 'updated'>,
   ): Promise<SaveResult> {
-    if (this.engine.hotWrites) return this.engine.hotWrites.saveRefresh(sourceId, entries, patch, now, fetch);
+    if (this.engine.hotWrites) return this.engine.hotWrites.saveRefresh(sourceId, given, patch, now, fetch);
+    let entries = unpackEntries(given);
     return this.db.transaction().execute(async (trx) => {
       const result: SaveResult = { inserted: 0, updated: 0, unchanged: 0, suppressed: 0 };
       // No rule may be granted between reading the rules and storing what they let through.
@@ -802,10 +814,14 @@ class SqlEntries implements EntryRepository {
 }
 
 class SqlSubscriptions implements SubscriptionRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Where committed state is read from; every refresh reads its source's subscription. */
+    private readonly reader: Kysely<Database>,
+  ) {}
 
   async get(sourceId: number): Promise<Subscription | null> {
-    const row = await this.db
+    const row = await this.reader
       .selectFrom('subscriptions')
       .selectAll()
       .where('sourceId', '=', sourceId)

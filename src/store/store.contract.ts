@@ -353,6 +353,11 @@ export function describeStoreContract(
       const dueLater = await store.sources.listDue(later, 10);
       assert.ok(!dueLater.some((s) => s.id === paused.id), 'a paused source is never due');
       assert.equal(dueLater[0]?.id, soon.id);
+      const active = await store.sources.listActive();
+      assert.deepEqual(
+        active.map((s) => s.id),
+        all.filter((s) => s.id !== paused.id && s.status === 'active').map((s) => s.id),
+      );
     });
 
     it('lets pollers claim each due source once, within the per-host limit across them all', async () => {

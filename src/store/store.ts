@@ -1,4 +1,4 @@
-import type { Entry, EntryInput } from '../model/entry.js';
+import type { Entry } from '../model/entry.js';
 import type { FacetKind } from '../model/facets.js';
 import type { FetchRecord, RightsPolicy, SearchEnginePolicy, Source, SourceStatus } from '../model/source.js';
 import type { AuditRecord, NewRule, SuppressionRule, Tombstone } from '../model/rights.js';
@@ -15,6 +15,7 @@ import type {
 } from '../model/takedown.js';
 import type { Session, User } from '../model/user.js';
 import type { PageChange } from '../model/page-tags.js';
+import type { EntriesInput } from './entry-batch.js';
 
 /**
  * The one storage interface everything uses. Callers never see SQL; each engine (sqlite/ now,
@@ -104,6 +105,8 @@ export interface SourceRepository {
   listPublishing(): Promise<Source[]>;
   /** Active sources whose next check is due, soonest first. */
   listDue(now: Date, limit: number): Promise<Source[]>;
+  /** Every active source, by id, without the counts `list` adds (what `poll --all` checks). */
+  listActive(): Promise<Source[]>;
   /**
    * Claims for `poller` up to `limit` active sources that are due and not claimed (or whose claim
    * has run out), soonest first and within a host those that failed last time after the others,
@@ -179,7 +182,7 @@ export interface EntryRepository {
    */
   saveRefresh(
     sourceId: number,
-    entries: readonly EntryInput[],
+    entries: EntriesInput,
     patch: SourcePatch,
     now: Date,
     fetch?: Omit<FetchRecord, 'inserted' | 'updated'>,

@@ -1,4 +1,4 @@
-import { Piscina } from 'piscina';
+import { move, Piscina, transferableSymbol, valueSymbol } from 'piscina';
 
 /** Runs a task: in worker threads, or on the calling thread when configured with none. */
 export interface TaskPool<In, Out> {
@@ -60,4 +60,20 @@ export function createTaskPool<In, Out>(options: TaskPoolOptions<In, Out>): Task
       pool = null;
     },
   };
+}
+
+/**
+ * A worker's result with buffers inside it moved to the calling thread, not copied: each buffer
+ * changes hands at no cost, and the worker no longer holds it. Return it from a worker module's
+ * default export.
+ */
+export function moving<T extends object>(value: T, buffers: ArrayBuffer[]): T {
+  return move({
+    get [transferableSymbol]() {
+      return buffers;
+    },
+    get [valueSymbol]() {
+      return value;
+    },
+  }) as T;
 }

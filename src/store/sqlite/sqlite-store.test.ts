@@ -9,6 +9,7 @@ import { describeStoreContract } from '../store.contract.js';
 import { migrate } from '../migrate.js';
 import { openSqliteStore, sqliteKysely } from './open-sqlite.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { packEntries } from '../entry-batch.js';
 
 describeStoreContract('SQLite', () => openSqliteStore(':memory:'));
 
@@ -55,6 +56,58 @@ describe('SQLite in a file, read while a poll writes', () => {
       assert.deepEqual(order, ['read', 'write'], 'the read did not wait for the transaction');
       assert.equal(page.entries.length, 0, 'and saw none of it before it committed');
       assert.equal((await store.entries.list({ limit: 10 })).entries.length, 10, 'then all of it');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('SQLite in a file, many refreshes at once', () => {
+  it('writes refreshes sent together, their entry batches moved to the writer thread, and a transaction between them alone', async () => {
+    const store = await openInFile();
+    try {
+      const t0 = new Date('2026-05-01T08:00:00Z');
+      const sources = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          store.sources.add({ feedUrl: `https://many${i}.example/feed` }, t0),
+        ),
+      );
+      const batches = sources.map((source, i) =>
+        packEntries(
+          Array.from({ length: 5 }, (_, n) => ({
+            guid: `urn:many:${i}:${n}`,
+            url: `https://many${i}.example/${n}`,
+            title: `Story ${i}.${n}`,
+            author: 'Ada',
+            publishedAt: new Date(t0.getTime() - n * 60_000),
+            updatedAt: null,
+            summaryHtml: null,
+            contentHtml: `<p>Text ${i}.${n}</p>`,
+            categories: [],
+            enclosures: [],
+            contentHash: `h${i}.${n}`,
+          })),
+        ),
+      );
+      const saving = sources.map((source, i) =>
+        store.entries.saveRefresh(source.id, batches[i]!, { title: `Many ${i}` }, t0),
+      );
+      // A statement of this side comes between the writes, and waits for those already sent.
+      const renaming = store.sources.update(sources[0]!.id, { title: 'Renamed' });
+      const saved = await Promise.all(saving);
+      await renaming;
+      assert.deepEqual(
+        saved.map((r) => r.inserted),
+        sources.map(() => 5),
+      );
+      assert.ok(
+        batches.every((b) => b.bytes.byteLength === 0),
+        'each batch was moved to the writer thread, not copied',
+      );
+      assert.equal(await store.entries.count(), 60);
+      const first = await store.entries.list({ sourceId: sources[0]!.id, limit: 10 });
+      assert.equal(first.entries[0]?.publishedAt?.toISOString(), t0.toISOString(), 'dates survive the batch');
+      assert.equal((await store.sources.get(sources[0]!.id))?.title, 'Renamed');
     } finally {
       await store.close();
     }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CamelCasePlugin, Kysely, SqliteAdapter, sql, type Generated } from 'kysely';
-import { SqliteThreadError, ThreadSqliteDialect } from './thread-driver.js';
+import { Gate, SqliteThreadError, ThreadSqliteDialect } from './thread-driver.js';
 
 describe('the SQLite writer thread', () => {
   let dir: string;
@@ -97,5 +97,34 @@ describe('the SQLite writer thread', () => {
     }
     assert.equal(child.status, 0, child.stderr);
     assert.equal(child.stdout.trim(), '300000');
+  });
+});
+
+describe('the gate to the writer thread', () => {
+  it('lets hot writes in together up to its limit, a borrower in alone, and everyone in arrival order', async () => {
+    const gate = new Gate(2);
+    const log: string[] = [];
+    const enter = (name: string, way: 'alone' | 'shared') =>
+      gate.enter(way).then(() => {
+        log.push(name);
+      });
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    void enter('w1', 'shared');
+    void enter('w2', 'shared');
+    void enter('w3', 'shared'); // over the limit: waits
+    void enter('t1', 'alone'); // waits for every write to leave
+    void enter('w4', 'shared'); // came after t1: waits behind it
+    await settle();
+    assert.deepEqual(log, ['w1', 'w2']);
+    gate.leave('shared');
+    await settle();
+    assert.deepEqual(log, ['w1', 'w2', 'w3']);
+    gate.leave('shared');
+    gate.leave('shared');
+    await settle();
+    assert.deepEqual(log, ['w1', 'w2', 'w3', 't1'], 'the borrower is alone');
+    gate.leave('alone');
+    await settle();
+    assert.deepEqual(log, ['w1', 'w2', 'w3', 't1', 'w4']);
   });
 });

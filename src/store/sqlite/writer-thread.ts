@@ -14,8 +14,10 @@ import { SqlStore, type HotWrites } from '../sql-store.js';
 import { FTS5_INDEX } from './fts5.js';
 import { withStatementCache } from './statement-cache.js';
 import type { WriterAnswer, WriterRequest, WriterSetup } from './thread-driver.js';
+import { runInBackground } from '../../threads/priority.js';
 
 const port = parentPort!;
+runInBackground();
 const { path } = workerData as WriterSetup;
 
 let sqlite: BetterSqlite3.Database;
