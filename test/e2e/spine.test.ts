@@ -97,13 +97,23 @@ for (const engine of ENGINES) {
         `<opml version="2.0"><body><outline text="Broken" xmlUrl="${publisher.url}/broken.xml"/></body></opml>`,
       );
       assert.match((await courtesy(dataDir, ['sources', 'import', opml])).stdout, /imported 1 source/);
-      const poll = await courtesy(dataDir, ['poll', '--once', '--source', '3']);
-      assert.equal(poll.code, 1);
-      assert.match(poll.stdout, /FAILED parse: this is an HTML page, not a feed/);
+      // Its id is the one the database gave it (a PostgreSQL sequence need not follow on from 2).
+      const imported = (await courtesy(dataDir, ['sources', 'list', '--json'])).stdout;
+      const id = imported
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as { id: number; feedUrl: string })
+        .find((s) => s.feedUrl.endsWith('/broken.xml'))?.id;
+      assert.ok(id, imported);
+      const poll = await courtesy(dataDir, ['poll', '--once', '--source', String(id)]);
+      assert.equal(poll.code, 1, poll.stderr);
+      assert.match(poll.stdout, /FAILED parse: this is an HTML page, not a feed/, poll.stderr);
       const list = await courtesy(dataDir, ['sources', 'list']);
       assert.match(
         list.stdout,
-        /3\s+failing\s+full\s+0 .*parse: this is an HTML page, not a feed, and it links to no feed/,
+        new RegExp(
+          `${id}\\s+failing\\s+full\\s+0 .*parse: this is an HTML page, not a feed, and it links to no feed`,
+        ),
       );
     });
 
