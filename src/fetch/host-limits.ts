@@ -5,16 +5,17 @@
 export class HostLimiter {
   private readonly active = new Map<string, number>();
   private readonly queues = new Map<string, Array<() => void>>();
-  private totalActive = 0;
-  private readonly totalQueue: Array<() => void> = [];
+  private readonly total: Slots;
 
   constructor(
     private readonly perHost: number,
-    private readonly total: number,
-  ) {}
+    total: number,
+  ) {
+    this.total = new Slots(total);
+  }
 
   async run<T>(host: string, task: () => Promise<T>): Promise<T> {
-    await this.acquireTotal();
+    await this.total.acquire();
     try {
       await this.acquireHost(host);
       try {
@@ -23,22 +24,8 @@ export class HostLimiter {
         this.releaseHost(host);
       }
     } finally {
-      this.releaseTotal();
+      this.total.release();
     }
-  }
-
-  private acquireTotal(): Promise<void> {
-    if (this.totalActive < this.total) {
-      this.totalActive++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.totalQueue.push(resolve));
-  }
-
-  private releaseTotal(): void {
-    const next = this.totalQueue.shift();
-    if (next) next();
-    else this.totalActive--;
   }
 
   private acquireHost(host: string): Promise<void> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EntryInput } from '../model/entry.js';
-import { entryCount, isEntryBatch, packEntries, publishedTimes, unpackEntries } from './entry-batch.js';
+import { isEntryBatch, packEntries, unpackEntries } from './entry-batch.js';
 
 const entry = (n: number, publishedAt: Date | null): EntryInput => ({
   guid: `urn:e:${n}`,
@@ -23,8 +23,8 @@ describe('entry batches', () => {
     const entries = [entry(1, new Date('2026-12-01T09:00:00Z')), entry(2, null)];
     const batch = packEntries(entries);
     assert.ok(isEntryBatch(batch));
-    assert.equal(entryCount(batch), 2);
-    assert.deepEqual(publishedTimes(batch), [Date.parse('2026-12-01T09:00:00Z')]);
+    assert.equal(batch.count, 2);
+    assert.deepEqual(batch.publishedTimes, [Date.parse('2026-12-01T09:00:00Z')]);
     const back = unpackEntries(batch);
     assert.deepEqual(back, entries);
     assert.ok(back[0]!.publishedAt instanceof Date && back[0]!.updatedAt instanceof Date);
@@ -40,7 +40,5 @@ describe('entry batches', () => {
     const entries = [entry(4, new Date('2026-01-01T00:00:00Z'))];
     assert.equal(unpackEntries(entries), entries);
     assert.equal(isEntryBatch(entries), false);
-    assert.equal(entryCount(entries), 1);
-    assert.deepEqual(publishedTimes(entries), [Date.parse('2026-01-01T00:00:00Z')]);
   });
 });

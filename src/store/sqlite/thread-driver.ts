@@ -13,7 +13,7 @@ import {
   type QueryResult,
 } from 'kysely';
 import { StoreError } from '../errors.js';
-import { isEntryBatch, type EntriesInput, type EntryBatch } from '../entry-batch.js';
+import { isEntryBatch } from '../entry-batch.js';
 import type { HotWrites } from '../sql-store.js';
 
 /** What the writer thread is given at start. */
@@ -223,14 +223,7 @@ class ThreadConnection implements DatabaseConnection {
 
   /** A write run whole in the thread; the buffers of entry batches among its arguments are moved there. */
   call(method: HotWrite, args: unknown[]): Promise<unknown> {
-    const moved = args.flatMap((arg) =>
-      arg !== null &&
-      typeof arg === 'object' &&
-      isEntryBatch(arg as EntriesInput) &&
-      ownsBuffer((arg as EntryBatch).bytes)
-        ? [(arg as EntryBatch).bytes.buffer as ArrayBuffer]
-        : [],
-    );
+    const moved = args.flatMap((arg) => (isEntryBatch(arg) ? [arg.bytes.buffer as ArrayBuffer] : []));
     return this.send((id) => ({ kind: 'call', id, method, args }), moved);
   }
 
@@ -298,11 +291,6 @@ class ThreadConnection implements DatabaseConnection {
     this.closing = null;
     closed?.();
   }
-}
-
-/** Whether a view is its buffer's only one: moving the buffer takes nothing else with it. */
-function ownsBuffer(bytes: Uint8Array): boolean {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
 }
 
 /**
