@@ -101,6 +101,24 @@ export const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
   '*': ['lang', 'dir'],
 };
 
+/** Elements dropped with everything in them: their content is not text a reader should see. */
+export const NON_TEXT_TAGS = [
+  'script',
+  'style',
+  'textarea',
+  'option',
+  'noscript',
+  'template',
+  'title',
+  'svg',
+  'math',
+  'object',
+  'embed',
+  'form',
+  'select',
+  'button',
+];
+
 /** Schemes a URL attribute may use; data: is allowed for images only, and capped. */
 export const ALLOWED_SCHEMES = ['http', 'https', 'mailto'];
 export const MAX_DATA_IMAGE_BYTES = 32 * 1024;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sanitizeHtml } from './index.js';
+import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS } from './policy.js';
 
 const base = 'https://pub.example/news/story.html';
 const clean = (html: string) => sanitizeHtml(html, { base });
@@ -127,5 +128,47 @@ describe('sanitizeHtml', () => {
 
   it('demotes h1, since the page has its own', () => {
     assert.equal(clean('<h1>Title</h1>'), '<h2>Title</h2>');
+  });
+
+  it('keeps on every element only the attributes the allowlist names for it', () => {
+    const stray = [
+      'onclick',
+      'onmouseover',
+      'style',
+      'class',
+      'id',
+      'data-x',
+      'formaction',
+      'srcdoc',
+      'xlink:href',
+    ];
+    for (const tag of ALLOWED_TAGS) {
+      const own = [...(ALLOWED_ATTRIBUTES[tag] ?? []), ...(ALLOWED_ATTRIBUTES['*'] ?? [])];
+      // Attributes other elements may have are strays here too (a src on a paragraph, an href on an image).
+      const borrowed = ['href', 'src', 'srcset', 'cite', 'poster', 'sandbox'].filter(
+        (name) => !own.includes(name),
+      );
+      const attributes = [...stray, ...borrowed].map((name) => ` ${name}="https://a.example/x"`).join('');
+      const out = clean(`<${tag}${attributes} ONCLICK="x()">text</${tag}>`);
+      for (const name of [...stray, ...borrowed]) {
+        assert.ok(!new RegExp(`\\s${name}=`, 'i').test(out), `<${tag}> kept ${name}: ${out}`);
+      }
+    }
+  });
+
+  it('holds each site its own rules, whatever order the calls come in', () => {
+    const link = '<a href="https://a.example/">a</a>';
+    const hosts = ['player.example.org'];
+    for (let round = 0; round < 3; round++) {
+      assert.match(sanitizeHtml(link, { base: null, linkRel: 'nofollow' }), /rel="nofollow"/);
+      assert.match(sanitizeHtml(link, { base: null }), /rel="noopener noreferrer nofollow"/);
+      assert.match(sanitizeHtml(link, { base: null, embedHosts: hosts, linkRel: 'ugc' }), /rel="ugc"/);
+      // The base is the call's own: a later call without one leaves a relative link out.
+      assert.match(clean('<a href="x.html">x</a>'), /href="https:\/\/pub\.example\/news\/x\.html"/);
+      assert.equal(
+        sanitizeHtml('<a href="x.html">x</a>', { base: null }),
+        '<a rel="noopener noreferrer nofollow">x</a>',
+      );
+    }
   });
 });
