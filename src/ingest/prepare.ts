@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EntryInput } from '../model/entry.js';
 import type { FeedEntry } from '../model/feed.js';
 import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
@@ -39,22 +39,20 @@ function clean(html: string | null, base: string, options: Omit<SanitizeOptions,
 
 /** A fingerprint of everything shown of an entry: a changed one is rewritten, an unchanged one is not. */
 function digest(facts: Omit<EntryInput, 'contentHash'>): string {
-  // Field by field, each ended by a NUL (which sanitized HTML and text never contain): the same
-  // fingerprint as hashing a serialization, without building one the size of the article.
-  const hash = createHash('sha256');
-  const add = (value: string | null): void => {
-    hash.update(value === null ? '\u0001' : value);
-    hash.update('\u0000');
-  };
-  add(facts.guid);
-  add(facts.url);
-  add(facts.title);
-  add(facts.author);
-  add(facts.publishedAt?.toISOString() ?? null);
-  add(facts.updatedAt?.toISOString() ?? null);
-  add(facts.summaryHtml);
-  add(facts.contentHtml);
-  add(JSON.stringify(facts.categories));
-  add(JSON.stringify(facts.enclosures));
-  return hash.digest('hex').slice(0, 32);
+  // Field by field, each ended by a NUL (which sanitized HTML and text never contain), hashed in one
+  // call: the same fingerprint as feeding a hash the fields one by one, which stored entries carry,
+  // at a fraction of the cost of twenty calls into the hash for a short entry.
+  const field = (value: string | null): string => (value === null ? '\u0001\u0000' : `${value}\u0000`);
+  const text =
+    field(facts.guid) +
+    field(facts.url) +
+    field(facts.title) +
+    field(facts.author) +
+    field(facts.publishedAt?.toISOString() ?? null) +
+    field(facts.updatedAt?.toISOString() ?? null) +
+    field(facts.summaryHtml) +
+    field(facts.contentHtml) +
+    field(JSON.stringify(facts.categories)) +
+    field(JSON.stringify(facts.enclosures));
+  return hash('sha256', text, 'hex').slice(0, 32);
 }

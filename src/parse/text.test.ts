@@ -25,4 +25,12 @@ describe('htmlToText', () => {
       'Fish & chips <b>',
     );
   });
+
+  it('folds every kind and run of white space into one space', () => {
+    assert.equal(
+      htmlToText(' <p>a \n b</p>\t<p>c&nbsp;d&#x2003;&#x2003;e\u3000f</p>\r\n<p>g  h\fi</p> '),
+      'a b c d e f g h i',
+    );
+    assert.equal(htmlToText('one two'), 'one two');
+  });
 });

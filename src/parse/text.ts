@@ -10,6 +10,13 @@ const INLINE_TAG =
 /** Elements whose content is never text a reader sees. */
 const HIDDEN_CONTENT = /<(script|style|template|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
 
+/**
+ * White space to fold into one space: a run of two or more, or one character other than a space.
+ * The same result as replacing every `\s+`, without rewriting each single space between two words
+ * (most of a text's white space), which made folding cost as much as all the rest of htmlToText.
+ */
+const FOLD = /\s{2,}|[^\S ]/g;
+
 /** Plain text from a fragment of HTML: tags dropped, entities decoded, white space folded. */
 export function htmlToText(html: string): string {
   return decodeHTMLStrict(
@@ -19,7 +26,7 @@ export function htmlToText(html: string): string {
       .replace(INLINE_TAG, '')
       .replace(/<[^>]*>/g, ' '),
   )
-    .replace(/\s+/g, ' ')
+    .replace(FOLD, ' ')
     .trim();
 }
 
