@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { deflateRawSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { startTestServer, type TestServer } from '../../test/support/http.js';
 import { FetchError } from './errors.js';
 import { Fetcher } from './fetcher.js';
@@ -204,6 +204,50 @@ describe('Fetcher private-address refusal', () => {
       await fetcher.close();
       await inner.close();
       await outer.close();
+    }
+  });
+
+  it('decompresses every encoding servers send, small and large alike, and names a broken body', async () => {
+    const small = Buffer.from(FEED);
+    const large = Buffer.alloc(300 * 1024, 'b');
+    const encoders: Record<string, (b: Buffer) => Buffer> = {
+      gzip: gzipSync,
+      'x-gzip': gzipSync,
+      deflate: deflateSync,
+      'raw-deflate': deflateRawSync,
+      br: brotliCompressSync,
+    };
+    const server = await startTestServer((req, res) => {
+      const [, name, size] = (req.url ?? '').split('/');
+      const body = size === 'large' ? large : small;
+      if (name === 'broken')
+        return res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(body).subarray(0, 40));
+      const encoding = name === 'raw-deflate' ? 'deflate' : name!;
+      res.writeHead(200, { 'content-encoding': encoding }).end(encoders[name!]!(body));
+    });
+    const fetcher = new Fetcher({
+      userAgent: 'courtesy-test',
+      allowPrivateNetworks: true,
+      maxBodyBytes: 1024 * 1024,
+      largeBodyBytes: 64 * 1024,
+    });
+    try {
+      for (const name of Object.keys(encoders)) {
+        for (const size of ['small', 'large']) {
+          const result = await fetcher.fetch(`${server.url}/${name}/${size}`);
+          assert.equal(result.kind, 'modified');
+          if (result.kind === 'modified')
+            assert.ok(Buffer.from(result.body).equals(size === 'large' ? large : small), `${name} ${size}`);
+        }
+      }
+      await assert.rejects(fetcher.fetch(`${server.url}/broken/small`), (e: unknown) => {
+        assert.ok(e instanceof FetchError && e.code === 'fetch.decompress', String(e));
+        assert.match(e.message, /gzip body could not be decompressed/);
+        return true;
+      });
+    } finally {
+      await fetcher.close();
+      await server.close();
     }
   });
 

@@ -1,6 +1,17 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate, inflateRaw, type InputType, type ZlibOptions } from 'node:zlib';
+import {
+  brotliDecompress,
+  brotliDecompressSync,
+  gunzip,
+  gunzipSync,
+  inflate,
+  inflateRaw,
+  inflateRawSync,
+  inflateSync,
+  type InputType,
+  type ZlibOptions,
+} from 'node:zlib';
 import { Agent, errors as undiciErrors, request } from 'undici';
 import { FetchError } from './errors.js';
 import { HostLimiter, Slots } from './host-limits.js';
@@ -106,13 +117,24 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const PERMANENT_REDIRECTS = new Set([301, 308]);
 
 const lookupAll = promisify(dnsLookup);
-const decompressors: Record<string, (buf: InputType, opts: ZlibOptions) => Promise<Buffer>> = {
-  gzip: promisify(gunzip),
-  'x-gzip': promisify(gunzip),
-  deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
+/**
+ * A decompressor in both forms: at once, for a body known to stay small (what most feeds are), and
+ * on the thread pool, for one that may reach the cap. zlib's asynchronous form hands its work to the
+ * thread pool and back in 16 KB pieces through a stream; for a feed of a few tens of kilobytes that
+ * overhead on the main thread cost several times the decompression itself.
+ */
+interface Decompressor {
+  now(buf: InputType, opts: ZlibOptions): Buffer;
+  later(buf: InputType, opts: ZlibOptions): Promise<Buffer>;
+}
+const GUNZIP: Decompressor = { now: gunzipSync, later: promisify(gunzip) };
+const decompressors: Record<string, Decompressor> = {
+  gzip: GUNZIP,
+  'x-gzip': GUNZIP,
+  deflate: { now: inflateSync, later: promisify(inflate) },
+  br: { now: brotliDecompressSync, later: promisify(brotliDecompress) },
 };
-const inflateRawAsync = promisify(inflateRaw);
+const INFLATE_RAW: Decompressor = { now: inflateRawSync, later: promisify(inflateRaw) };
 
 /**
  * The polite HTTP client every stage fetches through: one keep-alive pool, per-host and global
@@ -405,13 +427,13 @@ export class Fetcher {
       throw new FetchError('fetch.decompress', `fetch: unsupported content encoding "${encoding}"`);
     }
     try {
-      return await this.bounded((max) => decompressor(raw, { maxOutputLength: max }), lease);
+      return await this.bounded(decompressor, raw, lease);
     } catch (error) {
       if (error instanceof FetchError) throw error;
       // Servers that say "deflate" often send raw DEFLATE without the zlib wrapper (RFC 9110 §8.4.1.2 notes it).
       if (name === 'deflate') {
         try {
-          return await this.bounded((max) => inflateRawAsync(raw, { maxOutputLength: max }), lease);
+          return await this.bounded(INFLATE_RAW, raw, lease);
         } catch (rawError) {
           if (rawError instanceof FetchError) throw rawError;
         }
@@ -422,19 +444,22 @@ export class Fetcher {
     }
   }
 
-  /** Runs a decompression within largeBodyBytes, then, past it, within the cap once it holds a slot. */
-  private async bounded(run: (maxOutputLength: number) => Promise<Buffer>, lease: Lease): Promise<Buffer> {
+  /**
+   * Decompresses within largeBodyBytes at once (at most a few milliseconds of the main thread),
+   * then, past it, on the thread pool within the cap, once the fetch holds a large body's slot.
+   */
+  private async bounded(decompressor: Decompressor, raw: Buffer, lease: Lease): Promise<Buffer> {
     const cap = this.options.maxBodyBytes;
     if (!lease.large && this.options.largeBodyBytes < cap) {
       try {
-        return await run(this.options.largeBodyBytes);
+        return decompressor.now(raw, { maxOutputLength: this.options.largeBodyBytes });
       } catch (error) {
         if (!outputTooLarge(error)) throw error;
       }
       await this.holdLarge(lease);
     }
     try {
-      return await run(cap);
+      return await decompressor.later(raw, { maxOutputLength: cap });
     } catch (error) {
       if (outputTooLarge(error)) throw tooLarge(cap, 'after decompression');
       throw error;
