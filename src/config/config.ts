@@ -38,7 +38,14 @@ export interface Config {
     /** The menu's own items (About and Contact follow them); empty: Latest and Sources. */
     menu: Array<{ label: string; url: string }>;
   };
-  server: { host: string; port: number; trustProxy: boolean; pageCacheBytes: number };
+  server: {
+    host: string;
+    port: number;
+    trustProxy: boolean;
+    pageCacheBytes: number;
+    /** How long a cached page may be shown without new entries that belong on it (see PageCacheOptions). */
+    newEntriesDelayMs: number;
+  };
   poll: {
     intervalMs: number;
     minIntervalMs: number;
@@ -190,6 +197,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       port,
       trustProxy: file.server.trust_proxy,
       pageCacheBytes: Math.round(file.server.page_cache_mb * 1024 * 1024),
+      newEntriesDelayMs: Math.round(file.server.new_entries_delay_seconds * 1000),
     },
     poll: {
       intervalMs: file.poll.interval_minutes * 60_000,

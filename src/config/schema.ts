@@ -95,6 +95,12 @@ export const configSchema = z.strictObject({
       trust_proxy: z.boolean().default(false),
       /** Memory for rendered pages kept until a change touches them; 0 turns the cache off. */
       page_cache_mb: z.number().min(0).max(4096).default(64),
+      /**
+       * How long a cached page may go on being shown without new entries that belong on it: while
+       * articles keep arriving, a page is rendered again at most once in this time. Edits, removals
+       * and takedowns reach every page at once, whatever this says.
+       */
+      new_entries_delay_seconds: z.number().min(0).max(300).default(2),
     })
     .prefault({}),
   poll: z

@@ -19,4 +19,9 @@ export const facetTag = (kind: 'author' | 'tag', key: string): PageTag => `${kin
 export interface PageChange {
   id: number;
   tags: PageTag[];
+  /**
+   * The change only adds to these pages (new entries): a kept page without them may be shown a
+   * moment longer. Any other change (an edit, a removal, a takedown) has the pages dropped at once.
+   */
+  additions: boolean;
 }

@@ -283,4 +283,6 @@ export interface PageChangesTable {
   id: Generated<number>;
   at: number;
   tags: string;
+  /** 1 when the change only adds to the pages it names (new entries), 0 for any other. */
+  additions: Generated<number>;
 }

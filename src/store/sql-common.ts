@@ -98,7 +98,6 @@ export async function changesPresentation(
 /** Changes older than this are trimmed from the log; a cache that fell further behind starts afresh. */
 const CHANGE_LOG_KEEP_MS = 3_600_000;
 
-/** Appends the tags of the pages a write touched to the change log, in the writer's transaction. */
 /**
  * Page changes this process has recorded (through any of its stores). With the engine's own
  * counter of other connections' commits, it tells a page cache cheaply whether the log may have
@@ -109,17 +108,28 @@ export function localPageChangeCount(): number {
   return localPageChanges;
 }
 
+/**
+ * Appends the tags of the pages a write touched to the change log, in the writer's transaction.
+ * `additions`: the write only added to those pages (new entries), nothing shown on them changed or
+ * went (see PageChange).
+ */
 export async function recordPageChange(
   db: Kysely<Database>,
   tags: Iterable<PageTag>,
   now: Date,
+  options: { additions?: boolean } = {},
 ): Promise<void> {
   const unique = [...new Set(tags)];
   if (unique.length > 0) localPageChanges++;
   if (unique.length === 0) return;
+  const everything = unique.includes(ALL_PAGES);
   const row = await db
     .insertInto('pageChanges')
-    .values({ at: now.getTime(), tags: unique.includes(ALL_PAGES) ? ALL_PAGES : unique.join(' ') })
+    .values({
+      at: now.getTime(),
+      tags: everything ? ALL_PAGES : unique.join(' '),
+      additions: options.additions && !everything ? 1 : 0,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   if (row.id % 500 === 0) {

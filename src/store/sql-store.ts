@@ -157,12 +157,16 @@ export class SqlStore implements Store {
   async pageChanges(afterId: number, limit: number): Promise<PageChange[]> {
     const rows = await this.engine.reader
       .selectFrom('pageChanges')
-      .select(['id', 'tags'])
+      .select(['id', 'tags', 'additions'])
       .where('id', '>', afterId)
       .orderBy('id')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ id: r.id, tags: r.tags.split(' ') }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      tags: r.tags.split(' '),
+      additions: Number(r.additions) === 1,
+    }));
   }
 
   pageChangeHint(): string | null {
@@ -637,12 +641,15 @@ class SqlEntries implements EntryRepository {
             .execute();
         }
       }
+      // The pages that only gain new entries, apart from those that change (see PageChange).
+      const added: PageTag[] = [];
       if (fresh.length > 0) {
-        touched.push(LISTING, sourceTag(sourceId));
-        for (const facets of facetsOf.values()) for (const f of facets) touched.push(facetTag(f.kind, f.key));
+        added.push(LISTING, sourceTag(sourceId));
+        for (const row of fresh) for (const f of facetsOf.get(row) ?? []) added.push(facetTag(f.kind, f.key));
       }
       if (await changesPresentation(trx, sourceId, patch)) touched.push(ALL_PAGES);
       await recordPageChange(trx, touched, now);
+      await recordPageChange(trx, added, now, { additions: true });
       // A poll's refresh (with its fetch) ends the poller's claim; a push has none to end.
       await updateSource(trx, sourceId, patch, { releaseClaim: fetch !== undefined });
       if (fetch)

@@ -83,7 +83,11 @@ export function createApp(ctx: WebContext): Hono {
 
   const cache =
     config.server.pageCacheBytes > 0
-      ? (ctx.pageCache ?? new PageCache(store, config.server.pageCacheBytes))
+      ? (ctx.pageCache ??
+        new PageCache(store, {
+          maxBytes: config.server.pageCacheBytes,
+          additionsDelayMs: config.server.newEntriesDelayMs,
+        }))
       : undefined;
   const metrics = ctx.metrics;
   if (metrics) {

@@ -63,7 +63,7 @@ describe('the page cache', () => {
     const defaults = loadConfig({ dataDir: dir }, {});
     const config = { ...defaults, site: { ...defaults.site, baseUrl: 'https://mirror.example' } };
     const logger = createLogger('silent');
-    cache = new PageCache(store, 8 * 1024 * 1024);
+    cache = new PageCache(store, { maxBytes: 8 * 1024 * 1024 });
     app = createApp({
       store,
       config,
@@ -217,7 +217,7 @@ describe('the page cache and a change that lands while a page renders', () => {
       pageChanges: (after: number) => Promise.resolve(log.filter((c) => c.id > after)),
       pageChangeHint: () => null,
     } as unknown as Store;
-    const cache = new PageCache(fake, 1024 * 1024);
+    const cache = new PageCache(fake, { maxBytes: 1024 * 1024 });
     await cache.sync();
     const version = cache.version;
     const page = {
@@ -230,7 +230,7 @@ describe('the page cache and a change that lands while a page renders', () => {
       lastModified: new Date(0).toUTCString(),
     };
     // Rendering started at `version`; meanwhile a poll touched source 1.
-    log.push({ id: 1, tags: ['listing', 'source:1'] });
+    log.push({ id: 1, tags: ['listing', 'source:1'], additions: false });
     await cache.sync();
     cache.put('/sources/1', page, version);
     assert.equal(cache.get('/sources/1'), undefined, 'it might show what the change replaced');
@@ -239,13 +239,13 @@ describe('the page cache and a change that lands while a page renders', () => {
   });
 
   it('starts afresh when the log was trimmed past what it read', async () => {
-    let log: PageChange[] = [{ id: 1, tags: ['listing'] }];
+    let log: PageChange[] = [{ id: 1, tags: ['listing'], additions: false }];
     const fake = {
       lastPageChange: () => Promise.resolve(log.at(-1)?.id ?? 0),
       pageChanges: (after: number) => Promise.resolve(log.filter((c) => c.id > after)),
       pageChangeHint: () => null,
     } as unknown as Store;
-    const cache = new PageCache(fake, 1024 * 1024);
+    const cache = new PageCache(fake, { maxBytes: 1024 * 1024 });
     await cache.sync();
     cache.put(
       '/sources/9',
@@ -260,9 +260,110 @@ describe('the page cache and a change that lands while a page renders', () => {
       },
       cache.version,
     );
-    log = [{ id: 5, tags: ['source:1'] }];
+    log = [{ id: 5, tags: ['source:1'], additions: false }];
     await cache.sync();
     assert.equal(cache.size, 0);
+  });
+});
+
+describe('the page cache and new entries (additionsDelayMs)', () => {
+  const DELAY = 60_000;
+  const page = (tags: string[], renderedAt: number) => ({
+    body: new Uint8Array([1, 2, 3]),
+    status: 200,
+    headers: [],
+    etag: null,
+    tags,
+    renderedAt,
+    lastModified: new Date(renderedAt).toUTCString(),
+  });
+  const fakeStore = (log: PageChange[]) =>
+    ({
+      lastPageChange: () => Promise.resolve(log.at(-1)?.id ?? 0),
+      pageChanges: (after: number) => Promise.resolve(log.filter((c) => c.id > after)),
+      pageChangeHint: () => null,
+    }) as unknown as Store;
+
+  it('keeps a page rendered a moment ago until the delay, drops an older one at once, and drops both for any other change', async () => {
+    const log: PageChange[] = [];
+    const cache = new PageCache(fakeStore(log), { maxBytes: 1024 * 1024, additionsDelayMs: DELAY });
+    await cache.sync();
+    const now = Date.now();
+    cache.put('/', page(['listing'], now), cache.version);
+    cache.put('/sources/1', page(['source:1'], now - 2 * DELAY), cache.version);
+    log.push({ id: 1, tags: ['listing', 'source:1'], additions: true });
+    await cache.sync();
+    assert.equal(cache.get('/')?.staleAt, now + DELAY, 'rendered just now: shown until the delay is up');
+    assert.equal(cache.get('/sources/1'), undefined, 'rendered long ago: rendered again at once');
+    log.push({ id: 2, tags: ['listing'], additions: false });
+    await cache.sync();
+    assert.equal(cache.get('/'), undefined, 'an edit or a removal is never delayed');
+  });
+
+  it('renders a page again once the delay is up', async () => {
+    const log: PageChange[] = [];
+    const cache = new PageCache(fakeStore(log), { maxBytes: 1024 * 1024, additionsDelayMs: 100 });
+    await cache.sync();
+    cache.put('/', page(['listing'], Date.now()), cache.version);
+    log.push({ id: 1, tags: ['listing'], additions: true });
+    await cache.sync();
+    assert.ok(cache.get('/'));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(cache.get('/'), undefined);
+  });
+
+  it('keeps, stale, a page rendered across new entries, and only with a delay', async () => {
+    for (const delay of [DELAY, 0]) {
+      const log: PageChange[] = [];
+      const cache = new PageCache(fakeStore(log), { maxBytes: 1024 * 1024, additionsDelayMs: delay });
+      await cache.sync();
+      const version = cache.version;
+      log.push({ id: 1, tags: ['source:1'], additions: true });
+      await cache.sync();
+      const renderedAt = Date.now();
+      cache.put('/sources/1', page(['source:1'], renderedAt), version);
+      if (delay === 0) assert.equal(cache.get('/sources/1'), undefined, 'without a delay it is not kept');
+      else assert.equal(cache.get('/sources/1')?.staleAt, renderedAt + delay);
+    }
+  });
+
+  it('learns from the store which changes only add: new entries, not edits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'courtesy-additions-'));
+    const store = await openSqliteStore(join(dir, 'site.sqlite'));
+    try {
+      const defaults = loadConfig({ dataDir: dir }, {});
+      const config = { ...defaults, site: { ...defaults.site, baseUrl: 'https://mirror.example' } };
+      const logger = createLogger('silent');
+      const fetcher = new Fetcher({ userAgent: 'courtesy-test' });
+      const cache = new PageCache(store, { maxBytes: 1024 * 1024, additionsDelayMs: DELAY });
+      const app = createApp({
+        store,
+        config,
+        logger,
+        pageCache: cache,
+        takedowns: new Takedowns({ store, fetcher, config, logger }),
+      });
+      const home = async () => {
+        const res = await app.fetch(new Request('https://mirror.example/'));
+        return { cache: res.headers.get('x-cache'), body: await res.text() };
+      };
+      const id = (await store.sources.add({ feedUrl: 'https://a.example/feed', name: 'Alpha' }, t0)).id;
+      await store.entries.saveRefresh(id, [entry(1, 'a.example')], {}, t0);
+      assert.equal((await home()).cache, 'miss');
+      await store.entries.saveRefresh(id, [entry(1, 'a.example'), entry(2, 'a.example')], {}, t0);
+      const during = await home();
+      assert.equal(during.cache, 'hit', 'a new entry waits for the delay');
+      assert.ok(!during.body.includes('Story 2 from'));
+      const corrected = entry(1, 'a.example', { title: 'Story 1, corrected', contentHash: 'h1b' });
+      await store.entries.saveRefresh(id, [corrected, entry(2, 'a.example')], {}, t0);
+      const after = await home();
+      assert.equal(after.cache, 'miss', 'an edit does not wait');
+      assert.ok(after.body.includes('Story 1, corrected') && after.body.includes('Story 2 from'));
+      await fetcher.close();
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -281,7 +382,7 @@ describe('the server, answering kept pages before the app', () => {
     fetcher = new Fetcher({ userAgent: 'courtesy-test' });
     const config = loadConfig({ dataDir: dir }, {});
     const logger = createLogger('silent');
-    cache = new PageCache(store, 8 * 1024 * 1024);
+    cache = new PageCache(store, { maxBytes: 8 * 1024 * 1024 });
     const takedowns = new Takedowns({ store, fetcher, config, logger });
     server = await startServer({ store, config, logger, takedowns, pageCache: cache }, '127.0.0.1', 0);
     const a = (await store.sources.add({ feedUrl: 'https://a.example/feed', name: 'Alpha' }, t0)).id;
@@ -351,7 +452,7 @@ describe('the page cache on PostgreSQL', { skip: SKIP_POSTGRES }, () => {
     const store = await openPostgresStore(database.url);
     const other = await openPostgresStore(database.url);
     try {
-      const cache = new PageCache(store, 1024 * 1024);
+      const cache = new PageCache(store, { maxBytes: 1024 * 1024 });
       const current = async (ms: number): Promise<boolean> => {
         const end = Date.now() + ms;
         for (;;) {

@@ -26,6 +26,20 @@ interface Cached {
   gzip?: Uint8Array;
   /** The headers of each variant answered so far (by encoding, and 304 or not). */
   answers?: Map<string, { extra: readonly string[]; headers: string[] }>;
+  /** When it must be rendered again: set once new entries it lacks have arrived (see `additionsDelayMs`). */
+  staleAt?: number;
+}
+
+export interface PageCacheOptions {
+  /** Memory for kept pages, compressed copies included. */
+  maxBytes: number;
+  /**
+   * How long a kept page may go on being shown without new entries that belong on it, counted from
+   * when it was rendered: while articles keep arriving (a large poll commits many times a second),
+   * a page is rendered again at most once in this time, instead of at every commit. 0 drops it at
+   * once, as every other change does. Edits, removals and takedowns always drop pages at once.
+   */
+  additionsDelayMs?: number;
 }
 
 const brotli = promisify(brotliCompress);
@@ -42,7 +56,8 @@ const SYNC_BATCH = 1000;
  * process wrote); before answering, the cache reads the log's new lines (one indexed read, usually
  * empty) and drops the pages they name. So a new entry empties the home page, its source's,
  * authors' and tags' pages and feeds, and nothing else; a takedown empties every page that showed
- * what it removed, at once, in every web process.
+ * what it removed, at once, in every web process. New entries alone may reach a page that was
+ * rendered a moment ago a little later (`additionsDelayMs`); nothing that was removed ever stays.
  */
 export class PageCache {
   private readonly pages = new Map<string, Cached>();
@@ -52,15 +67,22 @@ export class PageCache {
   private lastChange = -1;
   /** The change that last touched each tag, so that a page rendered across a change is not kept. */
   private readonly touchedAt = new Map<PageTag, number>();
+  /** The last change that only added to each tag's pages, by id, so that a page rendered across it is kept stale. */
+  private readonly addedAt = new Map<PageTag, number>();
   private everythingAt = 0;
   private syncing: Promise<void> | null = null;
   private lastHint: string | null = null;
+  private readonly maxBytes: number;
+  private readonly additionsDelayMs: number;
   readonly stats = { hits: 0, misses: 0, invalidations: 0 };
 
   constructor(
     private readonly store: Store,
-    private readonly maxBytes: number,
-  ) {}
+    options: PageCacheOptions,
+  ) {
+    this.maxBytes = options.maxBytes;
+    this.additionsDelayMs = options.additionsDelayMs ?? 0;
+  }
 
   /** Brings the cache up to the change log. Concurrent callers share one read. */
   sync(): Promise<void> {
@@ -90,8 +112,14 @@ export class PageCache {
       this.everythingAt = this.lastChange;
       return;
     }
+    const now = Date.now();
     for (const change of changes) {
       for (const tag of change.tags) {
+        if (change.additions) {
+          this.addedAt.set(tag, change.id);
+          for (const key of this.tagged.get(tag) ?? []) this.markStale(key, now);
+          continue;
+        }
         this.touchedAt.set(tag, change.id);
         if (tag === ALL_PAGES) {
           this.everythingAt = change.id;
@@ -121,6 +149,10 @@ export class PageCache {
 
   get(key: string): Cached | undefined {
     const page = this.pages.get(key);
+    if (page?.staleAt !== undefined && Date.now() >= page.staleAt) {
+      this.drop(key);
+      return undefined;
+    }
     if (page) {
       // Most recently used last, for the eviction order.
       this.pages.delete(key);
@@ -136,6 +168,11 @@ export class PageCache {
   put(key: string, page: Cached, version: number): void {
     if (this.everythingAt > version) return;
     if (page.tags.some((t) => (this.touchedAt.get(t) ?? 0) > version)) return;
+    // Rendered before new entries of its own were read: it may lack them, so it is kept stale.
+    if (page.tags.some((t) => (this.addedAt.get(t) ?? 0) > version)) {
+      if (this.additionsDelayMs === 0) return;
+      page.staleAt = page.renderedAt + this.additionsDelayMs;
+    }
     this.drop(key);
     if (page.body.byteLength > this.maxBytes / 8) return;
     this.pages.set(key, page);
@@ -184,6 +221,15 @@ export class PageCache {
   /** The memory the kept pages take, compressed copies included. */
   get byteSize(): number {
     return this.bytes;
+  }
+
+  /** A kept page that new entries belong on: dropped now if it is older than the delay, else when it reaches it. */
+  private markStale(key: string, now: number): void {
+    const page = this.pages.get(key);
+    if (!page || page.staleAt !== undefined) return;
+    const due = page.renderedAt + this.additionsDelayMs;
+    if (due <= now) this.drop(key);
+    else page.staleAt = due;
   }
 
   private drop(key: string): void {

@@ -17,7 +17,11 @@ export interface RunningServer {
  */
 export function startServer(ctx: WebContext, host: string, port: number): Promise<RunningServer> {
   const bytes = ctx.config.server.pageCacheBytes;
-  const cache = bytes > 0 ? (ctx.pageCache ?? new PageCache(ctx.store, bytes)) : undefined;
+  const cache =
+    bytes > 0
+      ? (ctx.pageCache ??
+        new PageCache(ctx.store, { maxBytes: bytes, additionsDelayMs: ctx.config.server.newEntriesDelayMs }))
+      : undefined;
   const app = createApp({ ...ctx, pageCache: cache });
   const toApp = getRequestListener(app.fetch);
   const extra = securityHeaderList(ctx.config.content.embedHosts);

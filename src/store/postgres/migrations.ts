@@ -333,6 +333,12 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
       );
     },
   },
+  '0005_page_change_additions': {
+    async up(db: Kysely<unknown>) {
+      // A change that only adds (new entries) may reach kept pages a moment later; any other at once.
+      await sql`ALTER TABLE page_changes ADD COLUMN additions smallint NOT NULL DEFAULT 0`.execute(db);
+    },
+  },
 };
 
 /**

@@ -414,4 +414,10 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
       );
     },
   },
+  '0015_page_change_additions': {
+    async up(db: Kysely<unknown>) {
+      // A change that only adds (new entries) may reach kept pages a moment later; any other at once.
+      await sql`ALTER TABLE page_changes ADD COLUMN additions INTEGER NOT NULL DEFAULT 0`.execute(db);
+    },
+  },
 };
