@@ -597,6 +597,17 @@ class SqlEntries implements EntryRepository {
           result.updated++;
         }
       }
+      // A new name, link or policy from the feed: every page that shows the source's entries changes
+      // at once, unless nothing of the source showed yet (its first poll), when it only adds to pages.
+      const presentation = await changesPresentation(trx, sourceId, patch);
+      const shownBefore =
+        presentation &&
+        (await trx
+          .selectFrom('entries')
+          .select('id')
+          .where('sourceId', '=', sourceId)
+          .limit(1)
+          .executeTakeFirst()) !== undefined;
       // A full-text source's new entries join the full-text queue, each with its page to fetch.
       const fullText =
         fresh.length > 0 &&
@@ -647,7 +658,8 @@ class SqlEntries implements EntryRepository {
         added.push(LISTING, sourceTag(sourceId));
         for (const row of fresh) for (const f of facetsOf.get(row) ?? []) added.push(facetTag(f.kind, f.key));
       }
-      if (await changesPresentation(trx, sourceId, patch)) touched.push(ALL_PAGES);
+      if (presentation && shownBefore) touched.push(ALL_PAGES);
+      else if (presentation) added.push(LISTING, sourceTag(sourceId));
       await recordPageChange(trx, touched, now);
       await recordPageChange(trx, added, now, { additions: true });
       // A poll's refresh (with its fetch) ends the poller's claim; a push has none to end.

@@ -359,6 +359,19 @@ describe('the page cache and new entries (additionsDelayMs)', () => {
       const after = await home();
       assert.equal(after.cache, 'miss', 'an edit does not wait');
       assert.ok(after.body.includes('Story 1, corrected') && after.body.includes('Story 2 from'));
+      // A source's first poll names it: nothing of it showed before, so that only adds too.
+      const other = (await store.sources.add({ feedUrl: 'https://b.example/feed' }, t0)).id;
+      await store.entries.saveRefresh(other, [entry(3, 'b.example')], { title: 'The Beta Gazette' }, t0);
+      assert.equal((await home()).cache, 'hit', "a new source's first entries wait too");
+      await store.entries.saveRefresh(
+        id,
+        [corrected, entry(2, 'a.example')],
+        { title: 'Alpha, renamed' },
+        t0,
+      );
+      const renamed = await home();
+      assert.equal(renamed.cache, 'miss', 'a shown source renamed does not wait');
+      assert.ok(renamed.body.includes('The Beta Gazette'), "the new source's name, once rendered again");
       await fetcher.close();
     } finally {
       await store.close();
