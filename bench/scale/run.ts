@@ -104,7 +104,8 @@ interface Worker {
 }
 
 function startWorker(dataDir: string, databaseUrl: string): Worker {
-  const child = spawn(process.execPath, [BIN, '--data', dataDir, 'worker'], {
+  // With this process's node flags (npm run bench:scale gives those of npm start).
+  const child = spawn(process.execPath, [...process.execArgv, BIN, '--data', dataDir, 'worker'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
