@@ -207,6 +207,38 @@ describe('Fetcher private-address refusal', () => {
     }
   });
 
+  it('refuses a body announced past the cap before reading it', async () => {
+    let sent = 0;
+    const server = await startTestServer((_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/rss+xml',
+        'content-length': String(50 * 1024 * 1024),
+      });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const timer = setInterval(() => {
+        sent += chunk.length;
+        res.write(chunk);
+      }, 100);
+      res.on('close', () => clearInterval(timer));
+    });
+    const fetcher = new Fetcher({
+      userAgent: 'courtesy-test',
+      allowPrivateNetworks: true,
+      maxBodyBytes: 1024 * 1024,
+    });
+    try {
+      await assert.rejects(fetcher.fetch(`${server.url}/feed`), (e: unknown) => {
+        assert.ok(e instanceof FetchError && e.code === 'fetch.too-large', String(e));
+        assert.match(e.message, /announced a body of 52428800 bytes, over the limit of 1048576/);
+        return true;
+      });
+      assert.ok(sent <= 64 * 1024, `the server sent ${sent} bytes before courtesy hung up`);
+    } finally {
+      await fetcher.close();
+      await server.close();
+    }
+  });
+
   it('decompresses every encoding servers send, small and large alike, and names a broken body', async () => {
     const small = Buffer.from(FEED);
     const large = Buffer.alloc(300 * 1024, 'b');

@@ -312,10 +312,17 @@ export class Fetcher {
         if (Array.isArray(value)) return name === 'link' ? value.join(', ') : (value[0] ?? null);
         return value ?? null;
       };
-      const body =
-        REDIRECTS.has(res.statusCode) || res.statusCode === 304
-          ? (await res.body.dump(), null)
-          : await this.readBody(res.body, signal, lease);
+      const skip = REDIRECTS.has(res.statusCode) || res.statusCode === 304;
+      // A body announced past the cap is refused before a byte of it is read.
+      const announced = Number(header('content-length') ?? Number.NaN);
+      if (!skip && announced > this.options.maxBodyBytes) {
+        res.body.destroy();
+        throw new FetchError(
+          'fetch.too-large',
+          `fetch: the server announced a body of ${announced} bytes, over the limit of ${this.options.maxBodyBytes}`,
+        );
+      }
+      const body = skip ? (await res.body.dump(), null) : await this.readBody(res.body, signal, lease);
       return { status: res.statusCode, header, body, location: header('location') };
     } catch (error) {
       throw classify(error, this.options.totalTimeoutMs, this.options.maxBodyBytes);

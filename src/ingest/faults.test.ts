@@ -301,29 +301,37 @@ describe('the fault matrix', () => {
     assert.equal(await store.entries.count(source.id), 2, 'the cut-off third entry is not stored');
   });
 
-  it('a 50 MB body: stopped at the size limit while streaming', async () => {
-    const fifty = 50 * 1024 * 1024;
-    await expectFailure(
-      'huge',
-      (_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-length': String(fifty) });
-        const chunk = Buffer.alloc(64 * 1024, 0x20);
-        let written = 0;
-        const pump = (): void => {
-          while (written < fifty && !res.destroyed) {
-            written += chunk.length;
-            sent.set('huge', written);
-            if (!res.write(chunk)) return void res.once('drain', pump);
-          }
-          res.end();
-        };
-        pump();
-      },
-      'fetch.too-large',
-      /too large: over 10485760 bytes/,
-    );
-    assert.ok((sent.get('huge') ?? 0) < fifty, 'the client hung up before the end');
-  });
+  for (const announced of [false, true]) {
+    const name = announced ? 'huge-announced' : 'huge';
+    it(`a 50 MB body${announced ? ' with its Content-Length: refused before it is read' : ', sent without a length: stopped at the size limit while streaming'}`, async () => {
+      const fifty = 50 * 1024 * 1024;
+      await expectFailure(
+        name,
+        (_req, res) => {
+          res.writeHead(200, {
+            'content-type': 'application/rss+xml',
+            ...(announced ? { 'content-length': String(fifty) } : {}),
+          });
+          const chunk = Buffer.alloc(64 * 1024, 0x20);
+          let written = 0;
+          const pump = (): void => {
+            while (written < fifty && !res.destroyed) {
+              written += chunk.length;
+              sent.set(name, written);
+              if (!res.write(chunk)) return void res.once('drain', pump);
+            }
+            res.end();
+          };
+          pump();
+        },
+        'fetch.too-large',
+        announced
+          ? /announced a body of 52428800 bytes, over the limit of 10485760/
+          : /too large: over 10485760 bytes/,
+      );
+      assert.ok((sent.get(name) ?? 0) < fifty, 'the client hung up before the end');
+    });
+  }
 
   it('a gzip bomb: stopped at the size limit after decompression', async () => {
     await expectFailure(
