@@ -110,17 +110,26 @@ export class Sanitizer {
   }
 }
 
-/** The sanitizers of the rules in use (a site has one set; tests make a few), by embed-host list. */
-const sanitizers = new Map<readonly string[], Map<string, Sanitizer>>();
-const MAX_SANITIZERS = 16;
+/**
+ * The sanitizers of the rules in use (a site has one set; tests make a few), by embed-host list:
+ * by the list itself first, then by its hosts, since a worker thread gets a copy of the list with
+ * every task it is sent.
+ */
+const byList = new WeakMap<readonly string[], Map<string, Sanitizer>>();
+const byHosts = new Map<string, Map<string, Sanitizer>>();
+const MAX_HOST_LISTS = 16;
 
 function sanitizerFor(linkRel: string, embedHosts: readonly string[]): Sanitizer {
-  let byRel = sanitizers.get(embedHosts);
+  let byRel = byList.get(embedHosts);
   if (!byRel) {
-    // A caller that makes a new host list for each call gets a new sanitizer each time, bounded.
-    if (sanitizers.size >= MAX_SANITIZERS) sanitizers.clear();
-    byRel = new Map();
-    sanitizers.set(embedHosts, byRel);
+    const key = embedHosts.join('\n');
+    byRel = byHosts.get(key);
+    if (!byRel) {
+      if (byHosts.size >= MAX_HOST_LISTS) byHosts.clear();
+      byRel = new Map();
+      byHosts.set(key, byRel);
+    }
+    byList.set(embedHosts, byRel);
   }
   let sanitizer = byRel.get(linkRel);
   if (!sanitizer) {
