@@ -114,6 +114,61 @@ describe('SQLite in a file, many refreshes at once', () => {
   });
 });
 
+describe('SQLite, refreshes that wait together', () => {
+  it('commits them together, each in a savepoint of its own: one that fails is undone alone', async () => {
+    const store = await openInFile();
+    try {
+      const t0 = new Date('2026-05-01T08:00:00Z');
+      const sources = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          store.sources.add({ feedUrl: `https://group${i}.example/feed` }, t0),
+        ),
+      );
+      const entry = (i: number, n: number) => ({
+        guid: `urn:group:${i}:${n}`,
+        url: `https://group${i}.example/${n}`,
+        title: `Story ${i}.${n}`,
+        author: 'Ada',
+        publishedAt: new Date(t0.getTime() - n * 60_000),
+        updatedAt: null,
+        summaryHtml: null,
+        contentHtml: `<p>Text ${i}.${n}</p>`,
+        categories: ['Sea'],
+        enclosures: [],
+        contentHash: `h${i}.${n}`,
+      });
+      // Source 999 does not exist: its entries break a foreign key halfway through its refresh.
+      const ids = [...sources.map((s) => s.id).slice(0, 3), 999, ...sources.map((s) => s.id).slice(3)];
+      const outcomes = await Promise.allSettled(
+        ids.map((id, i) =>
+          store.entries.saveRefresh(id, packEntries([entry(i, 0), entry(i, 1)]), { title: `Group ${i}` }, t0),
+        ),
+      );
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled'],
+      );
+      assert.equal(await store.entries.count(), 12, 'every other refresh stored its two entries');
+      for (const source of sources)
+        assert.match((await store.sources.get(source.id))?.title ?? '', /^Group \d$/);
+      // Nothing of the failed one stayed: not its entries, not their search text, not its page changes.
+      const found = await store.entries.search({
+        text: 'Story',
+        order: 'recent',
+        limit: 50,
+        offset: 0,
+        now: t0,
+      });
+      assert.equal(found.total, 12);
+      // The connection is still usable, in and out of groups.
+      await store.sources.update(sources[0]!.id, { title: 'After' });
+      assert.equal((await store.sources.get(sources[0]!.id))?.title, 'After');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('SQLite migrations', () => {
   it('apply each migration with its version record in one transaction: a failure leaves nothing behind', async () => {
     const sqlite = new BetterSqlite3(':memory:');
