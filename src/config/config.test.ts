@@ -66,6 +66,13 @@ describe('loadConfig', () => {
     rejects('[websub]\nlease_days = 0\n', /websub\.lease_days/);
   });
 
+  it('reads how long cached pages may wait for new entries, in milliseconds', () => {
+    assert.equal(loadConfig({ dataDir: join(dir, 'none') }, {}).server.newEntriesDelayMs, 2000);
+    assert.equal(withFile('[server]\nnew_entries_delay_seconds = 0\n').server.newEntriesDelayMs, 0);
+    assert.equal(withFile('[server]\nnew_entries_delay_seconds = 0.5\n').server.newEntriesDelayMs, 500);
+    rejects('[server]\nnew_entries_delay_seconds = -1\n', /server\.new_entries_delay_seconds/);
+  });
+
   it('reads [metrics], the token from the environment first, and refuses a short one', () => {
     assert.deepEqual(withFile('').metrics, { enabled: true, token: null });
     const token = 'from-the-file-0123456789';
