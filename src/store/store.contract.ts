@@ -56,6 +56,31 @@ export function describeStoreContract(
       assert.equal((await store.sources.findByUrl('https://publisher.example/feed.xml'))?.id, source.id);
     });
 
+    it('logs which page changes only add (new entries, a new source named) and which do not', async () => {
+      const source = await store.sources.add({ feedUrl: 'https://additions.example/feed.xml' }, t0);
+      const since = await store.lastPageChange();
+      const fresh = (n: number, patch: Partial<EntryInput> = {}) =>
+        entry(n, { guid: `urn:additions:${n}`, url: `https://additions.example/${n}`, ...patch });
+      await store.entries.saveRefresh(source.id, [fresh(1)], { title: 'Additions Daily' }, t0);
+      await store.entries.saveRefresh(source.id, [fresh(1), fresh(2)], {}, t0);
+      await store.entries.saveRefresh(
+        source.id,
+        [fresh(1, { title: 'Corrected', contentHash: 'c' })],
+        {},
+        t0,
+      );
+      await store.entries.saveRefresh(source.id, [], { title: 'Additions Weekly' }, t0);
+      const changes = await store.pageChanges(since, 100);
+      assert.deepEqual(
+        changes.map((c) => c.additions),
+        [true, true, false, false],
+        JSON.stringify(changes),
+      );
+      assert.ok(changes[0]!.tags.includes(`source:${source.id}`) && changes[0]!.tags.includes('listing'));
+      assert.deepEqual(changes[3]!.tags, ['*'], 'a shown source renamed touches every page');
+      await store.sources.remove(source.id);
+    });
+
     it('stores entries idempotently and updates a changed one in place', async () => {
       const { id } = (await store.sources.findByUrl('https://publisher.example/feed.xml'))!;
       const first = await store.entries.saveRefresh(id, [entry(1), entry(2)], { etag: '"v1"' }, t0);
