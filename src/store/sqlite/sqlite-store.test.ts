@@ -10,6 +10,23 @@ import { migrate } from '../migrate.js';
 import { openSqliteStore, sqliteKysely } from './open-sqlite.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { packEntries } from '../entry-batch.js';
+import type { EntryInput } from '../../model/entry.js';
+
+const t0 = new Date('2026-05-01T08:00:00Z');
+/** A story of `host`, named by `label` (its guid, address, title, text and hash), published `minutesAgo` before t0. */
+const story = (host: string, label: string, minutesAgo: number, categories = ['Sea']): EntryInput => ({
+  guid: `urn:${host}:${label}`,
+  url: `https://${host}/${label}`,
+  title: `Story ${label}`,
+  author: 'Ada',
+  publishedAt: new Date(t0.getTime() - minutesAgo * 60_000),
+  updatedAt: null,
+  summaryHtml: null,
+  contentHtml: `<p>Text ${label}</p>`,
+  categories,
+  enclosures: [],
+  contentHash: `h${label}`,
+});
 
 describeStoreContract('SQLite', () => openSqliteStore(':memory:'));
 
@@ -31,21 +48,8 @@ describe('SQLite in a file, read while a poll writes', () => {
   it('answers a page’s read from what was committed, without waiting for the write to end', async () => {
     const store = await openInFile();
     try {
-      const t0 = new Date('2026-05-01T08:00:00Z');
       const source = await store.sources.add({ feedUrl: 'https://busy.example/feed' }, t0);
-      const entries = Array.from({ length: 600 }, (_, n) => ({
-        guid: `urn:busy:${n}`,
-        url: `https://busy.example/${n}`,
-        title: `Story ${n}`,
-        author: 'Ada',
-        publishedAt: new Date(t0.getTime() - n * 60_000),
-        updatedAt: null,
-        summaryHtml: null,
-        contentHtml: `<p>Text ${n}</p>`,
-        categories: ['Sea'],
-        enclosures: [],
-        contentHash: `h${n}`,
-      }));
+      const entries = Array.from({ length: 600 }, (_, n) => story('busy.example', String(n), n));
       const order: string[] = [];
       const writing = store.entries.saveRefresh(source.id, entries, {}, t0).then(() => order.push('write'));
       const reading = store.entries.list({ limit: 10 }).then((page) => {
@@ -66,28 +70,13 @@ describe('SQLite in a file, many refreshes at once', () => {
   it('writes refreshes sent together, their entry batches moved to the writer thread, and a transaction between them alone', async () => {
     const store = await openInFile();
     try {
-      const t0 = new Date('2026-05-01T08:00:00Z');
       const sources = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
           store.sources.add({ feedUrl: `https://many${i}.example/feed` }, t0),
         ),
       );
       const batches = sources.map((source, i) =>
-        packEntries(
-          Array.from({ length: 5 }, (_, n) => ({
-            guid: `urn:many:${i}:${n}`,
-            url: `https://many${i}.example/${n}`,
-            title: `Story ${i}.${n}`,
-            author: 'Ada',
-            publishedAt: new Date(t0.getTime() - n * 60_000),
-            updatedAt: null,
-            summaryHtml: null,
-            contentHtml: `<p>Text ${i}.${n}</p>`,
-            categories: [],
-            enclosures: [],
-            contentHash: `h${i}.${n}`,
-          })),
-        ),
+        packEntries(Array.from({ length: 5 }, (_, n) => story(`many${i}.example`, `${i}.${n}`, n, []))),
       );
       const saving = sources.map((source, i) =>
         store.entries.saveRefresh(source.id, batches[i]!, { title: `Many ${i}` }, t0),
@@ -118,25 +107,12 @@ describe('SQLite, refreshes that wait together', () => {
   it('commits them together, each in a savepoint of its own: one that fails is undone alone', async () => {
     const store = await openInFile();
     try {
-      const t0 = new Date('2026-05-01T08:00:00Z');
       const sources = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
           store.sources.add({ feedUrl: `https://group${i}.example/feed` }, t0),
         ),
       );
-      const entry = (i: number, n: number) => ({
-        guid: `urn:group:${i}:${n}`,
-        url: `https://group${i}.example/${n}`,
-        title: `Story ${i}.${n}`,
-        author: 'Ada',
-        publishedAt: new Date(t0.getTime() - n * 60_000),
-        updatedAt: null,
-        summaryHtml: null,
-        contentHtml: `<p>Text ${i}.${n}</p>`,
-        categories: ['Sea'],
-        enclosures: [],
-        contentHash: `h${i}.${n}`,
-      });
+      const entry = (i: number, n: number) => story(`group${i}.example`, `${i}.${n}`, n);
       // Source 999 does not exist: its entries break a foreign key halfway through its refresh.
       const ids = [...sources.map((s) => s.id).slice(0, 3), 999, ...sources.map((s) => s.id).slice(3)];
       const outcomes = await Promise.allSettled(

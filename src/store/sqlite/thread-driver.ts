@@ -118,9 +118,10 @@ class ThreadDriver implements Driver {
   /**
    * Who may send to the thread. Kysely borrows the one connection for a statement or a whole
    * transaction, alone: no other statement may come between its begin and its commit. The hot
-   * writes each run whole in the thread, in a transaction of their own there, so any number of
-   * them may be on their way at once, up to WRITES_IN_FLIGHT (the thread runs them one after
-   * another, without waiting on this side between two); a borrower waits until those are done.
+   * writes each run whole in the thread (those that wait there together share a transaction, each
+   * in a savepoint of its own), so several may be on their way at once, up to WRITES_IN_FLIGHT
+   * (the thread runs them one after another, without waiting on this side between two); a
+   * borrower waits until those are done.
    * Waiters are served in order.
    */
   private readonly gate = new Gate(WRITES_IN_FLIGHT);

@@ -102,13 +102,8 @@ const hotWrites: HotWrites = {
 port.postMessage({ kind: 'ready' } satisfies WriterAnswer);
 
 /**
- * The most hot writes that share one transaction. The main thread sends up to WRITES_IN_FLIGHT of
- * them at once (thread-driver.ts); those that wait here together are committed together.
- */
-const MAX_GROUP = 16;
-
-/**
- * Requests are answered in the order they came. Hot writes that wait together run in one
+ * Requests are answered in the order they came. Hot writes that wait together (at most the
+ * WRITES_IN_FLIGHT the main thread sends at once, thread-driver.ts) run in one
  * transaction, each in a savepoint of its own (one that fails is undone alone, and answered with
  * its error), and are answered once it commits: a poll's refreshes each rewrote the same pages of
  * the sources table, the entry indexes and the search index into the WAL at their own commit,
@@ -129,9 +124,9 @@ async function drain(): Promise<void> {
       // event loop a turn, so those sent meanwhile are delivered only now, one by one.
       if (pending[0]!.kind === 'call') await new Promise((resolve) => setImmediate(resolve));
       let calls = 0;
-      while (calls < pending.length && calls < MAX_GROUP && pending[calls]!.kind === 'call') calls++;
-      if (calls > 1) await answerGroup(pending.splice(0, calls) as CallRequest[]);
-      else await answer(pending.shift()!);
+      while (calls < pending.length && pending[calls]!.kind === 'call') calls++;
+      if (calls > 0) await answerGroup(pending.splice(0, calls) as CallRequest[]);
+      else answer(pending.shift() as Exclude<WriterRequest, CallRequest>);
     }
   } finally {
     draining = false;
@@ -187,7 +182,8 @@ async function answerGroup(group: CallRequest[]): Promise<void> {
   for (const reply of answers) port.postMessage(reply);
 }
 
-async function answer(request: WriterRequest): Promise<void> {
+/** A statement of the main thread's, or the request to close. */
+function answer(request: Exclude<WriterRequest, CallRequest>): void {
   if (request.kind === 'close') {
     // The main thread ends this thread once it has the answer (closing the port here could lose it).
     connection.close();
@@ -196,10 +192,6 @@ async function answer(request: WriterRequest): Promise<void> {
   }
   const { id } = request;
   try {
-    if (request.kind === 'call') {
-      port.postMessage({ kind: 'returned', id, value: await runCall(request) } satisfies WriterAnswer);
-      return;
-    }
     const statement = connection.prepare(request.sql);
     // Blobs cross threads as Uint8Array; the driver wants Buffers.
     const values = request.parameters.map((p) =>
