@@ -283,44 +283,99 @@ describe('Fetcher private-address refusal', () => {
     }
   });
 
-  it('reads and decompresses at most largeBodySlots large bodies at once, and every one of them whole', async () => {
+  it('holds large bodies to the budget: known lengths many at once, unknown ones at the cap each, and every one whole', async () => {
     const big = Buffer.alloc(300 * 1024, 'a');
+    // /known/N: 300 KB announced, the first 100 KB at once and the rest once three of them are being read.
+    const held: Array<() => void> = [];
     const server = await startTestServer((req, res) => {
-      if (req.url === '/big') return res.writeHead(200).end(big);
-      if (req.url === '/big.gz') return res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(big));
-      if (req.url === '/raw-deflate')
+      const path = req.url ?? '/';
+      if (path.startsWith('/known/')) {
+        res.writeHead(200, { 'content-length': String(big.length) }).write(big.subarray(0, 100 * 1024));
+        held.push(() => res.end(big.subarray(100 * 1024)));
+        if (held.length === 3) setTimeout(() => held.splice(0).forEach((finish) => finish()), 50);
+        return;
+      }
+      if (path === '/chunked') {
+        res.writeHead(200).write(big.subarray(0, 150 * 1024));
+        return void setTimeout(() => res.end(big.subarray(150 * 1024)), 20);
+      }
+      if (path === '/big.gz') return res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(big));
+      // A gzip trailer gives only its member's size: these decompress past it, and once more within the cap.
+      if (path === '/members.gz')
+        return res
+          .writeHead(200, { 'content-encoding': 'gzip' })
+          .end(Buffer.concat([gzipSync(big), gzipSync('b')]));
+      if (path === '/large-members.gz')
+        return res
+          .writeHead(200, { 'content-encoding': 'gzip' })
+          .end(Buffer.concat([gzipSync(big), gzipSync(big)]));
+      if (path === '/raw-deflate')
         return res.writeHead(200, { 'content-encoding': 'deflate' }).end(deflateRawSync(big));
-      if (req.url === '/bomb')
+      if (path === '/bomb')
         return res
           .writeHead(200, { 'content-encoding': 'gzip' })
           .end(gzipSync(Buffer.alloc(5 * 1024 * 1024)));
+      if (path === '/deflate-bomb')
+        return res
+          .writeHead(200, { 'content-encoding': 'deflate' })
+          .end(deflateSync(Buffer.alloc(5 * 1024 * 1024)));
       res.writeHead(200).end(FEED);
     });
+    const maxBodyBytes = 1024 * 1024;
+    const largeBodyBytes = 64 * 1024;
+    const budget = maxBodyBytes + largeBodyBytes; // one body of unknown length at the cap
     const fetcher = new Fetcher({
       userAgent: 'courtesy-test',
       allowPrivateNetworks: true,
-      maxBodyBytes: 1024 * 1024,
-      largeBodyBytes: 64 * 1024,
-      largeBodySlots: 1,
+      maxBodyBytes,
+      largeBodyBytes,
+      largeBodyBudgetBytes: budget,
       totalConcurrency: 8,
       perHostConcurrency: 8,
     });
+    const bodyOf = async (path: string): Promise<Buffer> => {
+      const result = await fetcher.fetch(`${server.url}${path}`);
+      assert.equal(result.kind, 'modified', path);
+      return result.kind === 'modified' ? Buffer.from(result.body) : Buffer.alloc(0);
+    };
     try {
-      const paths = ['/big', '/big.gz', '/raw-deflate', '/big', '/small', '/big.gz'];
-      const results = await Promise.all(paths.map((p) => fetcher.fetch(`${server.url}${p}`)));
-      results.forEach((r, i) => {
-        assert.equal(r.kind, 'modified');
-        if (r.kind === 'modified')
-          assert.equal(r.body.length, paths[i] === '/small' ? FEED.length : big.length, paths[i]);
-      });
-      assert.equal(fetcher.largeBodyPeak, 1, 'one large body at a time');
+      const known = await Promise.all([1, 2, 3].map((n) => bodyOf(`/known/${n}`)));
+      known.forEach((body) => assert.ok(body.equals(big)));
+      assert.equal(fetcher.largeBodyPeakBytes, 3 * big.length, 'three bodies of a known length at once');
+
+      const expected: Record<string, Buffer> = {
+        '/chunked': big,
+        '/big.gz': big,
+        '/members.gz': Buffer.concat([big, Buffer.from('b')]),
+        '/large-members.gz': Buffer.concat([big, big]),
+        '/raw-deflate': big,
+        '/small': Buffer.from(FEED),
+      };
+      const paths = [
+        '/chunked',
+        '/big.gz',
+        '/members.gz',
+        '/large-members.gz',
+        '/raw-deflate',
+        '/chunked',
+        '/small',
+      ];
+      const bodies = await Promise.all(paths.map(bodyOf));
+      bodies.forEach((body, i) => assert.ok(body.equals(expected[paths[i]!]!), paths[i]));
+      assert.ok(fetcher.largeBodyPeakBytes <= budget, `held ${fetcher.largeBodyPeakBytes} of ${budget}`);
+
       await assert.rejects(fetcher.fetch(`${server.url}/bomb`), (e: unknown) => {
         assert.ok(e instanceof FetchError && e.code === 'fetch.too-large', String(e));
-        assert.match(e.message, /after decompression/);
+        assert.match(e.message, /after decompression: its gzip trailer gives 5242880 bytes/);
         return true;
       });
-      // The slots were all given back: another large body is read.
-      assert.equal((await fetcher.fetch(`${server.url}/big`)).kind, 'modified');
+      await assert.rejects(fetcher.fetch(`${server.url}/deflate-bomb`), (e: unknown) => {
+        assert.ok(e instanceof FetchError && e.code === 'fetch.too-large', String(e));
+        assert.match(e.message, /too large after decompression: over 1048576 bytes/);
+        return true;
+      });
+      // The budget was all given back: a body of unknown length, which takes all of it, is read.
+      assert.ok((await bodyOf('/chunked')).equals(big));
     } finally {
       await fetcher.close();
       await server.close();

@@ -1,20 +1,9 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { promisify } from 'node:util';
-import {
-  brotliDecompress,
-  brotliDecompressSync,
-  gunzip,
-  gunzipSync,
-  inflate,
-  inflateRaw,
-  inflateRawSync,
-  inflateSync,
-  type InputType,
-  type ZlibOptions,
-} from 'node:zlib';
 import { Agent, errors as undiciErrors, request } from 'undici';
+import { BodyLease, decompressBody, readBody, tooLarge, type BodyLimits } from './body.js';
 import { FetchError } from './errors.js';
-import { HostLimiter, Slots } from './host-limits.js';
+import { ByteBudget, HostLimiter } from './host-limits.js';
 import { ipLiteral, isPrivateAddress } from './private-address.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -39,14 +28,16 @@ export interface FetcherOptions {
   /** How long a body may take before its speed is judged: a slow start is no trickle. */
   slowBodyGraceMs: number;
   /**
-   * A body larger than this, as read or decompressed, is a large one: only `largeBodySlots` of
-   * them are read or decompressed at once, the others wait, unread, for a slot. So the memory the
-   * fetches in flight hold is bounded by about concurrency × largeBodyBytes + largeBodySlots ×
-   * maxBodyBytes, not concurrency × maxBodyBytes (640 MB at the defaults) when many large or
-   * hostile bodies come together.
+   * A body larger than this, as read or decompressed, is a large one: before it reads or
+   * decompresses further, its fetch waits for its share of `largeBodyBudgetBytes` (the length
+   * announced or given by a gzip trailer, or else maxBodyBytes), reading nothing meanwhile. So the
+   * memory the fetches in flight hold is bounded by about concurrency × largeBodyBytes +
+   * largeBodyBudgetBytes, not concurrency × maxBodyBytes (320 MB at the defaults) when many large
+   * or hostile bodies come together, while large feeds of a known size are read many at once.
    */
   largeBodyBytes: number;
-  largeBodySlots: number;
+  /** Defaults to 2 × (maxBodyBytes + largeBodyBytes): two bodies of unknown size at the cap. */
+  largeBodyBudgetBytes?: number;
   maxRedirects: number;
   perHostConcurrency: number;
   totalConcurrency: number;
@@ -63,7 +54,6 @@ export const DEFAULT_FETCHER_OPTIONS: Omit<FetcherOptions, 'userAgent'> = {
   minBytesPerSecond: 1024,
   slowBodyGraceMs: 5_000,
   largeBodyBytes: 256 * 1024,
-  largeBodySlots: 2,
   maxRedirects: 5,
   perHostConcurrency: 2,
   totalConcurrency: 32,
@@ -117,24 +107,6 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const PERMANENT_REDIRECTS = new Set([301, 308]);
 
 const lookupAll = promisify(dnsLookup);
-/**
- * A decompressor in both forms: at once, for a body known to stay small (what most feeds are), and
- * on the thread pool, for one that may reach the cap. zlib's asynchronous form hands its work to the
- * thread pool and back in 16 KB pieces through a stream; for a feed of a few tens of kilobytes that
- * overhead on the main thread cost several times the decompression itself.
- */
-interface Decompressor {
-  now(buf: InputType, opts: ZlibOptions): Buffer;
-  later(buf: InputType, opts: ZlibOptions): Promise<Buffer>;
-}
-const GUNZIP: Decompressor = { now: gunzipSync, later: promisify(gunzip) };
-const decompressors: Record<string, Decompressor> = {
-  gzip: GUNZIP,
-  'x-gzip': GUNZIP,
-  deflate: { now: inflateSync, later: promisify(inflate) },
-  br: { now: brotliDecompressSync, later: promisify(brotliDecompress) },
-};
-const INFLATE_RAW: Decompressor = { now: inflateRawSync, later: promisify(inflateRaw) };
 
 /**
  * The polite HTTP client every stage fetches through: one keep-alive pool, per-host and global
@@ -146,7 +118,8 @@ export class Fetcher {
   private readonly options: FetcherOptions;
   private readonly agent: Agent;
   private readonly limiter: HostLimiter;
-  private readonly largeBodies: Slots;
+  private readonly largeBodies: ByteBudget;
+  private readonly bodyLimits: BodyLimits;
   private readonly allowedOrigins: Set<string>;
   private readonly resolve: (hostname: string, family: number) => Promise<LookupAddress[]>;
 
@@ -155,7 +128,11 @@ export class Fetcher {
     this.allowedOrigins = new Set(this.options.allowedOrigins ?? []);
     this.resolve = this.options.resolve ?? ((hostname, family) => lookupAll(hostname, { all: true, family }));
     this.limiter = new HostLimiter(this.options.perHostConcurrency, this.options.totalConcurrency);
-    this.largeBodies = new Slots(this.options.largeBodySlots);
+    const { maxBodyBytes, largeBodyBytes, minBytesPerSecond, slowBodyGraceMs } = this.options;
+    this.bodyLimits = { maxBodyBytes, largeBodyBytes, minBytesPerSecond, slowBodyGraceMs };
+    this.largeBodies = new ByteBudget(
+      this.options.largeBodyBudgetBytes ?? 2 * (maxBodyBytes + largeBodyBytes),
+    );
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       connections: this.options.perHostConcurrency,
@@ -169,8 +146,8 @@ export class Fetcher {
     await this.agent.close();
   }
 
-  /** The most large bodies read or decompressed at once so far (see largeBodySlots). */
-  get largeBodyPeak(): number {
+  /** The most bytes of the large-body budget held at once so far (see largeBodyBudgetBytes). */
+  get largeBodyPeakBytes(): number {
     return this.largeBodies.peak;
   }
 
@@ -180,26 +157,19 @@ export class Fetcher {
     validators: Validators = { etag: null, lastModified: null },
     options: { accept?: string } = {},
   ): Promise<FetchResult> {
-    const lease: Lease = { large: false };
+    const lease = new BodyLease(this.largeBodies);
     try {
       return await this.follow(url, validators, options.accept ?? FEED_ACCEPT, lease);
     } finally {
-      if (lease.large) this.largeBodies.release();
+      lease.release();
     }
-  }
-
-  /** Waits for a large body's slot, once per fetch. */
-  private async holdLarge(lease: Lease): Promise<void> {
-    if (lease.large) return;
-    await this.largeBodies.acquire();
-    lease.large = true;
   }
 
   private async follow(
     url: string,
     validators: Validators,
     accept: string,
-    lease: Lease,
+    lease: BodyLease,
   ): Promise<FetchResult> {
     const started = Date.now();
     const seen = new Set<string>();
@@ -293,7 +263,7 @@ export class Fetcher {
     validators: Validators,
     remainingMs: number,
     accept: string,
-    lease: Lease,
+    lease: BodyLease,
   ): Promise<RawResponse> {
     if (remainingMs <= 0) throw timeoutError(this.options.totalTimeoutMs);
     const headers: Record<string, string> = {
@@ -322,79 +292,21 @@ export class Fetcher {
           `fetch: the server announced a body of ${announced} bytes, over the limit of ${this.options.maxBodyBytes}`,
         );
       }
-      const body = skip ? (await res.body.dump(), null) : await this.readBody(res.body, signal, lease);
+      const length = Number.isSafeInteger(announced) && announced >= 0 ? announced : null;
+      const body = skip
+        ? (await res.body.dump(), null)
+        : await readBody(res.body, length, signal, this.bodyLimits, lease);
       return { status: res.statusCode, header, body, location: header('location') };
     } catch (error) {
       throw classify(error, this.options.totalTimeoutMs, this.options.maxBodyBytes);
     }
   }
 
-  /**
-   * Reads the raw body, stopping as soon as it passes the cap, or once it comes slower than the
-   * minimum speed (checked at each chunk, and by a timer for a server that sends nothing more).
-   * Past largeBodyBytes it waits for a large body's slot, reading nothing meanwhile (the time
-   * waited does not count against the body's speed).
-   */
-  private async readBody(
-    body: AsyncIterable<Buffer> & { destroy(error?: Error): void },
-    signal: AbortSignal,
-    lease: Lease,
-  ): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let started = Date.now();
-    let waiting = false;
-    const minRate = this.options.minBytesPerSecond;
-    const grace = this.options.slowBodyGraceMs;
-    let slow: FetchError | null = null;
-    const tooSlow = (): boolean => {
-      if (waiting) return false;
-      const elapsed = Date.now() - started;
-      if (minRate <= 0 || elapsed < grace || size >= (minRate * elapsed) / 1000) return false;
-      slow = tooSlowError(size, elapsed, minRate);
-      return true;
-    };
-    const timer =
-      minRate > 0
-        ? setInterval(() => {
-            if (tooSlow()) body.destroy(slow!);
-          }, grace / 5)
-        : null;
-    timer?.unref();
-    try {
-      for await (const chunk of body) {
-        size += chunk.length;
-        if (size > this.options.maxBodyBytes) {
-          body.destroy();
-          throw tooLarge(this.options.maxBodyBytes);
-        }
-        chunks.push(chunk);
-        if (tooSlow()) {
-          body.destroy();
-          throw slow!;
-        }
-        if (size > this.options.largeBodyBytes && !lease.large) {
-          waiting = true;
-          const from = Date.now();
-          await this.holdLarge(lease);
-          started += Date.now() - from;
-          waiting = false;
-        }
-        if (signal.aborted) break;
-      }
-    } catch (error) {
-      throw slow ?? error;
-    } finally {
-      if (timer) clearInterval(timer);
-    }
-    return Buffer.concat(chunks, size);
-  }
-
   private async finish(
     response: RawResponse,
     url: URL,
     movedTo: string | null,
-    lease: Lease,
+    lease: BodyLease,
   ): Promise<FetchResult> {
     const facts: ResponseFacts = {
       finalUrl: url.href,
@@ -407,9 +319,10 @@ export class Fetcher {
     };
     if (response.status === 304) return { ...facts, kind: 'not-modified' };
     if (response.status < 200 || response.status > 299) throw statusError(response);
-    const body = await this.decompress(
+    const body = await decompressBody(
       response.body ?? Buffer.alloc(0),
       response.header('content-encoding'),
+      this.bodyLimits,
       lease,
     );
     return {
@@ -419,58 +332,6 @@ export class Fetcher {
       contentType: response.header('content-type'),
       validators: { etag: response.header('etag'), lastModified: response.header('last-modified') },
     };
-  }
-
-  /**
-   * Decompresses with the same cap on the output, so a compression bomb stops at the limit. A body
-   * that decompresses past largeBodyBytes is decompressed again, whole, once it holds a large
-   * body's slot: most feeds never come near it, and a bomb waits its turn.
-   */
-  private async decompress(raw: Buffer, encoding: string | null, lease: Lease): Promise<Buffer> {
-    const name = encoding?.trim().toLowerCase();
-    if (!name || name === 'identity' || raw.length === 0) return raw;
-    const decompressor = decompressors[name];
-    if (!decompressor) {
-      throw new FetchError('fetch.decompress', `fetch: unsupported content encoding "${encoding}"`);
-    }
-    try {
-      return await this.bounded(decompressor, raw, lease);
-    } catch (error) {
-      if (error instanceof FetchError) throw error;
-      // Servers that say "deflate" often send raw DEFLATE without the zlib wrapper (RFC 9110 §8.4.1.2 notes it).
-      if (name === 'deflate') {
-        try {
-          return await this.bounded(INFLATE_RAW, raw, lease);
-        } catch (rawError) {
-          if (rawError instanceof FetchError) throw rawError;
-        }
-      }
-      throw new FetchError('fetch.decompress', `fetch: the ${name} body could not be decompressed`, {
-        cause: error,
-      });
-    }
-  }
-
-  /**
-   * Decompresses within largeBodyBytes at once (at most a few milliseconds of the main thread),
-   * then, past it, on the thread pool within the cap, once the fetch holds a large body's slot.
-   */
-  private async bounded(decompressor: Decompressor, raw: Buffer, lease: Lease): Promise<Buffer> {
-    const cap = this.options.maxBodyBytes;
-    if (!lease.large && this.options.largeBodyBytes < cap) {
-      try {
-        return decompressor.now(raw, { maxOutputLength: this.options.largeBodyBytes });
-      } catch (error) {
-        if (!outputTooLarge(error)) throw error;
-      }
-      await this.holdLarge(lease);
-    }
-    try {
-      return await decompressor.later(raw, { maxOutputLength: cap });
-    } catch (error) {
-      if (outputTooLarge(error)) throw tooLarge(cap, 'after decompression');
-      throw error;
-    }
   }
 
   private checkLiteralAddress(url: URL): void {
@@ -561,27 +422,6 @@ function describeStatus(status: number): string {
     default:
       return status >= 500 ? 'server error' : 'unexpected response';
   }
-}
-
-function tooLarge(limit: number, when = ''): FetchError {
-  const suffix = when ? ` ${when}` : '';
-  return new FetchError('fetch.too-large', `fetch: response body too large${suffix}: over ${limit} bytes`);
-}
-
-function outputTooLarge(error: unknown): boolean {
-  return error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
-}
-
-/** What one fetch holds: whether it has a large body's slot (see largeBodySlots). */
-interface Lease {
-  large: boolean;
-}
-
-function tooSlowError(bytes: number, elapsedMs: number, minRate: number): FetchError {
-  return new FetchError(
-    'fetch.too-slow',
-    `fetch: the server sent ${bytes} bytes of the body in ${(elapsedMs / 1000).toFixed(1)} s, slower than ${minRate} bytes a second`,
-  );
 }
 
 function timeoutError(ms: number): FetchError {

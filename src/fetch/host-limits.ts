@@ -56,6 +56,43 @@ export class HostLimiter {
 }
 
 /**
+ * A budget of bytes shared by the fetches in flight: acquire(n) waits until n more bytes fit, and
+ * resolves with what it was granted (a request larger than the whole budget gets the whole budget,
+ * alone). Waiters are served in arrival order, so a large request is not passed over for good by
+ * small ones. `peak` is the most bytes granted at once.
+ */
+export class ByteBudget {
+  private used = 0;
+  private readonly waiting: Array<{ bytes: number; grant: () => void }> = [];
+  peak = 0;
+
+  constructor(readonly total: number) {}
+
+  acquire(bytes: number): Promise<number> {
+    const wanted = Math.min(Math.max(bytes, 0), this.total);
+    if (this.waiting.length === 0 && this.used + wanted <= this.total) {
+      this.take(wanted);
+      return Promise.resolve(wanted);
+    }
+    return new Promise((resolve) => this.waiting.push({ bytes: wanted, grant: () => resolve(wanted) }));
+  }
+
+  release(bytes: number): void {
+    this.used -= bytes;
+    for (let next = this.waiting[0]; next && this.used + next.bytes <= this.total; next = this.waiting[0]) {
+      this.waiting.shift();
+      this.take(next.bytes);
+      next.grant();
+    }
+  }
+
+  private take(bytes: number): void {
+    this.used += bytes;
+    this.peak = Math.max(this.peak, this.used);
+  }
+}
+
+/**
  * A counting semaphore: at most `size` holders at once, waiters served in arrival order. `peak` is
  * the most holders seen at once.
  */
