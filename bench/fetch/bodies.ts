@@ -21,6 +21,7 @@ import { parseArgs, promisify } from 'node:util';
 import { constants, deflateSync, gunzip, gzipSync, inflate } from 'node:zlib';
 import { Agent, request } from 'undici';
 import { Fetcher } from '../../src/fetch/index.js';
+import { sampleMemoryPeaks } from '../support/memory.js';
 import { prng } from '../support/random.js';
 
 const { values: args } = parseArgs({
@@ -182,13 +183,7 @@ async function measureHere(kind: Kind, client: Client, count: number): Promise<M
   const server = await serve(kind);
   (globalThis as { gc?: () => void }).gc?.(); // the server's own bodies, made above, are not the client's
   const http = client === 'courtesy' ? courtesyClient() : peerClient();
-  let peakRss = process.memoryUsage().rss;
-  let peakArrayBuffers = process.memoryUsage().arrayBuffers;
-  const sampler = setInterval(() => {
-    const memory = process.memoryUsage();
-    peakRss = Math.max(peakRss, memory.rss);
-    peakArrayBuffers = Math.max(peakArrayBuffers, memory.arrayBuffers);
-  }, 5);
+  const memory = sampleMemoryPeaks(5);
   const outcomes: Record<string, number> = {};
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -208,7 +203,7 @@ async function measureHere(kind: Kind, client: Client, count: number): Promise<M
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
   const wallS = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  clearInterval(sampler);
+  const peaks = memory.stop();
   await http.close();
   server.close();
   return {
@@ -216,8 +211,8 @@ async function measureHere(kind: Kind, client: Client, count: number): Promise<M
     client,
     cpuS: (used.user + used.system) / 1e6,
     wallS,
-    peakRssMb: peakRss / 1024 / 1024,
-    peakArrayBuffersMb: peakArrayBuffers / 1024 / 1024,
+    peakRssMb: peaks.rssMb,
+    peakArrayBuffersMb: peaks.arrayBuffersMb,
     outcomes,
   };
 }

@@ -20,6 +20,7 @@ import { pollSources, type RefreshOutcome } from '../../src/ingest/index.js';
 import { createLogger } from '../../src/log/logger.js';
 import { startServer } from '../../src/web/index.js';
 import { startFarm } from '../support/farm.js';
+import { sampleMemoryPeaks } from '../support/memory.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -76,13 +77,7 @@ async function measure(
 ): Promise<RoundResult> {
   await farm.reset();
   const probe = siteUrl ? startProbe(`${siteUrl}/`) : null;
-  let peak = process.memoryUsage().rss;
-  let peakHeap = process.memoryUsage().heapUsed;
-  const sampler = setInterval(() => {
-    const memory = process.memoryUsage();
-    peak = Math.max(peak, memory.rss);
-    peakHeap = Math.max(peakHeap, memory.heapUsed);
-  }, 50);
+  const memory = sampleMemoryPeaks(50);
   const cpu = process.cpuUsage();
   const started = performance.now();
   let lastWork = started;
@@ -91,7 +86,7 @@ async function measure(
   });
   const wallS = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  clearInterval(sampler);
+  const peaks = memory.stop();
   const latency = probe ? await probe.stop() : null;
   const counted = await farm.stats();
   const outcomes = Array.isArray(outcome) ? outcome : [];
@@ -100,8 +95,8 @@ async function measure(
     wallS,
     workS: (lastWork - started) / 1000,
     cpuS: (used.user + used.system) / 1e6,
-    peakRssMb: peak / 1024 / 1024,
-    peakHeapMb: peakHeap / 1024 / 1024,
+    peakRssMb: peaks.rssMb,
+    peakHeapMb: peaks.heapUsedMb,
     requests: counted.requests,
     notModifiedShare: counted.requests ? counted.notModified / counted.requests : 0,
     stored: outcomes.reduce((n, o) => n + (o.kind === 'stored' ? o.inserted : 0), 0),

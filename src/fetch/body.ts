@@ -231,17 +231,19 @@ async function bounded(
     }
     claimed = null; // larger than its trailer said (see gzipSize)
   }
+  const within = async (limit: number): Promise<Buffer> => {
+    await lease.reserve(raw.length + limit);
+    return decompressor.later(raw, { maxOutputLength: limit });
+  };
   const bound = claimed !== null && claimed > small ? claimed : cap;
-  await lease.reserve(raw.length + bound);
   try {
-    return await decompressor.later(raw, { maxOutputLength: bound });
+    return await within(bound);
   } catch (error) {
     if (!outputTooLarge(error) || bound >= cap) throw capped(error, cap);
   }
   // Past the size its trailer gave (several gzip members): once more, within the cap.
-  await lease.reserve(raw.length + cap);
   try {
-    return await decompressor.later(raw, { maxOutputLength: cap });
+    return await within(cap);
   } catch (error) {
     throw capped(error, cap);
   }

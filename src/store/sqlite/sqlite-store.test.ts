@@ -44,6 +44,15 @@ async function openInFile(): Promise<Awaited<ReturnType<typeof openSqliteStore>>
 
 describeStoreContract('SQLite in a file', openInFile);
 
+/** `count` sources, added at once, their feeds at https://NAME0.example/feed, https://NAME1.example/feed, … */
+function addSources(store: Awaited<ReturnType<typeof openSqliteStore>>, name: string, count: number) {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      store.sources.add({ feedUrl: `https://${name}${i}.example/feed` }, t0),
+    ),
+  );
+}
+
 describe('SQLite in a file, read while a poll writes', () => {
   it('answers a page’s read from what was committed, without waiting for the write to end', async () => {
     const store = await openInFile();
@@ -70,11 +79,7 @@ describe('SQLite in a file, many refreshes at once', () => {
   it('writes refreshes sent together, their entry batches moved to the writer thread, and a transaction between them alone', async () => {
     const store = await openInFile();
     try {
-      const sources = await Promise.all(
-        Array.from({ length: 12 }, (_, i) =>
-          store.sources.add({ feedUrl: `https://many${i}.example/feed` }, t0),
-        ),
-      );
+      const sources = await addSources(store, 'many', 12);
       const batches = sources.map((source, i) =>
         packEntries(Array.from({ length: 5 }, (_, n) => story(`many${i}.example`, `${i}.${n}`, n, []))),
       );
@@ -107,11 +112,7 @@ describe('SQLite, refreshes that wait together', () => {
   it('commits them together, each in a savepoint of its own: one that fails is undone alone', async () => {
     const store = await openInFile();
     try {
-      const sources = await Promise.all(
-        Array.from({ length: 6 }, (_, i) =>
-          store.sources.add({ feedUrl: `https://group${i}.example/feed` }, t0),
-        ),
-      );
+      const sources = await addSources(store, 'group', 6);
       const entry = (i: number, n: number) => story(`group${i}.example`, `${i}.${n}`, n);
       // Source 999 does not exist: its entries break a foreign key halfway through its refresh.
       const ids = [...sources.map((s) => s.id).slice(0, 3), 999, ...sources.map((s) => s.id).slice(3)];
