@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { extractArticle, articleText, fetchPage, type Extraction } from '../extract/index.js';
+import type { Extraction } from '../extract/extract.js';
+import { fetchPage } from '../extract/page.js';
+import { articleText } from '../extract/text.js';
 import { RobotsRules } from '../fetch/index.js';
 import { UsageError } from '../model/errors.js';
 import { decodeBody } from '../parse/index.js';
@@ -65,6 +67,8 @@ export function registerExtract(program: Command, global: () => GlobalOptions): 
       }
       if (options.base && !/^https?:\/\//i.test(options.base))
         throw new UsageError('extract.bad-base', '--base must be an http(s) URL');
+      // The extractor is loaded here, not with the CLI: every other command goes without it.
+      const { extractArticle } = await import('../extract/extract.js');
       const article = extractArticle(html, {
         url: options.base ?? url,
         selector: options.selector ?? null,

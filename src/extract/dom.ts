@@ -1,4 +1,4 @@
-import { parseHTML } from 'linkedom';
+import { createRequire } from 'node:module';
 
 /** The little of the DOM that courtesy itself uses (the project is typed without the browser's DOM library). */
 export interface DomNode {
@@ -35,10 +35,17 @@ export interface DomDocument {
   createElement(name: string): DomElement;
 }
 
+type ParseHtml = (typeof import('linkedom'))['parseHTML'];
+let parseHtml: ParseHtml | null = null;
+
 /**
  * A page as a DOM. linkedom builds it: a DOM for reading and rewriting markup, without layout or
- * scripts, five to seven times faster than jsdom for extraction (bench/extract).
+ * scripts, five to seven times faster than jsdom for extraction (bench/extract). It is loaded on
+ * first use (5 MB of heap): pages are extracted in worker threads, and the thread that serves the
+ * site needs it only to check an operator's scraper rules. Synchronously, since checking the
+ * rules of the configuration file is.
  */
 export function parseDocument(html: string): DomDocument {
-  return (parseHTML(html) as { document: DomDocument }).document;
+  parseHtml ??= (createRequire(import.meta.url)('linkedom') as typeof import('linkedom')).parseHTML;
+  return (parseHtml(html) as { document: DomDocument }).document;
 }

@@ -1,8 +1,8 @@
 import { Readability } from '@mozilla/readability';
-import { CourtesyError } from '../model/errors.js';
 import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
 import { removeBoilerplate, removeWidgets } from './boilerplate.js';
 import { parseDocument, type DomDocument, type DomElement } from './dom.js';
+import { ExtractError } from './errors.js';
 import { measureText, textLength } from './text.js';
 
 /**
@@ -44,8 +44,7 @@ export interface Extraction {
   method: 'readability' | 'selector';
 }
 
-/** Why a page yielded nothing worth republishing; the caller keeps the feed's content instead. */
-export class ExtractError extends CourtesyError {}
+export { ExtractError };
 
 /** More elements than this and the page is not read: no article page comes near it. */
 export const MAX_ELEMENTS = 100_000;

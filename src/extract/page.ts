@@ -1,7 +1,7 @@
 import type { Fetcher } from '../fetch/index.js';
 import type { RobotsRules } from '../fetch/robots.js';
 import { decodeBody } from '../parse/index.js';
-import { ExtractError } from './extract.js';
+import { ExtractError } from './errors.js';
 
 /** An article page as fetched: its text, and the address it finally came from (after redirects). */
 export interface FetchedPage {

@@ -1,6 +1,6 @@
 import { createTaskPool } from '../threads/pool.js';
 import { errorMessage } from '../model/errors.js';
-import { extractWork, type PageWork, type WorkResult } from './work.js';
+import type { PageWork, WorkResult } from './work.js';
 
 /** Runs extractWork: in worker threads, or inline when configured with none. */
 export interface ExtractionPool {
@@ -26,7 +26,7 @@ export function createExtractionPool(
 ): ExtractionPool {
   const pool = createTaskPool<PageWork, WorkResult>({
     worker: WORKER,
-    inline: extractWork,
+    inline: async (work) => (await import('./work.js')).extractWork(work),
     threads,
     minThreads: 0,
     heapMb: WORKER_HEAP_MB,

@@ -1,5 +1,6 @@
-import { parseDocument } from './dom.js';
-import { ExtractError, type ScraperRules } from './extract.js';
+import { parseDocument, type DomDocument } from './dom.js';
+import { ExtractError } from './errors.js';
+import type { ScraperRules } from './extract.js';
 
 /** Longer than this, a selector is not a rule anyone means. */
 const MAX_SELECTOR = 500;
@@ -11,7 +12,8 @@ const MAX_REMOVE = 50;
  * ExtractError `extract.bad-selector` naming the one at fault.
  */
 export function checkScraperRules(rules: ScraperRules): { selector: string | null; remove: string[] } {
-  const probe = parseDocument('<!doctype html><html><head></head><body><p>probe</p></body></html>');
+  // Made only when there is a rule to check: sources without rules need no DOM at all.
+  let probe: DomDocument | null = null;
   const check = (selector: string, what: string): string => {
     const trimmed = selector.trim();
     if (trimmed === '' || trimmed.length > MAX_SELECTOR) {
@@ -21,6 +23,7 @@ export function checkScraperRules(rules: ScraperRules): { selector: string | nul
       );
     }
     try {
+      probe ??= parseDocument('<!doctype html><html><head></head><body><p>probe</p></body></html>');
       probe.querySelectorAll(trimmed);
     } catch {
       throw new ExtractError('extract.bad-selector', `the ${what} "${trimmed}" is not a valid CSS selector`);

@@ -1,6 +1,6 @@
 import { createTaskPool } from '../threads/pool.js';
 import { errorMessage } from '../model/errors.js';
-import { processFeed, type FeedBody, type ProcessResult } from './process-feed.js';
+import type { FeedBody, ProcessResult } from './process-feed.js';
 
 /** Runs processFeed: in worker threads, or inline when configured with none. */
 export interface FeedProcessor {
@@ -35,7 +35,7 @@ export function createFeedProcessor(
   const heapMb = options.heapMb ?? WORKER_HEAP_MB;
   const pool = createTaskPool<FeedBody, ProcessResult>({
     worker: WORKER,
-    inline: processFeed,
+    inline: async (body) => (await import('./process-feed.js')).processFeed(body),
     threads,
     minThreads: threads,
     heapMb,

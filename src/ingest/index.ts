@@ -1,7 +1,7 @@
 export { refreshSource, type IngestContext, type RefreshOutcome } from './refresh.js';
 export { pollSources, startPoller, type PollSelection, type PollReport } from './poller.js';
 export { createFeedProcessor, type FeedProcessor } from './feed-processor.js';
-export { processFeed, type ProcessedFeed, type ProcessResult } from './process-feed.js';
+export type { ProcessedFeed, ProcessResult } from './process-feed.js';
 export {
   feedInterval,
   freshnessMs,

@@ -1,4 +1,4 @@
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { errorMessage } from '../model/errors.js';
@@ -24,10 +24,11 @@ export function nextAttempt(now: Date, attempts: number): Date {
  * Sends what waits in the outbox through the configured SMTP server. Notices are written to the
  * outbox in the same transaction as the change they tell of, so a crash or an unreachable mail
  * server delays a notice but never loses it; one that fails is retried later with a growing delay.
- * Without an SMTP host, notices stay in the outbox.
+ * Without an SMTP host, notices stay in the outbox. The mail library is loaded with the first pass:
+ * a site that never sends mail never holds it in memory.
  */
 export class OutboxSender {
-  private readonly transport: Transporter | null;
+  private transport: Promise<Transporter> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private again = false;
@@ -36,24 +37,28 @@ export class OutboxSender {
     private readonly store: Store,
     private readonly config: Config,
     private readonly logger: Logger,
-  ) {
-    const smtp = config.smtp;
-    this.transport = smtp
-      ? createTransport({
-          host: smtp.host,
-          port: smtp.port,
-          secure: smtp.secure,
-          requireTLS: smtp.requireTls,
-          auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-          connectionTimeout: 20_000,
-          greetingTimeout: 20_000,
-          socketTimeout: 60_000,
-        })
-      : null;
-  }
+  ) {}
 
   get enabled(): boolean {
-    return this.transport !== null;
+    return Boolean(this.config.smtp);
+  }
+
+  /** The SMTP transport, made on first use. */
+  private connect(): Promise<Transporter> {
+    const smtp = this.config.smtp!;
+    this.transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.secure,
+        requireTLS: smtp.requireTls,
+        auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+        connectionTimeout: 20_000,
+        greetingTimeout: 20_000,
+        socketTimeout: 60_000,
+      }),
+    );
+    return this.transport;
   }
 
   /**
@@ -61,13 +66,13 @@ export class OutboxSender {
    * while one runs makes it go round once more, for the notices queued in the meantime.
    */
   flush(now?: Date): Promise<number> {
-    const transport = this.transport;
-    if (!transport) return Promise.resolve(0);
+    if (!this.enabled) return Promise.resolve(0);
     if (this.running) {
       this.again = true;
       return this.running;
     }
     this.running = (async () => {
+      const transport = await this.connect();
       let sent = 0;
       do {
         this.again = false;
@@ -82,7 +87,7 @@ export class OutboxSender {
 
   /** Flushes now and then every `intervalMs`. */
   start(intervalMs = 30_000): void {
-    if (!this.transport || this.timer) return;
+    if (!this.enabled || this.timer) return;
     const tick = () => {
       this.flush().catch((error: unknown) => this.logger.error({ err: error }, 'sending notices failed'));
     };
@@ -95,7 +100,9 @@ export class OutboxSender {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running?.catch(() => undefined);
-    this.transport?.close();
+    const transport = this.transport;
+    this.transport = null;
+    (await transport?.catch(() => null))?.close();
   }
 
   private async pass(transport: Transporter, now: Date): Promise<number> {

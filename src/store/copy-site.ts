@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { StoreError } from './errors.js';
 import type { Database } from './schema.js';
 import type { SqlEngine } from './sql-store.js';
-import { openPostgresDatabase, redact } from './postgres/open-postgres.js';
+import { redactDatabaseUrl } from './database-url.js';
 import { openSqliteDatabase } from './sqlite/open-sqlite.js';
 
 /** A table copied as it is, paged through by a unique column. */
@@ -81,10 +81,11 @@ export async function copySite(
   if (!/^postgres(ql)?:\/\//i.test(toUrl))
     throw new StoreError(
       'store.bad-url',
-      `migrate: --to must be a PostgreSQL URL (postgres://…), not ${redact(toUrl)}`,
+      `migrate: --to must be a PostgreSQL URL (postgres://…), not ${redactDatabaseUrl(toUrl)}`,
     );
   const from = await openSqliteDatabase(fromUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
   try {
+    const { openPostgresDatabase } = await import('./postgres/open-postgres.js');
     const to = await openPostgresDatabase(toUrl);
     try {
       for (const plain of BEFORE_ENTRIES)

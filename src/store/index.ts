@@ -34,5 +34,5 @@ export type {
 export { FETCH_HISTORY_PER_SOURCE } from './store.js';
 export { StoreError } from './errors.js';
 export { openStore } from './open-store.js';
-export { redact as redactDatabaseUrl } from './postgres/open-postgres.js';
+export { redactDatabaseUrl } from './database-url.js';
 export { storeProblem } from './readiness.js';

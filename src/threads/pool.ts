@@ -9,8 +9,11 @@ export interface TaskPool<In, Out> {
 export interface TaskPoolOptions<In, Out> {
   /** The worker module: its default export runs one task. */
   worker: URL;
-  /** The same function, for a pool of 0 threads. */
-  inline: (input: In) => Out;
+  /**
+   * The same work, for a pool of 0 threads. Let it load the worker module's code on first use: the
+   * calling thread of a pool with threads should not hold that code (and what it imports) in memory.
+   */
+  inline: (input: In) => Promise<Out>;
   threads: number;
   /** Threads kept when idle (the rest stop after a minute without work). */
   minThreads: number;
@@ -31,7 +34,7 @@ export interface TaskPoolOptions<In, Out> {
  */
 export function createTaskPool<In, Out>(options: TaskPoolOptions<In, Out>): TaskPool<In, Out> {
   if (options.threads <= 0) {
-    return { run: (input) => Promise.resolve(options.inline(input)), close: () => Promise.resolve() };
+    return { run: (input) => options.inline(input), close: () => Promise.resolve() };
   }
   let pool: Piscina<In, Out> | null = null;
   return {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import { redactDatabaseUrl } from '../database-url.js';
 import { migrate } from '../migrate.js';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
@@ -66,7 +67,7 @@ export async function openPostgresDatabase(
     await db.destroy();
     throw new StoreError(
       'store.open',
-      `store: cannot connect to PostgreSQL at ${redact(target.connectionString)}: ${(error as Error).message}`,
+      `store: cannot connect to PostgreSQL at ${redactDatabaseUrl(target.connectionString)}: ${(error as Error).message}`,
       { cause: error },
     );
   }
@@ -151,16 +152,5 @@ class TextSafeClient extends pg.Client {
       );
     }
     return (super.query as (...a: unknown[]) => never)(...args);
-  }
-}
-
-/** The URL without its password, for messages. */
-export function redact(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return 'the given URL';
   }
 }
