@@ -92,21 +92,16 @@ export class ByteBudget {
   }
 }
 
-/**
- * A counting semaphore: at most `size` holders at once, waiters served in arrival order. `peak` is
- * the most holders seen at once.
- */
+/** A counting semaphore: at most `size` holders at once, waiters served in arrival order. */
 export class Slots {
   private held = 0;
   private readonly waiting: Array<() => void> = [];
-  peak = 0;
 
   constructor(private readonly size: number) {}
 
   acquire(): Promise<void> {
     if (this.held < this.size) {
       this.held++;
-      this.peak = Math.max(this.peak, this.held);
       return Promise.resolve();
     }
     return new Promise((resolve) => this.waiting.push(resolve));

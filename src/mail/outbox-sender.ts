@@ -44,8 +44,7 @@ export class OutboxSender {
   }
 
   /** The SMTP transport, made on first use. */
-  private connect(): Promise<Transporter> {
-    const smtp = this.config.smtp!;
+  private connect(smtp: NonNullable<Config['smtp']>): Promise<Transporter> {
     this.transport ??= import('nodemailer').then(({ createTransport }) =>
       createTransport({
         host: smtp.host,
@@ -66,13 +65,14 @@ export class OutboxSender {
    * while one runs makes it go round once more, for the notices queued in the meantime.
    */
   flush(now?: Date): Promise<number> {
-    if (!this.enabled) return Promise.resolve(0);
+    const smtp = this.config.smtp;
+    if (!smtp) return Promise.resolve(0);
     if (this.running) {
       this.again = true;
       return this.running;
     }
     this.running = (async () => {
-      const transport = await this.connect();
+      const transport = await this.connect(smtp);
       let sent = 0;
       do {
         this.again = false;
