@@ -13,6 +13,7 @@ import {
 } from 'node:zlib';
 import { FetchError } from './errors.js';
 import type { ByteBudget } from './host-limits.js';
+import { collectYoungGarbage } from './young-garbage.js';
 
 /** What bounds a body: see FetcherOptions, where each is described. */
 export interface BodyLimits {
@@ -29,7 +30,11 @@ export interface BodyLimits {
 export class BodyLease {
   private held = 0;
 
-  constructor(private readonly budget: ByteBudget) {}
+  constructor(
+    private readonly budget: ByteBudget,
+    /** Where a body of unknown length that passes largeBodyBytes is read to. */
+    readonly capBuffers: CapBuffers,
+  ) {}
 
   /** Holds at least `bytes` of the budget (at most all of it), waiting for them if need be. */
   async reserve(bytes: number): Promise<void> {
@@ -50,6 +55,45 @@ export class BodyLease {
   }
 }
 
+/**
+ * Buffers of the cap's length, lent to bodies of unknown length once they pass largeBodyBytes and
+ * taken back when they end: the network's 64 KB chunks are copied in as they come and die young,
+ * and the buffer itself is used again by the next such body, instead of each body leaving its
+ * cap's worth of chunks to V8's next full collection (which waits for 64 MB more of them). The
+ * budget bounds how many are out at once; those not lent are let go once no large body of unknown
+ * length has been read for a while.
+ */
+export class CapBuffers {
+  private readonly free: Buffer[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly size: number,
+    private readonly idleMs = 10_000,
+  ) {}
+
+  take(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
+  }
+
+  give(buffer: Buffer): void {
+    this.free.push(buffer);
+    if (this.timer) this.timer.refresh();
+    else {
+      this.timer = setTimeout(() => {
+        this.free.length = 0;
+        this.timer = null;
+      }, this.idleMs);
+      this.timer.unref();
+    }
+  }
+
+  /** How many are kept for the next bodies. */
+  get kept(): number {
+    return this.free.length;
+  }
+}
+
 /** A response body as undici gives it. */
 export type BodyStream = AsyncIterable<Buffer> & { destroy(error?: Error): void };
 
@@ -57,11 +101,13 @@ export type BodyStream = AsyncIterable<Buffer> & { destroy(error?: Error): void 
  * Reads a raw body into one buffer, stopping as soon as it passes the cap, or once it comes slower
  * than the minimum speed (checked at each chunk, and by a timer for a server that sends nothing
  * more). A body whose length was announced goes straight into a buffer of that length, the
- * network's chunks copied as they come; one of unknown length is kept in its chunks and joined at
- * the end (copying each chunk into a buffer of the cap's length instead cost a fifth more CPU and
- * left more garbage behind a body that turned out too large). Past largeBodyBytes the fetch first
- * waits for its share of the budget (the announced length, or the cap), reading nothing
- * meanwhile; the time waited does not count against the body's speed.
+ * network's chunks copied as they come; one of unknown length is kept in its chunks while it stays
+ * within largeBodyBytes, and past that is copied into one of the cap's buffers (see CapBuffers)
+ * and out again, at its size, once it ends. Past largeBodyBytes the fetch first waits for its
+ * share of the budget (the announced length, or the cap), reading nothing meanwhile; the time
+ * waited does not count against the body's speed. While it reads such a large body it collects
+ * the young generation each megabyte (see collectYoungGarbage): the chunks it copied are dead by
+ * then, but V8 would keep up to 64 MB more of them before it collected them on its own.
  */
 export async function readBody(
   stream: BodyStream,
@@ -101,6 +147,8 @@ export async function readBody(
   };
 
   let target: Buffer | null = null;
+  /** Whether target is one of the cap's buffers, lent until the body is read (see CapBuffers). */
+  let lent = false;
   const chunks: Buffer[] = [];
   try {
     if (announced !== null) {
@@ -113,7 +161,14 @@ export async function readBody(
         stream.destroy();
         throw tooLarge(cap);
       }
-      if (target === null && end > limits.largeBodyBytes) await reserve(cap);
+      if (target === null && end > limits.largeBodyBytes) {
+        await reserve(cap);
+        target = lease.capBuffers.take();
+        lent = true;
+        let at = 0;
+        for (const earlier of chunks) at += earlier.copy(target, at);
+        chunks.length = 0;
+      }
       if (target === null) {
         chunks.push(chunk);
       } else if (end > target.length) {
@@ -124,6 +179,8 @@ export async function readBody(
         );
       } else {
         chunk.copy(target, size);
+        // The chunks of a large body, once copied, are garbage: let them go each megabyte.
+        if (end > limits.largeBodyBytes && size >>> 20 !== end >>> 20) collectYoungGarbage();
       }
       size = end;
       if (tooSlow()) {
@@ -135,13 +192,19 @@ export async function readBody(
         throw signal.reason;
       }
     }
+    if (target === null) return Buffer.concat(chunks, size);
+    if (lent) {
+      const body = Buffer.allocUnsafe(size);
+      target.copy(body, 0, 0, size);
+      return body;
+    }
+    return size === target.length ? target : target.subarray(0, size);
   } catch (error) {
     throw slow ?? error;
   } finally {
     if (timer) clearInterval(timer);
+    if (lent) lease.capBuffers.give(target!);
   }
-  if (target === null) return Buffer.concat(chunks, size);
-  return size === target.length ? target : target.subarray(0, size);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { promisify } from 'node:util';
 import { Agent, errors as undiciErrors, request } from 'undici';
-import { BodyLease, decompressBody, readBody, tooLarge, type BodyLimits } from './body.js';
+import { BodyLease, CapBuffers, decompressBody, readBody, tooLarge, type BodyLimits } from './body.js';
 import { FetchError } from './errors.js';
 import { ByteBudget, HostLimiter } from './host-limits.js';
 import { ipLiteral, isPrivateAddress } from './private-address.js';
@@ -119,6 +119,7 @@ export class Fetcher {
   private readonly agent: Agent;
   private readonly limiter: HostLimiter;
   private readonly largeBodies: ByteBudget;
+  private readonly capBuffers: CapBuffers;
   private readonly bodyLimits: BodyLimits;
   private readonly allowedOrigins: Set<string>;
   private readonly resolve: (hostname: string, family: number) => Promise<LookupAddress[]>;
@@ -133,6 +134,7 @@ export class Fetcher {
     this.largeBodies = new ByteBudget(
       this.options.largeBodyBudgetBytes ?? 2 * (maxBodyBytes + largeBodyBytes),
     );
+    this.capBuffers = new CapBuffers(maxBodyBytes);
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       connections: this.options.perHostConcurrency,
@@ -157,7 +159,7 @@ export class Fetcher {
     validators: Validators = { etag: null, lastModified: null },
     options: { accept?: string } = {},
   ): Promise<FetchResult> {
-    const lease = new BodyLease(this.largeBodies);
+    const lease = new BodyLease(this.largeBodies, this.capBuffers);
     try {
       return await this.follow(url, validators, options.accept ?? FEED_ACCEPT, lease);
     } finally {
