@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { describeStoreContract } from '../store.contract.js';
@@ -142,6 +143,42 @@ describe('SQLite, refreshes that wait together', () => {
       assert.equal((await store.sources.get(sources[0]!.id))?.title, 'After');
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('SQLite in a file, checkpointed', () => {
+  it('copies a poll’s writes from the log into the database file in a thread of its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'courtesy-sqlite-'));
+    const path = join(dir, 'site.sqlite');
+    const store = await openSqliteStore(path);
+    try {
+      const source = await store.sources.add({ feedUrl: 'https://logged.example/feed' }, t0);
+      const entries = Array.from({ length: 40 }, (_, n) => story('logged.example', String(n), n));
+      await store.entries.saveRefresh(source.id, packEntries(entries), {}, t0);
+      // The database file alone, without its log, holds what was checkpointed. SQLite itself would
+      // not checkpoint these few pages before a thousand of them were in the log.
+      const checkpointed = (): number => {
+        const copy = join(dir, `copy-${Date.now()}.sqlite`);
+        copyFileSync(path, copy);
+        const db = new BetterSqlite3(copy, { readonly: true });
+        try {
+          return (db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n;
+        } catch {
+          return 0; // not even the tables yet
+        } finally {
+          db.close();
+        }
+      };
+      let found = checkpointed();
+      for (let waited = 0; found < entries.length && waited < 5000; waited += 100) {
+        await sleep(100);
+        found = checkpointed();
+      }
+      assert.equal(found, entries.length);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -5,7 +5,7 @@
  * statement runs synchronously in better-sqlite3: here that blocks this thread only, never the one
  * that serves pages.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   CamelCasePlugin,
@@ -21,6 +21,7 @@ import {
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
 import { SqlStore, type HotWrites } from '../sql-store.js';
+import type { CheckpointSetup } from './checkpoint-thread.js';
 import { FTS5_INDEX } from './fts5.js';
 import { withStatementCache } from './statement-cache.js';
 import type { WriterAnswer, WriterRequest, WriterSetup } from './thread-driver.js';
@@ -37,11 +38,64 @@ try {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
+  // What of the log's file is kept once the log starts over (see SHARED_CHECKPOINT_PAGES).
+  sqlite.pragma(`journal_size_limit = ${32 * 1024 * 1024}`);
 } catch (error) {
   port.postMessage({ kind: 'failed', message: (error as Error).message } satisfies WriterAnswer);
   process.exit(0);
 }
 const connection = withStatementCache(sqlite);
+
+/** SQLite's own threshold for checkpointing in a commit, in pages of the log (its default). */
+const AUTO_CHECKPOINT_PAGES = 1000;
+/**
+ * The threshold while the checkpoint thread runs (16 MB of 4 KB pages). The log starts over only
+ * at a transaction that begins with every page of it already in the database, which the
+ * checkpoints of another thread, made while this one writes, seldom leave: with those alone the
+ * log grew to three times the database in a first poll. So past this length the commit
+ * checkpoints here too, as SQLite does, but finds nearly everything copied already, and the next
+ * transaction starts the log over (its file is then cut back to journal_size_limit).
+ */
+const SHARED_CHECKPOINT_PAGES = 4096;
+/** How long the checkpoint thread waits between two checkpoints. */
+const CHECKPOINT_EVERY_MS = 100;
+const CHECKPOINTER = new URL('./checkpoint-thread.js', import.meta.url);
+
+/**
+ * The thread that checkpoints the log while this one writes (checkpoint-thread.ts), made with the
+ * first hot writes: a poll's commits then mostly only append to the log. Until it has the database
+ * open, and again should it end, SQLite checkpoints in this thread's commits as it does by default.
+ */
+let checkpointer: Worker | null = null;
+let closing = false;
+
+function startCheckpointer(): void {
+  if (checkpointer || closing || path === ':memory:') return;
+  const worker = new Worker(CHECKPOINTER, {
+    workerData: { path, everyMs: CHECKPOINT_EVERY_MS } satisfies CheckpointSetup,
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+  });
+  checkpointer = worker;
+  worker.once('message', () => {
+    if (checkpointer === worker) sqlite.pragma(`wal_autocheckpoint = ${SHARED_CHECKPOINT_PAGES}`);
+  });
+  const ended = (): void => {
+    if (checkpointer !== worker) return;
+    checkpointer = null;
+    if (!closing) sqlite.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+  };
+  // An error ends the thread too; either way this thread checkpoints again, and no other is made.
+  worker.on('error', ended);
+  worker.once('exit', ended);
+}
+
+async function stopCheckpointer(): Promise<void> {
+  const worker = checkpointer;
+  if (!worker) return;
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.postMessage('stop');
+  await exited;
+}
 
 /**
  * Whether the hot writes being run share one transaction (see answerGroup): a store transaction
@@ -126,7 +180,7 @@ async function drain(): Promise<void> {
       let calls = 0;
       while (calls < pending.length && pending[calls]!.kind === 'call') calls++;
       if (calls > 0) await answerGroup(pending.splice(0, calls) as CallRequest[]);
-      else answer(pending.shift() as Exclude<WriterRequest, CallRequest>);
+      else await answer(pending.shift() as Exclude<WriterRequest, CallRequest>);
     }
   } finally {
     draining = false;
@@ -153,6 +207,7 @@ function errorAnswer(id: number, error: unknown): WriterAnswer {
 
 /** Runs hot writes in one transaction, each in its own savepoint, and answers them once it commits. */
 async function answerGroup(group: CallRequest[]): Promise<void> {
+  startCheckpointer();
   const answers: WriterAnswer[] = [];
   try {
     sqlite.exec('begin immediate');
@@ -183,8 +238,10 @@ async function answerGroup(group: CallRequest[]): Promise<void> {
 }
 
 /** A statement of the main thread's, or the request to close. */
-function answer(request: Exclude<WriterRequest, CallRequest>): void {
+async function answer(request: Exclude<WriterRequest, CallRequest>): Promise<void> {
   if (request.kind === 'close') {
+    closing = true;
+    await stopCheckpointer();
     // The main thread ends this thread once it has the answer (closing the port here could lose it).
     connection.close();
     port.postMessage({ kind: 'closed' } satisfies WriterAnswer);
