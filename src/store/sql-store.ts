@@ -49,6 +49,7 @@ import { SqlOutbox, SqlTakedowns } from './sql-takedowns.js';
 import { SqlUsers } from './sql-users.js';
 import { SqlExtractions } from './sql-extractions.js';
 import { unpackEntries, type EntriesInput } from './entry-batch.js';
+import { insertRows } from './insert-rows.js';
 import type { Database, EntriesTable, FetchesTable, SourcesTable, SubscriptionsTable } from './schema.js';
 import { FETCH_HISTORY_PER_SOURCE } from './store.js';
 import type {
@@ -618,7 +619,13 @@ class SqlEntries implements EntryRepository {
       // New entries go in a few multi-row inserts: one statement per batch, not per entry.
       for (let i = 0; i < fresh.length; i += INSERT_BATCH) {
         const batch = fresh.slice(i, i + INSERT_BATCH);
-        const ids = await trx.insertInto('entries').values(batch).returning(['id', 'guidHash']).execute();
+        const ids = await insertRows<Database, { id: number; guidHash: string }>(
+          trx,
+          'entries',
+          ENTRY_COLUMNS.map(([, column]) => column),
+          batch.map((row) => ENTRY_COLUMNS.map(([field]) => row[field] ?? null)),
+          'returning "id", "guid_hash"',
+        );
         const idOf = new Map(ids.map((r) => [r.guidHash, r.id]));
         await insertFacets(
           trx,
@@ -1036,18 +1043,36 @@ async function insertFacets(
   db: Kysely<Database>,
   entries: ReadonlyArray<{ id: number; sortAt: number; facets: readonly Facet[] }>,
 ): Promise<void> {
-  const rows = entries.flatMap((e) =>
-    e.facets.map((f) => ({ entryId: e.id, kind: f.kind, key: f.key, label: f.label, sortAt: e.sortAt })),
-  );
+  const rows = entries.flatMap((e) => e.facets.map((f) => [e.id, f.kind, f.key, f.label, e.sortAt]));
   // 5 columns a row: 150 rows stay far below every engine's parameter limit.
   for (let i = 0; i < rows.length; i += 150) {
-    await db
-      .insertInto('entryFacets')
-      .values(rows.slice(i, i + 150))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await insertRows(db, 'entry_facets', FACET_COLUMNS, rows.slice(i, i + 150), 'on conflict do nothing');
   }
 }
+
+const FACET_COLUMNS = ['entry_id', 'kind', 'key', 'label', 'sort_at'];
+
+/** The columns a new entry is inserted with (the rest is the id), as the row names them and as the table does. */
+const ENTRY_COLUMNS: ReadonlyArray<readonly [keyof NewEntryRow, string]> = [
+  ['sourceId', 'source_id'],
+  ['guid', 'guid'],
+  ['guidHash', 'guid_hash'],
+  ['url', 'url'],
+  ['title', 'title'],
+  ['author', 'author'],
+  ['publishedAt', 'published_at'],
+  ['updatedAt', 'updated_at'],
+  ['createdAt', 'created_at'],
+  ['sortAt', 'sort_at'],
+  ['summaryHtml', 'summary_html'],
+  ['contentHtml', 'content_html'],
+  ['articleHtml', 'article_html'],
+  ['categories', 'categories'],
+  ['enclosures', 'enclosures'],
+  ['contentHash', 'content_hash'],
+  ['urlKey', 'url_key'],
+  ['hostKey', 'host_key'],
+];
 
 function newEntryRow(sourceId: number, entry: EntryInput, guidHash: string, now: Date): NewEntryRow {
   const published = entry.publishedAt?.getTime() ?? null;

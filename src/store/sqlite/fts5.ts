@@ -8,6 +8,7 @@ import {
   type FullTextIndex,
   type IndexedEntry,
 } from '../full-text.js';
+import { insertRows } from '../insert-rows.js';
 import { searchText } from '../search-text.js';
 import type { SearchQuery } from '../store.js';
 
@@ -21,10 +22,8 @@ import type { SearchQuery } from '../store.js';
 export const FTS5_INDEX: FullTextIndex = {
   async add(db, entries) {
     for (let i = 0; i < entries.length; i += 200) {
-      const rows = entries
-        .slice(i, i + 200)
-        .map((e) => sql`(${e.id}, ${e.title ?? ''}, ${e.author ?? ''}, ${body(e)})`);
-      await sql`INSERT INTO entries_fts (rowid, title, author, body) VALUES ${sql.join(rows)}`.execute(db);
+      const rows = entries.slice(i, i + 200).map((e) => [e.id, e.title ?? '', e.author ?? '', body(e)]);
+      await insertRows(db, 'entries_fts', FTS_COLUMNS, rows);
     }
   },
 
@@ -75,6 +74,8 @@ export const FTS5_INDEX: FullTextIndex = {
     return new Map(passages.rows.map((r) => [Number(r.id), r.snippet]));
   },
 };
+
+const FTS_COLUMNS = ['rowid', 'title', 'author', 'body'];
 
 /** entries_filter (id, source_id, sort_at) answers every check of a candidate without its row. */
 const NARROW = sql`entries e INDEXED BY entries_filter`;
