@@ -147,6 +147,57 @@ describe('SQLite, refreshes that wait together', () => {
   });
 });
 
+describe('SQLite, the search text of refreshes that wait together', () => {
+  it('is written with their group, and none of it for a refresh undone after its text was taken', async () => {
+    const store = await openInFile();
+    try {
+      const sources = await addSources(store, 'texts', 5);
+      const fetch = (outcome: string) => ({
+        startedAt: t0,
+        durationMs: 5,
+        outcome: outcome as 'stored',
+        url: 'https://texts.example/feed',
+        httpStatus: 200,
+        bytes: 100,
+        errorCode: null,
+        message: null,
+      });
+      // The third refresh fails at its last statement, its fetch record refused by the table, once
+      // its entries and their search text were taken; the refreshes after it reuse its entry ids.
+      const outcomes = await Promise.allSettled(
+        sources.map((source, i) => {
+          const entries = [0, 1].map((n) => ({
+            ...story(`texts${i}.example`, `${i}.${n}`, n),
+            title: i === 2 ? `Doomed harbour ${n}` : `Story ${i}.${n}`,
+          }));
+          return store.entries.saveRefresh(
+            source.id,
+            packEntries(entries),
+            {},
+            t0,
+            fetch(i === 2 ? 'bogus' : 'stored'),
+          );
+        }),
+      );
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+      );
+      const search = (text: string) =>
+        store.entries.search({ text, order: 'recent', limit: 50, offset: 0, now: t0 });
+      assert.equal((await search('doomed')).total, 0, 'no search text of the refresh undone');
+      const found = await search('story');
+      assert.equal(found.total, 8);
+      assert.deepEqual(
+        found.hits.map((h) => h.entry.title).sort(),
+        ['0.0', '0.1', '1.0', '1.1', '3.0', '3.1', '4.0', '4.1'].map((l) => `Story ${l}`),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('SQLite in a file, checkpointed', () => {
   it('copies a poll’s writes from the log into the database file in a thread of its own', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'courtesy-sqlite-'));

@@ -23,6 +23,7 @@ import type { Database } from '../schema.js';
 import { SqlStore, type HotWrites } from '../sql-store.js';
 import type { CheckpointSetup } from './checkpoint-thread.js';
 import { FTS5_INDEX } from './fts5.js';
+import type { FullTextIndex, IndexedEntry } from '../full-text.js';
 import { withStatementCache } from './statement-cache.js';
 import type { WriterAnswer, WriterRequest, WriterSetup } from './thread-driver.js';
 import { runInBackground } from '../../threads/priority.js';
@@ -138,8 +139,34 @@ const db = new Kysely<Database>({
   dialect: new GroupingDialect({ database: connection }),
   plugins: [new CamelCasePlugin()],
 });
+/**
+ * The search text of the new entries of the hot writes being run together, written at the end of
+ * their group, just before it commits (see answerGroup). FTS5 writes what it has taken in as a new
+ * segment of its index at every savepoint, each hot write's own among them, and merges those
+ * segments as they pile up: a refresh's 25 entries made a segment of their own, whose writing and
+ * merging cost more than any statement of the refresh (the next statement that opened a savepoint
+ * paid for it). Written together, a group's entries make one segment.
+ */
+const groupText: IndexedEntry[] = [];
+const groupedFullText: FullTextIndex = {
+  ...FTS5_INDEX,
+  async add(on, entries) {
+    if (grouped) groupText.push(...entries);
+    else await FTS5_INDEX.add(on, entries);
+  },
+  async replace(on, entry) {
+    // The group's text first, so that an entry written and changed in one group ends as changed.
+    await writeGroupText();
+    await FTS5_INDEX.replace(on, entry);
+  },
+};
+
+async function writeGroupText(): Promise<void> {
+  if (groupText.length > 0) await FTS5_INDEX.add(db, groupText.splice(0));
+}
+
 const store = new SqlStore(db, {
-  fullText: FTS5_INDEX,
+  fullText: groupedFullText,
   holdRules: () => Promise.resolve(),
   beginClaim: () => Promise.resolve(),
   skipLocked: sql``,
@@ -214,6 +241,7 @@ async function answerGroup(group: CallRequest[]): Promise<void> {
     grouped = true;
     for (const request of group) {
       sqlite.exec('savepoint hot_write');
+      const textBefore = groupText.length;
       try {
         answers.push({ kind: 'returned', id: request.id, value: await runCall(request) });
         sqlite.exec('release hot_write');
@@ -221,15 +249,18 @@ async function answerGroup(group: CallRequest[]): Promise<void> {
         answers.push(errorAnswer(request.id, error));
         // Some errors (a full disk, an I/O error) end the whole transaction in SQLite itself.
         if (!sqlite.inTransaction) throw error;
+        groupText.length = textBefore;
         sqlite.exec('rollback to hot_write');
         sqlite.exec('release hot_write');
       }
     }
     grouped = false;
+    await writeGroupText();
     sqlite.exec('commit');
   } catch (error) {
     // Nothing of the group was kept: every write in it is answered with the error.
     grouped = false;
+    groupText.length = 0;
     if (sqlite.inTransaction) sqlite.exec('rollback');
     for (const request of group) port.postMessage(errorAnswer(request.id, error));
     return;
