@@ -146,9 +146,8 @@ export async function readBody(
     waiting = false;
   };
 
+  /** The body's buffer: of its announced length, or, for one of unknown length, a lent one of the cap's. */
   let target: Buffer | null = null;
-  /** Whether target is one of the cap's buffers, lent until the body is read (see CapBuffers). */
-  let lent = false;
   const chunks: Buffer[] = [];
   try {
     if (announced !== null) {
@@ -164,7 +163,6 @@ export async function readBody(
       if (target === null && end > limits.largeBodyBytes) {
         await reserve(cap);
         target = lease.capBuffers.take();
-        lent = true;
         let at = 0;
         for (const earlier of chunks) at += earlier.copy(target, at);
         chunks.length = 0;
@@ -193,7 +191,7 @@ export async function readBody(
       }
     }
     if (target === null) return Buffer.concat(chunks, size);
-    if (lent) {
+    if (announced === null) {
       const body = Buffer.allocUnsafe(size);
       target.copy(body, 0, 0, size);
       return body;
@@ -203,7 +201,7 @@ export async function readBody(
     throw slow ?? error;
   } finally {
     if (timer) clearInterval(timer);
-    if (lent) lease.capBuffers.give(target!);
+    if (announced === null && target !== null) lease.capBuffers.give(target);
   }
 }
 

@@ -622,7 +622,7 @@ class SqlEntries implements EntryRepository {
         const ids = await insertRows<Database, { id: number; guidHash: string }>(
           trx,
           'entries',
-          ENTRY_COLUMNS.map(([, column]) => column),
+          ENTRY_COLUMN_NAMES,
           batch.map((row) => ENTRY_COLUMNS.map(([field]) => row[field] ?? null)),
           'returning "id", "guid_hash"',
         );
@@ -1073,6 +1073,7 @@ const ENTRY_COLUMNS: ReadonlyArray<readonly [keyof NewEntryRow, string]> = [
   ['urlKey', 'url_key'],
   ['hostKey', 'host_key'],
 ];
+const ENTRY_COLUMN_NAMES = ENTRY_COLUMNS.map(([, column]) => column);
 
 function newEntryRow(sourceId: number, entry: EntryInput, guidHash: string, now: Date): NewEntryRow {
   const published = entry.publishedAt?.getTime() ?? null;

@@ -4,8 +4,9 @@
  * writer goes on writing. SQLite would otherwise do it in the writer's commits, once the log
  * passes its threshold (a tenth of the writer's time in a first poll of many feeds, fsyncs
  * included). A passive checkpoint waits for no one: what readers still need stays in the log for
- * the next one. The writer keeps its own, higher threshold for a log that this thread lets grow
- * (see thread-driver.ts).
+ * the next one. The writer thread starts this one with its first poll's writes and, once this
+ * thread has the database open, raises its own threshold (see SHARED_CHECKPOINT_PAGES in
+ * writer-thread.ts). This thread keeps the writer's priority (see priority.ts), taken when it was made.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
