@@ -339,6 +339,16 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
       await sql`ALTER TABLE page_changes ADD COLUMN additions smallint NOT NULL DEFAULT 0`.execute(db);
     },
   },
+  '0006_entry_facets_by_listing': {
+    async up(db: Kysely<unknown>) {
+      // The listing's order is the facets' key (read backwards for newest first): one index fewer
+      // for every facet row a refresh writes. No two rows share (kind, key, entry_id) without an index
+      // to say so: an entry's facets are each listed once (entryFacets), all at the entry's sort time.
+      await sql`ALTER TABLE entry_facets DROP CONSTRAINT entry_facets_pkey`.execute(db);
+      await sql`ALTER TABLE entry_facets ADD PRIMARY KEY (kind, key, sort_at, entry_id)`.execute(db);
+      await sql`DROP INDEX entry_facets_listing`.execute(db);
+    },
+  },
 };
 
 /**

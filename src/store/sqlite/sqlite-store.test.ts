@@ -260,3 +260,60 @@ describe('SQLite migrations', () => {
     await db.destroy();
   });
 });
+
+describe('SQLite migration 0016 (facets keyed by their listing order)', () => {
+  it('keeps every facet row, and a listing then reads the table itself in its order', async () => {
+    const sqlite = new BetterSqlite3(':memory:');
+    sqlite.pragma('foreign_keys = ON');
+    const db = sqliteKysely(sqlite);
+    const before = Object.fromEntries(Object.entries(SQLITE_MIGRATIONS).filter(([name]) => name < '0016'));
+    await migrate(db, before);
+    sqlite
+      .prepare("INSERT INTO sources (id, feed_url, created_at) VALUES (1, 'https://a.example/feed', 0)")
+      .run();
+    const addEntry = sqlite.prepare(
+      `INSERT INTO entries (id, source_id, guid, guid_hash, content_hash, sort_at, created_at)
+       VALUES (?, 1, ?, ?, 'h', ?, 0)`,
+    );
+    const addFacet = sqlite.prepare(
+      'INSERT INTO entry_facets (entry_id, kind, key, label, sort_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const [id, sortAt] of [
+      [1, 300],
+      [2, 100],
+      [3, 200],
+    ] as const) {
+      addEntry.run(id, `g${id}`, `hash${id}`, sortAt);
+      addFacet.run(id, 'author', 'ada', 'Ada', sortAt);
+      addFacet.run(id, 'tag', `t${id}`, `T${id}`, sortAt);
+    }
+    await migrate(db, SQLITE_MIGRATIONS);
+
+    const rows = sqlite.prepare('SELECT * FROM entry_facets ORDER BY entry_id, kind').all();
+    assert.equal(rows.length, 6, 'every row moved');
+    assert.deepEqual(rows[0], { entry_id: 1, kind: 'author', key: 'ada', label: 'Ada', sort_at: 300 });
+    const table = sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'entry_facets'").pluck().get();
+    assert.match(String(table), /WITHOUT ROWID/);
+    const indexes = sqlite
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entry_facets' AND sql IS NOT NULL",
+      )
+      .pluck()
+      .all();
+    assert.deepEqual(indexes, ['entry_facets_entry'], 'the listing index is the key now');
+    const listing =
+      'SELECT entry_id FROM entry_facets WHERE kind = ? AND key = ? ORDER BY sort_at DESC, entry_id DESC';
+    assert.deepEqual(sqlite.prepare(listing).pluck().all('author', 'ada'), [1, 3, 2]);
+    const plan = sqlite
+      .prepare(`EXPLAIN QUERY PLAN ${listing}`)
+      .all('author', 'ada')
+      .map((r) => (r as { detail: string }).detail)
+      .join('; ');
+    assert.match(plan, /SEARCH entry_facets USING PRIMARY KEY \(kind=\? AND key=\?\)/);
+    assert.doesNotMatch(plan, /TEMP B-TREE/, 'no sort: the key is in the listing order');
+    // Deleting an entry still takes its facets with it (the entry_id index finds them).
+    sqlite.prepare('DELETE FROM entries WHERE id = 1').run();
+    assert.equal(sqlite.prepare('SELECT count(*) FROM entry_facets').pluck().get(), 4);
+    await db.destroy();
+  });
+});
