@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -315,5 +315,60 @@ describe('SQLite migration 0016 (facets keyed by their listing order)', () => {
     sqlite.prepare('DELETE FROM entries WHERE id = 1').run();
     assert.equal(sqlite.prepare('SELECT count(*) FROM entry_facets').pluck().get(), 4);
     await db.destroy();
+  });
+});
+
+/** Bytes each thread of this process has written, by thread (Linux); null elsewhere. */
+function writtenByThread(): Map<string, number> | null {
+  if (!existsSync('/proc/self/task')) return null;
+  const out = new Map<string, number>();
+  for (const task of readdirSync('/proc/self/task')) {
+    try {
+      const io = readFileSync(`/proc/self/task/${task}/io`, 'utf8');
+      out.set(task, Number(/^wchar: (\d+)$/m.exec(io)?.[1] ?? 0));
+    } catch {
+      // A thread that ended meanwhile.
+    }
+  }
+  return out;
+}
+
+describe('SQLite in a file, the journals of a refresh', () => {
+  it('keeps the originals of the pages a refresh changes in memory: the writer writes the log, and no temporary file', async (t) => {
+    const before = writtenByThread();
+    if (!before) return t.skip('no per-thread I/O counts on this system');
+    const dir = mkdtempSync(join(tmpdir(), 'courtesy-sqlite-'));
+    const file = join(dir, 'site.sqlite');
+    try {
+      const body = 'word '.repeat(200);
+      const stories = (version: string) =>
+        Array.from({ length: 3000 }, (_, n) => ({
+          ...story('journal.example', String(n), n),
+          contentHtml: `<p>${version} ${body}</p>`,
+          contentHash: `${version}${n}`,
+        }));
+      let store = await openSqliteStore(file);
+      const source = await store.sources.add({ feedUrl: 'https://journal.example/feed' }, t0);
+      await store.entries.saveRefresh(source.id, stories('a'), {}, t0);
+      // Closing checkpoints the log and removes it: the next transaction starts a new one.
+      await store.close();
+      store = await openSqliteStore(file);
+      const start = writtenByThread()!;
+      // Every entry changes: the refresh's savepoint keeps the original of every page it rewrites.
+      const saved = await store.entries.saveRefresh(source.id, stories('b'), {}, t0);
+      const end = writtenByThread()!;
+      const log = statSync(`${file}-wal`).size;
+      await store.close();
+      assert.equal(saved.updated, 3000);
+      // The thread that wrote most is the writer (the checkpointer copies at most the log). With the
+      // journals in memory it writes about twice the log's size (the log, then the log's pages into
+      // the database, as its commit passes the automatic checkpoint's threshold); with temporary
+      // files, twelve times.
+      const most = Math.max(...[...end].map(([task, bytes]) => bytes - (start.get(task) ?? 0)));
+      assert.ok(log > 1_000_000, `the refresh rewrote a few MB of pages (log ${log} bytes)`);
+      assert.ok(most < log * 4, `the writer wrote ${most} bytes for a log of ${log}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
