@@ -196,7 +196,8 @@ if (args.mode) {
   const dir = mkdtempSync(join(tmpdir(), 'courtesy-bench-writes-'));
   try {
     if (args.mode === 'courtesy') await runCourtesy(join(dir, 'site.sqlite'));
-    else await runFloor(join(dir, 'site.sqlite'));
+    else if (args.mode === 'floor') await runFloor(join(dir, 'site.sqlite'));
+    else throw new Error(`bench:writes: --mode is courtesy or floor, not ${args.mode}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -335,10 +335,10 @@ function writtenByThread(): Map<string, number> | null {
 
 describe('SQLite in a file, the journals of a refresh', () => {
   it('keeps the originals of the pages a refresh changes in memory: the writer writes the log, and no temporary file', async (t) => {
-    const before = writtenByThread();
-    if (!before) return t.skip('no per-thread I/O counts on this system');
+    if (!writtenByThread()) return t.skip('no per-thread I/O counts on this system');
     const dir = mkdtempSync(join(tmpdir(), 'courtesy-sqlite-'));
     const file = join(dir, 'site.sqlite');
+    let store = await openSqliteStore(file);
     try {
       const body = 'word '.repeat(200);
       const stories = (version: string) =>
@@ -347,7 +347,6 @@ describe('SQLite in a file, the journals of a refresh', () => {
           contentHtml: `<p>${version} ${body}</p>`,
           contentHash: `${version}${n}`,
         }));
-      let store = await openSqliteStore(file);
       const source = await store.sources.add({ feedUrl: 'https://journal.example/feed' }, t0);
       await store.entries.saveRefresh(source.id, stories('a'), {}, t0);
       // Closing checkpoints the log and removes it: the next transaction starts a new one.
@@ -358,7 +357,6 @@ describe('SQLite in a file, the journals of a refresh', () => {
       const saved = await store.entries.saveRefresh(source.id, stories('b'), {}, t0);
       const end = writtenByThread()!;
       const log = statSync(`${file}-wal`).size;
-      await store.close();
       assert.equal(saved.updated, 3000);
       // The thread that wrote most is the writer (the checkpointer copies at most the log). With the
       // journals in memory it writes about twice the log's size (the log, then the log's pages into
@@ -368,6 +366,7 @@ describe('SQLite in a file, the journals of a refresh', () => {
       assert.ok(log > 1_000_000, `the refresh rewrote a few MB of pages (log ${log} bytes)`);
       assert.ok(most < log * 4, `the writer wrote ${most} bytes for a log of ${log}`);
     } finally {
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
