@@ -1011,29 +1011,37 @@ function chunks(values: readonly string[]): string[][] {
 }
 
 /**
- * The active rules that could cover any of these entries, in one indexed query: rules on the source,
- * on the entries' normalized URLs, and on their hosts or parent domains.
+ * The active rules that could cover any of these entries, in a few indexed queries: rules on the
+ * source, on the entries' normalized URLs, and on their hosts or parent domains. The URLs and
+ * domains go IN_CHUNK at a time, so that a feed of any length stays within the engines' limits on
+ * bound parameters (SQLite's 32,766; a 100,000-item feed's keys in one list never ran).
  */
 async function rulesFor(
   db: Kysely<Database>,
   sourceId: number,
   entries: readonly EntryInput[],
 ): Promise<SuppressionRule[]> {
-  const keys = [...new Set(entries.flatMap((e) => urlKey(e.url) ?? []))];
-  const domains = [...new Set(entries.flatMap((e) => coveringDomains(urlHostKey(e.url))))];
-  const rows = await db
-    .selectFrom('suppressionRules')
-    .selectAll()
-    .where('revokedAt', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('sourceId', '=', sourceId),
-        ...(keys.length ? [eb('urlKey', 'in', keys)] : []),
-        ...(domains.length ? [eb('domain', 'in', domains)] : []),
-      ]),
-    )
-    .execute();
-  return rows.map(toRule);
+  const keys = chunks(entries.flatMap((e) => urlKey(e.url) ?? []));
+  const domains = chunks(entries.flatMap((e) => coveringDomains(urlHostKey(e.url))));
+  const found = new Map<number, SuppressionRule>();
+  for (let i = 0; i < Math.max(1, keys.length, domains.length); i++) {
+    const someKeys = keys[i] ?? [];
+    const someDomains = domains[i] ?? [];
+    const rows = await db
+      .selectFrom('suppressionRules')
+      .selectAll()
+      .where('revokedAt', 'is', null)
+      .where((eb) =>
+        eb.or([
+          ...(i === 0 ? [eb('sourceId', '=', sourceId)] : []),
+          ...(someKeys.length ? [eb('urlKey', 'in', someKeys)] : []),
+          ...(someDomains.length ? [eb('domain', 'in', someDomains)] : []),
+        ]),
+      )
+      .execute();
+    for (const row of rows) found.set(row.id, toRule(row));
+  }
+  return [...found.values()];
 }
 
 type NewEntryRow = Insertable<EntriesTable> & { contentHash: string; sortAt: number };

@@ -4,6 +4,7 @@ import type { EntryInput } from '../model/entry.js';
 import type { FetchRecord } from '../model/source.js';
 import type { Subscription } from '../model/subscription.js';
 import type { NewTakedownRequest, Notice } from '../model/takedown.js';
+import { urlKey } from '../model/rights.js';
 import { StoreError } from './errors.js';
 import { FETCH_HISTORY_PER_SOURCE, SEARCH_COUNT_LIMIT, type SearchQuery, type Store } from './store.js';
 
@@ -1216,6 +1217,33 @@ export function describeStoreContract(
       assert.deepEqual(await store.extractions.claim(later, 5, { claimMs: 60_000, perHost: 10 }), []);
       await store.sources.remove(source.id);
       assert.equal(await store.extractions.pending(), 0);
+    });
+
+    it('stores a feed of 100,000 entries, checks it against the rules, and matches it again', async () => {
+      const source = await store.sources.add({ feedUrl: 'https://huge-feed.example/feed' }, t0);
+      const many = Array.from({ length: 100_000 }, (_, i) =>
+        entry(200_000 + i, { summaryHtml: null, contentHtml: null, categories: [] }),
+      );
+      // A rule on one of its addresses: every entry's address is checked against the rules.
+      const { rule } = await store.rights.grant(
+        {
+          kind: 'url',
+          sourceId: null,
+          author: null,
+          domain: null,
+          urlKey: urlKey('https://publisher.example/200007'),
+          reason: 'asked',
+          actor: 'test',
+        },
+        t0,
+      );
+      const first = await store.entries.saveRefresh(source.id, many, {}, t0);
+      assert.deepEqual(first, { inserted: 99_999, updated: 0, unchanged: 0, suppressed: 1 });
+      assert.equal(await store.entries.count(source.id), 99_999);
+      const again = await store.entries.saveRefresh(source.id, many, {}, t0);
+      assert.deepEqual(again, { inserted: 0, updated: 0, unchanged: 99_999, suppressed: 1 });
+      await store.rights.revoke(rule.id, 'done', 'test', t0);
+      await store.sources.remove(source.id);
     });
   });
 }

@@ -109,6 +109,53 @@ describe('SQLite in a file, many refreshes at once', () => {
   });
 });
 
+describe('SQLite, a group that adds entries and then edits stored ones', () => {
+  it(
+    'commits both, with the edit searchable, instead of waiting on itself for good',
+    { timeout: 30_000 },
+    async () => {
+      const store = await openInFile();
+      try {
+        const [first, second] = await addSources(store, 'edit', 2);
+        await store.entries.saveRefresh(second!.id, packEntries([story('edit1.example', 'kept', 5)]), {}, t0);
+        // Sent together, so that the writer thread runs them in one group: new entries first, then
+        // an edit of a stored entry (what a feed's next round does: it adds and it edits).
+        const edited = { ...story('edit1.example', 'kept', 5), title: 'Story ferry', contentHash: 'edited' };
+        const both = Promise.all([
+          store.entries.saveRefresh(first!.id, packEntries([story('edit0.example', 'new', 1)]), {}, t0),
+          store.entries.saveRefresh(second!.id, packEntries([edited]), {}, t0),
+        ]);
+        const stalled = new Promise((resolve) => setTimeout(resolve, 10_000, 'stalled')).then(
+          () => 'stalled',
+        );
+        const outcome = await Promise.race([both.then(() => 'saved'), stalled]);
+        assert.equal(outcome, 'saved', 'the group committed');
+        const [added, changed] = await both;
+        assert.equal(added.inserted, 1);
+        assert.equal(changed.updated, 1);
+        const found = await store.entries.search({
+          text: 'ferry',
+          order: 'recent',
+          limit: 5,
+          offset: 0,
+          now: t0,
+        });
+        assert.equal(found.total, 1, 'the edit is searched by its new words');
+        const fresh = await store.entries.search({
+          text: 'new',
+          order: 'recent',
+          limit: 5,
+          offset: 0,
+          now: t0,
+        });
+        assert.equal(fresh.total, 1, 'and the new entry by its own');
+      } finally {
+        await store.close();
+      }
+    },
+  );
+});
+
 describe('SQLite, refreshes that wait together', () => {
   it('commits them together, each in a savepoint of its own: one that fails is undone alone', async () => {
     const store = await openInFile();

@@ -110,6 +110,32 @@ let grouped = false;
 
 /** Kysely's SQLite driver, with its transactions made savepoints while hot writes are grouped. */
 class GroupingDriver extends SqliteDriver {
+  /** Whether a store call holds the connection now (see acquireConnection). */
+  private held = false;
+
+  /**
+   * The connection, at once, or an error: never a wait. This thread runs one request at a time,
+   * so the only one who can hold the connection while another asks for it is the asker itself
+   * (a statement on the store's top-level handle inside its own transaction), and that wait would
+   * never end, holding SQLite's write lock for good: every other process's write, and this
+   * process's polls, would then wait on it. So it is refused, and the hot write fails alone.
+   */
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    if (this.held) {
+      throw new StoreError(
+        'store.nested-write',
+        'store: a statement asked for the writer connection while a transaction of the same write held it',
+      );
+    }
+    this.held = true;
+    return super.acquireConnection();
+  }
+
+  override async releaseConnection(): Promise<void> {
+    this.held = false;
+    await super.releaseConnection();
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw(grouped ? 'savepoint store_transaction' : 'begin'));
   }
@@ -159,14 +185,16 @@ const groupedFullText: FullTextIndex = {
     else await FTS5_INDEX.add(on, entries);
   },
   async replace(on, entry) {
-    // The group's text first, so that an entry written and changed in one group ends as changed.
-    await writeGroupText();
+    // The group's text first, so that an entry written and changed in one group ends as changed;
+    // on the transaction given, which holds the connection (the top-level handle would wait for it).
+    await writeGroupText(on);
     await FTS5_INDEX.replace(on, entry);
   },
 };
 
-async function writeGroupText(): Promise<void> {
-  if (groupText.length > 0) await FTS5_INDEX.add(db, groupText.splice(0));
+/** Writes the group's search text so far, through `on`: the transaction that holds the connection, if any. */
+async function writeGroupText(on: Kysely<Database> = db): Promise<void> {
+  if (groupText.length > 0) await FTS5_INDEX.add(on, groupText.splice(0));
 }
 
 const store = new SqlStore(db, {
