@@ -40,6 +40,7 @@ export function registerWorker(program: Command, global: () => GlobalOptions): v
             config.metrics.token,
             options.metricsHost,
             options.metricsPort!,
+            config.poll.stallAfterMs,
           )
         : null;
       const poller = startPoller(ctx);

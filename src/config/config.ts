@@ -63,6 +63,10 @@ export interface Config {
     workers: number;
     claimMs: number;
     checkEveryMs: number;
+    /** The longest a check may take before it is abandoned (see refreshSource). */
+    checkDeadlineMs: number;
+    /** How long due sources may wait with no check ending before the polling counts as stalled. */
+    stallAfterMs: number;
   };
   content: {
     /** The rel given to every link in republished content. */
@@ -116,6 +120,17 @@ export interface Config {
 }
 
 /** The metrics token from the environment, held to the config file's rule. */
+/** A check's deadline, which must leave the fetch its own timeout and the rest of the check time after it. */
+function checkDeadline(deadlineSeconds: number, fetchTimeoutSeconds: number): number {
+  if (deadlineSeconds <= fetchTimeoutSeconds) {
+    throw new ConfigError(
+      'config.invalid',
+      `config: poll.check_deadline_seconds (${deadlineSeconds}) must be more than poll.timeout_seconds (${fetchTimeoutSeconds}): a check fetches, then parses and stores`,
+    );
+  }
+  return deadlineSeconds;
+}
+
 function metricsToken(value: string | undefined): string | null {
   if (!value) return null;
   if (value.length < 16) {
@@ -216,6 +231,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       userAgent: file.poll.user_agent ?? `courtesy/${VERSION} (${file.site.name}; +${baseUrl}/)`,
       claimMs: file.poll.claim_seconds * 1000,
       checkEveryMs: file.poll.check_every_seconds * 1000,
+      checkDeadlineMs: checkDeadline(file.poll.check_deadline_seconds, file.poll.timeout_seconds) * 1000,
+      stallAfterMs: file.poll.stall_after_seconds * 1000,
     },
     content: {
       linkRel: file.content.link_rel.trim().replace(/\s+/g, ' '),

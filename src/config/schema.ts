@@ -131,6 +131,16 @@ export const configSchema = z.strictObject({
       claim_seconds: z.number().int().min(5).max(86_400).default(300),
       /** How often an idle poller looks for due sources (and renews due WebSub leases). */
       check_every_seconds: z.number().min(0.1).max(3600).default(30),
+      /**
+       * The longest one check may take, fetch, parsing and writing together; past it the check is
+       * abandoned and recorded as failed (check.timeout). More than timeout_seconds.
+       */
+      check_deadline_seconds: z.number().min(1).max(3600).default(300),
+      /**
+       * /readyz answers 503, and courtesy_poll_stalled is 1, when a source has been due this long
+       * and no check of any source has ended in this time: the polling has stopped.
+       */
+      stall_after_seconds: z.number().min(10).max(86_400).default(900),
     })
     .prefault({}),
   content: z

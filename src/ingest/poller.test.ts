@@ -183,3 +183,60 @@ describe('pollSources', () => {
     assert.ok(claims <= 12, `${claims} claims for 40 sources at 16 at once`);
   });
 });
+
+describe('a check that never ends', () => {
+  it('is abandoned at its deadline, recorded as failed, and the poll goes on without writing it later', async () => {
+    const server = await startTestServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(FEED);
+    });
+    const store = await openSqliteStore(':memory:');
+    const loaded = loadConfig({ dataDir: '/nonexistent-courtesy-test', allowPrivateNetworks: true }, {});
+    const config = { ...loaded, poll: { ...loaded.poll, checkDeadlineMs: 200 } };
+    const processor = createFeedProcessor(0);
+    let release: () => void = () => {};
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    const ctx: IngestContext = {
+      store,
+      config,
+      logger: createLogger('silent'),
+      // The feed of /stuck.xml is parsed by something that does not answer until the test says so.
+      processor: {
+        ...processor,
+        process: async (input) => {
+          if (input.url.endsWith('/stuck.xml')) await stuck;
+          return processor.process(input);
+        },
+      },
+      fetcher: new Fetcher({
+        userAgent: 'courtesy-test',
+        allowPrivateNetworks: true,
+        perHostConcurrency: 2,
+        totalConcurrency: 5,
+      }),
+    };
+    try {
+      const stuckSource = await store.sources.add({ feedUrl: `${server.url}/stuck.xml` }, new Date(0));
+      const healthy = await store.sources.add({ feedUrl: `${server.url}/fine.xml` }, new Date(0));
+      const started = Date.now();
+      const report = await pollSources(ctx, { all: true });
+      assert.ok(Date.now() - started < 5_000, 'the poll did not wait for the stuck check');
+      const byId = new Map(report.outcomes.map((o) => [o.sourceId, o]));
+      assert.equal(byId.get(healthy.id)?.kind, 'stored');
+      const abandoned = byId.get(stuckSource.id);
+      assert.equal(abandoned?.kind, 'failed');
+      assert.equal(abandoned?.kind === 'failed' && abandoned.code, 'check.timeout');
+      const recorded = await store.sources.get(stuckSource.id);
+      assert.equal(recorded?.lastErrorCode, 'check.timeout');
+      assert.match(recorded?.lastError ?? '', /^the check did not end within 0.2 s and was abandoned/);
+      // Woken later, the abandoned check writes nothing: its source keeps the deadline's record.
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(await store.entries.count(stuckSource.id), 0);
+      assert.equal((await store.sources.history(stuckSource.id, 10)).length, 1, 'one record of the check');
+    } finally {
+      await ctx.fetcher.close();
+      await store.close();
+      await server.close();
+    }
+  });
+});

@@ -65,14 +65,65 @@ class ProcessingError extends CourtesyError {}
  * source with its next check and changes nothing else. Nothing is thrown.
  */
 export async function refreshSource(ctx: IngestContext, source: Source): Promise<RefreshOutcome> {
-  const outcome = await refresh(ctx, source);
+  const outcome = await refreshWithin(ctx, source, ctx.config.poll.checkDeadlineMs);
   ctx.metrics?.check(outcome);
   return outcome;
 }
 
-async function refresh(ctx: IngestContext, source: Source): Promise<RefreshOutcome> {
+/**
+ * A check that has not ended by its deadline (`[poll] check_deadline_seconds`) is abandoned: it is
+ * recorded as failed (`check.timeout`), its slot goes to the next source, and whatever it was
+ * waiting on writes nothing of it later. The fetch's own timeouts end a slow feed long before;
+ * this bounds everything else a check waits on (parsing, the database).
+ */
+async function refreshWithin(
+  ctx: IngestContext,
+  source: Source,
+  deadlineMs: number,
+): Promise<RefreshOutcome> {
   const now = ctx.now?.() ?? new Date();
   const started = performance.now();
+  const check: Check = { abandoned: false };
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(resolve, deadlineMs, 'late');
+  });
+  try {
+    const first = await Promise.race([refresh(ctx, source, now, started, check), late]);
+    if (first !== 'late') return first;
+  } finally {
+    clearTimeout(timer);
+  }
+  check.abandoned = true;
+  const log = ctx.logger.child({ sourceId: source.id, url: source.feedUrl });
+  const seconds = Number((deadlineMs / 1000).toFixed(1));
+  const error = new CheckTimeout(`the check did not end within ${seconds} s and was abandoned`);
+  return recordFailure(ctx, source, now, started, error, null, null, log, deadlineMs);
+}
+
+/** A check's state, read before each of its writes: an abandoned check writes nothing more. */
+interface Check {
+  abandoned: boolean;
+}
+
+class CheckTimeout extends CourtesyError {
+  constructor(message: string) {
+    super('check.timeout', message);
+  }
+}
+
+/** Throws once the check was abandoned, so that nothing of it is written after its deadline. */
+function stillOn(check: Check): void {
+  if (check.abandoned) throw new CheckTimeout('the check was abandoned past its deadline');
+}
+
+async function refresh(
+  ctx: IngestContext,
+  source: Source,
+  now: Date,
+  started: number,
+  check: Check,
+): Promise<RefreshOutcome> {
   const log = ctx.logger.child({ sourceId: source.id, url: source.feedUrl });
   let result: FetchResult | null = null;
   try {
@@ -99,6 +150,7 @@ async function refresh(ctx: IngestContext, source: Source): Promise<RefreshOutco
         now,
         nextCheckAfterSuccess(now, ctx.config.poll, fromFeed, http),
       );
+      stillOn(check);
       await ctx.store.sources.recordCheck(
         source.id,
         { ...successPatch(now, result.status), ...moved, nextCheckAt: next.at, checkBasis: next.basis },
@@ -133,6 +185,7 @@ async function refresh(ctx: IngestContext, source: Source): Promise<RefreshOutco
       etag: result.validators.etag,
       lastModified: result.validators.lastModified,
     };
+    stillOn(check);
     const saved = await ctx.store.entries.saveRefresh(
       source.id,
       feed.entries,
@@ -147,6 +200,19 @@ async function refresh(ctx: IngestContext, source: Source): Promise<RefreshOutco
   } catch (error) {
     if (result === null) ctx.metrics?.fetched((performance.now() - started) / 1000, 'failed');
     const bytes = result?.kind === 'modified' ? result.body.length : null;
+    if (check.abandoned) {
+      // Its deadline's failure is recorded already; what it met since is only logged.
+      log.warn({ err: error }, 'an abandoned check ended');
+      return {
+        kind: 'failed',
+        sourceId: source.id,
+        code: 'check.timeout',
+        status: null,
+        message: errorMessage(error),
+        disabled: false,
+        nextCheckAt: now,
+      };
+    }
     return recordFailure(ctx, source, now, started, error, result?.status ?? null, bytes, log);
   }
 }
@@ -201,6 +267,7 @@ async function recordFailure(
   responseStatus: number | null,
   bytes: number | null,
   log: Logger,
+  recordWithinMs = ctx.config.poll.checkDeadlineMs,
 ): Promise<RefreshOutcome> {
   const code = error instanceof CourtesyError ? error.code : 'internal';
   const message = error instanceof CourtesyError ? error.message : `internal error: ${errorMessage(error)}`;
@@ -228,14 +295,26 @@ async function recordFailure(
   };
   if (code === 'internal') log.error({ err: error }, 'refresh failed unexpectedly');
   else log.warn({ code, status, failures }, message);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await ctx.store.sources.recordCheck(
+    // Bounded too: a database that does not answer must not hold the poller's slot for good.
+    const recorded = ctx.store.sources.recordCheck(
       source.id,
       patch,
       fetchRecord(now, started, source, 'failed', status, bytes, { code, message }),
     );
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new Error(`the database did not record it within ${Math.round(recordWithinMs / 1000)} s`)),
+        recordWithinMs,
+      );
+    });
+    await Promise.race([recorded, late]);
   } catch (storeError) {
     log.error({ err: storeError }, 'could not record the failure');
+  } finally {
+    clearTimeout(timer);
   }
   return {
     kind: 'failed',

@@ -91,7 +91,7 @@ describe('the metrics', () => {
     const store = await openSqliteStore(':memory:');
     try {
       const metrics = new Metrics();
-      metrics.watch(store);
+      metrics.watch(store, 900_000);
       const a = await store.sources.add({ feedUrl: 'https://a.example/feed' }, t0);
       await store.sources.add({ feedUrl: 'https://b.example/feed' }, t0);
       const c = await store.sources.add({ feedUrl: 'https://c.example/feed' }, t0);
@@ -105,6 +105,10 @@ describe('the metrics', () => {
       assert.equal(sample(body, 'courtesy_poll_queue_claimed'), 0);
       assert.equal(sample(body, 'courtesy_outbox_pending'), 0);
       assert.equal(sample(body, 'courtesy_full_text_pending'), 0);
+      // b became due at t0, long ago, and no check has ever ended: the polling has stalled.
+      assert.ok((sample(body, 'courtesy_poll_oldest_due_seconds') ?? 0) > 86_400);
+      assert.equal(sample(body, 'courtesy_poll_last_check_timestamp_seconds'), 0, 'no check yet');
+      assert.equal(sample(body, 'courtesy_poll_stalled'), 1);
       await store.close();
       const later = await metrics.render().then(
         (r) => r.body,
@@ -230,8 +234,8 @@ describe("a worker's metrics port", () => {
 
   before(async () => {
     store = await openSqliteStore(':memory:');
-    await store.sources.add({ feedUrl: 'https://a.example/feed' }, t0);
-    server = await startMetricsServer(new Metrics(), store, null, '127.0.0.1', 0);
+    await store.sources.add({ feedUrl: 'https://a.example/feed' }, new Date());
+    server = await startMetricsServer(new Metrics(), store, null, '127.0.0.1', 0, 900_000);
   });
 
   after(async () => {

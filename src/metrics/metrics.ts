@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Store } from '../store/index.js';
+import { pollStall, type Store } from '../store/index.js';
 
 /** What a finished check reports to the metrics (a RefreshOutcome has these fields). */
 export interface CheckReport {
@@ -155,7 +155,7 @@ export class Metrics {
    * being checked) and the outbox, from the database; the page cache, from this process. A
    * database that fails to answer leaves those gauges out of that scrape rather than failing it.
    */
-  watch(store: Store, cache?: CacheReport): void {
+  watch(store: Store, stallAfterMs: number, cache?: CacheReport): void {
     if (this.watching) return;
     this.watching = true;
     const registers = [this.registry];
@@ -191,6 +191,34 @@ export class Metrics {
       async collect() {
         const read = await queue();
         if (read) this.set(read.claimed);
+      },
+    });
+    const ageOf = (at: Date | null) => (at ? Math.max(0, (Date.now() - at.getTime()) / 1000) : null);
+    new Gauge({
+      name: 'courtesy_poll_oldest_due_seconds',
+      help: 'How long the due source that has waited longest (and that no poller is checking) has been due; 0 when none is.',
+      registers,
+      async collect() {
+        const read = await queue();
+        if (read) this.set(ageOf(read.oldestDueAt) ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'courtesy_poll_last_check_timestamp_seconds',
+      help: 'When the last check of any source ended, in any process, in Unix seconds (0 before the first).',
+      registers,
+      async collect() {
+        const read = await queue();
+        if (read) this.set(read.lastCheckAt ? read.lastCheckAt.getTime() / 1000 : 0);
+      },
+    });
+    new Gauge({
+      name: 'courtesy_poll_stalled',
+      help: '1 when the polling has stalled: a source has been due for poll.stall_after_seconds and no check has ended in that time (then /readyz answers 503).',
+      registers,
+      async collect() {
+        const read = await queue();
+        if (read) this.set(pollStall(read, new Date(), stallAfterMs) === null ? 0 : 1);
       },
     });
     new Gauge({

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { storeProblem, type Store } from '../store/index.js';
+import { readinessProblem, type Store } from '../store/index.js';
 import { mayReadMetrics } from './access.js';
 import type { Metrics } from './metrics.js';
 
@@ -20,8 +20,9 @@ export function startMetricsServer(
   token: string | null,
   host: string,
   port: number,
+  stallAfterMs: number,
 ): Promise<MetricsServer> {
-  metrics.watch(store);
+  metrics.watch(store, stallAfterMs);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (status: number, body: string, type = 'text/plain; charset=utf-8') => {
@@ -31,7 +32,7 @@ export function startMetricsServer(
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'GET only\n');
     if (path === '/healthz') return send(200, 'ok\n');
     if (path === '/readyz') {
-      void storeProblem(store).then((problem) =>
+      void readinessProblem(store, stallAfterMs).then((problem) =>
         problem === null ? send(200, 'ready\n') : send(503, `not ready: ${problem}\n`),
       );
       return;

@@ -35,4 +35,4 @@ export { FETCH_HISTORY_PER_SOURCE } from './store.js';
 export { StoreError } from './errors.js';
 export { openStore } from './open-store.js';
 export { redactDatabaseUrl } from './database-url.js';
-export { storeProblem } from './readiness.js';
+export { pollStall, readinessProblem, storeProblem } from './readiness.js';

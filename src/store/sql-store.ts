@@ -387,7 +387,22 @@ class SqlSources implements SourceRepository {
       ) AS due`.execute(this.db);
     const claimed = await sql<{ n: number }>`
       SELECT count(*) AS n FROM sources WHERE claimed_until > ${at}`.execute(this.db);
-    return { due: Number(due.rows[0]?.n ?? 0), claimed: Number(claimed.rows[0]?.n ?? 0) };
+    const oldest = await sql<{ due: number | string }>`
+      SELECT coalesce(next_check_at, 0) AS due FROM sources
+      WHERE status = 'active' AND coalesce(next_check_at, 0) <= ${at}
+        AND (claimed_until IS NULL OR claimed_until <= ${at})
+      ORDER BY coalesce(next_check_at, 0), id
+      LIMIT 1`.execute(this.db);
+    const last = await sql<{ ended: number | string }>`
+      SELECT started_at + duration_ms AS ended FROM fetches ORDER BY id DESC LIMIT 1`.execute(this.db);
+    const oldestDue = oldest.rows[0];
+    const lastCheck = last.rows[0];
+    return {
+      due: Number(due.rows[0]?.n ?? 0),
+      claimed: Number(claimed.rows[0]?.n ?? 0),
+      oldestDueAt: oldestDue ? new Date(Number(oldestDue.due)) : null,
+      lastCheckAt: lastCheck ? new Date(Number(lastCheck.ended)) : null,
+    };
   }
 
   async countByStatus(): Promise<Record<SourceStatus, number>> {

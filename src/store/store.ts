@@ -118,8 +118,9 @@ export interface SourceRepository {
   claimDue(poller: string, now: Date, limit: number, options: ClaimOptions): Promise<Source[]>;
   /**
    * The polling queue at a glance, for metrics: the active sources due now and not being checked
-   * (counted up to QUEUE_COUNT_LIMIT), and those a poller is checking (claimed, claim not run out).
-   * Both read an index only as far as they count, so they stay cheap at any number of sources.
+   * (counted up to QUEUE_COUNT_LIMIT), and those a poller is checking (claimed, claim not run out);
+   * since when the oldest due one waits, and when the last check ended. Each reads an index only
+   * as far as it counts, so they stay cheap at any number of sources.
    */
   queue(now: Date): Promise<SourceQueue>;
   /** Sources by status; reads every source, so callers keep the answer a while. */
@@ -140,6 +141,10 @@ export interface SourceRepository {
 export interface SourceQueue {
   due: number;
   claimed: number;
+  /** When the longest-waiting due source (not being checked) became due; null when none is due. */
+  oldestDueAt: Date | null;
+  /** When the last check of any source ended (its history's newest line), null before the first. */
+  lastCheckAt: Date | null;
 }
 
 /** queue() counts due sources up to this many. */

@@ -24,7 +24,7 @@ import { LISTING, entryTag, facetTag, sourceTag, type PageTag } from '../model/p
 import { FEED_FILES, FEED_ITEMS, renderFeed, type FeedListing } from './feeds.js';
 import type { FacetKind } from '../model/facets.js';
 import { sourceDisplayName } from '../model/source.js';
-import { storeProblem, type EntryQuery, type SearchQuery } from '../store/index.js';
+import { readinessProblem, type EntryQuery, type SearchQuery } from '../store/index.js';
 import { securityHeaders } from './security-headers.js';
 import { themeStylesheet } from './theme.js';
 import { CALLBACK_PATH, type CallbackAnswer, type WebSub } from '../websub/index.js';
@@ -111,11 +111,11 @@ export function createApp(ctx: WebContext): Hono {
   });
   app.get('/readyz', async (c) => {
     c.header('cache-control', 'no-store');
-    const problem = await storeProblem(store);
+    const problem = await readinessProblem(store, config.poll.stallAfterMs);
     return problem === null ? c.text('ready\n') : c.text(`not ready: ${problem}\n`, 503);
   });
   if (metrics && config.metrics.enabled) {
-    metrics.watch(store, cache);
+    metrics.watch(store, config.poll.stallAfterMs, cache);
     app.get('/metrics', async (c) => {
       c.header('cache-control', 'no-store');
       const address = clientAddress(c, config.server.trustProxy);

@@ -48,4 +48,41 @@ describe('health checks', () => {
     assert.match(res.body, /did not answer within 2000 ms/);
     await store.close();
   });
+
+  it('are not ready when sources have been due a long while and no check has ended meanwhile', async () => {
+    const store = await openSqliteStore(':memory:');
+    try {
+      const get = site(store);
+      const now = Date.now();
+      const source = await store.sources.add({ feedUrl: 'https://due.example/feed' }, new Date(now - 60_000));
+      assert.equal((await get('/readyz')).status, 200, 'due for a minute: a poller may just be busy');
+      await store.sources.update(source.id, { nextCheckAt: new Date(now - 3_600_000) });
+      const stalled = await get('/readyz');
+      assert.equal(stalled.status, 503);
+      assert.match(
+        stalled.body,
+        /^not ready: the polling has stalled: a source has been due for 60 min and no check has ever ended \(poll\.stall_after_seconds is 900\)/,
+      );
+      // A check that ended a minute ago is progress, however long the queue has waited.
+      await store.sources.recordCheck(
+        source.id,
+        {},
+        {
+          startedAt: new Date(now - 61_000),
+          durationMs: 1000,
+          outcome: 'not-modified',
+          url: source.feedUrl,
+          httpStatus: 304,
+          bytes: null,
+          inserted: 0,
+          updated: 0,
+          errorCode: null,
+          message: null,
+        },
+      );
+      assert.equal((await get('/readyz')).status, 200);
+    } finally {
+      await store.close();
+    }
+  });
 });

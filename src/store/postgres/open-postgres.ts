@@ -117,11 +117,16 @@ export function postgresKysely(pool: pg.Pool): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
 }
 
+/** How long a transaction may sit idle, holding its locks, before the server ends its session. */
+const IDLE_IN_TRANSACTION_MS = 60_000;
+
 export function createPool(target: PostgresTarget): pg.Pool {
   const pool = new pg.Pool({
     connectionString: target.connectionString,
     max: target.poolSize,
-    options: `-c search_path=${target.schema}`,
+    // A transaction that waits on anything but the server for a minute (a bug of the caller's)
+    // has its session ended, so that it cannot hold its locks, and every other writer, for good.
+    options: `-c search_path=${target.schema} -c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
     Client: TextSafeClient,
     types: { getTypeParser },
   });

@@ -7,20 +7,11 @@
  */
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import {
-  CamelCasePlugin,
-  CompiledQuery,
-  Kysely,
-  SqliteDialect,
-  SqliteDriver,
-  sql,
-  type DatabaseConnection,
-  type Driver,
-  type SqliteDialectConfig,
-} from 'kysely';
+import { CamelCasePlugin, Kysely, sql } from 'kysely';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
 import { SqlStore, type HotWrites } from '../sql-store.js';
+import { BoundedWriterDialect, runBounded } from './bounded-writes.js';
 import type { CheckpointSetup } from './checkpoint-thread.js';
 import { FTS5_INDEX } from './fts5.js';
 import type { FullTextIndex, IndexedEntry } from '../full-text.js';
@@ -108,67 +99,17 @@ async function stopCheckpointer(): Promise<void> {
  */
 let grouped = false;
 
-/** Kysely's SQLite driver, with its transactions made savepoints while hot writes are grouped. */
-class GroupingDriver extends SqliteDriver {
-  /** Whether a store call holds the connection now (see acquireConnection). */
-  private held = false;
+/**
+ * How long a hot write may wait on anything that is not the database before it is abandoned (see
+ * bounded-writes.ts): better-sqlite3 never makes a write wait, so this is reached only by a write
+ * that would otherwise hold SQLite's write lock for good.
+ */
+const WRITE_DEADLINE_MS = 30_000;
 
-  /**
-   * The connection, at once, or an error: never a wait. This thread runs one request at a time,
-   * so the only one who can hold the connection while another asks for it is the asker itself
-   * (a statement on the store's top-level handle inside its own transaction), and that wait would
-   * never end, holding SQLite's write lock for good: every other process's write, and this
-   * process's polls, would then wait on it. So it is refused, and the hot write fails alone.
-   */
-  override async acquireConnection(): Promise<DatabaseConnection> {
-    if (this.held) {
-      throw new StoreError(
-        'store.nested-write',
-        'store: a statement asked for the writer connection while a transaction of the same write held it',
-      );
-    }
-    this.held = true;
-    return super.acquireConnection();
-  }
-
-  override async releaseConnection(): Promise<void> {
-    this.held = false;
-    await super.releaseConnection();
-  }
-
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(grouped ? 'savepoint store_transaction' : 'begin'));
-  }
-
-  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(grouped ? 'release store_transaction' : 'commit'));
-  }
-
-  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    if (!grouped) {
-      await connection.executeQuery(CompiledQuery.raw('rollback'));
-      return;
-    }
-    await connection.executeQuery(CompiledQuery.raw('rollback to store_transaction'));
-    await connection.executeQuery(CompiledQuery.raw('release store_transaction'));
-  }
-}
-
-class GroupingDialect extends SqliteDialect {
-  constructor(private readonly settings: SqliteDialectConfig) {
-    super(settings);
-  }
-
-  override createDriver(): Driver {
-    return new GroupingDriver(this.settings);
-  }
-}
-
+/** The store's connection here: never waited for, each hot write bounded (bounded-writes.ts). */
+const dialect = new BoundedWriterDialect(connection, () => grouped);
 /** The store over this same connection, for the writes run whole here (it delegates none). */
-const db = new Kysely<Database>({
-  dialect: new GroupingDialect({ database: connection }),
-  plugins: [new CamelCasePlugin()],
-});
+const db = new Kysely<Database>({ dialect, plugins: [new CamelCasePlugin()] });
 /**
  * The search text of the new entries of the hot writes being run together, written at the end of
  * their group, just before it commits (see answerGroup). FTS5 writes what it has taken in as a new
@@ -250,7 +191,7 @@ type CallRequest = Extract<WriterRequest, { kind: 'call' }>;
 
 function runCall(request: CallRequest): Promise<unknown> {
   const run = hotWrites[request.method] as (...args: unknown[]) => Promise<unknown>;
-  return run(...request.args);
+  return runBounded(dialect, WRITE_DEADLINE_MS, () => run(...request.args));
 }
 
 function errorAnswer(id: number, error: unknown): WriterAnswer {
