@@ -6,6 +6,7 @@ export type {
   SourcePatch,
   ClaimOptions,
   SourceListItem,
+  SignInAttempt,
   SourceQueue,
   SaveResult,
   Cursor,

@@ -3,7 +3,7 @@ import type { Session, User } from '../model/user.js';
 import { StoreError } from './errors.js';
 import { date } from './sql-common.js';
 import type { Database, UsersTable } from './schema.js';
-import type { UserRepository } from './store.js';
+import type { SignInAttempt, UserRepository } from './store.js';
 
 /**
  * Names compare without case, so "Ada" finds "ada": lower() on both sides, which each engine's
@@ -63,29 +63,49 @@ export class SqlUsers implements UserRepository {
     });
   }
 
-  async recordFailure(id: number, lockAfter: number, lockUntil: Date): Promise<User> {
+  async beginSignIn(id: number, now: Date, lockAfter: number, lockUntil: Date): Promise<SignInAttempt> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
+      // One statement decides and counts: a concurrent attempt waits for its row, then sees this count.
+      const counted = await trx
         .updateTable('users')
-        .set((eb) => ({ failedLogins: eb('failedLogins', '+', 1) }))
+        .set((eb) => {
+          const locks = eb(eb('failedLogins', '+', 1), '>=', lockAfter);
+          return {
+            failedLogins: eb
+              .case()
+              .when(locks)
+              .then(0)
+              .else(eb('failedLogins', '+', 1))
+              .end(),
+            lockedUntil: eb.case().when(locks).then(lockUntil.getTime()).else(null).end(),
+          };
+        })
         .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      if (row.failedLogins < lockAfter) return toUser(row);
-      const locked = await trx
-        .updateTable('users')
-        .set({ lockedUntil: lockUntil.getTime(), failedLogins: 0 })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toUser(locked);
+        .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<=', now.getTime())]))
+        .returning('lockedUntil')
+        .executeTakeFirst();
+      if (counted) {
+        const lockedUntil = date(counted.lockedUntil);
+        return { admitted: true, lockedUntil, locked: lockedUntil !== null };
+      }
+      const row = await trx.selectFrom('users').select('lockedUntil').where('id', '=', id).executeTakeFirst();
+      return { admitted: false, lockedUntil: date(row?.lockedUntil ?? null), locked: false };
     });
   }
 
-  async recordSuccess(id: number, now: Date): Promise<void> {
+  async recordSuccess(id: number, now: Date, attempt: SignInAttempt): Promise<void> {
+    const own = attempt.locked && attempt.lockedUntil ? attempt.lockedUntil.getTime() : null;
     await this.db
       .updateTable('users')
-      .set({ failedLogins: 0, lockedUntil: null, lastLoginAt: now.getTime() })
+      .set((eb) => ({
+        failedLogins: 0,
+        lastLoginAt: now.getTime(),
+        // A lock that concurrent attempts made stays; only the one this attempt's own count made goes.
+        lockedUntil:
+          own === null
+            ? eb.ref('lockedUntil')
+            : eb.case().when('lockedUntil', '=', own).then(null).else(eb.ref('lockedUntil')).end(),
+      }))
       .where('id', '=', id)
       .execute();
   }

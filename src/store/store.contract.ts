@@ -1036,9 +1036,34 @@ export function describeStoreContract(
       );
       assert.equal((await store.users.findByName('ADA'))?.passwordHash, 'hash-1');
       const lockUntil = new Date(t0.getTime() + 900_000);
-      assert.equal((await store.users.recordFailure(user.id, 3, lockUntil)).lockedUntil, null);
-      assert.equal((await store.users.recordFailure(user.id, 3, lockUntil)).lockedUntil, null);
-      assert.deepEqual((await store.users.recordFailure(user.id, 3, lockUntil)).lockedUntil, lockUntil);
+      const attempt = () => store.users.beginSignIn(user.id, t0, 3, lockUntil);
+      assert.deepEqual(await attempt(), { admitted: true, lockedUntil: null, locked: false });
+      assert.deepEqual(await attempt(), { admitted: true, lockedUntil: null, locked: false });
+      assert.deepEqual(await attempt(), { admitted: true, lockedUntil: lockUntil, locked: true });
+      assert.deepEqual(await attempt(), { admitted: false, lockedUntil: lockUntil, locked: false });
+      // Attempts made at once are counted one by one: three are let through, the rest refused.
+      const later = new Date(lockUntil.getTime() + 1);
+      const lockAgain = new Date(later.getTime() + 900_000);
+      const together = await Promise.all(
+        Array.from({ length: 8 }, () => store.users.beginSignIn(user.id, later, 3, lockAgain)),
+      );
+      assert.equal(together.filter((a) => a.admitted).length, 3);
+      assert.equal(together.filter((a) => a.locked).length, 1);
+      // A right password clears the lock its own attempt made, and no other.
+      const third = together.find((a) => a.locked)!;
+      await store.users.recordSuccess(
+        user.id,
+        later,
+        together.find((a) => a.admitted && !a.locked)!,
+      );
+      assert.deepEqual(
+        (await store.users.findByName('Ada'))?.lockedUntil,
+        lockAgain,
+        'a lock others made stays',
+      );
+      await store.users.recordSuccess(user.id, later, third);
+      assert.equal((await store.users.findByName('Ada'))?.lockedUntil, null, 'its own goes');
+      assert.equal((await store.users.findByName('Ada'))?.failedLogins, 0);
 
       await store.users.createSession(user.id, 'session-1', 'csrf-1', t0, new Date(t0.getTime() + 3_600_000));
       const session = await store.users.session('session-1', t0);

@@ -377,6 +377,16 @@ export interface TakedownRepository {
   ): Promise<CounterNotice | null>;
 }
 
+/** What beginSignIn decided. */
+export interface SignInAttempt {
+  /** Whether the password may be checked (the account was not locked). */
+  admitted: boolean;
+  /** The account's lock after this attempt was counted, if any. */
+  lockedUntil: Date | null;
+  /** This attempt's count is the one that locked the account. */
+  locked: boolean;
+}
+
 /** Operators and their sessions. */
 export interface UserRepository {
   /** Throws StoreError 'store.duplicate-user' when the name is taken (names compare without case). */
@@ -387,9 +397,15 @@ export interface UserRepository {
   remove(name: string): Promise<boolean>;
   /** Sets a new password, clears a lockout and ends every session of the user; false when there was none. */
   setPassword(name: string, passwordHash: string): Promise<boolean>;
-  /** Counts a failed sign-in; the account locks until `lockUntil` when it reaches `lockAfter` in a row. */
-  recordFailure(id: number, lockAfter: number, lockUntil: Date): Promise<User>;
-  recordSuccess(id: number, now: Date): Promise<void>;
+  /**
+   * Lets a sign-in attempt check its password, or refuses it, in one atomic step: refused while the
+   * account is locked; otherwise the attempt counts as a failure before its password is checked, and
+   * the `lockAfter`-th in a row locks the account until `lockUntil`. So attempts made at once are
+   * counted one by one, and no more than `lockAfter` of them are ever checked before the lock.
+   */
+  beginSignIn(id: number, now: Date, lockAfter: number, lockUntil: Date): Promise<SignInAttempt>;
+  /** The attempt's password was right: the failures are cleared, and the lock if this attempt made it. */
+  recordSuccess(id: number, now: Date, attempt: SignInAttempt): Promise<void>;
   createSession(
     userId: number,
     tokenHash: string,

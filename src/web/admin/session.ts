@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { decoyHash, verifyPassword } from '../../auth/passwords.js';
 import type { Config } from '../../config/index.js';
 import type { Session } from '../../model/user.js';
-import type { Store } from '../../store/index.js';
+import type { SignInAttempt, Store } from '../../store/index.js';
 import { hashToken, newToken, sameSecret } from '../../takedown/tokens.js';
 
 export type SignIn =
@@ -18,6 +18,8 @@ export type SignIn =
 export class AdminSessions {
   readonly cookieName: string;
   private readonly secure: boolean;
+  /** Sign-ins under names that have no account, counted as an account's are (see signIn). */
+  private readonly unknownNames = new UnknownNames();
 
   constructor(
     private readonly store: Store,
@@ -29,36 +31,25 @@ export class AdminSessions {
 
   async signIn(name: string, password: string, now = new Date()): Promise<SignIn> {
     const failed = { ok: false as const, message: 'The name or the password is wrong.' };
+    const { lockoutAfter, lockoutMs } = this.config.admin;
+    const lockUntil = new Date(now.getTime() + lockoutMs);
     const user = name ? await this.store.users.findByName(name) : null;
     if (!user) {
-      // As long as a real check, so that the answer does not tell which names exist.
+      // Counted and locked as a real account would be, and as long as a real check, so that
+      // neither the answer nor its time tells which names exist.
+      const attempt = this.unknownNames.begin(name, now, lockoutAfter, lockUntil);
+      if (!attempt.admitted) return lockedOut(attempt.lockedUntil!);
       await verifyPassword(password, await decoyHash());
-      return failed;
+      return attempt.locked ? lockedFor(lockoutMs) : failed;
     }
-    if (user.lockedUntil && user.lockedUntil > now) {
-      return {
-        ok: false,
-        locked: true,
-        message: `Too many failed sign-ins: this account is locked until ${user.lockedUntil.toISOString().slice(11, 16)} UTC.`,
-      };
-    }
+    // Counted before the password is checked, in one step with the lock's check: sign-ins made at
+    // once cannot all pass the check before any of them is counted.
+    const attempt = await this.store.users.beginSignIn(user.id, now, lockoutAfter, lockUntil);
+    if (!attempt.admitted) return lockedOut(attempt.lockedUntil ?? lockUntil);
     if (!(await verifyPassword(password, user.passwordHash))) {
-      const { lockoutAfter, lockoutMs } = this.config.admin;
-      const after = await this.store.users.recordFailure(
-        user.id,
-        lockoutAfter,
-        new Date(now.getTime() + lockoutMs),
-      );
-      if (after.lockedUntil && after.lockedUntil > now) {
-        return {
-          ok: false,
-          locked: true,
-          message: `Too many failed sign-ins: this account is locked for ${Math.round(lockoutMs / 60_000)} minutes.`,
-        };
-      }
-      return failed;
+      return attempt.locked ? lockedFor(lockoutMs) : failed;
     }
-    await this.store.users.recordSuccess(user.id, now);
+    await this.store.users.recordSuccess(user.id, now, attempt);
     const token = newToken();
     const csrfToken = newToken();
     const expiresAt = new Date(now.getTime() + this.config.admin.sessionMs);
@@ -119,5 +110,50 @@ export class AdminSessions {
       c.set('session', session);
       await next();
     };
+  }
+}
+
+function lockedOut(until: Date): SignIn {
+  return {
+    ok: false,
+    locked: true,
+    message: `Too many failed sign-ins: this account is locked until ${until.toISOString().slice(11, 16)} UTC.`,
+  };
+}
+
+function lockedFor(lockoutMs: number): SignIn {
+  return {
+    ok: false,
+    locked: true,
+    message: `Too many failed sign-ins: this account is locked for ${Math.round(lockoutMs / 60_000)} minutes.`,
+  };
+}
+
+/** How many names without an account are remembered at once; the oldest are forgotten first. */
+const UNKNOWN_NAMES_KEPT = 10_000;
+
+/**
+ * Failed sign-ins under names that have no account, in this process, counted and locked as
+ * UserRepository.beginSignIn counts an account's: an unknown name then locks after as many tries,
+ * with the same words, as a real one.
+ */
+class UnknownNames {
+  private readonly names = new Map<string, { failures: number; lockedUntil: Date | null }>();
+
+  begin(name: string, now: Date, lockAfter: number, lockUntil: Date): SignInAttempt {
+    const key = name.toLowerCase();
+    const known = this.names.get(key) ?? { failures: 0, lockedUntil: null };
+    this.names.delete(key);
+    this.names.set(key, known);
+    if (this.names.size > UNKNOWN_NAMES_KEPT) this.names.delete(this.names.keys().next().value!);
+    if (known.lockedUntil && known.lockedUntil > now) {
+      return { admitted: false, lockedUntil: known.lockedUntil, locked: false };
+    }
+    known.failures++;
+    known.lockedUntil = null;
+    if (known.failures < lockAfter) return { admitted: true, lockedUntil: null, locked: false };
+    known.failures = 0;
+    known.lockedUntil = lockUntil;
+    return { admitted: true, lockedUntil: lockUntil, locked: true };
   }
 }
