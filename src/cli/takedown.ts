@@ -178,6 +178,7 @@ export function registerTakedown(program: Command, global: () => GlobalOptions):
         const r = await requestNamed(ctx, normalizeReference(reference));
         const result = await ctx.takedowns.verify(r);
         print(result.message);
+        if (result.detail) print(`what the check met: ${result.detail}`);
         if (result.outcome) print(`${r.reference} granted: ${result.outcome.removed} article(s) removed`);
         await sendNotices(ctx);
         if (!result.verified) process.exitCode = 1;

@@ -207,6 +207,45 @@ describe('Fetcher private-address refusal', () => {
     }
   });
 
+  it('exempts only the exact allowed origin: its host name on another port stays refused', async () => {
+    const own = await startTestServer((_req, res) => res.end(FEED));
+    const internal = await startTestServer((_req, res) => res.end('internal service'));
+    const ownPort = new URL(own.url).port;
+    const internalPort = new URL(internal.url).port;
+    // The site's own name (as base_url defaults to with host 0.0.0.0), and a public name that
+    // resolves to a private address: each exempt at its own port alone.
+    for (const host of ['localhost', 'news.example']) {
+      const fetcher = new Fetcher({
+        userAgent: 'courtesy-test',
+        allowedOrigins: [`http://${host}:${ownPort}`],
+        resolve: () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]),
+      });
+      try {
+        const allowed = await fetcher.fetch(`http://${host}:${ownPort}/feed`);
+        assert.equal(allowed.kind, 'modified', `${host}: its own origin is reachable`);
+        await assert.rejects(fetcher.fetch(`http://${host}:${internalPort}/admin`), (e: unknown) => {
+          assert.ok(e instanceof FetchError, String(e));
+          assert.equal(e.code, 'fetch.private-address', `${host}, another port: ${e.message}`);
+          return true;
+        });
+        await assert.rejects(
+          fetcher.postForm(`http://${host}:${internalPort}/hub`, new URLSearchParams({ a: '1' })),
+          (e: unknown) => e instanceof FetchError && e.code === 'fetch.private-address',
+          `${host}: a form post to another port too`,
+        );
+        await assert.rejects(
+          fetcher.fetch(`https://${host}:${ownPort}/feed`),
+          (e: unknown) => e instanceof FetchError && e.code === 'fetch.private-address',
+          `${host}: another scheme is another origin`,
+        );
+      } finally {
+        await fetcher.close();
+      }
+    }
+    await own.close();
+    await internal.close();
+  });
+
   it('refuses a body announced past the cap before reading it', async () => {
     let sent = 0;
     const server = await startTestServer((_req, res) => {

@@ -117,6 +117,8 @@ const lookupAll = promisify(dnsLookup);
 export class Fetcher {
   private readonly options: FetcherOptions;
   private readonly agent: Agent;
+  /** The connections of the allowed origins (see dispatcherFor), when there are any. */
+  private readonly ownAgent: Agent | null;
   private readonly limiter: HostLimiter;
   private readonly largeBodies: ByteBudget;
   private readonly capBuffers: CapBuffers;
@@ -135,17 +137,30 @@ export class Fetcher {
       this.options.largeBodyBudgetBytes ?? 2 * (maxBodyBytes + largeBodyBytes),
     );
     this.capBuffers = new CapBuffers(maxBodyBytes);
-    this.agent = new Agent({
-      keepAliveTimeout: 30_000,
-      connections: this.options.perHostConcurrency,
-      headersTimeout: this.options.headersTimeoutMs,
-      bodyTimeout: this.options.headersTimeoutMs,
-      connect: { timeout: this.options.connectTimeoutMs, lookup: this.guardedLookup },
-    });
+    const agent = (lookup: typeof this.guardedLookup) =>
+      new Agent({
+        keepAliveTimeout: 30_000,
+        connections: this.options.perHostConcurrency,
+        headersTimeout: this.options.headersTimeoutMs,
+        bodyTimeout: this.options.headersTimeoutMs,
+        connect: { timeout: this.options.connectTimeoutMs, lookup },
+      });
+    this.agent = agent(this.guardedLookup);
+    this.ownAgent = this.allowedOrigins.size > 0 ? agent(this.ownLookup) : null;
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([this.agent.close(), this.ownAgent?.close()]);
+  }
+
+  /**
+   * The connections of a request: those of the allowed origins (exactly: scheme, host and port)
+   * may reach a private address, every other request's may not. A DNS lookup is told only a host
+   * name, never the port, so the exemption cannot be decided there: an exempt host on another port
+   * (the site's own name on an internal service's port) would pass too.
+   */
+  private dispatcherFor(url: URL): Agent {
+    return this.ownAgent && this.allowedOrigins.has(url.origin) ? this.ownAgent : this.agent;
   }
 
   /** The most bytes of the large-body budget held at once so far (see largeBodyBudgetBytes). */
@@ -239,7 +254,7 @@ export class Fetcher {
             accept: 'text/plain, */*;q=0.5',
           },
           body: form.toString(),
-          dispatcher: this.agent,
+          dispatcher: this.dispatcherFor(target),
           signal,
         });
         const chunks: Buffer[] = [];
@@ -277,7 +292,7 @@ export class Fetcher {
     if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
     const signal = AbortSignal.timeout(remainingMs);
     try {
-      const res = await request(url, { method: 'GET', headers, dispatcher: this.agent, signal });
+      const res = await request(url, { method: 'GET', headers, dispatcher: this.dispatcherFor(url), signal });
       const header = (name: string): string | null => {
         const value = res.headers[name];
         // Link may come in several headers; the others are single-valued (the first one counts).
@@ -346,27 +361,42 @@ export class Fetcher {
     return origin !== null && this.allowedOrigins.has(origin);
   }
 
-  /**
-   * The DNS lookup every connection uses: private addresses are refused here, after resolution and
-   * for every connection (redirects included), so DNS rebinding cannot slip past a check made earlier.
-   */
+  /** The lookup of the allowed origins' own connections (see dispatcherFor): any address. */
+  private readonly ownLookup = (
+    hostname: string,
+    options: LookupOptions,
+    callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ): void => this.lookup(hostname, options, callback, true);
+
+  /** The lookup of every other connection: private addresses refused, unless allowPrivateNetworks. */
   private readonly guardedLookup = (
     hostname: string,
     options: LookupOptions,
     callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
-  ): void => {
+  ): void => this.lookup(hostname, options, callback, false);
+
+  /**
+   * The DNS lookup of every connection: private addresses are refused here (unless `exempt`), after
+   * resolution and for every connection (redirects included), so DNS rebinding cannot slip past a
+   * check made earlier.
+   */
+  private lookup(
+    hostname: string,
+    options: LookupOptions,
+    callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+    exempt: boolean,
+  ): void {
     const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
     this.resolve(hostname, family)
       .then((addresses) => {
-        const origins = [...this.allowedOrigins].filter((o) => new URL(o).hostname === hostname);
-        const refused = addresses.find((a) => !this.mayReach(a.address, origins[0] ?? null));
+        const refused = exempt ? undefined : addresses.find((a) => !this.mayReach(a.address, null));
         if (refused) return callback(privateAddressError(hostname, refused.address), []);
         if (addresses.length === 0) return callback(dnsError(hostname), []);
         if (options.all) return callback(null, addresses);
         callback(null, addresses[0]!.address, addresses[0]!.family);
       })
       .catch((error: unknown) => callback(dnsError(hostname, error), []));
-  };
+  }
 }
 
 interface RawResponse {

@@ -23,7 +23,7 @@ import {
 } from './notices.js';
 import { requestSite, resolveUrls, rulesFor } from './scope.js';
 import { hashToken, newToken, randomBytes } from './tokens.js';
-import { verifySite } from './verify.js';
+import { META_NAME, WELL_KNOWN_PATH, verifySite } from './verify.js';
 
 export interface TakedownDeps {
   store: Store;
@@ -160,15 +160,20 @@ export class Takedowns {
   async verify(
     request: TakedownRequest,
     now = new Date(),
-  ): Promise<{ verified: boolean; message: string; outcome?: GrantOutcome }> {
+  ): Promise<{ verified: boolean; message: string; detail?: string; outcome?: GrantOutcome }> {
     if (!this.site.selfService)
       return { verified: false, message: 'Self-service verification is turned off on this site.' };
     if (request.scope !== 'site')
       return { verified: false, message: 'Only requests for everything from a site can be verified.' };
     if (request.state !== 'received')
       return { verified: false, message: `The request was ${request.state} already.` };
-    if (request.lastVerifyAt && now.getTime() - request.lastVerifyAt.getTime() < VERIFY_SPACING_MS)
-      return { verified: false, message: 'The site was checked a moment ago; please wait a few seconds.' };
+    if (request.lastVerifyAt && now.getTime() - request.lastVerifyAt.getTime() < VERIFY_SPACING_MS) {
+      const wait = Math.ceil((VERIFY_SPACING_MS - (now.getTime() - request.lastVerifyAt.getTime())) / 1000);
+      return {
+        verified: false,
+        message: `The site was checked a moment ago; please try again in ${wait} s.`,
+      };
+    }
     const { store, config, fetcher } = this.deps;
     const original = (await resolveUrls(store, config.site.baseUrl, request.urls)).find(
       (r) => r.original,
@@ -177,9 +182,13 @@ export class Takedowns {
     const origin = new URL(original).origin;
     const result = await verifySite(fetcher, origin, request.verifyToken);
     if (!result.verified) {
-      const message = `Not verified: ${result.why}.`;
+      // The same words whatever went wrong (no answer, not HTTP, a 404, another token), so that the
+      // public button tells nothing of the host but whether it serves the token; the detail is for
+      // the operator (the log, and the CLI).
+      const message = `Not verified: the token was found neither in ${origin}${WELL_KNOWN_PATH} nor in a ${META_NAME} meta tag on ${origin}/.`;
+      this.deps.logger.info({ reference: request.reference, why: result.why }, 'self-verification failed');
       await store.takedowns.recordVerification(request.id, message, now);
-      return { verified: false, message };
+      return { verified: false, message, detail: result.why };
     }
     const message = `Verified: ${result.where} serves the token.`;
     await store.takedowns.recordVerification(request.id, message, now);

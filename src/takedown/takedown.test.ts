@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { createServer, type AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../config/index.js';
 import { Fetcher } from '../fetch/index.js';
 import { createLogger } from '../log/logger.js';
@@ -208,13 +209,18 @@ describe('the takedown workflow', () => {
 
     const nothing = await takedowns.verify(filed.value, t0);
     assert.equal(nothing.verified, false);
-    assert.match(nothing.message, /courtesy-takedown\.txt: .*404/);
-    assert.match(nothing.message, /has no courtesy-takedown meta tag/);
+    assert.equal(
+      nothing.message,
+      `Not verified: the token was found neither in ${publisher.url}/.well-known/courtesy-takedown.txt nor in a courtesy-takedown meta tag on ${publisher.url}/.`,
+    );
+    // What went wrong is for the operator only.
+    assert.match(nothing.detail ?? '', /courtesy-takedown\.txt: .*404/);
+    assert.match(nothing.detail ?? '', /has no courtesy-takedown meta tag/);
     const soon = await takedowns.verify(
       (await store.takedowns.get(filed.value.id))!,
       new Date(t0.getTime() + 1000),
     );
-    assert.match(soon.message, /wait a few seconds/);
+    assert.match(soon.message, /please try again in 9 s/);
 
     site.wellKnown = `someone-else\n${token}\n`;
     const later = new Date(t0.getTime() + 60_000);
@@ -228,6 +234,29 @@ describe('the takedown workflow', () => {
     const actions = (await store.rights.auditLog(20)).map((l) => l.action);
     assert.ok(actions.includes('request.verification'));
     assert.ok(actions.includes('request.granted'));
+  });
+
+  it('says the same, in public, of a closed port, a service that is not HTTP and a site without the token', async () => {
+    const closed = await startTestServer((_req, res) => res.end());
+    const closedUrl = closed.url;
+    await closed.close();
+    const notHttp = createServer((socket) => socket.end('SSH-2.0-OpenSSH_9.6\r\n'));
+    await new Promise<void>((resolve) => notHttp.listen(0, '127.0.0.1', resolve));
+    const notHttpUrl = `http://127.0.0.1:${(notHttp.address() as AddressInfo).port}`;
+    try {
+      const said: string[] = [];
+      for (const origin of [closedUrl, notHttpUrl, publisher.url]) {
+        const filed = await takedowns.submit(request({ scope: 'site', urls: [`${origin}/x`] }), t0);
+        assert.ok(filed.ok);
+        const result = await takedowns.verify(filed.value, new Date(t0.getTime() + 3_600_000));
+        assert.equal(result.verified, false);
+        said.push(result.message.replace(origin, 'ORIGIN').replace(origin, 'ORIGIN'));
+        assert.equal((await store.takedowns.get(filed.value.id))?.lastVerifyResult, result.message);
+      }
+      assert.equal(new Set(said).size, 1, said.join('\n'));
+    } finally {
+      notHttp.close();
+    }
   });
 
   it('verifies by the meta tag on the home page too, and never for other scopes', async () => {
