@@ -29,7 +29,7 @@ export function registerParse(program: Command, global: () => GlobalOptions): vo
     )
     .addHelpText(
       'after',
-      '\nThe JSON shape is described in docs/normalized-feed.md. Exit status is non-zero only for bad usage, so a batch can be checked in one run.',
+      '\nThe JSON shape is described in docs/normalized-feed.md. Every input is read, whatever the others do; the exit status is 1 when any of them could not be read or parsed, 2 for bad usage.',
     )
     .action(async (inputs: string[], options: ParseOptions) => {
       if (options.json && inputs.length > 1) {
@@ -38,6 +38,7 @@ export function registerParse(program: Command, global: () => GlobalOptions): vo
         return;
       }
       const fetcher = inputs.some(isUrl) ? createFetcher(configFrom(global())) : null;
+      let failed = 0;
       try {
         for (const input of inputs) {
           let feed: Feed;
@@ -48,6 +49,7 @@ export function registerParse(program: Command, global: () => GlobalOptions): vo
             if (options.jsonl)
               print(JSON.stringify({ file: input, error: { code, message: errorMessage(error) } }));
             else process.stderr.write(`${input}: ${errorMessage(error)}\n`);
+            failed++;
             continue;
           }
           if (options.jsonl) print(JSON.stringify({ file: input, ...feed }));
@@ -57,6 +59,7 @@ export function registerParse(program: Command, global: () => GlobalOptions): vo
       } finally {
         await fetcher?.close();
       }
+      if (failed > 0) process.exitCode = 1;
     });
 }
 

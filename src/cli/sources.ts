@@ -352,7 +352,7 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
   sources
     .command('import')
     .description('subscribe to every feed in an OPML file (feeds already subscribed are skipped)')
-    .argument('<file>', 'OPML file')
+    .argument('<file>', 'OPML file, or the http(s) address of one')
     .option(
       '--policy <policy>',
       'rights policy for the new sources: full, excerpt or link',
@@ -361,7 +361,7 @@ export function registerSources(program: Command, global: () => GlobalOptions): 
     )
     .action((file: string, options: { policy: RightsPolicy }) =>
       withContext(async (ctx) => {
-        const outlines = parseOpml(await readFile(file, 'utf8'));
+        const outlines = parseOpml(await readOpml(ctx, file));
         let added = 0;
         let skipped = 0;
         const progress = startProgress('importing', outlines.length);
@@ -465,4 +465,26 @@ function fullTextOf(source: Source): string {
     ...(source.scraperRemove.length > 0 ? [`remove: ${source.scraperRemove.join(', ')}`] : []),
   ];
   return `on (${rules.join('; ')})`;
+}
+
+/**
+ * The text of an OPML file named by its path, or fetched from its http(s) address through the
+ * guarded fetcher (private addresses refused unless allowed, the body capped as a feed's is).
+ */
+async function readOpml(ctx: AppContext, file: string): Promise<string> {
+  if (/^https?:\/\//i.test(file)) {
+    const fetched = await ctx.fetcher.fetch(file, undefined, {
+      accept: 'text/x-opml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1',
+    });
+    if (fetched.kind !== 'modified')
+      throw new CourtesyError('sources.no-opml', `${file} sent no OPML (HTTP ${fetched.status})`);
+    return new TextDecoder('utf-8').decode(fetched.body);
+  }
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const why =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new CourtesyError('sources.read', `cannot read ${file}: ${why}`);
+  }
 }

@@ -45,6 +45,10 @@ export interface Config {
     pageCacheBytes: number;
     /** How long a cached page may be shown without new entries that belong on it (see PageCacheOptions). */
     newEntriesDelayMs: number;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveMs: number;
+    maxConnections: number;
   };
   poll: {
     intervalMs: number;
@@ -213,6 +217,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       trustProxy: file.server.trust_proxy,
       pageCacheBytes: Math.round(file.server.page_cache_mb * 1024 * 1024),
       newEntriesDelayMs: Math.round(file.server.new_entries_delay_seconds * 1000),
+      headersTimeoutMs: Math.round(file.server.headers_timeout_seconds * 1000),
+      requestTimeoutMs: Math.round(file.server.request_timeout_seconds * 1000),
+      keepAliveMs: Math.round(file.server.keep_alive_seconds * 1000),
+      maxConnections: file.server.max_connections,
     },
     poll: {
       intervalMs: file.poll.interval_minutes * 60_000,

@@ -101,6 +101,14 @@ export const configSchema = z.strictObject({
        * and takedowns reach every page at once, whatever this says.
        */
       new_entries_delay_seconds: z.number().min(0).max(300).default(2),
+      /** How long a client may take to send a request's headers. */
+      headers_timeout_seconds: z.number().min(1).max(600).default(20),
+      /** How long a client may take to send a whole request, body included. */
+      request_timeout_seconds: z.number().min(1).max(3600).default(60),
+      /** How long an idle kept-alive connection stays open. */
+      keep_alive_seconds: z.number().min(0).max(600).default(5),
+      /** Connections the process holds at once; more are closed as they come. */
+      max_connections: z.number().int().min(1).max(1_000_000).default(2048),
     })
     .prefault({}),
   poll: z

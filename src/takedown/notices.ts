@@ -26,6 +26,26 @@ function requestSummary(r: TakedownRequest): string {
     .join('\n');
 }
 
+/**
+ * What a receipt may say of a request: only what the site wrote (its reference, its kind, the
+ * number of addresses, the date), never a word the requester typed. The address a receipt goes to
+ * is not confirmed yet, so typed text in it would make the form a way to mail anything to anyone.
+ */
+function receiptSummary(r: TakedownRequest): string {
+  const asked =
+    r.scope === 'article'
+      ? `the removal of ${r.urls.length === 1 ? 'one article' : `${r.urls.length} articles`}`
+      : r.scope === 'author'
+        ? "the removal of an author's articles from one source"
+        : 'the removal of everything from a site';
+  return `Reference: ${r.reference}
+Asked: ${asked}
+Filed: ${r.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const NOT_YOU =
+  'If you did not file it, someone gave your address: you need do nothing, and you will hear from us only about this request.';
+
 /** To the requester, on filing: the reference, the status link, and what happens next. */
 export function requestReceipt(site: NoticeSite, r: TakedownRequest, statusUrl: string): Notice {
   const selfService =
@@ -36,9 +56,9 @@ export function requestReceipt(site: NoticeSite, r: TakedownRequest, statusUrl: 
     to: r.email,
     subject: `[${site.name}] Takedown request ${r.reference} received`,
     text:
-      `We received your request to remove content from ${site.name}.\n\n${requestSummary(r)}\n\n` +
+      `We received a request, filed with this email address, to remove content from ${site.name}.\n\n${receiptSummary(r)}\n\n` +
       `An operator will review it and we will write to you with the decision and the reasons. ` +
-      `Its state is on this page (keep the link: it is the only way to see it):\n\n  ${statusUrl}\n${selfService}` +
+      `Its state, and everything it asks, are on this page (keep the link: it is the only way to see it):\n\n  ${statusUrl}\n${selfService}\n${NOT_YOU}` +
       SIGN_OFF(site),
   };
 }
@@ -97,9 +117,10 @@ export function counterNoticeFiled(
   const summary = `Counter-notice ${c.reference} against takedown ${r.reference}\nFrom: ${c.name} <${c.email}>\nAddress:\n${indent(c.address)}\nExplanation:\n${indent(c.explanation)}\nSigned: ${c.signature}`;
   const notices: Notice[] = [
     {
+      // Only what the site wrote, as in a request's receipt: the address is not confirmed yet.
       to: c.email,
       subject: `[${site.name}] Counter-notice ${c.reference} received`,
-      text: `We received your counter-notice.\n\n${summary}\n\nWe have sent a copy to the person who asked for the removal. An operator will decide, and we will write to you with the decision and the reasons. Its state is on this page:\n\n  ${statusUrl}\n${SIGN_OFF(site)}`,
+      text: `We received a counter-notice, filed with this email address, against takedown ${r.reference}.\n\nReference: ${c.reference}\n\nWe have sent a copy to the person who asked for the removal. An operator will decide, and we will write to you with the decision and the reasons. Its state, and what it says, are on this page:\n\n  ${statusUrl}\n\n${NOT_YOU}\n${SIGN_OFF(site)}`,
     },
     {
       to: r.email,

@@ -122,7 +122,10 @@ describe('the takedown workflow', () => {
   });
 
   it('files a request, and the receipt and the operator’s notice go out by SMTP', async () => {
-    const filed = await takedowns.submit(request({ urls: [`${publisher.url}/2026/one`] }), t0);
+    const filed = await takedowns.submit(
+      request({ urls: [`${publisher.url}/2026/one`], message: 'Cheap watches at spam.example' }),
+      t0,
+    );
     assert.ok(filed.ok);
     assert.match(filed.value.reference, /^TD-[0-9A-Z]{8}$/);
     assert.match(filed.statusToken, /^[A-Za-z0-9_-]{43}$/);
@@ -133,6 +136,10 @@ describe('the takedown workflow', () => {
     const receipt = mails.find((m) => m.to.includes('ada@publisher.example'))!;
     assert.match(receipt.subject, new RegExp(`Takedown request ${filed.value.reference} received`));
     assert.ok(receipt.text.includes(`https://news.example/takedown/status/${filed.statusToken}`));
+    // Nothing the requester typed goes to an address nobody has confirmed.
+    for (const typed of [filed.value.name, filed.value.message, ...filed.value.urls].filter(Boolean))
+      assert.ok(!receipt.text.includes(typed!), `the receipt repeats "${typed}"`);
+    assert.match(receipt.text, /Asked: the removal of one article/);
     const ops = mails.find((m) => m.to.includes('ops@news.example'))!;
     assert.ok(ops.text.includes(`/admin/requests/${filed.value.id}`));
     assert.equal(await store.outbox.pending(), 0);

@@ -102,7 +102,7 @@ export function createApp(ctx: WebContext): Hono {
       );
     });
   }
-  app.use('*', securityHeaders(ctx.config.content.embedHosts));
+  app.use('*', securityHeaders(ctx.config.content.embedHosts, ctx.config.site.baseUrl.startsWith('https:')));
   // For load balancers and orchestrators: the process answers (healthz), and its database too
   // (readyz). Before the page cache, which reads the database itself.
   app.get('/healthz', (c) => {

@@ -24,9 +24,13 @@ export function startServer(ctx: WebContext, host: string, port: number): Promis
       : undefined;
   const app = createApp({ ...ctx, pageCache: cache });
   const toApp = getRequestListener(app.fetch);
-  const extra = securityHeaderList(ctx.config.content.embedHosts);
+  const extra = securityHeaderList(
+    ctx.config.content.embedHosts,
+    ctx.config.site.baseUrl.startsWith('https:'),
+  );
   const metrics = ctx.metrics;
-  const server = createServer((req, res) => {
+  // Node checks the header and request timeouts this often (30 s by default, past short limits).
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     if (cache) {
       const started = metrics ? performance.now() : 0;
       const hit = serveFromCache(cache, req, res, extra);
@@ -42,6 +46,12 @@ export function startServer(ctx: WebContext, host: string, port: number): Promis
     }
     void toApp(req, res);
   });
+  // Bounds of its own, so that slow or idle clients cannot hold the process's sockets for long.
+  const limits = ctx.config.server;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveMs;
+  server.maxConnections = limits.maxConnections;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { removeSiteFolder, siteFolder } from '../support/engines.js';
+import { courtesy, serve, type RunningSite } from '../support/cli.js';
+import { startTestServer, type TestServer } from '../support/http.js';
+
+/** The commands and the server as an operator meets them in the first hour: exits, messages, limits. */
+describe('the commands an operator runs first', () => {
+  let dataDir: string;
+  let publisher: TestServer;
+
+  before(async () => {
+    dataDir = await siteFolder({ name: 'SQLite', skip: false }, 'courtesy-first-hour-');
+    writeFileSync(join(dataDir, 'courtesy.toml'), '[site]\nname = "First Hour"\n');
+    publisher = await startTestServer((req, res) => {
+      if (req.url === '/subscriptions.opml')
+        return res
+          .writeHead(200, { 'content-type': 'text/x-opml' })
+          .end(
+            `<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body><outline type="rss" text="One" xmlUrl="http://127.0.0.1:1/one.xml"/><outline type="rss" text="Two" xmlUrl="http://127.0.0.1:1/two.xml"/></body></opml>`,
+          );
+      res.writeHead(404).end();
+    });
+  });
+
+  after(async () => {
+    await publisher.close();
+    await removeSiteFolder(dataDir);
+  });
+
+  it('parse: exits 1 when an input cannot be read or fetched, after reading every input', async () => {
+    const feed = join(dataDir, 'ok.xml');
+    writeFileSync(
+      feed,
+      '<rss version="2.0"><channel><title>OK</title><item><title>A</title></item></channel></rss>',
+    );
+    const run = await courtesy(dataDir, [
+      'parse',
+      join(dataDir, 'missing.xml'),
+      `${publisher.url}/gone.xml`,
+      feed,
+    ]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /missing\.xml: .*no such file/i);
+    assert.match(run.stderr, /gone\.xml: .*404/);
+    assert.match(run.stdout, /ok\.xml: rss2 2\.0 "OK", 1 entries/, 'the good input is read all the same');
+    assert.equal((await courtesy(dataDir, ['parse', feed])).code, 0);
+  });
+
+  it('sources import: reads an OPML file from its address, and says plainly when it cannot', async () => {
+    const imported = await courtesy(dataDir, ['sources', 'import', `${publisher.url}/subscriptions.opml`]);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, /imported 2 source\(s\)/);
+    const missing = await courtesy(dataDir, ['sources', 'import', `${publisher.url}/nothing.opml`]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^courtesy: .*404/m);
+    assert.doesNotMatch(missing.stderr, /\n\s+at /, 'no stack trace');
+    const noFile = await courtesy(dataDir, ['sources', 'import', join(dataDir, 'nothing.opml')]);
+    assert.equal(noFile.code, 1);
+    assert.match(noFile.stderr, /^courtesy: cannot read .*nothing\.opml: no such file$/m);
+  });
+});
+
+describe('the HTTP server’s own limits and headers', () => {
+  let dataDir: string;
+  let site: RunningSite;
+
+  before(async () => {
+    dataDir = await siteFolder({ name: 'SQLite', skip: false }, 'courtesy-limits-');
+    writeFileSync(
+      join(dataDir, 'courtesy.toml'),
+      '[site]\nname = "Limits"\nbase_url = "https://limits.example"\n[server]\nheaders_timeout_seconds = 1\nrequest_timeout_seconds = 2\nmax_connections = 4\n',
+    );
+    site = await serve(dataDir);
+  });
+
+  after(async () => {
+    await site.stop();
+    await removeSiteFolder(dataDir);
+  });
+
+  // First, on a server no client has used yet.
+  it(
+    'closes a client that never finishes its headers, and holds no more connections than its cap',
+    { timeout: 20_000 },
+    async () => {
+      const { hostname, port } = new URL(site.url);
+      const open = (): Promise<{ closedAfterMs: Promise<number> }> =>
+        new Promise((resolve, reject) => {
+          const started = Date.now();
+          const socket = connect(Number(port), hostname, () => {
+            socket.write('GET / HTTP/1.1\r\nHost: limits\r\n'); // and never the blank line
+            resolve({
+              closedAfterMs: new Promise((done) => socket.on('close', () => done(Date.now() - started))),
+            });
+          });
+          socket.resume(); // its answer (408) read and dropped, so that its end and close come
+          socket.on('error', () => {});
+          socket.once('error', reject);
+        });
+      const sockets = await Promise.all(Array.from({ length: 6 }, open));
+      const closed = await Promise.all(sockets.map((s) => s.closedAfterMs));
+      assert.ok(
+        closed.filter((ms) => ms < 500).length >= 2,
+        `past the cap closed at once: ${closed.join(', ')} ms`,
+      );
+      assert.ok(
+        closed.every((ms) => ms < 6_000),
+        `every slow client let go within the request timeout: ${closed.join(', ')} ms`,
+      );
+      assert.equal((await fetch(`${site.url}/healthz`)).status, 200, 'and the site answers after them');
+    },
+  );
+
+  it('sends HSTS for an https site, and a Permissions-Policy', async () => {
+    const res = await fetch(`${site.url}/`);
+    assert.equal(res.headers.get('strict-transport-security'), 'max-age=31536000');
+    assert.match(res.headers.get('permissions-policy') ?? '', /camera=\(\), .*microphone=\(\)/);
+    const again = await fetch(`${site.url}/`);
+    assert.equal(again.headers.get('strict-transport-security'), 'max-age=31536000', 'a kept page too');
+  });
+});
