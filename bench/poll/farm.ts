@@ -5,8 +5,8 @@
  *
  *   node dist/bench/poll/farm.js --feeds 10000 --hosts 20 --port 8790 --faults 0.05 --update 0.2
  *
- * Control paths (any host): /__opml, /__tick (next round: --update of the healthy feeds gain 1–3
- * entries), /__stats, /__reset. Prints "farm listening on PORT" when ready.
+ * Control paths (any host): /__opml, /__tick (next round: --update of the healthy feeds gain 3
+ * entries, edit one, re-date the rest and drop their 3 oldest), /__stats, /__reset. Prints "farm listening on PORT" when ready.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -103,11 +103,13 @@ function entriesOf(
     const html = Array.from({ length: feed.paragraphs }, (_, p) => paragraph(feed.id, n, p)).join('');
     return {
       n,
-      title: `Feed ${feed.id} story ${n}`,
+      // A new round edits the story just below the newest, as publishers correct a recent one.
+      title: `Feed ${feed.id} story ${n}${i === 1 && feed.version > 1 ? ` (updated, round ${feed.version})` : ''}`,
       link: `http://${feed.host}:${port}/a/${feed.id}/${n}.html`,
-      // An entry's date follows from its number, as a real feed's does: a new round adds entries
-      // and leaves the earlier ones as they were.
-      date: new Date((feed.newest + (n - (feed.entries - 1)) * 3600 * 7) * 1000),
+      // An entry is dated by its place below the newest, as feeds that date items relative to
+      // their newest one do: a new round adds 3 entries at the top, re-dates every other one and
+      // drops the 3 oldest off the end (the shared feed farm's rounds change feeds the same ways).
+      date: new Date((feed.newest + (feed.version - 1) * 3600 - i * 3600 * 7) * 1000),
       html,
     };
   });
