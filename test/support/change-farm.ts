@@ -3,7 +3,8 @@ import { startTestServer, type TestServer } from './http.js';
 /**
  * A loopback farm of feeds that change as real publishers' do, round after round: entries are
  * added, edited, re-dated (a feed that dates its items relative to its newest one re-dates them all
- * at once) and dropped off the end, and items come in a new order. Each feed answers with an ETag
+ * at once) and dropped off the end, guids change under the same address, and items come in a new
+ * order; a feed can be made to fail and recover. Each feed answers with an ETag
  * and honours If-None-Match, so an unchanged feed answers 304. RSS 2.0 and Atom 1.0 in turn.
  */
 export interface ChangeFarm {
@@ -13,11 +14,17 @@ export interface ChangeFarm {
   tick(): number;
   /** The guids each feed serves now. */
   served(): Map<string, string[]>;
+  /** The entries (guid and title) each feed serves now. */
+  entries(): Map<string, Array<{ guid: string; title: string }>>;
+  /** Makes a feed answer 500 until it is told otherwise. */
+  fail(feedUrl: string, failing: boolean): void;
   close(): Promise<void>;
 }
 
 interface FarmEntry {
   guid: string;
+  /** The article's address, which stays when its guid changes. */
+  link: string;
   title: string;
   /** Hours before the feed's newest entry. */
   age: number;
@@ -40,11 +47,13 @@ export async function startChangeFarm(feeds: number, entriesEach = 20): Promise<
     round: 0,
   }));
   const byPath = new Map(all.map((f) => [f.path, f]));
+  const failing = new Set<string>();
   let round = 0;
   let server: TestServer | null = null;
   server = await startTestServer((req, res) => {
     const feed = byPath.get(req.url ?? '');
     if (!feed) return res.writeHead(404).end();
+    if (failing.has(feed.path)) return res.writeHead(500).end('down for maintenance');
     const etag = `"${feed.path}-${feed.round}"`;
     if (req.headers['if-none-match'] === etag) return res.writeHead(304, { etag }).end();
     const atom = all.indexOf(feed) % 2 === 1;
@@ -65,9 +74,11 @@ export async function startChangeFarm(feeds: number, entriesEach = 20): Promise<
           for (let n = 0; n < 1 + ((i + round) % 3); n++) feed.entries.unshift(entry(i, feed.next++, 0));
           feed.entries.forEach((e, k) => (e.age = k + 1));
         } else if (kind === 1) {
-          // An edit: a new title for the second entry.
+          // An edit: a new title for the second entry; and the third's guid changes, its address not.
           const edited = feed.entries[1];
           if (edited) edited.title = `${edited.title} (updated ${round})`;
+          const moved = feed.entries[2];
+          if (moved) moved.guid = `${moved.guid.split('#')[0]}#r${round}`;
         } else if (kind === 2) {
           // The oldest drops off the end, and one comes in.
           feed.entries.pop();
@@ -84,13 +95,28 @@ export async function startChangeFarm(feeds: number, entriesEach = 20): Promise<
     served() {
       return new Map(all.map((f) => [`${url}${f.path}`, f.entries.map((e) => e.guid)]));
     },
+    entries() {
+      return new Map(
+        all.map((f) => [`${url}${f.path}`, f.entries.map((e) => ({ guid: e.guid, title: e.title }))]),
+      );
+    },
+    fail(feedUrl, on) {
+      const path = new URL(feedUrl).pathname;
+      if (on) failing.add(path);
+      else failing.delete(path);
+    },
     close: () => server.close(),
   };
 }
 
 function entry(feed: number, k: number, age: number): FarmEntry {
   const words = Array.from({ length: 6 }, (_, w) => WORDS[(feed * 7 + k * 3 + w) % WORDS.length]);
-  return { guid: `urn:farm:${feed}:${k}`, title: `Story ${feed}.${k}: ${words.join(' ')}`, age };
+  return {
+    guid: `urn:farm:${feed}:${k}`,
+    link: `/a/${feed}/${k}`,
+    title: `Story ${feed}.${k}: ${words.join(' ')}`,
+    age,
+  };
 }
 
 const BASE = Date.UTC(2026, 10, 1, 12);
@@ -99,7 +125,7 @@ function renderRss(feed: FarmFeed, origin: string): string {
   const items = feed.entries
     .map(
       (e) =>
-        `<item><guid isPermaLink="false">${e.guid}</guid><title>${e.title}</title><link>${origin}/a/${e.guid.slice(9)}</link>` +
+        `<item><guid isPermaLink="false">${e.guid}</guid><title>${e.title}</title><link>${origin}${e.link}</link>` +
         `<pubDate>${new Date(BASE + feed.round * 3_600_000 - e.age * 3_600_000).toUTCString()}</pubDate>` +
         `<description>&lt;p&gt;${e.title}. The full story.&lt;/p&gt;</description></item>`,
     )
@@ -111,7 +137,7 @@ function renderAtom(feed: FarmFeed, origin: string): string {
   const entries = feed.entries
     .map(
       (e) =>
-        `<entry><id>${e.guid}</id><title>${e.title}</title><link href="${origin}/a/${e.guid.slice(9)}"/>` +
+        `<entry><id>${e.guid}</id><title>${e.title}</title><link href="${origin}${e.link}"/>` +
         `<updated>${new Date(BASE + feed.round * 3_600_000 - e.age * 3_600_000).toISOString()}</updated>` +
         `<author><name>Ada</name></author><content type="html">&lt;p&gt;${e.title}.&lt;/p&gt;</content></entry>`,
     )

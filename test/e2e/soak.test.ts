@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { courtesy, serve, startWorker } from '../support/cli.js';
+import { startChangeFarm, type ChangeFarm } from '../support/change-farm.js';
+import { ENGINES, removeSiteFolder, siteFolder, storeEnv, type TestEngine } from '../support/engines.js';
+
+/**
+ * Five rounds of change on 200 feeds (new, edited, re-dated, dropped and reordered entries, changed
+ * guids, unchanged feeds answering 304, a feed that fails and recovers), each round polled by
+ * another of courtesy's pollers with its default concurrency: `poll`, `serve`, two `worker`s at
+ * once, `poll`, `serve`. After every round each feed was checked once, the stored entries hold
+ * every entry the feeds serve, once, with its edits, and the site shows them.
+ */
+const FEEDS = 200;
+const ROUNDS: ReadonlyArray<'poll' | 'serve' | 'workers'> = ['poll', 'serve', 'workers', 'poll', 'serve'];
+
+for (const engine of ENGINES) {
+  describe(`polling through five rounds of change, on ${engine.name}`, { skip: engine.skip }, () => {
+    let farm: ChangeFarm;
+    let dataDir: string;
+
+    before(async () => {
+      farm = await startChangeFarm(FEEDS, 15);
+      dataDir = await siteFolder(engine, 'courtesy-soak-');
+      writeFileSync(
+        join(dataDir, 'courtesy.toml'),
+        '[site]\nname = "Soak"\n[poll]\ncheck_every_seconds = 0.2\n',
+      );
+      const opml = join(dataDir, 'farm.opml');
+      writeFileSync(
+        opml,
+        `<?xml version="1.0"?><opml version="2.0"><head><title>farm</title></head><body>${farm.feedUrls
+          .map((u) => `<outline type="rss" text="${u}" xmlUrl="${u}"/>`)
+          .join('')}</body></opml>`,
+      );
+      const imported = await courtesy(dataDir, ['sources', 'import', opml]);
+      assert.equal(imported.code, 0, imported.stderr);
+    });
+
+    after(async () => {
+      await farm.close();
+      await removeSiteFolder(dataDir);
+    });
+
+    it('checks every feed once a round, whichever poller runs, and stores what the feeds hold', async () => {
+      const db = await openDatabase(engine, dataDir);
+      const flaky = farm.feedUrls[7]!;
+      try {
+        for (const [round, runner] of ROUNDS.entries()) {
+          if (round > 0) farm.tick();
+          farm.fail(flaky, round === 2);
+          // Time passes: every source is due again.
+          await db.run('UPDATE sources SET next_check_at = 0');
+          const since = Number((await db.all('SELECT coalesce(max(id), 0) AS n FROM fetches'))[0]!.n);
+          const checked = async () =>
+            Number(
+              (await db.all(`SELECT count(DISTINCT source_id) AS n FROM fetches WHERE id > ${since}`))[0]!.n,
+            );
+          if (runner === 'poll') {
+            const run = await courtesy(dataDir, ['poll', '--once']);
+            assert.equal(run.code, 0, run.stderr);
+          } else if (runner === 'serve') {
+            const site = await serve(dataDir, []);
+            try {
+              await until(async () => (await checked()) === FEEDS, `round ${round}: serve checks every feed`);
+              const home = await (await fetch(`${site.url}/feed.json`)).text();
+              const newest = [...farm.entries().values()].flat().find((e) => home.includes(e.title));
+              assert.ok(newest, `round ${round}: the site's feed shows the farm's entries`);
+            } finally {
+              await site.stop();
+            }
+          } else {
+            const workers = await Promise.all([startWorker(dataDir), startWorker(dataDir)]);
+            try {
+              await until(
+                async () => (await checked()) === FEEDS,
+                `round ${round}: the workers check every feed`,
+              );
+            } finally {
+              await Promise.all(workers.map((w) => w.stop()));
+            }
+          }
+          const perSource = await db.all(
+            `SELECT source_id, count(*) AS n FROM fetches WHERE id > ${since} GROUP BY source_id`,
+          );
+          assert.equal(perSource.length, FEEDS, `round ${round}: every feed checked`);
+          assert.deepEqual(
+            perSource.filter((r) => Number(r.n) !== 1),
+            [],
+            `round ${round}: each once`,
+          );
+          const flakyState = await db.all(
+            `SELECT last_error_code AS code FROM sources WHERE feed_url = '${flaky}'`,
+          );
+          assert.equal(
+            flakyState[0]?.code ?? null,
+            round === 2 ? 'fetch.http-status' : null,
+            `round ${round}`,
+          );
+          await assertStoredAsServed(db, farm, round === 2 ? flaky : null, round);
+        }
+      } finally {
+        await db.close();
+      }
+    });
+  });
+}
+
+/** Every entry each feed serves is stored once, with its title as served (the failing feed aside). */
+async function assertStoredAsServed(db: Database, farm: ChangeFarm, failing: string | null, round: number) {
+  const rows = await db.all(
+    'SELECT s.feed_url AS feed, e.guid AS guid, e.title AS title, e.url AS url FROM entries e JOIN sources s ON s.id = e.source_id',
+  );
+  const stored = new Map<string, string>();
+  const addresses = new Set<string>();
+  for (const row of rows) {
+    const key = `${String(row.feed)} ${String(row.guid)}`;
+    assert.ok(!stored.has(key), `round ${round}: ${key} stored twice`);
+    stored.set(key, String(row.title));
+    const address = `${String(row.feed)} ${String(row.url)}`;
+    assert.ok(!addresses.has(address), `round ${round}: ${address} stored twice under two guids`);
+    addresses.add(address);
+  }
+  for (const [feed, entries] of farm.entries()) {
+    if (feed === failing) continue;
+    for (const e of entries) {
+      assert.equal(stored.get(`${feed} ${e.guid}`), e.title, `round ${round}: ${feed} ${e.guid}`);
+    }
+  }
+}
+
+interface Database {
+  all(sql: string): Promise<Array<Record<string, unknown>>>;
+  run(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The site's database, read and nudged by the test as time passing would. */
+async function openDatabase(engine: TestEngine, dataDir: string): Promise<Database> {
+  if (engine.name === 'SQLite') {
+    const db = new BetterSqlite3(join(dataDir, 'courtesy.sqlite'));
+    db.pragma('busy_timeout = 5000');
+    return {
+      all: (sql) => Promise.resolve(db.prepare(sql).all() as Array<Record<string, unknown>>),
+      run: (sql) => Promise.resolve(void db.prepare(sql).run()),
+      close: () => {
+        db.close();
+        return Promise.resolve();
+      },
+    };
+  }
+  const url = new URL(storeEnv(dataDir).DATABASE_URL!);
+  const schema = url.searchParams.get('schema')!;
+  url.searchParams.delete('schema');
+  const client = new pg.Client({ connectionString: url.toString(), options: `-c search_path=${schema}` });
+  await client.connect();
+  return {
+    all: async (sql) => (await client.query(sql)).rows as Array<Record<string, unknown>>,
+    run: async (sql) => void (await client.query(sql)),
+    close: async () => {
+      await client.end();
+    },
+  };
+}
+
+async function until(done: () => Promise<boolean>, what: string, ms = 60_000): Promise<void> {
+  const started = Date.now();
+  while (!(await done())) {
+    assert.ok(Date.now() - started < ms, `${what} within ${ms / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
