@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
 import { courtesy, serve, startWorker } from '../support/cli.js';
 import { startChangeFarm, type ChangeFarm } from '../support/change-farm.js';
-import { ENGINES, removeSiteFolder, siteFolder, storeEnv, type TestEngine } from '../support/engines.js';
+import { openDatabase, type Database } from '../support/database.js';
+import { ENGINES, removeSiteFolder, siteFolder } from '../support/engines.js';
 
 /**
  * Five rounds of change on 200 feeds (new, edited, re-dated, dropped and reordered entries, changed
@@ -131,40 +130,6 @@ async function assertStoredAsServed(db: Database, farm: ChangeFarm, failing: str
       assert.equal(stored.get(`${feed} ${e.guid}`), e.title, `round ${round}: ${feed} ${e.guid}`);
     }
   }
-}
-
-interface Database {
-  all(sql: string): Promise<Array<Record<string, unknown>>>;
-  run(sql: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** The site's database, read and nudged by the test as time passing would. */
-async function openDatabase(engine: TestEngine, dataDir: string): Promise<Database> {
-  if (engine.name === 'SQLite') {
-    const db = new BetterSqlite3(join(dataDir, 'courtesy.sqlite'));
-    db.pragma('busy_timeout = 5000');
-    return {
-      all: (sql) => Promise.resolve(db.prepare(sql).all() as Array<Record<string, unknown>>),
-      run: (sql) => Promise.resolve(void db.prepare(sql).run()),
-      close: () => {
-        db.close();
-        return Promise.resolve();
-      },
-    };
-  }
-  const url = new URL(storeEnv(dataDir).DATABASE_URL!);
-  const schema = url.searchParams.get('schema')!;
-  url.searchParams.delete('schema');
-  const client = new pg.Client({ connectionString: url.toString(), options: `-c search_path=${schema}` });
-  await client.connect();
-  return {
-    all: async (sql) => (await client.query(sql)).rows as Array<Record<string, unknown>>,
-    run: async (sql) => void (await client.query(sql)),
-    close: async () => {
-      await client.end();
-    },
-  };
 }
 
 async function until(done: () => Promise<boolean>, what: string, ms = 60_000): Promise<void> {
