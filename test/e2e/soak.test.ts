@@ -66,9 +66,17 @@ for (const engine of ENGINES) {
             const site = await serve(dataDir, []);
             try {
               await until(async () => (await checked()) === FEEDS, `round ${round}: serve checks every feed`);
-              const home = await (await fetch(`${site.url}/feed.json`)).text();
-              const newest = [...farm.entries().values()].flat().find((e) => home.includes(e.title));
-              assert.ok(newest, `round ${round}: the site's feed shows the farm's entries`);
+              // The site shows the round's edits: each edited entry's page carries its new title.
+              const edited = [...farm.entries().values()]
+                .flat()
+                .filter((e) => e.title.includes(`(updated ${round})`));
+              assert.ok(edited.length > 0, `round ${round} edits entries`);
+              for (const e of edited.slice(0, 5)) {
+                const [row] = await db.all(`SELECT id FROM entries WHERE guid = '${e.guid}'`);
+                const page = await fetch(`${site.url}/articles/${String(row?.id)}`);
+                assert.equal(page.status, 200, `round ${round}: the page of ${e.guid}`);
+                assert.ok((await page.text()).includes(e.title), `round ${round}: ${e.guid} shows its edit`);
+              }
             } finally {
               await site.stop();
             }
