@@ -30,14 +30,7 @@ for (const engine of ENGINES) {
       farm = await startChangeFarm(60, 25);
       dataDir = await siteFolder(engine, 'courtesy-crash-');
       writeFileSync(join(dataDir, 'courtesy.toml'), '[site]\nname = "Crash"\n');
-      const opml = join(dataDir, 'farm.opml');
-      writeFileSync(
-        opml,
-        `<?xml version="1.0"?><opml version="2.0"><head><title>farm</title></head><body>${farm.feedUrls
-          .map((u) => `<outline type="rss" text="${u}" xmlUrl="${u}"/>`)
-          .join('')}</body></opml>`,
-      );
-      const imported = await courtesy(dataDir, ['sources', 'import', opml]);
+      const imported = await courtesy(dataDir, ['sources', 'import', `${farm.url}/__opml`]);
       assert.equal(imported.code, 0, imported.stderr);
     });
 

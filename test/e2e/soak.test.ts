@@ -29,14 +29,7 @@ for (const engine of ENGINES) {
         join(dataDir, 'courtesy.toml'),
         '[site]\nname = "Soak"\n[poll]\ncheck_every_seconds = 0.2\n',
       );
-      const opml = join(dataDir, 'farm.opml');
-      writeFileSync(
-        opml,
-        `<?xml version="1.0"?><opml version="2.0"><head><title>farm</title></head><body>${farm.feedUrls
-          .map((u) => `<outline type="rss" text="${u}" xmlUrl="${u}"/>`)
-          .join('')}</body></opml>`,
-      );
-      const imported = await courtesy(dataDir, ['sources', 'import', opml]);
+      const imported = await courtesy(dataDir, ['sources', 'import', `${farm.url}/__opml`]);
       assert.equal(imported.code, 0, imported.stderr);
     });
 

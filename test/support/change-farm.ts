@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from './http.js';
  * A loopback farm of feeds that change as real publishers' do, round after round: entries are
  * added, edited, re-dated (a feed that dates its items relative to its newest one re-dates them all
  * at once) and dropped off the end, guids change under the same address, and items come in a new
- * order; a feed can be made to fail and recover. Each feed answers with an ETag
+ * order; a feed can be made to fail and recover. `/__opml` lists every feed. Each feed answers with an ETag
  * and honours If-None-Match, so an unchanged feed answers 304. RSS 2.0 and Atom 1.0 in turn.
  */
 export interface ChangeFarm {
@@ -51,6 +51,16 @@ export async function startChangeFarm(feeds: number, entriesEach = 20): Promise<
   let round = 0;
   let server: TestServer | null = null;
   server = await startTestServer((req, res) => {
+    if (req.url === '/__opml') {
+      const outlines = all.map(
+        (f) => `<outline type="rss" text="${f.path}" xmlUrl="${server!.url}${f.path}"/>`,
+      );
+      return res
+        .writeHead(200, { 'content-type': 'text/x-opml' })
+        .end(
+          `<?xml version="1.0"?><opml version="2.0"><head><title>farm</title></head><body>${outlines.join('')}</body></opml>`,
+        );
+    }
     const feed = byPath.get(req.url ?? '');
     if (!feed) return res.writeHead(404).end();
     if (failing.has(feed.path)) return res.writeHead(500).end('down for maintenance');
