@@ -72,8 +72,8 @@ export async function refreshSource(ctx: IngestContext, source: Source): Promise
 
 /**
  * A check that has not ended by its deadline (`[poll] check_deadline_seconds`) is abandoned: it is
- * recorded as failed (`check.timeout`), its slot goes to the next source, and whatever it was
- * waiting on writes nothing of it later. The fetch's own timeouts end a slow feed long before;
+ * recorded as failed (`check.timeout`), its slot goes to the next source, and it starts no write
+ * after that (one it had already sent to the store may still commit, whole). The fetch's own timeouts end a slow feed long before;
  * this bounds everything else a check waits on (parsing, the database).
  */
 async function refreshWithin(
@@ -98,7 +98,7 @@ async function refreshWithin(
   const log = ctx.logger.child({ sourceId: source.id, url: source.feedUrl });
   const seconds = Number((deadlineMs / 1000).toFixed(1));
   const error = new CheckTimeout(`the check did not end within ${seconds} s and was abandoned`);
-  return recordFailure(ctx, source, now, started, error, null, null, log, deadlineMs);
+  return recordFailure(ctx, source, now, started, error, null, null, log);
 }
 
 /** A check's state, read before each of its writes: an abandoned check writes nothing more. */
@@ -267,8 +267,8 @@ async function recordFailure(
   responseStatus: number | null,
   bytes: number | null,
   log: Logger,
-  recordWithinMs = ctx.config.poll.checkDeadlineMs,
 ): Promise<RefreshOutcome> {
+  const recordWithinMs = ctx.config.poll.checkDeadlineMs;
   const code = error instanceof CourtesyError ? error.code : 'internal';
   const message = error instanceof CourtesyError ? error.message : `internal error: ${errorMessage(error)}`;
   const status = error instanceof FetchError ? error.status : responseStatus;
