@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { unpackEntries } from '../store/entry-batch.js';
+import { unpackEntries } from '../model/entry-batch.js';
 import { createFeedProcessor } from './feed-processor.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);

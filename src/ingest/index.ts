@@ -11,3 +11,6 @@ export {
   type ScheduleBounds,
   type NextCheck,
 } from './schedule.js';
+export { withPushFallback } from './schedule.js';
+export { readFeedBody, storeFeedEntries } from './store-feed.js';
+export type { PushAnnouncement, PushSide } from './push.js';

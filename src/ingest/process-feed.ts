@@ -1,7 +1,7 @@
 import { CourtesyError, errorMessage } from '../model/errors.js';
 import { parseFeedBytes } from '../parse/index.js';
 import type { SanitizeOptions } from '../sanitize/index.js';
-import { packEntries, type EntryBatch } from '../store/entry-batch.js';
+import { packEntries, type EntryBatch } from '../model/entry-batch.js';
 import { prepareEntry } from './prepare.js';
 
 /** A fetched feed body, as handed to a worker thread. */

@@ -6,8 +6,9 @@ import { CourtesyError, errorMessage } from '../model/errors.js';
 import type { FetchRecord, Source } from '../model/source.js';
 import { pushIsLive, type Subscription } from '../model/subscription.js';
 import type { SourcePatch, Store } from '../store/index.js';
-import { discoverPush, type WebSub } from '../websub/index.js';
 import type { FeedProcessor } from './feed-processor.js';
+import type { PushSide } from './push.js';
+import { readFeedBody, storeFeedEntries } from './store-feed.js';
 import {
   feedInterval,
   nextCheckAfterFailure,
@@ -24,8 +25,8 @@ export interface IngestContext {
   processor: FeedProcessor;
   config: Config;
   logger: Logger;
-  /** The WebSub subscriber; without it, sources are only polled. */
-  websub?: WebSub;
+  /** The push side (the WebSub subscriber); without it, sources are only polled. */
+  websub?: PushSide;
   /** Where checks are counted, when the process exposes metrics. */
   metrics?: Metrics;
   /** Told when a full-text source's refresh stored new entries: their pages wait in the full-text queue. */
@@ -159,12 +160,7 @@ async function refresh(
       log.debug('not modified');
       return { kind: 'not-modified', sourceId: source.id, nextCheckAt: next.at };
     }
-    const processed = await ctx.processor.process({
-      body: result.body,
-      contentType: result.contentType,
-      url: result.finalUrl,
-      sanitize: ctx.config.content,
-    });
+    const processed = await readFeedBody(ctx, result.body, result.contentType, result.finalUrl);
     if (!processed.ok) throw new ProcessingError(processed.code, processed.message);
     const feed = processed.feed;
     const rhythm: FeedInterval = feedInterval(now, ctx.config.poll, {
@@ -186,16 +182,20 @@ async function refresh(
       lastModified: result.validators.lastModified,
     };
     stillOn(check);
-    const saved = await ctx.store.entries.saveRefresh(
-      source.id,
+    const saved = await storeFeedEntries(
+      ctx,
+      source,
       feed.entries,
       patch,
       now,
       fetchRecord(now, started, source, 'stored', result.status, result.body.length),
     );
     log.info({ ...saved, warnings: feed.warnings.length }, 'refreshed');
-    if (saved.inserted > 0 && source.fullText) ctx.onFullTextQueued?.();
-    await ctx.websub?.reconcile(source, discoverPush(feed, result.link, result.finalUrl), subscription);
+    await ctx.websub?.announced(
+      source,
+      { hubs: feed.hubs, self: feed.self, linkHeader: result.link, fetchedUrl: result.finalUrl },
+      subscription,
+    );
     return { kind: 'stored', sourceId: source.id, ...saved, warnings: feed.warnings, nextCheckAt: next.at };
   } catch (error) {
     if (result === null) ctx.metrics?.fetched((performance.now() - started) / 1000, 'failed');

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { StoreError } from './errors.js';
 import type { Database } from './schema.js';
-import type { SqlEngine } from './sql-store.js';
+import type { SqlEngine } from './sql/engine.js';
 import { redactDatabaseUrl } from './database-url.js';
 import { openSqliteDatabase } from './sqlite/open-sqlite.js';
 

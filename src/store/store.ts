@@ -15,7 +15,7 @@ import type {
 } from '../model/takedown.js';
 import type { Session, User } from '../model/user.js';
 import type { PageChange } from '../model/page-tags.js';
-import type { EntriesInput } from './entry-batch.js';
+import type { EntriesInput } from '../model/entry-batch.js';
 
 /**
  * The one storage interface everything uses. Callers never see SQL; each engine (sqlite/ now,

@@ -1,30 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../config/index.js';
-import { FetchError, type Fetcher } from '../fetch/index.js';
+import { FetchError } from '../fetch/index.js';
 import { ipLiteral, isPrivateAddress } from '../fetch/private-address.js';
-import type { FeedProcessor } from '../ingest/feed-processor.js';
-import { withPushFallback } from '../ingest/schedule.js';
-import type { Logger } from '../log/logger.js';
-import type { Metrics } from '../metrics/metrics.js';
+import {
+  readFeedBody,
+  storeFeedEntries,
+  withPushFallback,
+  type IngestContext,
+  type PushAnnouncement,
+  type PushSide,
+} from '../ingest/index.js';
 import { errorMessage } from '../model/errors.js';
 import type { Source } from '../model/source.js';
 import { pushIsLive, type Subscription } from '../model/subscription.js';
-import type { Store } from '../store/index.js';
-import type { PushLinks } from './discover.js';
+import { discoverPush, type PushLinks } from './discover.js';
 import { checkSignature } from './signature.js';
 
-export interface WebSubContext {
-  store: Store;
-  fetcher: Fetcher;
-  processor: FeedProcessor;
-  config: Config;
-  logger: Logger;
-  /** Where pushes are counted, when the process exposes metrics. */
-  metrics?: Metrics;
-  /** Told when pushed content stored new entries (a full-text source's pages wait in the queue). */
-  onFullTextQueued?: () => void;
-  now?: () => Date;
-}
+/** What the subscriber needs: what a refresh does, since pushed content is stored as a poll's is. */
+export type WebSubContext = Omit<IngestContext, 'websub'>;
 
 /** What a callback answers: the route turns it into an HTTP response as it is. */
 export interface CallbackAnswer {
@@ -51,7 +43,7 @@ const RENEW_BATCH = 200;
  *
  * Nothing here throws to its caller: failures are recorded on the subscription and logged.
  */
-export class WebSub {
+export class WebSub implements PushSide {
   /** Whether this site can receive pushes at all: enabled, and reachable by a hub. */
   readonly enabled: boolean;
   /** Why not, in words, when it is not. */
@@ -85,6 +77,12 @@ export class WebSub {
    * unsubscribes when it no longer names one. A subscription already in place is left to
    * `renewDue`. `current` is the source's subscription as the caller read it.
    */
+  /** After a stored refresh: the subscription that matches what the feed announced (WebSub §4). */
+  announced(source: Source, announcement: PushAnnouncement, current: Subscription | null): Promise<void> {
+    const { hubs, self, linkHeader, fetchedUrl } = announcement;
+    return this.reconcile(source, discoverPush({ hubs, self }, linkHeader, fetchedUrl), current);
+  }
+
   async reconcile(source: Source, links: PushLinks | null, current: Subscription | null): Promise<void> {
     try {
       if (!links || !this.enabled) {
@@ -308,12 +306,7 @@ export class WebSub {
       this.ctx.metrics?.push('ignored');
       return { status: 202, body: 'ignored' };
     }
-    const processed = await this.ctx.processor.process({
-      body,
-      contentType,
-      url: sub.topic,
-      sanitize: this.ctx.config.content,
-    });
+    const processed = await readFeedBody(this.ctx, body, contentType, sub.topic);
     if (!processed.ok) {
       await this.ctx.store.subscriptions.recordPush(
         sub.sourceId,
@@ -324,10 +317,9 @@ export class WebSub {
       this.ctx.metrics?.push('refused');
       return { status: 400, body: processed.message };
     }
-    const saved = await this.ctx.store.entries.saveRefresh(sub.sourceId, processed.feed.entries, {}, now);
+    const saved = await storeFeedEntries(this.ctx, source, processed.feed.entries, {}, now);
     await this.ctx.store.subscriptions.recordPush(sub.sourceId, now, null);
     log.info({ ...saved }, 'websub: pushed content stored');
-    if (saved.inserted > 0) this.ctx.onFullTextQueued?.();
     this.ctx.metrics?.push('stored');
     this.ctx.metrics?.stored(saved);
     return { status: 204, body: '' };

@@ -4,7 +4,7 @@ import { redactDatabaseUrl } from '../database-url.js';
 import { migrate } from '../migrate.js';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
-import { SqlStore, type SqlEngine } from '../sql-store.js';
+import { SqlStore, type SqlEngine } from '../sql/sql-store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { TSVECTOR_INDEX } from './tsvector.js';
 import { ChangeListener } from './change-listener.js';

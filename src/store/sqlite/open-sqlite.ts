@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, SqliteAdapter, SqliteDialect, sql } from 'kysely';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
-import { SqlStore, type SqlEngine } from '../sql-store.js';
+import { SqlStore, type SqlEngine } from '../sql/sql-store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { migrate } from '../migrate.js';
 import { withStatementCache } from './statement-cache.js';

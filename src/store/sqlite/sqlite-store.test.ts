@@ -10,7 +10,7 @@ import { describeStoreContract } from '../store.contract.js';
 import { migrate } from '../migrate.js';
 import { openSqliteStore, sqliteKysely } from './open-sqlite.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { packEntries } from '../entry-batch.js';
+import { packEntries } from '../../model/entry-batch.js';
 import type { EntryInput } from '../../model/entry.js';
 
 const t0 = new Date('2026-05-01T08:00:00Z');

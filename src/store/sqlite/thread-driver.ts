@@ -13,8 +13,8 @@ import {
   type QueryResult,
 } from 'kysely';
 import { StoreError } from '../errors.js';
-import { isEntryBatch } from '../entry-batch.js';
-import type { HotWrites } from '../sql-store.js';
+import { isEntryBatch } from '../../model/entry-batch.js';
+import type { HotWrites } from '../sql/sql-store.js';
 
 /** What the writer thread is given at start. */
 export interface WriterSetup {

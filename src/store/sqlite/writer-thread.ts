@@ -10,7 +10,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, sql } from 'kysely';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
-import { SqlStore, type HotWrites } from '../sql-store.js';
+import { SqlStore, type HotWrites } from '../sql/sql-store.js';
 import { BoundedWriterDialect, runBounded } from './bounded-writes.js';
 import type { CheckpointSetup } from './checkpoint-thread.js';
 import { FTS5_INDEX } from './fts5.js';

@@ -7,12 +7,12 @@ import {
   type RuleKind,
   type SuppressionRule,
   type Tombstone,
-} from '../model/rights.js';
-import type { Entry } from '../model/entry.js';
-import { ALL_PAGES } from '../model/page-tags.js';
-import { INSERT_BATCH, date, recordPageChange, tagsOfEntries, toEntry, updateSource } from './sql-common.js';
-import type { Database, SuppressionRulesTable } from './schema.js';
-import type { GrantOptions, RightsRepository } from './store.js';
+} from '../../model/rights.js';
+import type { Entry } from '../../model/entry.js';
+import { ALL_PAGES } from '../../model/page-tags.js';
+import { INSERT_BATCH, date, recordPageChange, tagsOfEntries, toEntry, updateSource } from './common.js';
+import type { Database, SuppressionRulesTable } from '../schema.js';
+import type { GrantOptions, RightsRepository } from '../store.js';
 
 export class SqlRights implements RightsRepository {
   constructor(private readonly db: Kysely<Database>) {}

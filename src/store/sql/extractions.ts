@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import { feedHost } from '../model/source.js';
-import type { SqlEngine } from './sql-store.js';
-import { date, recordPageChange, tagsOfEntries } from './sql-common.js';
-import type { Database } from './schema.js';
+import { feedHost } from '../../model/source.js';
+import type { SqlEngine } from './engine.js';
+import { date, recordPageChange, tagsOfEntries } from './common.js';
+import type { Database } from '../schema.js';
 import type {
   ClaimOptions,
   ExtractionOutcome,
@@ -10,7 +10,7 @@ import type {
   ExtractionState,
   ExtractionSummary,
   ExtractionTask,
-} from './store.js';
+} from '../store.js';
 
 /** How many due pages a claim looks at, per page it may take, to find ones whose host has a free slot. */
 const CLAIM_SCAN = 4;

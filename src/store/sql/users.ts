@@ -1,9 +1,9 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
-import type { Session, User } from '../model/user.js';
-import { StoreError } from './errors.js';
-import { date } from './sql-common.js';
-import type { Database, UsersTable } from './schema.js';
-import type { SignInAttempt, UserRepository } from './store.js';
+import type { Session, User } from '../../model/user.js';
+import { StoreError } from '../errors.js';
+import { date } from './common.js';
+import type { Database, UsersTable } from '../schema.js';
+import type { SignInAttempt, UserRepository } from '../store.js';
 
 /**
  * Names compare without case, so "Ada" finds "ada": lower() on both sides, which each engine's

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import { describeRule, type NewRule, type SuppressionRule } from '../model/rights.js';
+import { describeRule, type NewRule, type SuppressionRule } from '../../model/rights.js';
 import type {
   Capacity,
   CounterNotice,
@@ -10,10 +10,10 @@ import type {
   RequestScope,
   RequestState,
   TakedownRequest,
-} from '../model/takedown.js';
-import { date } from './sql-common.js';
-import { appendAudit, grantRule, revokeRule } from './sql-rights.js';
-import type { CounterNoticesTable, Database, OutboxTable, TakedownRequestsTable } from './schema.js';
+} from '../../model/takedown.js';
+import { date } from './common.js';
+import { appendAudit, grantRule, revokeRule } from './rights.js';
+import type { CounterNoticesTable, Database, OutboxTable, TakedownRequestsTable } from '../schema.js';
 import type {
   Decision,
   FilingKeys,
@@ -21,8 +21,8 @@ import type {
   GrantOutcome,
   OutboxRepository,
   TakedownRepository,
-} from './store.js';
-import type { QueuedNotice } from '../model/takedown.js';
+} from '../store.js';
+import type { QueuedNotice } from '../../model/takedown.js';
 
 export class SqlTakedowns implements TakedownRepository {
   constructor(private readonly db: Kysely<Database>) {}

@@ -1,11 +1,22 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Entry } from '../model/entry.js';
-import { feedHost } from '../model/source.js';
-import { ALL_PAGES, LISTING, entryTag, facetTag, sourceTag, type PageTag } from '../model/page-tags.js';
-import type { Database, EntriesTable, SourcesTable } from './schema.js';
-import type { SourcePatch } from './store.js';
+import type { Entry } from '../../model/entry.js';
+import { feedHost } from '../../model/source.js';
+import { ALL_PAGES, LISTING, entryTag, facetTag, sourceTag, type PageTag } from '../../model/page-tags.js';
+import type { Database, EntriesTable, SourcesTable } from '../schema.js';
+import type { SourcePatch } from '../store.js';
 
 /** Shared by the SQL repositories. */
+
+/** Bound parameters per IN list: well under every engine's limit. */
+export const IN_CHUNK = 500;
+
+/** The distinct values, IN_CHUNK at a time, for queries that look many keys up. */
+export function inChunks<T>(values: readonly T[]): T[][] {
+  const distinct = [...new Set(values)];
+  const out: T[][] = [];
+  for (let i = 0; i < distinct.length; i += IN_CHUNK) out.push(distinct.slice(i, i + IN_CHUNK));
+  return out;
+}
 
 /** Rows per multi-row insert: 15 columns each stays far below every engine's parameter limit. */
 export const INSERT_BATCH = 100;

@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import type { Insertable } from 'kysely';
+import type { EntryInput } from '../model/entry.js';
+import { entryFacets, type Facet } from '../model/facets.js';
+import { ALL_PAGES, LISTING, facetTag, sourceTag, type PageTag } from '../model/page-tags.js';
+import { suppressingRule, urlHostKey, urlKey, type SuppressionRule } from '../model/rights.js';
+import type { EntriesTable } from './schema.js';
+import type { SaveResult } from './store.js';
+
+/**
+ * What a refresh decides, apart from how it is written: which of a feed's entries are kept out by a
+ * rule, which are new, which change a stored entry and which change nothing, and which pages change
+ * or only gain entries. A pure function of what the store holds, read in the refresh's transaction
+ * (sql/refresh.ts reads it and applies the plan), so that every decision is tested as a table.
+ */
+
+/** How far ahead a published date may be before it no longer decides the order (clock skew, scheduled posts). */
+export const FUTURE_TOLERANCE_MS = 10 * 60_000;
+
+/** A stored entry that a refresh may match: its id and the fingerprint of what it shows. */
+export interface KnownEntry {
+  id: number;
+  contentHash: string;
+}
+
+/** The source's stored entries that the refresh's guids and URLs name (the first stored, per URL). */
+export interface KnownEntries {
+  byGuid: ReadonlyMap<string, KnownEntry>;
+  byUrl: ReadonlyMap<string, KnownEntry>;
+}
+
+/** What the store holds that a refresh's decisions depend on. */
+export interface RefreshFacts {
+  sourceId: number;
+  entries: readonly EntryInput[];
+  known: KnownEntries;
+  /** The active rules that could cover any of the entries (a superset does no harm). */
+  rules: readonly SuppressionRule[];
+  /** A full-text source: its new entries with an address join the full-text queue. */
+  fullText: boolean;
+  /**
+   * How the refresh changes the source's name, link or policy: `same`; `changed` while some of its
+   * entries show (every page that shows them changes); `first` when none showed yet (its first poll:
+   * only the listings gain it).
+   */
+  presentation: 'same' | 'changed' | 'first';
+  now: Date;
+}
+
+/** A row of the entries table as a new entry is inserted (the id comes from the insert). */
+export type NewEntryRow = Insertable<EntriesTable> & {
+  contentHash: string;
+  sortAt: number;
+  guidHash: string;
+};
+
+export interface NewEntry {
+  row: NewEntryRow;
+  facets: Facet[];
+  /** The search text the entry came with, if any. */
+  searchText: string | undefined;
+  /** Whether its page joins the full-text queue. */
+  extract: boolean;
+}
+
+/** A stored entry rewritten: the last copy in the feed wins. */
+export interface EntryUpdate {
+  id: number;
+  entry: EntryInput;
+  guidHash: string;
+  facets: Facet[];
+}
+
+export interface RefreshPlan {
+  counts: SaveResult;
+  insert: NewEntry[];
+  update: EntryUpdate[];
+  /**
+   * Pages whose shown entries change. The pages the updated entries showed on before the change are
+   * not here: they are read from the store as the updates are written (see sql/refresh.ts).
+   */
+  touched: PageTag[];
+  /** Pages that only gain new entries (see PageChange). */
+  added: PageTag[];
+}
+
+type Match = { stored: KnownEntry } | { fresh: NewEntry };
+
+export function planRefresh(facts: RefreshFacts): RefreshPlan {
+  const { sourceId, now } = facts;
+  const counts: SaveResult = { inserted: 0, updated: 0, unchanged: 0, suppressed: 0 };
+  const entries =
+    facts.rules.length === 0
+      ? facts.entries
+      : facts.entries.filter(
+          (e) => !suppressingRule(facts.rules, { sourceId, url: e.url, author: e.author }),
+        );
+  counts.suppressed = facts.entries.length - entries.length;
+
+  // Copies, rewritten as the feed is read: an entry rewritten early in the feed is matched, with its
+  // new fingerprint, by a later copy of it.
+  const storedByGuid = copyOf(facts.known.byGuid);
+  const storedByUrl = copyOf(facts.known.byUrl);
+  const pendingByGuid = new Map<string, NewEntry>();
+  const pendingByUrl = new Map<string, NewEntry>();
+  const insert: NewEntry[] = [];
+  const updates = new Map<number, EntryUpdate>();
+  const touched: PageTag[] = [];
+
+  for (const entry of entries) {
+    const guidHash = hashGuid(entry.guid);
+    const url = entry.url ?? undefined;
+    const match = matchOf(guidHash, url);
+    if (!match) {
+      const fresh: NewEntry = {
+        row: newEntryRow(sourceId, entry, guidHash, now),
+        facets: entryFacets(entry),
+        searchText: entry.searchText,
+        extract: false,
+      };
+      insert.push(fresh);
+      pendingByGuid.set(guidHash, fresh);
+      if (url !== undefined && !storedByUrl.has(url) && !pendingByUrl.has(url)) pendingByUrl.set(url, fresh);
+      counts.inserted++;
+    } else if (('stored' in match ? match.stored : match.fresh.row).contentHash === entry.contentHash) {
+      counts.unchanged++;
+    } else if ('fresh' in match) {
+      // A feed that repeats a guid or a URL within one document: the later copy wins.
+      Object.assign(match.fresh.row, entryColumns(entry), { guid: entry.guid, guidHash });
+      match.fresh.facets = entryFacets(entry);
+      match.fresh.searchText = entry.searchText;
+      pendingByGuid.set(guidHash, match.fresh);
+      counts.updated++;
+    } else {
+      const facets = entryFacets(entry);
+      updates.set(match.stored.id, { id: match.stored.id, entry, guidHash, facets });
+      for (const f of facets) touched.push(facetTag(f.kind, f.key));
+      match.stored.contentHash = entry.contentHash;
+      storedByGuid.set(guidHash, match.stored);
+      counts.updated++;
+    }
+  }
+
+  for (const fresh of insert) fresh.extract = facts.fullText && Boolean(fresh.row.url);
+  const added: PageTag[] = [];
+  if (insert.length > 0) {
+    added.push(LISTING, sourceTag(sourceId));
+    for (const fresh of insert) for (const f of fresh.facets) added.push(facetTag(f.kind, f.key));
+  }
+  if (facts.presentation === 'changed') touched.push(ALL_PAGES);
+  else if (facts.presentation === 'first') added.push(LISTING, sourceTag(sourceId));
+  return { counts, insert, update: [...updates.values()], touched, added };
+
+  function matchOf(guidHash: string, url: string | undefined): Match | undefined {
+    const stored = storedByGuid.get(guidHash);
+    if (stored) return { stored };
+    const queued = pendingByGuid.get(guidHash);
+    if (queued) return { fresh: queued };
+    if (url === undefined) return undefined;
+    const byUrl = storedByUrl.get(url);
+    if (byUrl) return { stored: byUrl };
+    const queuedByUrl = pendingByUrl.get(url);
+    return queuedByUrl ? { fresh: queuedByUrl } : undefined;
+  }
+}
+
+function copyOf(known: ReadonlyMap<string, KnownEntry>): Map<string, KnownEntry> {
+  return new Map([...known].map(([key, entry]) => [key, { ...entry }]));
+}
+
+export function hashGuid(guid: string): string {
+  return createHash('sha256').update(guid).digest('hex');
+}
+
+function newEntryRow(sourceId: number, entry: EntryInput, guidHash: string, now: Date): NewEntryRow {
+  const published = entry.publishedAt?.getTime() ?? null;
+  const sortAt =
+    published !== null && published <= now.getTime() + FUTURE_TOLERANCE_MS ? published : now.getTime();
+  return {
+    ...entryColumns(entry),
+    sourceId,
+    guid: entry.guid,
+    guidHash,
+    createdAt: now.getTime(),
+    sortAt,
+    articleHtml: null,
+  };
+}
+
+/** The columns of an entry that come from its feed, as a new or rewritten row holds them. */
+export function entryColumns(entry: EntryInput) {
+  return {
+    url: entry.url,
+    title: entry.title,
+    author: entry.author,
+    publishedAt: entry.publishedAt?.getTime() ?? null,
+    updatedAt: entry.updatedAt?.getTime() ?? null,
+    summaryHtml: entry.summaryHtml,
+    contentHtml: entry.contentHtml,
+    categories: JSON.stringify(entry.categories),
+    enclosures: JSON.stringify(entry.enclosures),
+    contentHash: entry.contentHash,
+    urlKey: urlKey(entry.url),
+    hostKey: urlHostKey(entry.url),
+  };
+}

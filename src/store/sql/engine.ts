@@ -1,0 +1,43 @@
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import type { FullTextIndex } from '../full-text.js';
+import type { Database } from '../schema.js';
+import type { EntryRepository, SourceRepository } from '../store.js';
+
+/** The writes every check makes, which an engine may run elsewhere (see SqlEngine.hotWrites). */
+export interface HotWrites {
+  saveRefresh: EntryRepository['saveRefresh'];
+  recordCheck: SourceRepository['recordCheck'];
+  claimDue: SourceRepository['claimDue'];
+}
+
+/** What differs between the engines beneath the one query layer. */
+export interface SqlEngine {
+  fullText: FullTextIndex;
+  /**
+   * Keeps takedown rules from being granted until the transaction ends (a refresh holds this
+   * between reading the rules and storing what they let through). Engines that run one writer at
+   * a time need nothing.
+   */
+  holdRules(trx: Transaction<Database>): Promise<void>;
+  /**
+   * Starts a claim's transaction (see claimDue): claims are made one at a time, as engines that
+   * run one writer at a time do anyway, and planned the way a queue needs.
+   */
+  beginClaim(trx: Transaction<Database>): Promise<void>;
+  /** The clause that makes a SELECT lock its rows and skip those another transaction holds, where the engine has one. */
+  skipLocked: RawBuilder<unknown>;
+  /**
+   * What pages read through: on SQLite a second connection, so that a page never waits for a
+   * poll's write transaction to end (it reads what was committed); on PostgreSQL the same pool.
+   */
+  reader: Kysely<Database>;
+  /** The engine's counter of commits by other connections, when it has a cheap one (see pageChangeHint). */
+  otherCommits: (() => number | string | null) | null;
+  /**
+   * Where the polls' own writes run, when not here: on SQLite, the thread that holds the writing
+   * connection runs each of them whole, so that the statements of a refresh cost this thread
+   * nothing and do not wait on it between one another.
+   */
+  hotWrites?: HotWrites;
+  close(): Promise<void>;
+}

@@ -1,0 +1,275 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { EntryInput } from '../../model/entry.js';
+import type { Facet } from '../../model/facets.js';
+import type { PageTag } from '../../model/page-tags.js';
+import { coveringDomains, urlHostKey, urlKey, type SuppressionRule } from '../../model/rights.js';
+import { feedHost, type FetchRecord } from '../../model/source.js';
+import { unpackEntries, type EntriesInput } from '../../model/entry-batch.js';
+import {
+  entryColumns,
+  hashGuid,
+  planRefresh,
+  type EntryUpdate,
+  type KnownEntries,
+  type KnownEntry,
+  type NewEntry,
+  type NewEntryRow,
+  type RefreshFacts,
+} from '../refresh-plan.js';
+import { insertRows } from '../insert-rows.js';
+import type { Database } from '../schema.js';
+import type { SaveResult, SourcePatch } from '../store.js';
+import {
+  INSERT_BATCH,
+  changesPresentation,
+  inChunks,
+  recordPageChange,
+  tagsOfEntries,
+  updateSource,
+} from './common.js';
+import type { SqlEngine } from './engine.js';
+import { recordFetch } from './fetches.js';
+import { toRule } from './rights.js';
+
+/**
+ * A refresh in one transaction: reads what its decisions depend on, lets planRefresh decide, and
+ * writes the plan. A poll's refresh comes with its fetch, which ends the poller's claim; a push's
+ * comes without.
+ */
+export function saveRefresh(
+  db: Kysely<Database>,
+  engine: SqlEngine,
+  sourceId: number,
+  given: EntriesInput,
+  patch: SourcePatch,
+  now: Date,
+  fetch?: Omit<FetchRecord, 'inserted' | 'updated'>,
+): Promise<SaveResult> {
+  const entries = unpackEntries(given);
+  return db.transaction().execute(async (trx) => {
+    // No rule may be granted between reading the rules and storing what they let through.
+    await engine.holdRules(trx);
+    const plan = planRefresh(await readFacts(trx, sourceId, entries, patch, now));
+    const touched: PageTag[] = [...plan.touched];
+    await writeUpdates(trx, engine, sourceId, plan.update, touched);
+    await writeInserts(trx, engine, sourceId, plan.insert, now);
+    await recordPageChange(trx, touched, now);
+    await recordPageChange(trx, plan.added, now, { additions: true });
+    await updateSource(trx, sourceId, patch, { releaseClaim: fetch !== undefined });
+    const { counts } = plan;
+    if (fetch)
+      await recordFetch(trx, sourceId, { ...fetch, inserted: counts.inserted, updated: counts.updated });
+    return counts;
+  });
+}
+
+/** Everything planRefresh needs, read in the refresh's transaction, in a few indexed queries. */
+async function readFacts(
+  trx: Transaction<Database>,
+  sourceId: number,
+  entries: readonly EntryInput[],
+  patch: SourcePatch,
+  now: Date,
+): Promise<RefreshFacts> {
+  const rules = await rulesFor(trx, sourceId, entries);
+  const known = await knownEntries(trx, sourceId, entries);
+  // A new name, link or policy from the feed changes every page that shows the source's entries,
+  // unless none showed yet (its first poll).
+  const presentation = (await changesPresentation(trx, sourceId, patch))
+    ? (await trx
+        .selectFrom('entries')
+        .select('id')
+        .where('sourceId', '=', sourceId)
+        .limit(1)
+        .executeTakeFirst())
+      ? 'changed'
+      : 'first'
+    : 'same';
+  const source = await trx
+    .selectFrom('sources')
+    .select('fullText')
+    .where('id', '=', sourceId)
+    .executeTakeFirst();
+  return { sourceId, entries, known, rules, fullText: Boolean(source?.fullText), presentation, now };
+}
+
+/** Rewrites stored entries; the pages each showed on before the change join `touched`. */
+async function writeUpdates(
+  trx: Transaction<Database>,
+  engine: SqlEngine,
+  sourceId: number,
+  updates: readonly EntryUpdate[],
+  touched: PageTag[],
+): Promise<void> {
+  for (const { id, entry, guidHash, facets } of updates) {
+    touched.push(...(await tagsOfEntries(trx, [{ id, sourceId }])));
+    const row = await trx
+      .updateTable('entries')
+      .set({ ...entryColumns(entry), guid: entry.guid, guidHash })
+      .where('id', '=', id)
+      .returning(['sortAt', 'articleHtml'])
+      .executeTakeFirstOrThrow();
+    await trx.deleteFrom('entryFacets').where('entryId', '=', id).execute();
+    await insertFacets(trx, [{ id, sortAt: row.sortAt, facets }]);
+    // An entry whose article was extracted is searched by the article, whatever the feed says: the
+    // feed's own search text is left out, and the index reads the article.
+    await engine.fullText.replace(trx, {
+      ...entry,
+      id,
+      sourceId,
+      sortAt: row.sortAt,
+      articleHtml: row.articleHtml,
+      searchText: row.articleHtml ? undefined : entry.searchText,
+    });
+  }
+}
+
+/** New entries go in a few multi-row inserts (one statement per batch, not per entry), with their facets, search text and full-text tasks. */
+async function writeInserts(
+  trx: Transaction<Database>,
+  engine: SqlEngine,
+  sourceId: number,
+  fresh: readonly NewEntry[],
+  now: Date,
+): Promise<void> {
+  for (let i = 0; i < fresh.length; i += INSERT_BATCH) {
+    const batch = fresh.slice(i, i + INSERT_BATCH);
+    const ids = await insertRows<Database, { id: number; guidHash: string }>(
+      trx,
+      'entries',
+      ENTRY_COLUMN_NAMES,
+      batch.map(({ row }) => ENTRY_COLUMNS.map(([field]) => row[field] ?? null)),
+      'returning "id", "guid_hash"',
+    );
+    const idOf = new Map(ids.map((r) => [r.guidHash, r.id]));
+    const id = (row: NewEntryRow): number => idOf.get(row.guidHash)!;
+    await insertFacets(
+      trx,
+      batch.map(({ row, facets }) => ({ id: id(row), sortAt: row.sortAt, facets })),
+    );
+    await engine.fullText.add(
+      trx,
+      batch.map(({ row, searchText }) => ({ ...row, id: id(row), searchText })),
+    );
+    const pages = batch.filter((e) => e.extract);
+    if (pages.length === 0) continue;
+    await trx
+      .insertInto('extractions')
+      .values(
+        pages.map(({ row }) => ({
+          entryId: id(row),
+          sourceId,
+          state: 'pending',
+          attempts: 0,
+          nextAt: now.getTime(),
+          note: null,
+          updatedAt: now.getTime(),
+          pageHost: feedHost(row.url!),
+          claimedUntil: null,
+        })),
+      )
+      .execute();
+  }
+}
+
+/** The stored entries of a source that a refresh may match, by guid hash and by URL, in a few queries. */
+async function knownEntries(
+  trx: Transaction<Database>,
+  sourceId: number,
+  entries: readonly EntryInput[],
+): Promise<KnownEntries> {
+  const byGuid = new Map<string, KnownEntry>();
+  const byUrl = new Map<string, KnownEntry>();
+  for (const chunk of inChunks(entries.map((e) => hashGuid(e.guid)))) {
+    const rows = await trx
+      .selectFrom('entries')
+      .select(['id', 'contentHash', 'guidHash'])
+      .where('sourceId', '=', sourceId)
+      .where('guidHash', 'in', chunk)
+      .execute();
+    for (const { id, contentHash, guidHash } of rows) byGuid.set(guidHash, { id, contentHash });
+  }
+  for (const chunk of inChunks(entries.flatMap((e) => (e.url ? [e.url] : [])))) {
+    const rows = await trx
+      .selectFrom('entries')
+      .select(['id', 'contentHash', 'url'])
+      .where('sourceId', '=', sourceId)
+      .where('url', 'in', chunk)
+      .orderBy('id')
+      .execute();
+    for (const { id, contentHash, url } of rows)
+      if (url !== null && !byUrl.has(url)) byUrl.set(url, { id, contentHash });
+  }
+  return { byGuid, byUrl };
+}
+
+/**
+ * The active rules that could cover any of these entries, in a few indexed queries: rules on the
+ * source, on the entries' normalized URLs, and on their hosts or parent domains. The URLs and
+ * domains go a chunk at a time, so that a feed of any length stays within the engines' limits on
+ * bound parameters (SQLite's 32,766; a 100,000-item feed's keys in one list never ran).
+ */
+async function rulesFor(
+  db: Kysely<Database>,
+  sourceId: number,
+  entries: readonly EntryInput[],
+): Promise<SuppressionRule[]> {
+  const keys = inChunks(entries.flatMap((e) => urlKey(e.url) ?? []));
+  const domains = inChunks(entries.flatMap((e) => coveringDomains(urlHostKey(e.url))));
+  const found = new Map<number, SuppressionRule>();
+  for (let i = 0; i < Math.max(1, keys.length, domains.length); i++) {
+    const someKeys = keys[i] ?? [];
+    const someDomains = domains[i] ?? [];
+    const rows = await db
+      .selectFrom('suppressionRules')
+      .selectAll()
+      .where('revokedAt', 'is', null)
+      .where((eb) =>
+        eb.or([
+          ...(i === 0 ? [eb('sourceId', '=', sourceId)] : []),
+          ...(someKeys.length ? [eb('urlKey', 'in', someKeys)] : []),
+          ...(someDomains.length ? [eb('domain', 'in', someDomains)] : []),
+        ]),
+      )
+      .execute();
+    for (const row of rows) found.set(row.id, toRule(row));
+  }
+  return [...found.values()];
+}
+
+/** Writes the authors and tags of entries that have their ids, in multi-row inserts. */
+async function insertFacets(
+  db: Kysely<Database>,
+  entries: ReadonlyArray<{ id: number; sortAt: number; facets: readonly Facet[] }>,
+): Promise<void> {
+  const rows = entries.flatMap((e) => e.facets.map((f) => [e.id, f.kind, f.key, f.label, e.sortAt]));
+  // 5 columns a row: 150 rows stay far below every engine's parameter limit.
+  for (let i = 0; i < rows.length; i += 150) {
+    await insertRows(db, 'entry_facets', FACET_COLUMNS, rows.slice(i, i + 150), 'on conflict do nothing');
+  }
+}
+
+const FACET_COLUMNS = ['entry_id', 'kind', 'key', 'label', 'sort_at'];
+
+/** The columns a new entry is inserted with (the rest is the id), as the row names them and as the table does. */
+const ENTRY_COLUMNS: ReadonlyArray<readonly [keyof NewEntryRow, string]> = [
+  ['sourceId', 'source_id'],
+  ['guid', 'guid'],
+  ['guidHash', 'guid_hash'],
+  ['url', 'url'],
+  ['title', 'title'],
+  ['author', 'author'],
+  ['publishedAt', 'published_at'],
+  ['updatedAt', 'updated_at'],
+  ['createdAt', 'created_at'],
+  ['sortAt', 'sort_at'],
+  ['summaryHtml', 'summary_html'],
+  ['contentHtml', 'content_html'],
+  ['articleHtml', 'article_html'],
+  ['categories', 'categories'],
+  ['enclosures', 'enclosures'],
+  ['contentHash', 'content_hash'],
+  ['urlKey', 'url_key'],
+  ['hostKey', 'host_key'],
+];
+const ENTRY_COLUMN_NAMES = ENTRY_COLUMNS.map(([, column]) => column);
