@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Readability } from '@mozilla/readability';
 import { extractArticle } from '../../src/extract/index.js';
-import { parseDocument } from '../../src/extract/dom.js';
+import { parseDocument } from '../../src/markup/dom.js';
 
 /** Extracts the article HTML from a page; throws when it finds none. */
 export type Extractor = (html: string, url: string) => string;

@@ -7,7 +7,7 @@ import { FullTextExtractor } from '../extract/full-text.js';
 import { createFeedProcessor, type IngestContext } from '../ingest/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { openStore, type Store } from '../store/index.js';
-import { PROJECT_ROOT } from '../web/assets.js';
+import { PROJECT_ROOT } from '../config/project.js';
 import { WebSub } from '../websub/index.js';
 import { OutboxSender } from '../mail/outbox-sender.js';
 import { Takedowns } from '../takedown/service.js';

@@ -10,7 +10,7 @@ import {
 import type { Subscription } from '../model/subscription.js';
 import { parseOpml, renderOpml, subscribe } from '../sources/index.js';
 import { StoreError, type SourcePatch } from '../store/index.js';
-import { checkScraperRules } from '../extract/rules.js';
+import { checkScraperRules } from '../markup/selectors.js';
 import { parseCount, parseId, parsePolicy, parseSearchEngines } from './arguments.js';
 import { withAppContext, type AppContext, type GlobalOptions } from './context.js';
 import { print, relative, table } from './output.js';

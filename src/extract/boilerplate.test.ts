@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { removeBoilerplate, removeWidgets } from './boilerplate.js';
-import { parseDocument, type DomElement } from './dom.js';
+import { parseDocument, type DomElement } from '../markup/dom.js';
 import { articleText, extractArticle } from './index.js';
 
 const prose = (n: number) =>

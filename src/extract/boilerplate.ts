@@ -1,4 +1,4 @@
-import { ELEMENT_NODE, TEXT_NODE, type DomDocument, type DomElement, type DomNode } from './dom.js';
+import { ELEMENT_NODE, TEXT_NODE, type DomDocument, type DomElement, type DomNode } from '../markup/dom.js';
 
 /**
  * What Readability keeps that a reader does not count as the article, and how courtesy takes it

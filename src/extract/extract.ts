@@ -1,7 +1,8 @@
 import { Readability } from '@mozilla/readability';
 import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
 import { removeBoilerplate, removeWidgets } from './boilerplate.js';
-import { parseDocument, type DomDocument, type DomElement } from './dom.js';
+import { parseDocument, type DomDocument, type DomElement } from '../markup/dom.js';
+import type { ScraperRules } from '../markup/selectors.js';
 import { ExtractError } from './errors.js';
 import { measureText, textLength } from './text.js';
 
@@ -9,12 +10,7 @@ import { measureText, textLength } from './text.js';
  * An operator's rules for one source's pages, like Miniflux's scraper rules: where the article is,
  * and what to take out of it first.
  */
-export interface ScraperRules {
-  /** CSS selector of the article body; every match is kept, in document order. Readability is not used. */
-  selector?: string | null;
-  /** CSS selectors of elements to remove before extracting (share bars, newsletter boxes, related links). */
-  remove?: readonly string[];
-}
+export type { ScraperRules } from '../markup/selectors.js';
 
 export interface ExtractOptions extends ScraperRules {
   /** The page's address: relative links resolve against it (or against the page's own `<base>`). */

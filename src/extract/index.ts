@@ -10,4 +10,4 @@ export { articleText, measureText, textLength } from './text.js';
 export { fetchPage, type FetchedPage } from './page.js';
 export { FullTextExtractor, type FullTextContext, type PageReport } from './full-text.js';
 export { createExtractionPool, type ExtractionPool } from './pool.js';
-export { checkScraperRules } from './rules.js';
+export { checkScraperRules } from '../markup/selectors.js';

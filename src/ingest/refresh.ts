@@ -1,13 +1,10 @@
-import type { Config } from '../config/index.js';
-import { FetchError, type Fetcher, type FetchResult } from '../fetch/index.js';
+import { FetchError, type FetchResult } from '../fetch/index.js';
 import type { Logger } from '../log/logger.js';
-import type { Metrics } from '../metrics/metrics.js';
 import { CourtesyError, errorMessage } from '../model/errors.js';
 import type { FetchRecord, Source } from '../model/source.js';
 import { pushIsLive, type Subscription } from '../model/subscription.js';
-import type { SourcePatch, Store } from '../store/index.js';
-import type { FeedProcessor } from './feed-processor.js';
-import type { PushSide } from './push.js';
+import type { SourcePatch } from '../store/index.js';
+import type { IngestContext } from './context.js';
 import { readFeedBody, storeFeedEntries } from './store-feed.js';
 import {
   feedInterval,
@@ -18,21 +15,7 @@ import {
   type NextCheck,
 } from './schedule.js';
 
-/** What a refresh needs: built once by the CLI and shared by `poll --once` and the server's poller. */
-export interface IngestContext {
-  store: Store;
-  fetcher: Fetcher;
-  processor: FeedProcessor;
-  config: Config;
-  logger: Logger;
-  /** The push side (the WebSub subscriber); without it, sources are only polled. */
-  websub?: PushSide;
-  /** Where checks are counted, when the process exposes metrics. */
-  metrics?: Metrics;
-  /** Told when a full-text source's refresh stored new entries: their pages wait in the full-text queue. */
-  onFullTextQueued?: () => void;
-  now?: () => Date;
-}
+export type { IngestContext } from './context.js';
 
 export type RefreshOutcome =
   | {

@@ -2,7 +2,7 @@ import type { EntryBatch } from '../model/entry-batch.js';
 import type { FetchRecord, Source } from '../model/source.js';
 import type { SaveResult, SourcePatch } from '../store/index.js';
 import type { ProcessResult } from './process-feed.js';
-import type { IngestContext } from './refresh.js';
+import type { IngestContext } from './context.js';
 
 /**
  * What a poll and a WebSub push share, from a feed's body to its stored entries: the body is

@@ -38,3 +38,23 @@ export interface Subscription {
 export function pushIsLive(sub: Subscription | null, now: Date): boolean {
   return sub !== null && sub.state === 'active' && sub.expiresAt !== null && sub.expiresAt > now;
 }
+
+/** The path of the WebSub callback; the subscription's token follows it. */
+export const CALLBACK_PATH = '/websub/';
+
+/** What a callback answers: the route turns it into an HTTP response as it is. */
+export interface CallbackAnswer {
+  status: 200 | 202 | 204 | 400 | 404 | 410;
+  body: string;
+}
+
+/** What answers the hubs' calls on the callback (the WebSub subscriber): verification of intent, and pushed content. */
+export interface PushCallbacks {
+  verify(token: string, query: URLSearchParams): Promise<CallbackAnswer>;
+  deliver(
+    token: string,
+    body: Uint8Array,
+    contentType: string | null,
+    signature: string | null,
+  ): Promise<CallbackAnswer>;
+}

@@ -123,20 +123,7 @@ export const NON_TEXT_TAGS = [
 export const ALLOWED_SCHEMES = ['http', 'https', 'mailto'];
 export const MAX_DATA_IMAGE_BYTES = 32 * 1024;
 
-/** Hosts whose players may be embedded (in a sandboxed iframe); configurable per site. */
-export const DEFAULT_EMBED_HOSTS = [
-  'www.youtube.com',
-  'youtube.com',
-  'www.youtube-nocookie.com',
-  'player.vimeo.com',
-  'www.dailymotion.com',
-  'player.twitch.tv',
-  'open.spotify.com',
-  'w.soundcloud.com',
-  'bandcamp.com',
-  'www.ted.com',
-  'embed.ted.com',
-];
+export { DEFAULT_EMBED_HOSTS } from '../model/embeds.js';
 
 /** The sandbox an allowed embed runs in: its own scripts, no access to our origin or top navigation. */
 export const EMBED_SANDBOX = 'allow-scripts allow-same-origin allow-popups allow-presentation';

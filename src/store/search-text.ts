@@ -1,5 +1,5 @@
 import { bodyHtml } from '../model/entry.js';
-import { htmlToText } from '../parse/text.js';
+import { htmlToText } from '../markup/html-text.js';
 
 /**
  * What search reads of an entry: the text of what its page shows as its body (the extracted

@@ -1,4 +1,4 @@
-import { htmlToText } from '../parse/index.js';
+import { htmlToText } from '../markup/html-text.js';
 
 /**
  * The first `words` words of an article as plain text, cut at the end of a sentence when one ends in

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { DEFAULT_EMBED_HOSTS } from '../sanitize/policy.js';
+import { DEFAULT_EMBED_HOSTS } from '../model/embeds.js';
 
 /**
  * The headers every answer carries (name, value, name, value...): a strict Content Security Policy

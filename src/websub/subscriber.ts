@@ -11,21 +11,20 @@ import {
 } from '../ingest/index.js';
 import { errorMessage } from '../model/errors.js';
 import type { Source } from '../model/source.js';
-import { pushIsLive, type Subscription } from '../model/subscription.js';
+import {
+  CALLBACK_PATH,
+  pushIsLive,
+  type CallbackAnswer,
+  type PushCallbacks,
+  type Subscription,
+} from '../model/subscription.js';
+
+export { CALLBACK_PATH, type CallbackAnswer } from '../model/subscription.js';
 import { discoverPush, type PushLinks } from './discover.js';
 import { checkSignature } from './signature.js';
 
 /** What the subscriber needs: what a refresh does, since pushed content is stored as a poll's is. */
 export type WebSubContext = Omit<IngestContext, 'websub'>;
-
-/** What a callback answers: the route turns it into an HTTP response as it is. */
-export interface CallbackAnswer {
-  status: 200 | 202 | 204 | 400 | 404 | 410;
-  body: string;
-}
-
-/** The callback path; the token follows it. */
-export const CALLBACK_PATH = '/websub/';
 
 /** How long a request waits for the hub's verification before it is asked again (doubling). */
 const VERIFY_WAIT_MS = 60 * 60_000;
@@ -43,7 +42,7 @@ const RENEW_BATCH = 200;
  *
  * Nothing here throws to its caller: failures are recorded on the subscription and logged.
  */
-export class WebSub implements PushSide {
+export class WebSub implements PushSide, PushCallbacks {
   /** Whether this site can receive pushes at all: enabled, and reachable by a hub. */
   readonly enabled: boolean;
   /** Why not, in words, when it is not. */

@@ -7,7 +7,7 @@ import { formatDate, hostOf } from '../format.js';
 import { Layout } from '../layout.js';
 import { articlePath } from '../paths.js';
 import { entryFacets } from '../../model/facets.js';
-import { AuthorLinks, TagLinks } from './facet-show.js';
+import { AuthorLinks, TagLinks } from './facet-links.js';
 
 /**
  * An article as the source's rights policy allows: the whole text (full), the opening words with a

@@ -2,7 +2,7 @@ import type { Entry } from '../../model/entry.js';
 import { sourceDisplayName, type Source } from '../../model/source.js';
 import { articlePath } from '../paths.js';
 import { formatDate } from '../format.js';
-import { AuthorLinks } from './facet-show.js';
+import { AuthorLinks } from './facet-links.js';
 
 /** One entry in a listing: title, source, author, date. */
 export function EntryCard(props: { entry: Entry; source: Source | undefined; language: string }) {

@@ -5,7 +5,7 @@ import type { SearchPage as Results } from '../../store/index.js';
 import { formatDate } from '../format.js';
 import { Layout } from '../layout.js';
 import { articlePath } from '../paths.js';
-import { AuthorLinks } from './facet-show.js';
+import { AuthorLinks } from './facet-links.js';
 
 export interface SearchForm {
   q: string;

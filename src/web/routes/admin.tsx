@@ -7,8 +7,8 @@ import type { SourceAction, Takedowns } from '../../takedown/service.js';
 import { clientAddress, formGuards, readForm, type FormTokens } from '../forms.js';
 import { NotFoundPage } from '../pages/not-found.js';
 import { RateLimiter } from '../rate-limit.js';
-import { AuditPage, DashboardPage, LoginPage, RequestPage, RulesPage } from './pages.js';
-import { AdminSessions } from './session.js';
+import { AuditPage, DashboardPage, LoginPage, RequestPage, RulesPage } from '../admin/pages.js';
+import { AdminSessions } from '../admin/session.js';
 
 type AdminEnv = { Variables: { session: Session } };
 

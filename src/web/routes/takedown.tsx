@@ -1,19 +1,24 @@
 import type { Context, Hono } from 'hono';
-import type { Config } from '../config/index.js';
-import type { Store } from '../store/index.js';
-import { checkCounterForm, checkRequestForm, type FieldErrors, type FormFields } from '../takedown/form.js';
-import { COUNTER_STATUS_PATH, STATUS_PATH, type Takedowns } from '../takedown/service.js';
-import { hashToken } from '../takedown/tokens.js';
-import { clientAddress, formGuards, readForm, type FormTokens } from './forms.js';
-import { NotFoundPage } from './pages/not-found.js';
+import type { Config } from '../../config/index.js';
+import type { Store } from '../../store/index.js';
+import {
+  checkCounterForm,
+  checkRequestForm,
+  type FieldErrors,
+  type FormFields,
+} from '../../takedown/form.js';
+import { COUNTER_STATUS_PATH, STATUS_PATH, type Takedowns } from '../../takedown/service.js';
+import { hashToken } from '../../takedown/tokens.js';
+import { clientAddress, formGuards, readForm, type FormTokens } from '../forms.js';
+import { NotFoundPage } from '../pages/not-found.js';
 import {
   CounterNoticePage,
   CounterNoticeStatusPage,
   SlowDownPage,
   TakedownFormPage,
   TakedownStatusPage,
-} from './pages/takedown.js';
-import { RateLimiter } from './rate-limit.js';
+} from '../pages/takedown.js';
+import { RateLimiter } from '../rate-limit.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const EXPIRED_FORM =

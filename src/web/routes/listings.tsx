@@ -1,0 +1,106 @@
+import type { Hono } from 'hono';
+import { LISTING, facetTag, sourceTag } from '../../model/page-tags.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { tagPage } from '../page-cache.js';
+import { AboutPage } from '../pages/about.js';
+import { FacetPage } from '../pages/facet-show.js';
+import { HomePage } from '../pages/home.js';
+import { NotFoundPage } from '../pages/not-found.js';
+import { SourcePage, SourcesPage } from '../pages/source-show.js';
+import { PAGE_CACHE, type RouteContext } from './context.js';
+
+/** The listings, newest first and paged: the home page, each source's, author's and tag's, and the sources and about pages. */
+export function registerListingRoutes(app: Hono, { store, config }: RouteContext): void {
+  const site = config.site;
+  app.get('/', async (c) => {
+    const before = decodeCursor(c.req.query('before'));
+    const page = await store.entries.list({ before, limit: site.pageSize });
+    const sources = await store.sources.getMany(page.entries.map((e) => e.sourceId));
+    c.header('Cache-Control', PAGE_CACHE);
+    tagPage(c, [LISTING]);
+    return c.html(
+      <HomePage
+        site={site}
+        entries={page.entries}
+        sources={sources}
+        next={page.next && encodeCursor(page.next)}
+        paged={before !== null}
+      />,
+    );
+  });
+
+  for (const kind of ['author', 'tag'] as const) {
+    app.get(`/${kind === 'author' ? 'authors' : 'tags'}/:key`, async (c) => {
+      const key = c.req.param('key');
+      const label = await store.entries.facetLabel(kind, key);
+      if (!label) {
+        return c.html(
+          <NotFoundPage
+            site={site}
+            what={
+              kind === 'author'
+                ? 'There are no articles by this author here.'
+                : 'There are no articles on this topic here.'
+            }
+          />,
+          404,
+        );
+      }
+      const before = decodeCursor(c.req.query('before'));
+      const page = await store.entries.list({ facet: { kind, key }, before, limit: site.pageSize });
+      const sources = await store.sources.getMany(page.entries.map((e) => e.sourceId));
+      c.header('Cache-Control', PAGE_CACHE);
+      tagPage(c, [facetTag(kind, key)]);
+      return c.html(
+        <FacetPage
+          site={site}
+          kind={kind}
+          facetKey={key}
+          label={label}
+          entries={page.entries}
+          sources={sources}
+          next={page.next && encodeCursor(page.next)}
+          paged={before !== null}
+        />,
+      );
+    });
+  }
+
+  app.get('/about', async (c) => {
+    const sources = (await store.sources.list()).filter((s) => s.entryCount > 0);
+    c.header('Cache-Control', PAGE_CACHE);
+    tagPage(c, [LISTING]);
+    return c.html(
+      <AboutPage
+        site={site}
+        sources={sources.length}
+        articles={sources.reduce((n, s) => n + s.entryCount, 0)}
+      />,
+    );
+  });
+
+  app.get('/sources', async (c) => {
+    const sources = (await store.sources.list()).filter((s) => s.entryCount > 0);
+    c.header('Cache-Control', PAGE_CACHE);
+    tagPage(c, [LISTING]);
+    return c.html(<SourcesPage site={site} sources={sources} />);
+  });
+
+  app.get('/sources/:id', async (c) => {
+    const id = Number(c.req.param('id'));
+    const source = Number.isSafeInteger(id) ? await store.sources.get(id) : null;
+    if (!source) return c.html(<NotFoundPage site={site} what="There is no source at this address." />, 404);
+    const before = decodeCursor(c.req.query('before'));
+    const page = await store.entries.list({ sourceId: id, before, limit: site.pageSize });
+    c.header('Cache-Control', PAGE_CACHE);
+    tagPage(c, [sourceTag(id)]);
+    return c.html(
+      <SourcePage
+        site={site}
+        source={source}
+        entries={page.entries}
+        next={page.next && encodeCursor(page.next)}
+      />,
+    );
+  });
+}
