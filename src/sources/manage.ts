@@ -1,0 +1,169 @@
+import { readFile } from 'node:fs/promises';
+import type { Fetcher } from '../fetch/index.js';
+import { CourtesyError, UsageError } from '../model/errors.js';
+import type { RightsPolicy, SearchEnginePolicy, Source } from '../model/source.js';
+import { checkScraperRules } from '../markup/selectors.js';
+import type { SourcePatch, Store } from '../store/index.js';
+import { parseOpml } from './opml.js';
+
+/**
+ * What an operator does to a subscribed source, whatever asks (a command, the admin area): each
+ * decides and writes here, and the caller only reads its input and shows the outcome.
+ */
+
+/** How many of a source's newest entries are extracted again when its full text or rules change. */
+export const RECENT_EXTRACTIONS = 20;
+
+export async function requireSource(store: Store, id: number): Promise<Source> {
+  const source = await store.sources.get(id);
+  if (!source) throw new CourtesyError('store.not-found', `there is no source ${id}`);
+  return source;
+}
+
+/** A change to how a source is republished; what is absent stays as it is. */
+export interface SourceChange {
+  name?: string;
+  policy?: RightsPolicy;
+  /** A template; null for the site's own. */
+  attributionTemplate?: string | null;
+  /** null for the site's own. */
+  searchEngines?: SearchEnginePolicy | null;
+  fullText?: boolean;
+  /** A CSS selector; null to let Readability find the article again. */
+  selector?: string | null;
+  /** CSS selectors of what to take out first; [] for nothing. */
+  remove?: readonly string[];
+}
+
+export interface SourceChanged {
+  /** The fields that changed, as the store names them. */
+  fields: string[];
+  /** How many of its newest entries were queued for extraction again; null when none needed to be. */
+  requeued: number | null;
+}
+
+/**
+ * Changes how a source is republished: at once, on every page and feed that shows its articles.
+ * Scraper rules are checked as CSS first; turning full text on, or changing the rules of a
+ * full-text source, queues its newest entries for extraction again.
+ */
+export async function changeSource(
+  store: Store,
+  id: number,
+  change: SourceChange,
+  now: Date,
+): Promise<SourceChanged> {
+  const before = await requireSource(store, id);
+  const rules = checkScraperRules({ selector: change.selector ?? null, remove: change.remove ?? [] });
+  const patch: SourcePatch = {
+    ...(change.fullText !== undefined ? { fullText: change.fullText } : {}),
+    ...(change.selector !== undefined ? { scraperSelector: rules.selector } : {}),
+    ...(change.remove !== undefined ? { scraperRemove: rules.remove } : {}),
+    ...(change.name !== undefined ? { name: change.name.trim() || null } : {}),
+    ...(change.policy ? { policy: change.policy } : {}),
+    ...(change.attributionTemplate !== undefined ? { attributionTemplate: change.attributionTemplate } : {}),
+    ...(change.searchEngines !== undefined ? { searchEngines: change.searchEngines } : {}),
+  };
+  if (Object.keys(patch).length === 0) {
+    throw new UsageError('sources.usage', 'sources set: nothing to change (see --help)');
+  }
+  await store.sources.update(id, patch);
+  const rulesChanged = patch.scraperSelector !== undefined || patch.scraperRemove !== undefined;
+  const extractAgain =
+    (patch.fullText === true && !before.fullText) || (rulesChanged && (patch.fullText ?? before.fullText));
+  return {
+    fields: Object.keys(patch),
+    requeued: extractAgain ? await store.extractions.requeue(id, RECENT_EXTRACTIONS, now) : null,
+  };
+}
+
+/** Stops polling a source; its articles stay on the site. */
+export async function pauseSource(store: Store, id: number): Promise<void> {
+  await requireSource(store, id);
+  await store.sources.update(id, { status: 'paused' });
+}
+
+/** Polls a paused or disabled source again, starting now. */
+export async function resumeSource(store: Store, id: number, now: Date): Promise<void> {
+  await requireSource(store, id);
+  await store.sources.update(id, {
+    status: 'active',
+    consecutiveFailures: 0,
+    nextCheckAt: now,
+    checkBasis: 'resumed by the operator',
+  });
+}
+
+/** Unsubscribes and deletes the source with all its entries. */
+export async function removeSource(store: Store, id: number): Promise<void> {
+  if (!(await store.sources.remove(id)))
+    throw new CourtesyError('store.not-found', `there is no source ${id}`);
+}
+
+/** One feed of an OPML import: added, or skipped because it is subscribed already. */
+export interface ImportStep {
+  feedUrl: string;
+  added: boolean;
+}
+
+/** Subscribes to every feed of an OPML document that is not subscribed yet; they are polled at the next poll. */
+export async function importOpml(
+  store: Store,
+  opml: string,
+  policy: RightsPolicy,
+  now: Date,
+  onStep?: (step: ImportStep, total: number) => void,
+): Promise<{ added: number; skipped: number }> {
+  const outlines = parseOpml(opml);
+  let added = 0;
+  for (const outline of outlines) {
+    const known = await store.sources.findByUrl(outline.feedUrl);
+    if (!known) {
+      await store.sources.add(
+        { feedUrl: outline.feedUrl, title: outline.title, siteUrl: outline.siteUrl, policy },
+        now,
+      );
+      added++;
+    }
+    onStep?.({ feedUrl: outline.feedUrl, added: !known }, outlines.length);
+  }
+  return { added, skipped: outlines.length - added };
+}
+
+/**
+ * The text of an OPML file named by its path, or fetched from its http(s) address through the
+ * guarded fetcher (private addresses refused unless allowed, the body capped as a feed's is).
+ */
+export async function readOpml(fetcher: Fetcher, file: string): Promise<string> {
+  if (/^https?:\/\//i.test(file)) {
+    const fetched = await fetcher.fetch(file, undefined, {
+      accept: 'text/x-opml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1',
+    });
+    if (fetched.kind !== 'modified')
+      throw new CourtesyError('sources.no-opml', `${file} sent no OPML (HTTP ${fetched.status})`);
+    return new TextDecoder('utf-8').decode(fetched.body);
+  }
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const why =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new CourtesyError('sources.read', `cannot read ${file}: ${why}`);
+  }
+}
+
+/** active, paused, disabled; or failing: active, but its last check failed. */
+export function sourceState(source: Source): string {
+  return source.status === 'active' && source.lastError ? 'failing' : source.status;
+}
+
+/** The last error in words, with its HTTP status and the length of the streak. */
+export function describeLastError(source: Source): string {
+  if (!source.lastError) return '';
+  const http = source.lastHttpStatus && source.lastHttpStatus >= 300 ? `HTTP ${source.lastHttpStatus}: ` : '';
+  const streak =
+    source.status === 'active' && source.consecutiveFailures > 1
+      ? ` (${source.consecutiveFailures} failures in a row)`
+      : '';
+  return `${http}${source.lastError}${streak}`;
+}
