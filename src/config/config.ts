@@ -193,24 +193,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     dataDir,
     databaseUrl,
     configFile: exists ? configFile : null,
-    site: {
-      name: file.site.name,
-      description: file.site.description,
-      baseUrl,
-      language: file.site.language,
-      contactEmail: file.site.contact_email ?? null,
-      operator: file.site.operator ?? null,
-      searchEngines: file.site.search_engines,
-      attribution: file.site.attribution,
-      excerptWords: file.site.excerpt_words,
-      pageSize: file.site.page_size,
-      logo: file.site.logo ? readLogo(resolve(dataDir, file.site.logo)) : null,
-      accent: {
-        light: file.site.accent ? checkAccent('accent', file.site.accent, 'light') : null,
-        dark: file.site.accent_dark ? checkAccent('accent_dark', file.site.accent_dark, 'dark') : null,
-      },
-      menu: (file.site.menu ?? []).map((item) => ({ label: item.label, url: item.url })),
-    },
+    site: siteSettings(file, dataDir, baseUrl),
     server: {
       host,
       port,
@@ -292,6 +275,28 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       attribution: s.attribution ?? null,
       searchEngines: s.search_engines ?? null,
     })),
+  };
+}
+
+/** The [site] table: the site's name, address, attribution, look and menu. */
+function siteSettings(file: ConfigFile, dataDir: string, baseUrl: string): Config['site'] {
+  return {
+    name: file.site.name,
+    description: file.site.description,
+    baseUrl,
+    language: file.site.language,
+    contactEmail: file.site.contact_email ?? null,
+    operator: file.site.operator ?? null,
+    searchEngines: file.site.search_engines,
+    attribution: file.site.attribution,
+    excerptWords: file.site.excerpt_words,
+    pageSize: file.site.page_size,
+    logo: file.site.logo ? readLogo(resolve(dataDir, file.site.logo)) : null,
+    accent: {
+      light: file.site.accent ? checkAccent('accent', file.site.accent, 'light') : null,
+      dark: file.site.accent_dark ? checkAccent('accent_dark', file.site.accent_dark, 'dark') : null,
+    },
+    menu: (file.site.menu ?? []).map((item) => ({ label: item.label, url: item.url })),
   };
 }
 

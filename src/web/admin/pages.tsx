@@ -232,72 +232,7 @@ export function RequestPage(props: {
       </dl>
 
       {r.state === 'received' ? (
-        <section aria-labelledby="matched-title">
-          <h2 id="matched-title">What granting it does</h2>
-          {props.scope.rules.length === 0 ? (
-            <p class="notice">Its addresses name nothing a rule could cover: it can only be rejected.</p>
-          ) : (
-            <>
-              <p>These rules are made, and every later poll is checked against them:</p>
-              <ul>
-                {props.scope.rules.map((rule) => (
-                  <li>{describeRule(rule)}</li>
-                ))}
-              </ul>
-              <p>
-                {props.scope.count === 0
-                  ? 'No stored article matches now.'
-                  : `${props.scope.count} stored article${props.scope.count === 1 ? '' : 's'} match${props.scope.count === 1 ? 'es' : ''} and will be removed at once${props.scope.count > props.scope.entries.length ? `; the newest ${props.scope.entries.length}:` : ':'}`}
-              </p>
-              {props.scope.entries.length > 0 ? (
-                <ul class="matched">
-                  {props.scope.entries.map((e) => (
-                    <li>
-                      <a href={articlePath(e)}>{e.title ?? '(untitled)'}</a>
-                      {e.author ? ` by ${e.author}` : ''} ({formatDate(e.sortAt, site.language)})
-                      {e.url ? <span class="url"> {e.url}</span> : null}
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
-              <form class="decision" method="post" action={`/admin/requests/${r.id}/grant`}>
-                <h3>Grant</h3>
-                {csrf}
-                <div class="field">
-                  <label for="grant-reason">Note for the record (sent to the requester)</label>
-                  <textarea id="grant-reason" name="reason" rows={2}></textarea>
-                </div>
-                {r.scope === 'site' ? (
-                  <fieldset class="field">
-                    <legend>The site’s sources</legend>
-                    <div class="choice">
-                      <input type="radio" id="then-pause" name="then" value="pause" checked />
-                      <label for="then-pause">pause them</label>
-                    </div>
-                    <div class="choice">
-                      <input type="radio" id="then-link" name="then" value="link-only" />
-                      <label for="then-link">keep polling, link only</label>
-                    </div>
-                    <div class="choice">
-                      <input type="radio" id="then-nothing" name="then" value="nothing" />
-                      <label for="then-nothing">leave them as they are</label>
-                    </div>
-                  </fieldset>
-                ) : null}
-                <button type="submit">Grant and remove now</button>
-              </form>
-            </>
-          )}
-          <form class="decision" method="post" action={`/admin/requests/${r.id}/reject`}>
-            <h3>Reject</h3>
-            {csrf}
-            <div class="field">
-              <label for="reject-reason">Reason (sent to the requester, with how to appeal)</label>
-              <textarea id="reject-reason" name="reason" rows={3} required></textarea>
-            </div>
-            <button type="submit">Reject</button>
-          </form>
-        </section>
+        <RequestDecision site={site} request={r} scope={props.scope} csrf={csrf} />
       ) : null}
 
       {props.granted.length > 0 ? (
@@ -311,50 +246,139 @@ export function RequestPage(props: {
         <section aria-labelledby="counters-title">
           <h2 id="counters-title">Counter-notices</h2>
           {props.counters.map((c) => (
-            <article class="counter" id={`counter-${c.id}`}>
-              <h3>
-                {c.reference}: {c.state}
-              </h3>
-              <dl class="facts">
-                <dt>From</dt>
-                <dd>
-                  {c.name} &lt;{c.email}&gt;
-                </dd>
-                <dt>Address</dt>
-                <dd class="message">{c.address}</dd>
-                <dt>Explanation</dt>
-                <dd class="message">{c.explanation}</dd>
-                <dt>Signed</dt>
-                <dd>{c.signature}</dd>
-                {c.decisionReason ? (
-                  <>
-                    <dt>Decision</dt>
-                    <dd>
-                      {c.state} by {c.decidedBy ?? '?'}: {c.decisionReason}
-                    </dd>
-                  </>
-                ) : null}
-              </dl>
-              {c.state === 'received' ? (
-                <form class="decision" method="post" action={`/admin/counter-notices/${c.id}`}>
-                  {csrf}
-                  <div class="field">
-                    <label for={`counter-reason-${c.id}`}>Reason (sent to both parties)</label>
-                    <textarea id={`counter-reason-${c.id}`} name="reason" rows={2} required></textarea>
-                  </div>
-                  <button type="submit" name="decision" value="uphold">
-                    Uphold: revoke the rules
-                  </button>{' '}
-                  <button type="submit" name="decision" value="reject">
-                    Reject: keep the content removed
-                  </button>
-                </form>
-              ) : null}
-            </article>
+            <CounterNoticeDecision notice={c} csrf={csrf} />
           ))}
         </section>
       ) : null}
     </AdminLayout>
+  );
+}
+
+/** What granting a received request would do, and the forms that grant or reject it. */
+function RequestDecision({
+  site,
+  request: r,
+  scope,
+  csrf,
+}: {
+  site: Site;
+  request: TakedownRequest;
+  scope: { rules: NewRule[]; count: number; entries: Entry[] };
+  csrf: Child;
+}) {
+  return (
+    <section aria-labelledby="matched-title">
+      <h2 id="matched-title">What granting it does</h2>
+      {scope.rules.length === 0 ? (
+        <p class="notice">Its addresses name nothing a rule could cover: it can only be rejected.</p>
+      ) : (
+        <>
+          <p>These rules are made, and every later poll is checked against them:</p>
+          <ul>
+            {scope.rules.map((rule) => (
+              <li>{describeRule(rule)}</li>
+            ))}
+          </ul>
+          <p>
+            {scope.count === 0
+              ? 'No stored article matches now.'
+              : `${scope.count} stored article${scope.count === 1 ? '' : 's'} match${scope.count === 1 ? 'es' : ''} and will be removed at once${scope.count > scope.entries.length ? `; the newest ${scope.entries.length}:` : ':'}`}
+          </p>
+          {scope.entries.length > 0 ? (
+            <ul class="matched">
+              {scope.entries.map((e) => (
+                <li>
+                  <a href={articlePath(e)}>{e.title ?? '(untitled)'}</a>
+                  {e.author ? ` by ${e.author}` : ''} ({formatDate(e.sortAt, site.language)})
+                  {e.url ? <span class="url"> {e.url}</span> : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <form class="decision" method="post" action={`/admin/requests/${r.id}/grant`}>
+            <h3>Grant</h3>
+            {csrf}
+            <div class="field">
+              <label for="grant-reason">Note for the record (sent to the requester)</label>
+              <textarea id="grant-reason" name="reason" rows={2}></textarea>
+            </div>
+            {r.scope === 'site' ? (
+              <fieldset class="field">
+                <legend>The site’s sources</legend>
+                <div class="choice">
+                  <input type="radio" id="then-pause" name="then" value="pause" checked />
+                  <label for="then-pause">pause them</label>
+                </div>
+                <div class="choice">
+                  <input type="radio" id="then-link" name="then" value="link-only" />
+                  <label for="then-link">keep polling, link only</label>
+                </div>
+                <div class="choice">
+                  <input type="radio" id="then-nothing" name="then" value="nothing" />
+                  <label for="then-nothing">leave them as they are</label>
+                </div>
+              </fieldset>
+            ) : null}
+            <button type="submit">Grant and remove now</button>
+          </form>
+        </>
+      )}
+      <form class="decision" method="post" action={`/admin/requests/${r.id}/reject`}>
+        <h3>Reject</h3>
+        {csrf}
+        <div class="field">
+          <label for="reject-reason">Reason (sent to the requester, with how to appeal)</label>
+          <textarea id="reject-reason" name="reason" rows={3} required></textarea>
+        </div>
+        <button type="submit">Reject</button>
+      </form>
+    </section>
+  );
+}
+
+/** One counter-notice, and the form that decides it while it waits. */
+function CounterNoticeDecision({ notice: n, csrf }: { notice: CounterNotice; csrf: Child }) {
+  return (
+    <article class="counter" id={`counter-${n.id}`}>
+      <h3>
+        {n.reference}: {n.state}
+      </h3>
+      <dl class="facts">
+        <dt>From</dt>
+        <dd>
+          {n.name} &lt;{n.email}&gt;
+        </dd>
+        <dt>Address</dt>
+        <dd class="message">{n.address}</dd>
+        <dt>Explanation</dt>
+        <dd class="message">{n.explanation}</dd>
+        <dt>Signed</dt>
+        <dd>{n.signature}</dd>
+        {n.decisionReason ? (
+          <>
+            <dt>Decision</dt>
+            <dd>
+              {n.state} by {n.decidedBy ?? '?'}: {n.decisionReason}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {n.state === 'received' ? (
+        <form class="decision" method="post" action={`/admin/counter-notices/${n.id}`}>
+          {csrf}
+          <div class="field">
+            <label for={`counter-reason-${n.id}`}>Reason (sent to both parties)</label>
+            <textarea id={`counter-reason-${n.id}`} name="reason" rows={2} required></textarea>
+          </div>
+          <button type="submit" name="decision" value="uphold">
+            Uphold: revoke the rules
+          </button>{' '}
+          <button type="submit" name="decision" value="reject">
+            Reject: keep the content removed
+          </button>
+        </form>
+      ) : null}
+    </article>
   );
 }
 

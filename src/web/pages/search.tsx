@@ -33,49 +33,7 @@ export function SearchPage(props: {
   return (
     <Layout site={site} head={{ title, noindex: true }}>
       <h1>{form.q ? `Results for “${form.q}”` : 'Search'}</h1>
-      <form class="search-form" method="get" action="/search" role="search" aria-label="Search with options">
-        <div class="field">
-          <label for="search-q">Words to find</label>
-          <p class="hint" id="search-q-hint">
-            All the words must appear. "Quotes" for a phrase, a trailing * for the start of a word, -word to
-            leave a word out.
-          </p>
-          <input id="search-q" name="q" type="search" value={form.q} aria-describedby="search-q-hint" />
-        </div>
-        <div class="search-filters">
-          <div class="field">
-            <label for="search-source">Source</label>
-            <select id="search-source" name="source">
-              <option value="">All sources</option>
-              {props.sources.map((s) => (
-                <option value={String(s.id)} selected={form.source === String(s.id)}>
-                  {sourceDisplayName(s)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="search-from">From</label>
-            <input id="search-from" name="from" type="date" value={form.from} />
-          </div>
-          <div class="field">
-            <label for="search-to">To</label>
-            <input id="search-to" name="to" type="date" value={form.to} />
-          </div>
-          <div class="field">
-            <label for="search-order">Order</label>
-            <select id="search-order" name="order">
-              <option value="relevance" selected={form.order === 'relevance'}>
-                Best match
-              </option>
-              <option value="recent" selected={form.order === 'recent'}>
-                Newest first
-              </option>
-            </select>
-          </div>
-        </div>
-        <button type="submit">Search</button>
-      </form>
+      <SearchFields form={form} sources={props.sources} />
       {props.problem ? (
         <p class="error-summary" role="alert">
           {props.problem}
@@ -145,5 +103,54 @@ export function SearchPage(props: {
         </section>
       ) : null}
     </Layout>
+  );
+}
+
+/** The search form's fields: the words, a source, dates and the order. */
+function SearchFields({ form, sources }: { form: SearchForm; sources: Source[] }) {
+  return (
+    <form class="search-form" method="get" action="/search" role="search" aria-label="Search with options">
+      <div class="field">
+        <label for="search-q">Words to find</label>
+        <p class="hint" id="search-q-hint">
+          All the words must appear. "Quotes" for a phrase, a trailing * for the start of a word, -word to
+          leave a word out.
+        </p>
+        <input id="search-q" name="q" type="search" value={form.q} aria-describedby="search-q-hint" />
+      </div>
+      <div class="search-filters">
+        <div class="field">
+          <label for="search-source">Source</label>
+          <select id="search-source" name="source">
+            <option value="">All sources</option>
+            {sources.map((s) => (
+              <option value={String(s.id)} selected={form.source === String(s.id)}>
+                {sourceDisplayName(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="search-from">From</label>
+          <input id="search-from" name="from" type="date" value={form.from} />
+        </div>
+        <div class="field">
+          <label for="search-to">To</label>
+          <input id="search-to" name="to" type="date" value={form.to} />
+        </div>
+        <div class="field">
+          <label for="search-order">Order</label>
+          <select id="search-order" name="order">
+            <option value="relevance" selected={form.order === 'relevance'}>
+              Best match
+            </option>
+            <option value="recent" selected={form.order === 'recent'}>
+              Newest first
+            </option>
+          </select>
+        </div>
+      </div>
+      <button type="submit">Search</button>
+    </form>
   );
 }

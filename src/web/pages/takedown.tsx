@@ -38,37 +38,13 @@ export function TakedownFormPage(props: {
   selfService: boolean;
 }) {
   const { site, values, errors } = props;
-  const who = site.operator ?? `the operator of ${site.name}`;
   const hasErrors = Object.keys(errors).length > 0;
   return (
     <Layout
       site={site}
       head={{ title: hasErrors ? 'Error: takedown request' : 'Takedown requests and contact' }}
     >
-      <article class="prose">
-        <h1>Takedown requests and contact</h1>
-        <p>
-          {site.name} republishes articles from the public feeds that their publishers offer, always naming
-          the author and the source and linking to the original. The content remains owned and copyrighted by
-          its publisher and its author.
-        </p>
-        <p>
-          If you are the author of an article shown here, or you represent the site it comes from, and you
-          would like it removed, now and in the future, please use this form. Once a request is granted, the
-          content disappears from every page and feed of this site at once, and later articles in its scope
-          are never republished.
-        </p>
-        {site.contactEmail ? (
-          <p>
-            For anything else, write to {who} at{' '}
-            <a href={`mailto:${site.contactEmail}`}>{site.contactEmail}</a>.
-          </p>
-        ) : null}
-        <p>
-          Already filed a request? Its status page is at the link we gave you. If content of yours was removed
-          by mistake, you can <a href="/takedown/counter-notice">file a counter-notice</a>.
-        </p>
-      </article>
+      <TakedownIntro site={site} />
       <form class="request-form" method="post" action="/takedown" novalidate>
         <h2>Request removal</h2>
         <ErrorSummary errors={errors} labels={REQUEST_LABELS} />
@@ -160,6 +136,37 @@ export function TakedownFormPage(props: {
         <button type="submit">Send the request</button>
       </form>
     </Layout>
+  );
+}
+
+/** What the page says before the form: what the site does, and where else to write. */
+function TakedownIntro({ site }: { site: Config['site'] }) {
+  const who = site.operator ?? `the operator of ${site.name}`;
+  return (
+    <article class="prose">
+      <h1>Takedown requests and contact</h1>
+      <p>
+        {site.name} republishes articles from the public feeds that their publishers offer, always naming the
+        author and the source and linking to the original. The content remains owned and copyrighted by its
+        publisher and its author.
+      </p>
+      <p>
+        If you are the author of an article shown here, or you represent the site it comes from, and you would
+        like it removed, now and in the future, please use this form. Once a request is granted, the content
+        disappears from every page and feed of this site at once, and later articles in its scope are never
+        republished.
+      </p>
+      {site.contactEmail ? (
+        <p>
+          For anything else, write to {who} at <a href={`mailto:${site.contactEmail}`}>{site.contactEmail}</a>
+          .
+        </p>
+      ) : null}
+      <p>
+        Already filed a request? Its status page is at the link we gave you. If content of yours was removed
+        by mistake, you can <a href="/takedown/counter-notice">file a counter-notice</a>.
+      </p>
+    </article>
   );
 }
 

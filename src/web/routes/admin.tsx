@@ -28,30 +28,46 @@ const DONE: Record<string, string> = {
  * would remove, the rules, and the audit log. Every page needs a session; every change also the
  * session's CSRF token and a same-origin POST.
  */
-export function registerAdminRoutes(
-  app: Hono,
-  deps: {
-    store: Store;
-    config: Config;
-    takedowns: Takedowns;
-    formTokens: FormTokens;
-    outboxEnabled: boolean;
-    sendNotices: () => void;
-  },
-): void {
-  const { store, config, takedowns, formTokens } = deps;
-  const site = config.site;
-  const sessions = new AdminSessions(store, config);
-  const guards = formGuards(site.baseUrl);
-  // Per address, on top of the per-account lockout: slows down guessing across many accounts.
-  const signIns = new RateLimiter(store, 'admin-sign-in', 20, 15 * 60_000);
+export function registerAdminRoutes(app: Hono, deps: AdminDeps): void {
+  const sessions = new AdminSessions(deps.store, deps.config);
+  const guards = formGuards(deps.config.site.baseUrl);
   const admin = new Hono<AdminEnv>();
-
   admin.use('*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
     c.header('X-Robots-Tag', 'noindex, nofollow');
   });
+  registerSignIn(admin, deps, sessions, guards);
+  // Every route after this needs a session.
+  admin.use('*', guards, sessions.require());
+  admin.post('/logout', async (c) => {
+    await sessions.signOut(c);
+    return c.redirect('/admin/login', 303);
+  });
+  registerRequests(admin, deps);
+  registerRules(admin, deps);
+  app.route('/admin', admin);
+}
+
+interface AdminDeps {
+  store: Store;
+  config: Config;
+  takedowns: Takedowns;
+  formTokens: FormTokens;
+  outboxEnabled: boolean;
+  sendNotices: () => void;
+}
+
+/** Sign-in: a form token, a limit per address on top of the per-account lockout, then the password. */
+function registerSignIn(
+  admin: Hono<AdminEnv>,
+  { store, config, formTokens }: AdminDeps,
+  sessions: AdminSessions,
+  guards: ReturnType<typeof formGuards>,
+): void {
+  const site = config.site;
+  // Per address, on top of the per-account lockout: slows down guessing across many accounts.
+  const signIns = new RateLimiter(store, 'admin-sign-in', 20, 15 * 60_000);
 
   const loginPage = async (
     c: Context,
@@ -89,14 +105,12 @@ export function registerAdminRoutes(
     sessions.setCookie(c, result.token, result.session.expiresAt);
     return c.redirect(next, 303);
   });
+}
 
-  admin.use('*', guards, sessions.require());
-
-  admin.post('/logout', async (c) => {
-    await sessions.signOut(c);
-    return c.redirect('/admin/login', 303);
-  });
-
+/** The review queue, each request with what granting it would remove, and the decisions on requests and counter-notices. */
+function registerRequests(admin: Hono<AdminEnv>, deps: AdminDeps): void {
+  const { store, takedowns } = deps;
+  const site = deps.config.site;
   admin.get('/', async (c) => {
     const [open, counters, recent, pending] = await Promise.all([
       store.takedowns.list({ state: 'received', limit: 200 }),
@@ -146,8 +160,6 @@ export function registerAdminRoutes(
   admin.get('/requests/:id', (c) =>
     requestPage(c, idParam(c.req.param('id')), DONE[c.req.query('done') ?? ''] ?? null),
   );
-
-  const actor = (c: Context<AdminEnv>) => `operator ${c.get('session').user.name}`;
 
   admin.post('/requests/:id/grant', async (c) => {
     const id = idParam(c.req.param('id'));
@@ -211,7 +223,11 @@ export function registerAdminRoutes(
       throw error;
     }
   });
+}
 
+/** The rules in force (and revoked), revoking one, and the audit log. */
+function registerRules(admin: Hono<AdminEnv>, { store, config }: AdminDeps): void {
+  const site = config.site;
   const rulesPage = async (c: Context<AdminEnv>, message: string | null, status: 200 | 400 = 200) =>
     c.html(
       <RulesPage
@@ -238,8 +254,11 @@ export function registerAdminRoutes(
   admin.get('/log', async (c) =>
     c.html(<AuditPage site={site} session={c.get('session')} lines={await store.rights.auditLog(500)} />),
   );
+}
 
-  app.route('/admin', admin);
+/** Who decided, for the audit log. */
+function actor(c: Context<AdminEnv>): string {
+  return `operator ${c.get('session').user.name}`;
 }
 
 /** A numeric id from the path; 0 (which no row has) for anything else. */

@@ -25,26 +25,67 @@ const EXPIRED_FORM =
   'For your security, this form has to be sent again: it was open too long, or your browser did not keep our cookie. Please check the fields and send it again.';
 
 /** The public side of takedown: the request form, its status page and self-verification, counter-notices. */
-export function registerTakedownRoutes(
-  app: Hono,
-  deps: {
-    store: Store;
-    config: Config;
-    takedowns: Takedowns;
-    formTokens: FormTokens;
-    mailing: boolean;
-    sendNotices: () => void;
-  },
-): void {
-  const { store, config, takedowns, formTokens } = deps;
-  const site = config.site;
-  const guards = formGuards(site.baseUrl);
-  // Filing is limited per address; checking a verification token a little less strictly.
-  const filings = new RateLimiter(store, 'takedown-filing', config.takedown.requestsPerHour, 3_600_000);
-  const checks = new RateLimiter(store, 'takedown-check', 30, 3_600_000);
-  const address = (c: Context) => clientAddress(c, config.server.trustProxy);
-  const noStore = (c: Context) => c.header('Cache-Control', 'no-store');
+export function registerTakedownRoutes(app: Hono, deps: TakedownDeps): void {
+  const routes = new TakedownRoutes(deps);
+  registerRequestForm(app, routes);
+  registerRequestStatus(app, routes);
+  registerCounterNotices(app, routes);
+}
 
+interface TakedownDeps {
+  store: Store;
+  config: Config;
+  takedowns: Takedowns;
+  formTokens: FormTokens;
+  mailing: boolean;
+  sendNotices: () => void;
+}
+
+/** What the public takedown routes share: the guards, the limits per address, and the not-found page. */
+class TakedownRoutes {
+  readonly guards: ReturnType<typeof formGuards>;
+  /** Filing (a request or a counter-notice) is limited per address. */
+  readonly filings: RateLimiter;
+  /** Checking a verification token, a little less strictly. */
+  readonly checks: RateLimiter;
+
+  constructor(readonly deps: TakedownDeps) {
+    this.guards = formGuards(deps.config.site.baseUrl);
+    this.filings = new RateLimiter(
+      deps.store,
+      'takedown-filing',
+      deps.config.takedown.requestsPerHour,
+      3_600_000,
+    );
+    this.checks = new RateLimiter(deps.store, 'takedown-check', 30, 3_600_000);
+  }
+
+  address(c: Context): string {
+    return clientAddress(c, this.deps.config.server.trustProxy);
+  }
+
+  notFound(c: Context): Response | Promise<Response> {
+    noStore(c);
+    return c.html(
+      <NotFoundPage
+        site={this.deps.config.site}
+        what="There is no request at this address. Please check the link you were given."
+      />,
+      404,
+    );
+  }
+}
+
+function noStore(c: Context): void {
+  c.header('Cache-Control', 'no-store');
+}
+
+/** The request form: what to remove, the addresses, and the statements a notice needs. */
+function registerRequestForm(app: Hono, routes: TakedownRoutes): void {
+  const { deps, guards, filings } = routes;
+  const { config, takedowns, formTokens } = deps;
+  const site = config.site;
+  const address = (c: Context) => routes.address(c);
   const showForm = async (c: Context, values: FormFields, errors: FieldErrors, status: 200 | 400 = 200) => {
     noStore(c);
     return c.html(
@@ -80,7 +121,15 @@ export function registerTakedownRoutes(
     deps.sendNotices();
     return c.redirect(`${STATUS_PATH}${filed.statusToken}?new=1`, 303);
   });
+}
 
+/** A request's private status page, and the publisher's self-verification from it. */
+function registerRequestStatus(app: Hono, routes: TakedownRoutes): void {
+  const { deps, guards, checks } = routes;
+  const { store, config, takedowns, formTokens } = deps;
+  const site = config.site;
+  const address = (c: Context) => routes.address(c);
+  const notFound = (c: Context) => routes.notFound(c);
   const requestOf = async (token: string) =>
     TOKEN.test(token) ? store.takedowns.findByStatusToken(hashToken(token)) : null;
 
@@ -101,17 +150,6 @@ export function registerTakedownRoutes(
         verifyMessage={verifyMessage}
         counterNotices={await store.takedowns.counterNoticesOf(request.id)}
       />,
-    );
-  };
-
-  const notFound = (c: Context) => {
-    noStore(c);
-    return c.html(
-      <NotFoundPage
-        site={site}
-        what="There is no request at this address. Please check the link you were given."
-      />,
-      404,
     );
   };
 
@@ -136,7 +174,15 @@ export function registerTakedownRoutes(
         : result.message,
     );
   });
+}
 
+/** Counter-notices: the form, filed from a removal notice, and each one's status page. */
+function registerCounterNotices(app: Hono, routes: TakedownRoutes): void {
+  const { deps, guards, filings } = routes;
+  const { store, config, formTokens, takedowns } = deps;
+  const site = config.site;
+  const address = (c: Context) => routes.address(c);
+  const notFound = (c: Context) => routes.notFound(c);
   const showCounterForm = async (
     c: Context,
     values: FormFields,
