@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Feed, FeedEntry } from '../../src/model/feed.js';
-import { CourtesyError } from '../../src/model/errors.js';
+import { errorCode } from '../../src/model/errors.js';
 import { htmlToText, parseFeedBytes } from '../../src/parse/index.js';
 import { corpusFeedFiles, readFeedFile } from './corpus.js';
 
@@ -87,7 +87,7 @@ function readOurs(path: string): Feed | { error: string; code: string } {
     return parseFeedBytes(bytes, { url: BASE });
   } catch (error) {
     return {
-      code: error instanceof CourtesyError ? error.code : 'crash',
+      code: errorCode(error) ?? 'crash',
       error: error instanceof Error ? error.message : String(error),
     };
   }

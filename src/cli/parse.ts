@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Command } from 'commander';
-import { CourtesyError, errorMessage } from '../model/errors.js';
+import { CourtesyError, errorCode, errorMessage } from '../model/errors.js';
 import type { Feed } from '../model/feed.js';
 import { parseFeedBytes } from '../parse/index.js';
 import { configFrom, createFetcher, type GlobalOptions } from './context.js';
@@ -45,7 +45,7 @@ export function registerParse(program: Command, global: () => GlobalOptions): vo
           try {
             feed = await readFeed(input, fetcher);
           } catch (error) {
-            const code = error instanceof CourtesyError ? error.code : 'read-error';
+            const code = errorCode(error) ?? 'read-error';
             if (options.jsonl)
               print(JSON.stringify({ file: input, error: { code, message: errorMessage(error) } }));
             else process.stderr.write(`${input}: ${errorMessage(error)}\n`);

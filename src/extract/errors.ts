@@ -5,4 +5,20 @@ import { CourtesyError } from '../model/errors.js';
  * module of its own, so that code that only reports it (the page fetch, the rules check) does not
  * load the extractor.
  */
-export class ExtractError extends CourtesyError {}
+export class ExtractError extends CourtesyError<ExtractErrorCode> {}
+
+/** Why an extraction kept the feed's content: stable codes, shown in `sources show`. */
+export type ExtractErrorCode =
+  | 'extract.bad-base'
+  | 'extract.bad-selector'
+  | 'extract.empty'
+  | 'extract.no-match'
+  | 'extract.too-large'
+  | 'extract.too-short'
+  | 'extract.mostly-links'
+  | 'extract.not-html'
+  | 'extract.robots'
+  /** The page needed more memory than an extraction thread may use. */
+  | 'extract.too-complex'
+  /** Anything else the extraction threw: a bug, logged. */
+  | 'extract.internal';

@@ -1,4 +1,5 @@
 import { Readability } from '@mozilla/readability';
+import { parseUrl } from '../model/url.js';
 import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
 import { removeBoilerplate, removeWidgets } from './boilerplate.js';
 import { parseDocument, type DomDocument, type DomElement } from '../markup/dom.js';
@@ -136,12 +137,7 @@ function countTags(html: string, limit: number): number {
  */
 function setBase(document: DomDocument, url: string): string {
   const existing = document.querySelector('base[href]');
-  let base = url;
-  try {
-    base = new URL(existing?.getAttribute('href')?.trim() ?? '', url).href;
-  } catch {
-    base = url;
-  }
+  const base = parseUrl(existing?.getAttribute('href')?.trim() ?? '', url)?.href ?? url;
   for (const el of Array.from(document.querySelectorAll('base'))) el.remove();
   const head = document.head ?? document.documentElement;
   const el = document.createElement('base');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { pino } from 'pino';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../../test/support/http.js';
 import { loadConfig, type Config } from '../config/index.js';
@@ -181,5 +182,42 @@ describe('full text', () => {
     });
     assert.equal(flaky, 1);
     assert.equal(await extractor.drain(), 0, 'nothing else is due');
+  });
+
+  it('keeps the feed’s content and logs an error of its own, without trying it again as a network failure', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => lines.push(line) });
+    // A fetcher with a bug in it: what it throws is no failure of the network or of the page.
+    const broken = {
+      fetch: () => Promise.reject(new TypeError('cannot read properties of undefined')),
+    } as unknown as Fetcher;
+    const buggy = new FullTextExtractor({
+      store,
+      fetcher: broken,
+      robots: new RobotsRules(fetcher, config.poll.userAgent),
+      pool,
+      config,
+      logger,
+    });
+    const [source] = await store.sources.listActive();
+    const queued = await store.extractions.requeue(source!.id, 10, new Date());
+    assert.ok(queued > 0);
+    const reports: PageReport[] = [];
+    await buggy.drain((r) => reports.push(r));
+    assert.equal(reports.length, queued);
+    // The page robots.txt forbids is never fetched; every other page meets the bug.
+    const fetched = reports.filter((r) => !r.task.url.includes('members'));
+    assert.equal(fetched.length, queued - 1);
+    for (const { outcome } of fetched) {
+      assert.equal(outcome.state, 'kept-feed', 'not pending, as a network failure would be');
+      assert.match(
+        outcome.state === 'kept-feed' ? outcome.note : '',
+        /^extract: internal error: cannot read/,
+      );
+    }
+    assert.ok(
+      lines.some((line) => /full text: internal error/.test(line)),
+      'logged as an error',
+    );
   });
 });

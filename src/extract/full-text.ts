@@ -2,7 +2,7 @@ import type { Config } from '../config/index.js';
 import { FetchError, type Fetcher, type RobotsRules } from '../fetch/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { CourtesyError, errorMessage } from '../model/errors.js';
+import { errorCode, errorMessage } from '../model/errors.js';
 import type { ExtractionOutcome, ExtractionTask, Store } from '../store/index.js';
 import { fetchPage } from './page.js';
 import type { ExtractionPool } from './pool.js';
@@ -149,9 +149,18 @@ export class FullTextExtractor {
 
   /** A page not fetched: tried again later when the failure may pass, else the feed's content stays. */
   private fetchFailed(task: ExtractionTask, error: unknown): ExtractionOutcome {
-    const code = error instanceof CourtesyError ? error.code : 'fetch.network';
+    const code = errorCode(error);
     // Messages name their stage ("fetch: …", "extract: …").
     const note = errorMessage(error);
+    if (code === null) {
+      // Not a failure of the network or the page but of courtesy: logged as one, and not tried
+      // again as if the network might do better next time.
+      this.ctx.logger.error(
+        { err: error, entryId: task.entryId, url: task.url },
+        'full text: internal error',
+      );
+      return { state: 'kept-feed', note: `extract: internal error: ${note}` };
+    }
     const status = error instanceof FetchError ? error.status : null;
     const transient = TRANSIENT_CODES.has(code) || (status !== null && (status === 429 || status >= 500));
     const attempts = task.attempts + 1;

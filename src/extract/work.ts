@@ -1,6 +1,8 @@
-import { CourtesyError, errorMessage } from '../model/errors.js';
+import { SelectorError } from '../markup/selectors.js';
+import { errorMessage } from '../model/errors.js';
 import type { SanitizeOptions } from '../sanitize/index.js';
 import { searchText } from '../store/search-text.js';
+import { ExtractError, type ExtractErrorCode } from './errors.js';
 import { extractArticle } from './extract.js';
 
 /** A fetched page, as handed to an extraction thread. */
@@ -17,7 +19,7 @@ export interface PageWork {
 /** Errors cross the thread boundary as data: the class of an Error does not survive it. */
 export type WorkResult =
   | { ok: true; html: string; length: number; searchText: string; method: 'readability' | 'selector' }
-  | { ok: false; code: string; message: string };
+  | { ok: false; code: ExtractErrorCode; message: string };
 
 /**
  * The CPU-heavy part of full text (DOM, Readability, sanitizing, search text), with no I/O: it
@@ -40,7 +42,8 @@ export function extractWork(work: PageWork): WorkResult {
       method: article.method,
     };
   } catch (error) {
-    if (error instanceof CourtesyError) return { ok: false, code: error.code, message: error.message };
+    if (error instanceof ExtractError || error instanceof SelectorError)
+      return { ok: false, code: error.code, message: error.message };
     return {
       ok: false,
       code: 'extract.internal',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Source } from '../model/source.js';
+import { feedHost, type Source } from '../model/source.js';
 import { refreshSource, type IngestContext, type RefreshOutcome } from './refresh.js';
 
 export interface PollSelection {
@@ -42,7 +42,7 @@ export async function pollSources(
     (a, b) => Math.min(a.consecutiveFailures, 1) - Math.min(b.consecutiveFailures, 1),
   );
   for (const source of ordered) {
-    const host = hostOf(source.feedUrl);
+    const host = feedHost(source.feedUrl);
     const queue = queues.get(host);
     if (queue) queue.push(source);
     else queues.set(host, [source]);
@@ -89,14 +89,6 @@ export async function pollSources(
     pump();
   });
   return { outcomes };
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch {
-    return '';
-  }
 }
 
 async function selectSources(ctx: IngestContext, selection: PollSelection): Promise<Source[]> {

@@ -1,5 +1,5 @@
-import { CourtesyError, errorMessage } from '../model/errors.js';
-import { parseFeedBytes } from '../parse/index.js';
+import { errorMessage } from '../model/errors.js';
+import { ParseError, parseFeedBytes, type ParseErrorCode } from '../parse/index.js';
 import type { SanitizeOptions } from '../sanitize/index.js';
 import { packEntries, type EntryBatch } from '../model/entry-batch.js';
 import { prepareEntry } from './prepare.js';
@@ -29,7 +29,8 @@ export interface ProcessedFeed {
 }
 
 /** Errors cross the thread boundary as data: the class of an Error does not survive it. */
-export type ProcessResult = { ok: true; feed: ProcessedFeed } | { ok: false; code: string; message: string };
+export type ProcessResult =
+  { ok: true; feed: ProcessedFeed } | { ok: false; code: ParseErrorCode; message: string };
 
 /**
  * The CPU-heavy part of a refresh (decode, parse, sanitize, digest), with no I/O: it runs in a
@@ -55,7 +56,7 @@ export function processFeed(input: FeedBody): ProcessResult {
       },
     };
   } catch (error) {
-    if (error instanceof CourtesyError) return { ok: false, code: error.code, message: error.message };
+    if (error instanceof ParseError) return { ok: false, code: error.code, message: error.message };
     return {
       ok: false,
       code: 'parse.internal',

@@ -1,6 +1,6 @@
 import { FetchError, type FetchResult } from '../fetch/index.js';
 import type { Logger } from '../log/logger.js';
-import { CourtesyError, errorMessage } from '../model/errors.js';
+import { CourtesyError, errorCode, errorMessage } from '../model/errors.js';
 import type { FetchRecord, Source } from '../model/source.js';
 import { pushIsLive, type Subscription } from '../model/subscription.js';
 import type { SourcePatch } from '../store/index.js';
@@ -252,7 +252,7 @@ async function recordFailure(
   log: Logger,
 ): Promise<RefreshOutcome> {
   const recordWithinMs = ctx.config.poll.checkDeadlineMs;
-  const code = error instanceof CourtesyError ? error.code : 'internal';
+  const code = errorCode(error) ?? 'internal';
   const message = error instanceof CourtesyError ? error.message : `internal error: ${errorMessage(error)}`;
   const status = error instanceof FetchError ? error.status : responseStatus;
   const failures = source.consecutiveFailures + 1;

@@ -1,3 +1,4 @@
+import { parseUrl } from '../model/url.js';
 /**
  * When a source is checked next. The rules, in order (docs/polling.md explains them to operators):
  *
@@ -142,12 +143,8 @@ export function withPushFallback(
 ): NextCheck {
   const floor = now.getTime() + fallbackMs * (0.9 + 0.2 * random());
   if (next.at.getTime() >= floor) return next;
-  let host = hub;
-  try {
-    host = new URL(hub).host;
-  } catch {
-    // keep the hub as written
-  }
+  // The hub as written when it is no URL.
+  const host = parseUrl(hub)?.host ?? hub;
   return { at: new Date(floor), basis: `WebSub push from ${host} is live; polling as a fallback` };
 }
 

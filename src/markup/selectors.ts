@@ -13,7 +13,7 @@ export interface ScraperRules {
  * A scraper rule that is not CSS a page can be read with. Its code is the extraction's
  * (`extract.bad-selector`), which reports the same fault when it meets such a rule.
  */
-export class SelectorError extends CourtesyError {}
+export class SelectorError extends CourtesyError<'extract.bad-selector'> {}
 
 /** Longer than this, a selector is not a rule anyone means. */
 const MAX_SELECTOR = 500;

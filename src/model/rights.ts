@@ -1,3 +1,4 @@
+import { parseHttpUrl, parseUrl } from './url.js';
 /**
  * Takedown rules: what a granted request suppresses, now and in every later poll.
  *
@@ -68,13 +69,8 @@ const TRACKING =
  */
 export function urlKey(value: string | null): string | null {
   if (!value) return null;
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  const url = parseHttpUrl(value.trim());
+  if (!url) return null;
   const host = hostKey(url.hostname)!;
   let path = url.pathname.replace(/\/{2,}/g, '/');
   path = path.replace(/\/amp\/?$/i, '/').replace(/\.amp(\.html?)?$/i, '$1');
@@ -91,23 +87,17 @@ export function hostKey(host: string | null): string | null {
   if (!host) return null;
   let h = host.trim().toLowerCase().replace(/\.$/, '');
   if (h.includes('://')) {
-    try {
-      h = new URL(h).hostname;
-    } catch {
-      return null;
-    }
+    const url = parseUrl(h);
+    if (!url) return null;
+    h = url.hostname;
   }
   return h.replace(/^(www\d?|amp|m)\./, '') || null;
 }
 
 /** The host key of a URL. */
 export function urlHostKey(value: string | null): string | null {
-  if (!value) return null;
-  try {
-    return hostKey(new URL(value).hostname);
-  } catch {
-    return null;
-  }
+  const url = value ? parseUrl(value) : null;
+  return url ? hostKey(url.hostname) : null;
 }
 
 /** Whether `host` is `domain` or one of its subdomains. */

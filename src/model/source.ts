@@ -1,4 +1,5 @@
 /** What an operator may republish from a source. */
+import { hostOf, parseUrl } from './url.js';
 export type RightsPolicy = 'full' | 'excerpt' | 'link';
 export const RIGHTS_POLICIES: readonly RightsPolicy[] = ['full', 'excerpt', 'link'];
 
@@ -77,11 +78,7 @@ export interface FetchRecord {
 export function sourceDisplayName(source: Pick<Source, 'name' | 'title' | 'feedUrl'>): string {
   if (source.name) return source.name;
   if (source.title) return source.title;
-  try {
-    return new URL(source.feedUrl).host;
-  } catch {
-    return source.feedUrl;
-  }
+  return parseUrl(source.feedUrl)?.host ?? source.feedUrl;
 }
 
 /**
@@ -89,9 +86,5 @@ export function sourceDisplayName(source: Pick<Source, 'name' | 'title' | 'feedU
  * by ('' for a URL that cannot be read).
  */
 export function feedHost(url: string): string {
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch {
-    return '';
-  }
+  return hostOf(url) ?? '';
 }

@@ -11,7 +11,7 @@ import { parseRdf } from './rdf/parse-rdf.js';
 import { parseRss } from './rss/parse-rss.js';
 import { parseXml, type XmlElement } from './xml/tree.js';
 
-export { ParseError } from './errors.js';
+export { ParseError, type ParseErrorCode } from './errors.js';
 export { discoverFeeds, type DiscoveredFeed } from './discover.js';
 export { parseDate } from './dates.js';
 export { htmlToText } from './text.js';

@@ -9,6 +9,7 @@ import {
   NON_TEXT_TAGS,
   TRACKER_PATTERNS,
 } from './policy.js';
+import { parseUrl } from '../model/url.js';
 
 export interface SanitizeOptions {
   /** The base URL relative references resolve against. */
@@ -192,12 +193,8 @@ function absolutize(attribs: sanitize.Attributes, base: string | null): void {
 function resolve(value: string, base: string | null): string {
   const trimmed = value.trim();
   if (trimmed.startsWith('#') || /^data:/i.test(trimmed)) return trimmed;
-  try {
-    return new URL(trimmed, base ?? undefined).href;
-  } catch {
-    // A relative URL with no base to resolve against cannot point anywhere safe; drop it.
-    return /^[a-z][a-z0-9+.-]*:/i.test(trimmed) ? trimmed : '';
-  }
+  // A relative URL with no base to resolve against cannot point anywhere safe; drop it.
+  return parseUrl(trimmed, base)?.href ?? (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) ? trimmed : '');
 }
 
 function resolveSrcset(srcset: string, base: string | null): string {
@@ -221,10 +218,6 @@ function isTrackingPixel(attribs: Record<string, string>): boolean {
 
 function isAllowedEmbed(src: string | undefined, hosts: ReadonlySet<string>): boolean {
   if (!src) return false;
-  try {
-    const url = new URL(src);
-    return url.protocol === 'https:' && hosts.has(url.hostname);
-  } catch {
-    return false;
-  }
+  const url = parseUrl(src);
+  return url !== null && url.protocol === 'https:' && hosts.has(url.hostname);
 }

@@ -1,4 +1,5 @@
 import { slug } from '../model/slug.js';
+import { parseUrl } from '../model/url.js';
 
 const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
 
@@ -23,10 +24,5 @@ export function slugify(title: string | null): string {
 }
 
 export function hostOf(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    return new URL(url).host;
-  } catch {
-    return null;
-  }
+  return url ? (parseUrl(url)?.host ?? null) : null;
 }

@@ -1,4 +1,5 @@
 import LinkHeader from 'http-link-header';
+import { parseHttpUrl } from '../model/url.js';
 
 /** Where a feed's content can be pushed from: the hubs, and the topic to subscribe to. */
 export interface PushLinks {
@@ -39,10 +40,6 @@ function parseLinkHeader(value: string | null, base: string): { hubs: string[]; 
 }
 
 function httpUrl(value: string, base: string): string[] {
-  try {
-    const url = new URL(value.trim(), base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? [url.href] : [];
-  } catch {
-    return [];
-  }
+  const url = parseHttpUrl(value.trim(), base);
+  return url ? [url.href] : [];
 }

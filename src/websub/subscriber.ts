@@ -21,6 +21,7 @@ import {
 
 export { CALLBACK_PATH, type CallbackAnswer } from '../model/subscription.js';
 import { discoverPush, type PushLinks } from './discover.js';
+import { parseUrl } from '../model/url.js';
 import { checkSignature } from './signature.js';
 
 /** What the subscriber needs: what a refresh does, since pushed content is stored as a poll's is. */
@@ -338,12 +339,8 @@ function renewAfterMs(leaseSeconds: number): number {
 
 /** Whether a URL names a host that others on the internet could reach. */
 export function isPublicUrl(url: string): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
+  const host = parseUrl(url)?.hostname.toLowerCase();
+  if (host === undefined) return false;
   const literal = ipLiteral(host);
   if (literal) return !isPrivateAddress(literal);
   if (!host.includes('.')) return false;

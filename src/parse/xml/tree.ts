@@ -2,6 +2,7 @@ import { Parser } from 'htmlparser2';
 import { decodeHTMLStrict } from 'entities';
 import { fromCodePoint, replaceCodePoint } from 'entities/decode';
 import { canonicalNamespace, NS, WELL_KNOWN_PREFIXES } from './namespaces.js';
+import { parseUrl } from '../../model/url.js';
 
 /** An element of a feed document, with its namespace resolved and its xml:base applied. */
 export interface XmlElement {
@@ -242,9 +243,5 @@ function noteEntityRecoveries(raw: string, warnings: Set<string>): void {
 /** Resolves a possibly relative URL; returns the input unchanged when it cannot be resolved. */
 export function resolveUrl(value: string, base: string | null): string {
   const trimmed = value.trim();
-  try {
-    return new URL(trimmed, base ?? undefined).href;
-  } catch {
-    return trimmed;
-  }
+  return parseUrl(trimmed, base)?.href ?? trimmed;
 }

@@ -12,7 +12,7 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
-import { StoreError } from '../errors.js';
+import { StoreError, isStoreErrorCode } from '../errors.js';
 import { isEntryBatch } from '../../model/entry-batch.js';
 import type { HotWrites } from '../sql/sql-store.js';
 
@@ -271,7 +271,7 @@ class ThreadConnection implements DatabaseConnection {
     } else if (answer.kind === 'returned') waiter.resolve(answer.value);
     else if (answer.kind === 'error') {
       waiter.reject(
-        answer.storeError && answer.code
+        answer.storeError && isStoreErrorCode(answer.code)
           ? new StoreError(answer.code, answer.message)
           : new SqliteThreadError(answer.message, answer.code),
       );
