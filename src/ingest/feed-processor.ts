@@ -13,14 +13,14 @@ const WORKER = new URL('./feed-worker.js', import.meta.url);
 /**
  * The heap a worker may use. The worst feed within the default 10 MB body cap (one item of 10 MB of
  * HTML) needs about 150 MB to sanitize; beyond this, a worker stops with an out-of-memory error that
- * fails that feed alone, instead of growing without bound. It also makes V8 collect sooner: the
- * polling benchmark's peak RSS fell by about a tenth.
+ * fails that feed alone, instead of growing without bound. It also makes V8 collect sooner, which
+ * lowers a large poll's peak memory (`npm run bench:poll`; the figures are in the commit that set it).
  */
 const WORKER_HEAP_MB = 192;
 /**
  * The worker's young generation. Parsing makes many short-lived objects; V8's default lets the
  * young generation grow to tens of MB before it is swept, which a poll of thousands of feeds pays
- * for in memory (the polling benchmark's peak RSS fell by about 40 MB at 12) more than in time.
+ * for in memory more than in time (`npm run bench:poll` measured it; the figures are in the commit).
  */
 const WORKER_YOUNG_MB = 12;
 

@@ -2,6 +2,7 @@ import { FetchError, type FetchResult } from '../fetch/index.js';
 import type { Logger } from '../log/logger.js';
 import { CourtesyError, errorCode, errorMessage } from '../model/errors.js';
 import type { FetchRecord, Source } from '../model/source.js';
+import type { ParseErrorCode } from '../parse/index.js';
 import { pushIsLive, type Subscription } from '../model/subscription.js';
 import type { SourcePatch } from '../store/index.js';
 import type { IngestContext } from './context.js';
@@ -41,7 +42,7 @@ export type RefreshOutcome =
     };
 
 /** A parse failure reported by a worker thread, kept as a CourtesyError with its stable code. */
-class ProcessingError extends CourtesyError {}
+class ProcessingError extends CourtesyError<ParseErrorCode> {}
 
 /**
  * Refreshes one source end to end: fetch (conditional GET) → parse → sanitize (in a worker thread)
@@ -90,7 +91,7 @@ interface Check {
   abandoned: boolean;
 }
 
-class CheckTimeout extends CourtesyError {
+class CheckTimeout extends CourtesyError<'check.timeout'> {
   constructor(message: string) {
     super('check.timeout', message);
   }

@@ -3,7 +3,8 @@ import { Parser } from 'htmlparser2';
 import { CourtesyError } from '../model/errors.js';
 import { sourceDisplayName, type Source } from '../model/source.js';
 
-export class OpmlError extends CourtesyError {}
+/** A file that is not OPML a subscription list can be read from. */
+export class OpmlError extends CourtesyError<'opml.invalid'> {}
 
 export interface OpmlOutline {
   feedUrl: string;

@@ -4,7 +4,8 @@ import type { RightsPolicy, Source, SearchEnginePolicy } from '../model/source.j
 import { ParseError, parseFeedBytes } from '../parse/index.js';
 import type { Store } from '../store/index.js';
 
-export class SubscribeError extends CourtesyError {}
+/** Why a URL could not be subscribed to: not a feed's address, or its body held no feed. */
+export class SubscribeError extends CourtesyError<'subscribe.bad-url' | 'subscribe.no-body'> {}
 
 export interface SubscribeRequest {
   url: string;

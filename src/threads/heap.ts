@@ -4,8 +4,9 @@ import { setFlagsFromString } from 'node:v8';
  * How far V8 lets each heap grow past what is alive after a full collection before it collects
  * again, in percent. V8 chooses this factor itself, between 10% and 300%, from how fast the
  * program allocates: a large poll allocates fast, and the main thread's heap (50 MB alive) grew to
- * 170–200 MB of garbage between two collections. At 30% the polling benchmark's peak RSS falls by
- * about 100 MB, for a few percent more CPU in V8's helper threads (BENCHMARKS.md, "Polling").
+ * several times its live size in garbage between two collections. At 30% a large poll's peak memory
+ * falls by more than the main thread's live heap, for a few percent more CPU in V8's helper threads
+ * (`npm run bench:poll`; the figures are in the commit that set it).
  */
 export const HEAP_GROWING_PERCENT = 30;
 
