@@ -12,6 +12,18 @@ import { registerUsers } from './users.js';
 import { registerWorker } from './worker.js';
 import { registerMigrate } from './migrate.js';
 
+/**
+ * A reader that stops reading (`courtesy sources list --json | head`) is a normal end for a
+ * command's output, as it is for git's and ls's: the command stops there, quietly, with the exit
+ * status it would have had. Any other failure to write the output is said once, on stderr.
+ */
+export function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') process.stderr.write(`courtesy: cannot write the output: ${error.message}\n`);
+    process.exit(error.code === 'EPIPE' ? (typeof process.exitCode === 'number' ? process.exitCode : 0) : 1);
+  });
+}
+
 /** Exit codes: 0 success, 1 the command failed, 2 bad usage or configuration. */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('courtesy')

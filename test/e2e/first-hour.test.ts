@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { removeSiteFolder, siteFolder } from '../support/engines.js';
-import { courtesy, serve, type RunningSite } from '../support/cli.js';
+import { BIN, courtesy, serve, type RunningSite } from '../support/cli.js';
 import { startTestServer, type TestServer } from '../support/http.js';
 
 /** The commands and the server as an operator meets them in the first hour: exits, messages, limits. */
@@ -48,6 +49,29 @@ describe('the commands an operator runs first', () => {
     assert.match(run.stderr, /gone\.xml: .*404/);
     assert.match(run.stdout, /ok\.xml: rss2 2\.0 "OK", 1 entries/, 'the good input is read all the same');
     assert.equal((await courtesy(dataDir, ['parse', feed])).code, 0);
+  });
+
+  it('ends quietly when its reader stops reading (a closed pipe)', async () => {
+    // Enough output to fill any pipe: the same small feed read many times, a JSON line an entry.
+    const feed = join(dataDir, 'many.xml');
+    writeFileSync(
+      feed,
+      `<rss version="2.0"><channel><title>Many</title>${Array.from({ length: 200 }, (_, i) => `<item><guid>g${i}</guid><title>Entry ${i} ${'x'.repeat(200)}</title></item>`).join('')}</channel></rss>`,
+    );
+    const child = spawn(
+      process.execPath,
+      [BIN, '--data', dataDir, 'parse', '--jsonl', ...Array<string>(40).fill(feed)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Read the first chunk, then close the pipe, as `head -c 600` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '', 'no stack trace, no message');
+    assert.equal(code, 0);
   });
 
   it('sources import: reads an OPML file from its address, and says plainly when it cannot', async () => {
