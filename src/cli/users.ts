@@ -22,7 +22,12 @@ export function registerUsers(program: Command, global: () => GlobalOptions): vo
           throw new UsageError('users.exists', `there is already a user named ${clean}`);
         const password = await readNewPassword(clean, options.passwordStdin === true);
         await ctx.store.users.add(clean, await hashPassword(password), new Date());
-        print(`user ${clean} added; sign in at ${ctx.config.site.baseUrl}/admin`);
+        const { baseUrl, baseUrlSet } = ctx.config.site;
+        print(
+          baseUrlSet
+            ? `user ${clean} added; sign in at ${baseUrl}/admin`
+            : `user ${clean} added; sign in at ${baseUrl}/admin, the address \`courtesy serve\` listens on by default (site.base_url in courtesy.toml names your site's own)`,
+        );
       }),
     );
 

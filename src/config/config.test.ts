@@ -21,6 +21,7 @@ describe('loadConfig', () => {
   it('applies defaults and derives the base URL from host and port', () => {
     const config = loadConfig({ dataDir: join(dir, 'none'), port: 9000 }, {});
     assert.equal(config.site.baseUrl, 'http://127.0.0.1:9000');
+    assert.equal(config.site.baseUrlSet, false);
     assert.equal(config.site.searchEngines, 'both');
     assert.equal(config.poll.perHostConcurrency, 2);
     assert.equal(config.poll.maxBodyBytes, 10 * 1024 * 1024);
@@ -38,6 +39,7 @@ describe('loadConfig', () => {
       { COURTESY_ALLOW_PRIVATE_NETWORKS: '1', DATABASE_URL: 'sqlite::memory:' },
     );
     assert.equal(config.site.baseUrl, 'https://news.example');
+    assert.equal(config.site.baseUrlSet, true);
     assert.deepEqual(config.sources, [
       {
         key: '/samples/a.xml',

@@ -24,6 +24,8 @@ export interface Config {
     name: string;
     description: string;
     baseUrl: string;
+    /** Whether site.base_url was set; when not, baseUrl is the server's default address. */
+    baseUrlSet: boolean;
     language: string;
     contactEmail: string | null;
     operator: string | null;
@@ -284,6 +286,7 @@ function siteSettings(file: ConfigFile, dataDir: string, baseUrl: string): Confi
     name: file.site.name,
     description: file.site.description,
     baseUrl,
+    baseUrlSet: file.site.base_url !== undefined,
     language: file.site.language,
     contactEmail: file.site.contact_email ?? null,
     operator: file.site.operator ?? null,

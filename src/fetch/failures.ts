@@ -45,7 +45,7 @@ export function timeoutError(ms: number): FetchError {
 export function privateAddressError(host: string, address: string): FetchError {
   return new FetchError(
     'fetch.private-address',
-    `fetch: refused to connect to ${host}: it resolves to a private network address (${address}); set allow_private_networks to permit it`,
+    `fetch: refused to connect to ${host}: it resolves to a private network address (${address}); to allow it, set poll.allow_private_networks = true in courtesy.toml, or run with --allow-private-networks (environment: COURTESY_ALLOW_PRIVATE_NETWORKS=1)`,
   );
 }
 

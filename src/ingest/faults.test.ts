@@ -446,7 +446,7 @@ describe('the fault matrix', () => {
     try {
       await assert.rejects(
         strict.fetch('http://intranet.example/feed'),
-        /private network address \(10\.1\.2\.3\)/,
+        /private network address \(10\.1\.2\.3\); to allow it, set poll\.allow_private_networks = true in courtesy\.toml, or run with --allow-private-networks \(environment: COURTESY_ALLOW_PRIVATE_NETWORKS=1\)/,
       );
     } finally {
       await strict.close();

@@ -74,6 +74,28 @@ describe('the commands an operator runs first', () => {
     assert.equal(code, 0);
   });
 
+  it('users add: names the address to sign in at, and says when it is only the default', async () => {
+    const byDefault = await courtesy(
+      dataDir,
+      ['users', 'add', 'ada', '--password-stdin'],
+      'a long enough password\n',
+    );
+    assert.equal(byDefault.code, 0, byDefault.stderr);
+    assert.match(
+      byDefault.stdout,
+      /sign in at http:\/\/127\.0\.0\.1:8080\/admin, the address `courtesy serve` listens on by default \(site\.base_url in courtesy\.toml names your site's own\)/,
+    );
+    const configured = join(dataDir, 'named.toml');
+    writeFileSync(configured, '[site]\nname = "First Hour"\nbase_url = "https://news.example.org/"\n');
+    const named = await courtesy(
+      dataDir,
+      ['--config', configured, 'users', 'add', 'bea', '--password-stdin'],
+      'another long password\n',
+    );
+    assert.equal(named.code, 0, named.stderr);
+    assert.match(named.stdout, /^user bea added; sign in at https:\/\/news\.example\.org\/admin\n$/);
+  });
+
   it('sources import: reads an OPML file from its address, and says plainly when it cannot', async () => {
     const imported = await courtesy(dataDir, ['sources', 'import', `${publisher.url}/subscriptions.opml`]);
     assert.equal(imported.code, 0, imported.stderr);
