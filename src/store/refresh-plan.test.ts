@@ -181,6 +181,24 @@ describe('planRefresh', () => {
     assert.equal(twice.entry.title, 'Last');
   });
 
+  it('uses the guid hashes the reader made, in the entries’ order', () => {
+    const plan = planRefresh({
+      sourceId: SOURCE,
+      entries: [entry(1), entry(2)],
+      guidHashes: ['made-by-the-reader', hashGuid('guid-2')],
+      known: {
+        byGuid: new Map([['made-by-the-reader', { id: 10, contentHash: 'hash-1' }]]),
+        byUrl: new Map(),
+      },
+      rules: [],
+      fullText: false,
+      presentation: 'same',
+      now: NOW,
+    });
+    assert.deepEqual([plan.counts.unchanged, plan.counts.inserted], [1, 1]);
+    assert.equal(plan.insert[0]?.row.guidHash, hashGuid('guid-2'));
+  });
+
   it('keeps out what a rule covers, and counts it', () => {
     const cases: Array<[string, SuppressionRule, number[]]> = [
       ['the whole source', rule({ kind: 'source', sourceId: SOURCE }), []],

@@ -33,6 +33,8 @@ export interface KnownEntries {
 export interface RefreshFacts {
   sourceId: number;
   entries: readonly EntryInput[];
+  /** The entries' guid hashes, in their order, when the reader made them already (else made here). */
+  guidHashes?: readonly string[];
   known: KnownEntries;
   /** The active rules that could cover any of the entries (a superset does no harm). */
   rules: readonly SuppressionRule[];
@@ -89,11 +91,15 @@ type Match = { stored: KnownEntry } | { fresh: NewEntry };
 export function planRefresh(facts: RefreshFacts): RefreshPlan {
   const { sourceId, now } = facts;
   const counts: SaveResult = { inserted: 0, updated: 0, unchanged: 0, suppressed: 0 };
+  const hashed = facts.entries.map((entry, i) => ({
+    entry,
+    guidHash: facts.guidHashes?.[i] ?? hashGuid(entry.guid),
+  }));
   const entries =
     facts.rules.length === 0
-      ? facts.entries
-      : facts.entries.filter(
-          (e) => !suppressingRule(facts.rules, { sourceId, url: e.url, author: e.author }),
+      ? hashed
+      : hashed.filter(
+          ({ entry: e }) => !suppressingRule(facts.rules, { sourceId, url: e.url, author: e.author }),
         );
   counts.suppressed = facts.entries.length - entries.length;
 
@@ -107,8 +113,7 @@ export function planRefresh(facts: RefreshFacts): RefreshPlan {
   const updates = new Map<number, EntryUpdate>();
   const touched: PageTag[] = [];
 
-  for (const entry of entries) {
-    const guidHash = hashGuid(entry.guid);
+  for (const { entry, guidHash } of entries) {
     const url = entry.url ?? undefined;
     const match = matchOf(guidHash, url);
     if (!match) {

@@ -72,7 +72,8 @@ async function readFacts(
   now: Date,
 ): Promise<RefreshFacts> {
   const rules = await rulesFor(trx, sourceId, entries);
-  const known = await knownEntries(trx, sourceId, entries);
+  const guidHashes = entries.map((e) => hashGuid(e.guid));
+  const known = await knownEntries(trx, sourceId, entries, guidHashes);
   // A new name, link or policy from the feed changes every page that shows the source's entries,
   // unless none showed yet (its first poll).
   const presentation = (await changesPresentation(trx, sourceId, patch))
@@ -90,7 +91,16 @@ async function readFacts(
     .select('fullText')
     .where('id', '=', sourceId)
     .executeTakeFirst();
-  return { sourceId, entries, known, rules, fullText: Boolean(source?.fullText), presentation, now };
+  return {
+    sourceId,
+    entries,
+    guidHashes,
+    known,
+    rules,
+    fullText: Boolean(source?.fullText),
+    presentation,
+    now,
+  };
 }
 
 /** Rewrites stored entries; the pages each showed on before the change join `touched`. */
@@ -177,10 +187,11 @@ async function knownEntries(
   trx: Transaction<Database>,
   sourceId: number,
   entries: readonly EntryInput[],
+  guidHashes: readonly string[],
 ): Promise<KnownEntries> {
   const byGuid = new Map<string, KnownEntry>();
   const byUrl = new Map<string, KnownEntry>();
-  for (const chunk of inChunks(entries.map((e) => hashGuid(e.guid)))) {
+  for (const chunk of inChunks(guidHashes)) {
     const rows = await trx
       .selectFrom('entries')
       .select(['id', 'contentHash', 'guidHash'])
