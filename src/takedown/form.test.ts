@@ -41,6 +41,13 @@ describe('the takedown request form', () => {
     assert.equal(checked.errors.signature, undefined, 'a signature is compared once there is a name');
   });
 
+  it('names a bad address line as it was written', () => {
+    const checked = checkRequestForm({ ...valid, urls: 'https://news.example/a\nnot a url\n' });
+    assert.equal(checked.ok, false);
+    if (checked.ok) return;
+    assert.match(checked.errors.urls!, /^“not a url” is not a web address/);
+  });
+
   it('asks for the author of an author request, and a signature that matches the name', () => {
     const checked = checkRequestForm({ ...valid, scope: 'author', signature: 'A. L.' });
     assert.equal(checked.ok, false);

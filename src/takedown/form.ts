@@ -135,10 +135,11 @@ function checkSignature(signature: string, name: string, errors: FieldErrors): v
 
 /** The URL field: one per line (or separated by spaces); each an absolute http(s) URL. */
 function urlList(value: string | undefined, errors: FieldErrors): string[] {
-  const items = (value ?? '')
-    .split(/\s+/)
-    .map((u) => u.trim())
-    .filter((u) => u !== '');
+  const lines = (value ?? '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const items = lines.flatMap((line) => line.split(/\s+/));
   if (items.length === 0) {
     errors.urls = 'Please give the address of at least one article (on this site or the original).';
     return [];
@@ -151,7 +152,9 @@ function urlList(value: string | undefined, errors: FieldErrors): string[] {
     (u) => u.length > MAX_URL_LENGTH || !/^https?:\/\/[^/\s]+/i.test(u) || !URL.canParse(u),
   );
   if (bad.length > 0) {
-    const shown = (bad[0] ?? '').slice(0, 80);
+    // The line as the requester wrote it ("not a url", not its first word).
+    const first = bad[0] ?? '';
+    const shown = (lines.find((line) => line.split(/\s+/).includes(first)) ?? first).slice(0, 80);
     errors.urls = `“${shown}” is not a web address; each line must start with https:// or http://.`;
     return [];
   }
