@@ -97,6 +97,9 @@ export async function openContext(
   };
 }
 
+/** Runs a subcommand's body with the application opened (and closed after). */
+export type WithContext = (fn: (ctx: AppContext) => Promise<void>) => Promise<void>;
+
 /** Runs `fn` with a context opened from the global options, and closes it whatever happens. */
 export async function withAppContext(
   global: GlobalOptions,

@@ -1,5 +1,4 @@
 import { slug } from '../model/slug.js';
-import { parseUrl } from '../model/url.js';
 
 const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
 
@@ -21,8 +20,4 @@ export function formatDate(date: Date, language: string): string {
 /** A short, readable URL slug from a title ("article" when nothing readable is left). */
 export function slugify(title: string | null): string {
   return slug(title) || 'article';
-}
-
-export function hostOf(url: string | null): string | null {
-  return url ? (parseUrl(url)?.host ?? null) : null;
 }

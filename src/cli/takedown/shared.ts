@@ -4,8 +4,7 @@ import type { TakedownRequest } from '../../model/takedown.js';
 import type { AppContext } from '../context.js';
 import { print } from '../output.js';
 
-/** Runs a subcommand's body with the application opened (and closed after). */
-export type WithContext = (fn: (ctx: AppContext) => Promise<void>) => Promise<void>;
+export type { WithContext } from '../context.js';
 
 export async function requestNamed(ctx: AppContext, reference: string): Promise<TakedownRequest> {
   const r = await ctx.store.takedowns.findByReference(reference);
