@@ -22,7 +22,15 @@ export interface Entry {
   articleHtml: string | null;
   categories: string[];
   enclosures: Enclosure[];
+  /** Kept off every public page: hidden by an operator, or held for review (see Withheld); null when public. */
+  withheld: Withheld | null;
 }
+
+/**
+ * Why a stored entry is on no public page: `hidden` by an operator (reversible, unlike a takedown),
+ * or `held` until an operator publishes it (its source holds new entries for review).
+ */
+export type Withheld = 'hidden' | 'held';
 
 /** The HTML an entry shows as its body: the extracted article, else the feed's content, else its summary. */
 export function bodyHtml(entry: Pick<Entry, 'articleHtml' | 'contentHtml' | 'summaryHtml'>): string | null {
@@ -30,7 +38,10 @@ export function bodyHtml(entry: Pick<Entry, 'articleHtml' | 'contentHtml' | 'sum
 }
 
 /** What ingest hands to the store for one entry. */
-export type EntryInput = Omit<Entry, 'id' | 'sourceId' | 'createdAt' | 'sortAt' | 'articleHtml'> & {
+export type EntryInput = Omit<
+  Entry,
+  'id' | 'sourceId' | 'createdAt' | 'sortAt' | 'articleHtml' | 'withheld'
+> & {
   /** A digest of everything shown, so an unchanged entry is not rewritten. */
   contentHash: string;
   /**

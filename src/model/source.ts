@@ -56,6 +56,8 @@ export interface Source {
   feedIntervalMs: number | null;
   /** Why the next check is when it is, in words ("publishes about every 2 h", "Retry-After"). */
   checkBasis: string | null;
+  /** New entries wait for an operator to publish them (the review queue) instead of going out at once. */
+  holdNew: boolean;
 }
 
 /** One check of a source, as the fetch history records it. */

@@ -64,6 +64,7 @@ it('writes OPML that reads back to the same subscriptions, escaped', () => {
     createdAt: new Date(0),
     feedIntervalMs: null,
     checkBasis: null,
+    holdNew: false,
   });
   const xml = renderOpml(
     [

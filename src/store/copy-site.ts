@@ -7,7 +7,7 @@ import { openSqliteDatabase } from './sqlite/open-sqlite.js';
 
 /** A table copied as it is, paged through by a unique column. */
 interface Plain {
-  table: Exclude<keyof Database, 'entries' | 'entryFacets' | 'pageChanges' | 'rateHits'>;
+  table: Exclude<keyof Database, 'entries' | 'entryFacets' | 'pageChanges' | 'rateHits' | 'fetchDays'>;
   key: string;
 }
 
@@ -33,6 +33,7 @@ const AFTER_ENTRIES: readonly Plain[] = [
   { table: 'sessions', key: 'tokenHash' },
   { table: 'outbox', key: 'id' },
   { table: 'secrets', key: 'name' },
+  { table: 'settings', key: 'key' },
 ];
 /** Tables whose ids the target numbers itself after the copy: it goes on from the highest copied. */
 const IDENTITIES = [
@@ -93,6 +94,7 @@ export async function copySite(
       progress(`${await copyEntries(from.db, to, progress)} entries`);
       for (const plain of AFTER_ENTRIES)
         progress(`${await copyTable(from.db, to.db, plain)} ${label(plain.table)}`);
+      progress(`${await copyFetchDays(from.db, to.db)} days of fetch health`);
       for (const table of IDENTITIES) {
         await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'),
           (SELECT coalesce(max(id), 0) + 1 FROM ${sql.table(table)}), false)`.execute(to.db);
@@ -103,6 +105,7 @@ export async function copySite(
         'entries' as const,
         'entryFacets' as const,
         ...AFTER_ENTRIES.map((p) => p.table),
+        'fetchDays' as const,
       ]) {
         counts.push({
           table: label(table),
@@ -111,14 +114,57 @@ export async function copySite(
         });
       }
       const indexed = await sql<{ n: number }>`SELECT count(*) AS n FROM entry_search`.execute(to.db);
-      const entries = counts.find((c) => c.table === 'entries')!;
-      counts.push({ table: 'search index', source: entries.source, target: Number(indexed.rows[0]?.n ?? 0) });
+      // Withheld entries are not searched (Entry.withheld): the index holds the others.
+      const searched = await from.db
+        .selectFrom('entries')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('withheld', 'is', null)
+        .executeTakeFirstOrThrow();
+      counts.push({
+        table: 'search index',
+        source: Number(searched.n),
+        target: Number(indexed.rows[0]?.n ?? 0),
+      });
       return { counts, verified: counts.every((c) => c.source === c.target) };
     } finally {
       await to.engine.close();
     }
   } finally {
     await from.engine.close();
+  }
+}
+
+/** Copies each source's days of fetch health (keyed by source and day), a few sources at a time. */
+async function copyFetchDays(from: Kysely<Database>, to: Kysely<Database>): Promise<number> {
+  let copied = 0;
+  let after = 0;
+  for (;;) {
+    const sources = await from
+      .selectFrom('sources')
+      .select('id')
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(50)
+      .execute();
+    if (sources.length === 0) return copied;
+    const rows = await from
+      .selectFrom('fetchDays')
+      .selectAll()
+      .where(
+        'sourceId',
+        'in',
+        sources.map((s) => s.id),
+      )
+      .execute();
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const result = await to
+        .insertInto('fetchDays')
+        .values(rows.slice(i, i + BATCH))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      copied += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    after = sources[sources.length - 1]!.id;
   }
 }
 
@@ -186,7 +232,8 @@ async function copyEntries(
       }
       await to.engine.fullText.add(
         trx,
-        rows.filter((r) => fresh.has(r.id)),
+        // Withheld entries have no search row (Entry.withheld).
+        rows.filter((r) => fresh.has(r.id) && r.withheld === null),
       );
       copied += fresh.size;
     });

@@ -12,6 +12,8 @@ export interface FullTextIndex {
   add(db: Kysely<Database>, entries: readonly IndexedEntry[]): Promise<void>;
   /** Indexes a changed entry again. An entry deleted from `entries` leaves the index with its row. */
   replace(db: Kysely<Database>, entry: IndexedEntry): Promise<void>;
+  /** Takes an entry out of the index (it is withheld from public pages, see Entry.withheld). */
+  remove(db: Kysely<Database>, entryId: number): Promise<void>;
   /** How many of the `limit` newest (highest id) matches of one term there are, and the lowest id among them. */
   sample(db: Kysely<Database>, term: FtsTerm, limit: number): Promise<{ n: number; low: number | null }>;
   /**

@@ -31,6 +31,10 @@ export type {
   SearchQuery,
   SearchPage,
   SearchHit,
+  FetchDay,
+  SourceDeskQuery,
+  SourceHealth,
+  WithheldQuery,
 } from './store.js';
 export { FETCH_HISTORY_PER_SOURCE } from './store.js';
 export { StoreError } from './errors.js';

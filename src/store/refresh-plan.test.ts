@@ -283,4 +283,20 @@ describe('planRefresh', () => {
       assert.deepEqual([...new Set(plan.added)].sort(), added.sort(), name);
     }
   });
+
+  it('stores a holding source’s new entries held, and rewrites withheld ones without touching pages', () => {
+    const held = facts({ entries: [entry(1)], holdNew: true });
+    assert.equal(held.insert[0]!.row.withheld, 'held');
+    assert.deepEqual(held.added, [], 'a held entry is on no page');
+    const shown = facts({ entries: [entry(1)] });
+    assert.equal(shown.insert[0]!.row.withheld, undefined);
+    assert.notDeepEqual(shown.added, []);
+
+    const edited = facts({
+      entries: [entry(2, { contentHash: 'edited' })],
+      stored: [['guid-2', null, { id: 20, contentHash: 'hash-2', withheld: true }]],
+    });
+    assert.equal(edited.update[0]!.withheld, true);
+    assert.deepEqual(edited.touched, [], 'a hidden entry’s edit changes no page');
+  });
 });

@@ -21,6 +21,8 @@ export const FUTURE_TOLERANCE_MS = 10 * 60_000;
 export interface KnownEntry {
   id: number;
   contentHash: string;
+  /** Hidden or held (Entry.withheld): rewritten, but on no public page, so no page changes. */
+  withheld?: boolean;
 }
 
 /** The source's stored entries that the refresh's guids and URLs name (the first stored, per URL). */
@@ -40,6 +42,8 @@ export interface RefreshFacts {
   rules: readonly SuppressionRule[];
   /** A full-text source: its new entries with an address join the full-text queue. */
   fullText: boolean;
+  /** The source holds new entries for review: they are stored held, on no page until published. */
+  holdNew?: boolean;
   /**
    * How the refresh changes the source's name, link or policy: `same`; `changed` while some of its
    * entries show (every page that shows them changes); `first` when none showed yet (its first poll:
@@ -71,6 +75,8 @@ export interface EntryUpdate {
   entry: EntryInput;
   guidHash: string;
   facets: Facet[];
+  /** The stored entry is withheld: it has no facet rows or search row to rewrite. */
+  withheld: boolean;
 }
 
 export interface RefreshPlan {
@@ -138,17 +144,21 @@ export function planRefresh(facts: RefreshFacts): RefreshPlan {
       counts.updated++;
     } else {
       const facets = entryFacets(entry);
-      updates.set(match.stored.id, { id: match.stored.id, entry, guidHash, facets });
-      for (const f of facets) touched.push(facetTag(f.kind, f.key));
+      const withheld = Boolean(match.stored.withheld);
+      updates.set(match.stored.id, { id: match.stored.id, entry, guidHash, facets, withheld });
+      if (!withheld) for (const f of facets) touched.push(facetTag(f.kind, f.key));
       match.stored.contentHash = entry.contentHash;
       storedByGuid.set(guidHash, match.stored);
       counts.updated++;
     }
   }
 
-  for (const fresh of insert) fresh.extract = facts.fullText && Boolean(fresh.row.url);
+  for (const fresh of insert) {
+    fresh.extract = facts.fullText && Boolean(fresh.row.url);
+    if (facts.holdNew) fresh.row.withheld = 'held';
+  }
   const added: PageTag[] = [];
-  if (insert.length > 0) {
+  if (insert.length > 0 && !facts.holdNew) {
     added.push(LISTING, sourceTag(sourceId));
     for (const fresh of insert) for (const f of fresh.facets) added.push(facetTag(f.kind, f.key));
   }

@@ -23,6 +23,8 @@ export interface Database {
   entryFacets: EntryFacetsTable;
   pageChanges: PageChangesTable;
   rateHits: RateHitsTable;
+  fetchDays: FetchDaysTable;
+  settings: SettingsTable;
 }
 
 export interface SourcesTable {
@@ -49,6 +51,7 @@ export interface SourcesTable {
   createdAt: number;
   feedIntervalMs: number | null;
   checkBasis: string | null;
+  holdNew: Generated<number>;
   /** Scraper rules for full text: the article's CSS selector, and the selectors to remove first (a JSON array). */
   scraperSelector: string | null;
   scraperRemove: string;
@@ -96,6 +99,8 @@ export interface EntriesTable {
   categories: string;
   enclosures: string;
   contentHash: string;
+  /** 'hidden', 'held' or null (model/entry.ts Withheld). */
+  withheld: string | null;
   /** The normalized original URL and its host (model/rights.ts), so takedown rules find entries by index. */
   urlKey: string | null;
   hostKey: string | null;
@@ -231,6 +236,7 @@ export interface UsersTable {
   failedLogins: number;
   lockedUntil: number | null;
   lastLoginAt: number | null;
+  role: Generated<string>;
 }
 
 /** Signed-in sessions; the cookie's token is kept only as its sha256. */
@@ -285,4 +291,21 @@ export interface PageChangesTable {
   tags: string;
   /** 1 when the change only adds to the pages it names (new entries), 0 for any other. */
   additions: Generated<number>;
+}
+
+/** A source's checks of one day (UTC; `day` counts days since 1970), for its health over time. */
+export interface FetchDaysTable {
+  sourceId: number;
+  day: number;
+  checks: number;
+  failures: number;
+  /** The checks' durations added up, for their mean. */
+  durationMs: number;
+  maxDurationMs: number;
+}
+
+/** Site settings changed from the desk (config/site-settings.ts), one JSON value per key. */
+export interface SettingsTable {
+  key: string;
+  value: string;
 }

@@ -3,6 +3,7 @@ import type { EntryInput } from '../model/entry.js';
 import type { Store } from './store.js';
 import type { ContractContext } from './contract/context.js';
 import { queueAndListingsContract } from './contract/queue-listings.contract.js';
+import { deskContract } from './contract/desk.contract.js';
 import { searchContract } from './contract/search.contract.js';
 import { sourcesAndRefreshesContract } from './contract/sources-refresh.contract.js';
 import { takedownsAndUsersContract } from './contract/takedowns-users.contract.js';
@@ -52,5 +53,6 @@ export function describeStoreContract(
     queueAndListingsContract(c);
     searchContract(c);
     takedownsAndUsersContract(c);
+    deskContract(c);
   });
 }

@@ -1,4 +1,4 @@
-import type { Entry } from '../model/entry.js';
+import type { Entry, Withheld } from '../model/entry.js';
 import type { FacetKind } from '../model/facets.js';
 import type { FetchRecord, RightsPolicy, SearchEnginePolicy, Source, SourceStatus } from '../model/source.js';
 import type { AuditRecord, NewRule, SuppressionRule, Tombstone } from '../model/rights.js';
@@ -13,10 +13,24 @@ import type {
   RequestState,
   TakedownRequest,
 } from '../model/takedown.js';
-import type { Session, User } from '../model/user.js';
+import type { Role, Session, User } from '../model/user.js';
 import type { PageChange } from '../model/page-tags.js';
 import type { EntriesInput } from '../model/entry-batch.js';
 import type { ClaimOptions } from './claims.js';
+import type {
+  FetchDay,
+  SourceDeskQuery,
+  SourceHealth,
+  SourceListItem,
+  WithheldQuery,
+} from './desk-queries.js';
+export type {
+  FetchDay,
+  SourceDeskQuery,
+  SourceHealth,
+  SourceListItem,
+  WithheldQuery,
+} from './desk-queries.js';
 import type { ExtractionRepository } from './extraction-queue.js';
 
 export type { ClaimOptions } from './claims.js';
@@ -84,14 +98,10 @@ export interface NewSource {
 /** Fields a refresh or an operator may change. */
 export type SourcePatch = Partial<Omit<Source, 'id' | 'createdAt'>>;
 
-export interface SourceListItem extends Source {
-  entryCount: number;
-  /** Entries published (or first seen) per day over the last 30 days. */
-  entriesPerDay: number;
-}
-
 /** How many checks of each source the fetch history keeps. */
 export const FETCH_HISTORY_PER_SOURCE = 50;
+/** How many days of each source's checks, counted by day (SourceRepository.days), are kept. */
+export const FETCH_DAYS_KEPT = 90;
 
 export interface SourceRepository {
   /** Throws StoreError 'store.duplicate-source' when the feed URL is already subscribed. */
@@ -131,6 +141,13 @@ export interface SourceRepository {
   recordCheck(id: number, patch: SourcePatch, fetch: FetchRecord): Promise<void>;
   /** The newest checks of a source, newest first. */
   history(id: number, limit: number): Promise<FetchRecord[]>;
+  /**
+   * The desk's list: failing sources first (disabled, then by failures in a row), then by name;
+   * with the health of the page's sources, and how many match in all.
+   */
+  desk(query: SourceDeskQuery): Promise<{ sources: SourceHealth[]; total: number }>;
+  /** A source's checks by day, from `since` on, oldest first (days without a check are absent). */
+  days(id: number, since: Date): Promise<FetchDay[]>;
   /** Deletes the source and its entries; false when there was no such source. */
   remove(id: number): Promise<boolean>;
   /** The subset of `urls` the config file has never seeded, and records them as seeded. */
@@ -175,6 +192,8 @@ export interface EntryQuery {
   facet?: { kind: FacetKind; key: string };
   before?: Cursor | null;
   limit: number;
+  /** The desk's listing: withheld entries too (every public listing leaves them out). */
+  includeWithheld?: boolean;
 }
 
 export interface EntryRepository {
@@ -191,9 +210,23 @@ export interface EntryRepository {
     now: Date,
     fetch?: Omit<FetchRecord, 'inserted' | 'updated'>,
   ): Promise<SaveResult>;
+  /** An entry by id, withheld or not (a public page shows it only when `withheld` is null). */
   get(id: number): Promise<Entry | null>;
   list(query: EntryQuery): Promise<EntryPage>;
+  /** Every stored entry (of a source), withheld or not. */
   count(sourceId?: number): Promise<number>;
+  /**
+   * Withholds entries from every public page at once (`hidden`, `held`), or shows them again
+   * (null): their listings, feeds, search and pages change in one transaction with an audit line
+   * each. How many entries changed (those already so are left).
+   */
+  setWithheld(ids: readonly number[], withheld: Withheld | null, actor: string, now: Date): Promise<number>;
+  /** Hidden or held entries, newest first, and how many there are in all. */
+  listWithheld(query: WithheldQuery): Promise<{ entries: Entry[]; total: number }>;
+  /** A source's entries by the day they are sorted at (UTC), from `since` on, oldest first. */
+  perDay(sourceId: number, since: Date): Promise<Array<{ day: Date; count: number }>>;
+  /** How many public entries are sorted at or after `since` (the newest; read through the sort index). */
+  countSince(since: Date): Promise<number>;
   /** Full-text search; an empty result when the text has nothing searchable. */
   search(query: SearchQuery): Promise<SearchPage>;
   /** The label of an author or a tag as its newest entry gives it; null when no entry has it. */
@@ -389,7 +422,9 @@ export interface SignInAttempt {
 /** Operators and their sessions. */
 export interface UserRepository {
   /** Throws StoreError 'store.duplicate-user' when the name is taken (names compare without case). */
-  add(name: string, passwordHash: string, now: Date): Promise<User>;
+  add(name: string, passwordHash: string, now: Date, role?: Role): Promise<User>;
+  /** Changes what a user may do (their sessions see it at once); false when there was none. */
+  setRole(name: string, role: Role): Promise<boolean>;
   findByName(name: string): Promise<(User & { passwordHash: string }) | null>;
   list(): Promise<User[]>;
   /** Removes the user and ends their sessions; false when there was none. */

@@ -349,6 +349,33 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
       await sql`DROP INDEX entry_facets_listing`.execute(db);
     },
   },
+  '0007_desk': {
+    async up(db: Kysely<unknown>) {
+      // An entry an operator hid, or one held for review: kept, but on no public page (see the
+      // SQLite migration of the same name).
+      await sql`ALTER TABLE entries ADD COLUMN withheld text CHECK (withheld IN ('hidden', 'held'))`.execute(
+        db,
+      );
+      await sql`CREATE INDEX entries_withheld ON entries (withheld, source_id, sort_at DESC) WHERE withheld IS NOT NULL`.execute(
+        db,
+      );
+      await sql`ALTER TABLE sources ADD COLUMN hold_new smallint NOT NULL DEFAULT 0`.execute(db);
+      await sql`ALTER TABLE users ADD COLUMN role text NOT NULL DEFAULT 'admin' CHECK (role IN ('admin', 'editor', 'rights'))`.execute(
+        db,
+      );
+      await sql`
+        CREATE TABLE fetch_days (
+          source_id bigint NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+          day integer NOT NULL,
+          checks integer NOT NULL,
+          failures integer NOT NULL,
+          duration_ms bigint NOT NULL,
+          max_duration_ms integer NOT NULL,
+          PRIMARY KEY (source_id, day)
+        )`.execute(db);
+      await sql`CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL)`.execute(db);
+    },
+  },
 };
 
 /**

@@ -33,8 +33,12 @@ export const TSVECTOR_INDEX: FullTextIndex = {
   },
 
   async replace(db, entry) {
-    await sql`DELETE FROM entry_search WHERE entry_id = ${entry.id}`.execute(db);
+    await this.remove(db, entry.id);
     await this.add(db, [entry]);
+  },
+
+  async remove(db, entryId) {
+    await sql`DELETE FROM entry_search WHERE entry_id = ${entryId}`.execute(db);
   },
 
   async sample(db, term, limit) {

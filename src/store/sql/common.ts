@@ -79,6 +79,7 @@ export function toEntry(row: Selectable<EntriesTable>): Entry {
     articleHtml: row.articleHtml,
     categories: JSON.parse(row.categories) as string[],
     enclosures: JSON.parse(row.enclosures) as Entry['enclosures'],
+    withheld: (row.withheld ?? null) as Entry['withheld'],
   };
 }
 

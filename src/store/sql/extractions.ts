@@ -91,12 +91,24 @@ export class SqlExtractions implements ExtractionRepository {
           .updateTable('entries')
           .set({ articleHtml: outcome.html })
           .where('id', '=', entryId)
-          .returning(['id', 'sourceId', 'sortAt', 'title', 'author', 'summaryHtml', 'contentHtml'])
+          .returning([
+            'id',
+            'sourceId',
+            'sortAt',
+            'title',
+            'author',
+            'summaryHtml',
+            'contentHtml',
+            'withheld',
+          ])
           .executeTakeFirst();
         // Taken down meanwhile: the entry and its queue line are gone, and so is the article.
         if (!entry) return;
-        await this.engine.fullText.replace(trx, { ...entry, searchText: outcome.searchText });
-        await recordPageChange(trx, await tagsOfEntries(trx, [entry]), now);
+        // A withheld entry is on no page and in no search until it is shown (which indexes it).
+        if (entry.withheld === null) {
+          await this.engine.fullText.replace(trx, { ...entry, searchText: outcome.searchText });
+          await recordPageChange(trx, await tagsOfEntries(trx, [entry]), now);
+        }
         await trx
           .updateTable('extractions')
           .set({ state: 'done', note: null, nextAt: null, claimedUntil: null, updatedAt: at })

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { FetchRecord } from '../../model/source.js';
 import type { Database, FetchesTable } from '../schema.js';
-import { FETCH_HISTORY_PER_SOURCE } from '../store.js';
+import { FETCH_DAYS_KEPT, FETCH_HISTORY_PER_SOURCE } from '../store.js';
 
 /** One check in this many trims its source's fetch history (see recordFetch). */
 const TRIM_FETCHES_EVERY = 8;
@@ -27,6 +27,7 @@ export async function recordFetch(db: Kysely<Database>, sourceId: number, fetch:
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await countDay(db, sourceId, fetch);
   // The history is trimmed on about one check in eight, not on every one: a statement less on
   // the commonest write of all, for a few more rows kept (history() shows the newest 50 only).
   if (row.id % TRIM_FETCHES_EVERY !== 0) return;
@@ -43,6 +44,11 @@ export async function recordFetch(db: Kysely<Database>, sourceId: number, fetch:
         .offset(FETCH_HISTORY_PER_SOURCE),
     )
     .execute();
+  await db
+    .deleteFrom('fetchDays')
+    .where('sourceId', '=', sourceId)
+    .where('day', '<', dayOf(fetch.startedAt) - FETCH_DAYS_KEPT)
+    .execute();
 }
 
 export function toFetch(row: Selectable<FetchesTable>): FetchRecord {
@@ -58,4 +64,39 @@ export function toFetch(row: Selectable<FetchesTable>): FetchRecord {
     errorCode: row.errorCode,
     message: row.message,
   };
+}
+
+/** A day's number (days since 1970, UTC), as fetch_days counts them. */
+export function dayOf(at: Date | number): number {
+  return Math.floor(Number(at) / 86_400_000);
+}
+
+/** Adds a check to its source's line for the day it started on. */
+async function countDay(db: Kysely<Database>, sourceId: number, fetch: FetchRecord): Promise<void> {
+  const durationMs = Math.max(0, Math.round(fetch.durationMs));
+  const failed = fetch.outcome === 'failed' ? 1 : 0;
+  await db
+    .insertInto('fetchDays')
+    .values({
+      sourceId,
+      day: dayOf(fetch.startedAt),
+      checks: 1,
+      failures: failed,
+      durationMs,
+      maxDurationMs: durationMs,
+    })
+    .onConflict((oc) =>
+      oc.columns(['sourceId', 'day']).doUpdateSet((eb) => ({
+        checks: eb('fetchDays.checks', '+', 1),
+        failures: eb('fetchDays.failures', '+', failed),
+        durationMs: eb('fetchDays.durationMs', '+', durationMs),
+        maxDurationMs: eb
+          .case()
+          .when('fetchDays.maxDurationMs', '<', durationMs)
+          .then(durationMs)
+          .else(eb.ref('fetchDays.maxDurationMs'))
+          .end(),
+      })),
+    )
+    .execute();
 }

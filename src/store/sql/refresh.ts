@@ -88,7 +88,7 @@ async function readFacts(
     : 'same';
   const source = await trx
     .selectFrom('sources')
-    .select('fullText')
+    .select(['fullText', 'holdNew'])
     .where('id', '=', sourceId)
     .executeTakeFirst();
   return {
@@ -98,6 +98,7 @@ async function readFacts(
     known,
     rules,
     fullText: Boolean(source?.fullText),
+    holdNew: Boolean(source?.holdNew),
     presentation,
     now,
   };
@@ -111,14 +112,16 @@ async function writeUpdates(
   updates: readonly EntryUpdate[],
   touched: PageTag[],
 ): Promise<void> {
-  for (const { id, entry, guidHash, facets } of updates) {
-    touched.push(...(await tagsOfEntries(trx, [{ id, sourceId }])));
+  for (const { id, entry, guidHash, facets, withheld } of updates) {
+    if (!withheld) touched.push(...(await tagsOfEntries(trx, [{ id, sourceId }])));
     const row = await trx
       .updateTable('entries')
       .set({ ...entryColumns(entry), guid: entry.guid, guidHash })
       .where('id', '=', id)
       .returning(['sortAt', 'articleHtml'])
       .executeTakeFirstOrThrow();
+    // A withheld entry has no facet rows and no search row: publishing it writes them.
+    if (withheld) continue;
     await trx.deleteFrom('entryFacets').where('entryId', '=', id).execute();
     await insertFacets(trx, [{ id, sortAt: row.sortAt, facets }]);
     // An entry whose article was extracted is searched by the article, whatever the feed says: the
@@ -153,13 +156,15 @@ async function writeInserts(
     );
     const idOf = new Map(ids.map((r) => [r.guidHash, r.id]));
     const id = (row: NewEntryRow): number => idOf.get(row.guidHash)!;
+    // Held entries are on no page until published, which writes their facets and search row.
+    const shown = batch.filter(({ row }) => !row.withheld);
     await insertFacets(
       trx,
-      batch.map(({ row, facets }) => ({ id: id(row), sortAt: row.sortAt, facets })),
+      shown.map(({ row, facets }) => ({ id: id(row), sortAt: row.sortAt, facets })),
     );
     await engine.fullText.add(
       trx,
-      batch.map(({ row, searchText }) => ({ ...row, id: id(row), searchText })),
+      shown.map(({ row, searchText }) => ({ ...row, id: id(row), searchText })),
     );
     const pages = batch.filter((e) => e.extract);
     if (pages.length === 0) continue;
@@ -194,22 +199,23 @@ async function knownEntries(
   for (const chunk of inChunks(guidHashes)) {
     const rows = await trx
       .selectFrom('entries')
-      .select(['id', 'contentHash', 'guidHash'])
+      .select(['id', 'contentHash', 'guidHash', 'withheld'])
       .where('sourceId', '=', sourceId)
       .where('guidHash', 'in', chunk)
       .execute();
-    for (const { id, contentHash, guidHash } of rows) byGuid.set(guidHash, { id, contentHash });
+    for (const { id, contentHash, guidHash, withheld } of rows)
+      byGuid.set(guidHash, { id, contentHash, withheld: withheld !== null });
   }
   for (const chunk of inChunks(entries.flatMap((e) => (e.url ? [e.url] : [])))) {
     const rows = await trx
       .selectFrom('entries')
-      .select(['id', 'contentHash', 'url'])
+      .select(['id', 'contentHash', 'url', 'withheld'])
       .where('sourceId', '=', sourceId)
       .where('url', 'in', chunk)
       .orderBy('id')
       .execute();
-    for (const { id, contentHash, url } of rows)
-      if (url !== null && !byUrl.has(url)) byUrl.set(url, { id, contentHash });
+    for (const { id, contentHash, url, withheld } of rows)
+      if (url !== null && !byUrl.has(url)) byUrl.set(url, { id, contentHash, withheld: withheld !== null });
   }
   return { byGuid, byUrl };
 }
@@ -249,7 +255,7 @@ async function rulesFor(
 }
 
 /** Writes the authors and tags of entries that have their ids, in multi-row inserts. */
-async function insertFacets(
+export async function insertFacets(
   db: Kysely<Database>,
   entries: ReadonlyArray<{ id: number; sortAt: number; facets: readonly Facet[] }>,
 ): Promise<void> {
@@ -282,5 +288,6 @@ const ENTRY_COLUMNS: ReadonlyArray<readonly [keyof NewEntryRow, string]> = [
   ['contentHash', 'content_hash'],
   ['urlKey', 'url_key'],
   ['hostKey', 'host_key'],
+  ['withheld', 'withheld'],
 ];
 const ENTRY_COLUMN_NAMES = ENTRY_COLUMNS.map(([, column]) => column);

@@ -12,7 +12,10 @@ import { StoreError } from '../errors.js';
 import type { Database, SourcesTable } from '../schema.js';
 import type {
   ClaimOptions,
+  FetchDay,
   NewSource,
+  SourceDeskQuery,
+  SourceHealth,
   SourceListItem,
   SourcePatch,
   SourceQueue,
@@ -22,15 +25,13 @@ import { FETCH_HISTORY_PER_SOURCE, QUEUE_COUNT_LIMIT } from '../store.js';
 import { changesPresentation, date, recordPageChange, updateSource } from './common.js';
 import type { SqlEngine } from './engine.js';
 import { recordFetch, toFetch } from './fetches.js';
+import { RATE_WINDOW_MS, deskSources, fetchDays, perDay } from './source-health.js';
 
 /**
  * A claim looks at this many times as many due sources as it may take: enough that a host at its
  * limit does not hide the others' due sources behind its own.
  */
 const CLAIM_SCAN = 10;
-
-/** The window over which entries per day are counted. */
-const RATE_WINDOW_MS = 30 * 86_400_000;
 
 /** The subscribed feeds, their polling state and their fetch history. */
 export class SqlSources implements SourceRepository {
@@ -118,6 +119,7 @@ export class SqlSources implements SourceRepository {
           .selectFrom('entries')
           .select(eb.fn.countAll<number>().as('n'))
           .whereRef('entries.sourceId', '=', 'sources.id')
+          .where('entries.withheld', 'is', null)
           .as('entryCount'),
       )
       .select((eb) =>
@@ -133,8 +135,16 @@ export class SqlSources implements SourceRepository {
     return rows.map((row) => ({
       ...toSource(row),
       entryCount: Number(row.entryCount ?? 0),
-      entriesPerDay: Math.round((Number(row.recentCount ?? 0) / (RATE_WINDOW_MS / 86_400_000)) * 10) / 10,
+      entriesPerDay: perDay(Number(row.recentCount ?? 0)),
     }));
+  }
+
+  desk(query: SourceDeskQuery): Promise<{ sources: SourceHealth[]; total: number }> {
+    return deskSources(this.engine.reader, query, new Date());
+  }
+
+  days(id: number, since: Date): Promise<FetchDay[]> {
+    return fetchDays(this.engine.reader, id, since);
   }
 
   async listPublishing(): Promise<Source[]> {
@@ -143,7 +153,11 @@ export class SqlSources implements SourceRepository {
       .selectAll()
       .where((eb) =>
         eb.exists(
-          eb.selectFrom('entries').select('entries.id').whereRef('entries.sourceId', '=', 'sources.id'),
+          eb
+            .selectFrom('entries')
+            .select('entries.id')
+            .whereRef('entries.sourceId', '=', 'sources.id')
+            .where('entries.withheld', 'is', null),
         ),
       )
       .orderBy('id')
@@ -322,7 +336,7 @@ export class SqlSources implements SourceRepository {
   }
 }
 
-function toSource(row: Selectable<SourcesTable>): Source {
+export function toSource(row: Selectable<SourcesTable>): Source {
   return {
     id: row.id,
     feedUrl: row.feedUrl,
@@ -349,5 +363,6 @@ function toSource(row: Selectable<SourcesTable>): Source {
     createdAt: new Date(Number(row.createdAt)),
     feedIntervalMs: row.feedIntervalMs,
     checkBasis: row.checkBasis,
+    holdNew: Boolean(row.holdNew),
   };
 }

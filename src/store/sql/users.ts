@@ -1,5 +1,5 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
-import type { Session, User } from '../../model/user.js';
+import { isRole, type Role, type Session, type User } from '../../model/user.js';
 import { StoreError } from '../errors.js';
 import { date } from './common.js';
 import type { Database, UsersTable } from '../schema.js';
@@ -17,13 +17,13 @@ function sameName(name: string) {
 export class SqlUsers implements UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async add(name: string, passwordHash: string, now: Date): Promise<User> {
+  async add(name: string, passwordHash: string, now: Date, role: Role = 'admin'): Promise<User> {
     const existing = await this.findByName(name);
     if (existing)
       throw new StoreError('store.duplicate-user', `there is already a user named ${existing.name}`);
     const row = await this.db
       .insertInto('users')
-      .values({ name, passwordHash, createdAt: now.getTime(), failedLogins: 0 })
+      .values({ name, passwordHash, createdAt: now.getTime(), failedLogins: 0, role })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toUser(row);
@@ -47,6 +47,11 @@ export class SqlUsers implements UserRepository {
       await trx.deleteFrom('users').where('id', '=', user.id).execute();
       return true;
     });
+  }
+
+  async setRole(name: string, role: Role): Promise<boolean> {
+    const result = await this.db.updateTable('users').set({ role }).where(sameName(name)).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async setPassword(name: string, passwordHash: string): Promise<boolean> {
@@ -153,6 +158,7 @@ function toUser(row: Selectable<UsersTable>): User {
   return {
     id: row.id,
     name: row.name,
+    role: isRole(row.role) ? row.role : 'rights',
     createdAt: new Date(Number(row.createdAt)),
     failedLogins: row.failedLogins,
     lockedUntil: date(row.lockedUntil),

@@ -28,8 +28,12 @@ export const FTS5_INDEX: FullTextIndex = {
   },
 
   async replace(db, entry) {
-    await sql`DELETE FROM entries_fts WHERE rowid = ${entry.id}`.execute(db);
+    await this.remove(db, entry.id);
     await this.add(db, [entry]);
+  },
+
+  async remove(db, entryId) {
+    await sql`DELETE FROM entries_fts WHERE rowid = ${entryId}`.execute(db);
   },
 
   async sample(db, term, limit) {

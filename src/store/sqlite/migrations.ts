@@ -442,4 +442,36 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
       await sql`CREATE INDEX entry_facets_entry ON entry_facets (entry_id)`.execute(db);
     },
   },
+  '0017_desk': {
+    async up(db: Kysely<unknown>) {
+      // An entry an operator hid, or one held for review (its source holds new entries until an
+      // operator publishes them): kept, but on no public page. Such an entry has no facet rows and
+      // no search row, so the listings that read those never see it; the others filter on this.
+      await sql`ALTER TABLE entries ADD COLUMN withheld TEXT CHECK (withheld IN ('hidden', 'held'))`.execute(
+        db,
+      );
+      await sql`CREATE INDEX entries_withheld ON entries (withheld, source_id, sort_at DESC) WHERE withheld IS NOT NULL`.execute(
+        db,
+      );
+      await sql`ALTER TABLE sources ADD COLUMN hold_new INTEGER NOT NULL DEFAULT 0`.execute(db);
+      // What a user may do: every existing user had every right.
+      await sql`ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'admin' CHECK (role IN ('admin', 'editor', 'rights'))`.execute(
+        db,
+      );
+      // Each source's checks by day (UTC), for its health over 30 days: the fetch history keeps only
+      // the newest checks, and a day's line is one upsert with the check's own.
+      await sql`
+        CREATE TABLE fetch_days (
+          source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+          day INTEGER NOT NULL,
+          checks INTEGER NOT NULL,
+          failures INTEGER NOT NULL,
+          duration_ms INTEGER NOT NULL,
+          max_duration_ms INTEGER NOT NULL,
+          PRIMARY KEY (source_id, day)
+        ) STRICT, WITHOUT ROWID`.execute(db);
+      // The site's settings an operator changes from the desk, read by every process.
+      await sql`CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT`.execute(db);
+    },
+  },
 };

@@ -58,6 +58,7 @@ export class AdminSessions {
     const plain = {
       id: user.id,
       name: user.name,
+      role: user.role,
       createdAt: user.createdAt,
       failedLogins: 0,
       lockedUntil: null,

@@ -6,12 +6,17 @@ import { GonePage, NotFoundPage } from '../pages/not-found.js';
 import { articlePath } from '../paths.js';
 import { PAGE_CACHE, type RouteContext } from './context.js';
 
-/** An article's page; a removed article's address answers 410 Gone, with its request's reference. */
+/**
+ * An article's page; a removed article's address answers 410 Gone, with its request's reference, and
+ * a hidden or held one 404 Not Found.
+ */
 export function registerArticleRoutes(app: Hono, { store, config }: RouteContext): void {
   const site = config.site;
   app.get('/articles/:id/:slug?', async (c) => {
     const id = Number(c.req.param('id'));
-    const entry = Number.isSafeInteger(id) ? await store.entries.get(id) : null;
+    const stored = Number.isSafeInteger(id) ? await store.entries.get(id) : null;
+    // Hidden and held articles are on no public page; their address answers as if they had never been.
+    const entry = stored?.withheld ? null : stored;
     const source = entry ? await store.sources.get(entry.sourceId) : null;
     if (!entry || !source) {
       const tombstone = Number.isSafeInteger(id) ? await store.rights.tombstone(id) : null;

@@ -1,0 +1,47 @@
+import type { Withheld } from '../model/entry.js';
+import type { Source, SourceStatus } from '../model/source.js';
+
+/** What the lists of sources and the operator's desk ask the store for, beyond what the public pages read. */
+
+export interface SourceListItem extends Source {
+  /** Its public entries (hidden and held ones are not counted). */
+  entryCount: number;
+  /** Entries published (or first seen) per day over the last 30 days. */
+  entriesPerDay: number;
+}
+
+/** A source's checks of one UTC day. */
+export interface FetchDay {
+  /** Midnight UTC that starts the day. */
+  day: Date;
+  checks: number;
+  failures: number;
+  meanDurationMs: number;
+  maxDurationMs: number;
+}
+
+/** What the desk's list of sources asks for. */
+export interface SourceDeskQuery {
+  /** Words of the name, title or feed address. */
+  text?: string;
+  /** `failing`: the active sources whose last check failed, and the disabled ones. */
+  status?: SourceStatus | 'failing';
+  limit: number;
+  offset: number;
+}
+
+/** A source with what the desk shows of its health. */
+export interface SourceHealth extends SourceListItem {
+  /** Entries held for review, waiting to be published. */
+  heldCount: number;
+  /** The mean duration of its recent checks (the fetch history), null before the first. */
+  meanFetchMs: number | null;
+}
+
+/** What the desk's lists of hidden and held entries ask for. */
+export interface WithheldQuery {
+  withheld: Withheld;
+  sourceId?: number;
+  limit: number;
+  offset: number;
+}
