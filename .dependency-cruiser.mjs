@@ -31,6 +31,23 @@ const LAYERS = {
   takedown: ['model', 'markup', 'log', 'config', 'fetch', 'store', 'mail'],
   // The site: it reads the store and asks the services; it never fetches or polls.
   web: ['model', 'markup', 'auth', 'log', 'config', 'sanitize', 'store', 'metrics', 'takedown', 'sources'],
+  // The operator's desk (/admin): pages of the site that run the services, fetch previews and check sources.
+  desk: [
+    'model',
+    'markup',
+    'auth',
+    'log',
+    'config',
+    'parse',
+    'fetch',
+    'sanitize',
+    'store',
+    'metrics',
+    'ingest',
+    'sources',
+    'takedown',
+    'web',
+  ],
   // The commands put everything together.
   cli: ['*'],
 };

@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_FILE_NAME, loadConfig, type Config, type ConfigOverrides } from '../config/index.js';
 import { Fetcher, RobotsRules } from '../fetch/index.js';
@@ -13,6 +14,20 @@ import { OutboxSender } from '../mail/outbox-sender.js';
 import { Takedowns } from '../takedown/service.js';
 import { boundHeapGrowth } from '../threads/heap.js';
 import type { Metrics } from '../metrics/metrics.js';
+
+/**
+ * Who decides from the command line, for the audit log and the notices: the system user running
+ * the command ("ada (command line)"); the desk records the signed-in user's name.
+ */
+export function cliActor(): string {
+  let name = '';
+  try {
+    name = userInfo().username;
+  } catch {
+    // A user without an entry in the system's user database (some containers).
+  }
+  return `${name || process.env.USER || 'someone'} (command line)`;
+}
 
 /** The options every command accepts (see main.ts). */
 export interface GlobalOptions {

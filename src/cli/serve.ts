@@ -3,6 +3,7 @@ import { startPoller } from '../ingest/index.js';
 import { createLogger } from '../log/logger.js';
 import { seedConfiguredSources } from '../sources/index.js';
 import { startServer } from '../web/index.js';
+import { deskRoutes } from '../desk/index.js';
 import { redactDatabaseUrl } from '../store/index.js';
 import { configFrom, openContext, writeSampleConfigIfMissing, type GlobalOptions } from './context.js';
 import { parsePort } from './arguments.js';
@@ -30,7 +31,17 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
       const ctx = await openContext(config, logger, metrics);
       const added = await seedConfiguredSources(ctx.store, config, new Date());
       if (added > 0) logger.info({ added }, 'subscribed to the sources listed in the configuration');
-      const server = await startServer(ctx, config.server.host, config.server.port);
+      const desk = deskRoutes({
+        store: ctx.store,
+        config,
+        logger,
+        takedowns: ctx.takedowns,
+        fetcher: ctx.fetcher,
+        processor: ctx.processor,
+        ingest: ctx,
+        onFullTextQueued: ctx.onFullTextQueued,
+      });
+      const server = await startServer({ ...ctx, desk }, config.server.host, config.server.port);
       logger.info(
         { url: server.url, baseUrl: config.site.baseUrl, database: redactDatabaseUrl(config.databaseUrl) },
         'serving',

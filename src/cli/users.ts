@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { UsageError } from '../model/errors.js';
+import { ROLES, isRole, roleName, userNameProblem, type Role } from '../model/user.js';
 import { withAppContext, type GlobalOptions } from './context.js';
 import { print, relative, table } from './output.js';
 
@@ -15,18 +16,24 @@ export function registerUsers(program: Command, global: () => GlobalOptions): vo
     .description('add an operator; the password is asked for (or read from stdin with --password-stdin)')
     .argument('<name>', 'the name to sign in with')
     .option('--password-stdin', 'read the password from the first line of standard input')
-    .action((name: string, options: { passwordStdin?: boolean }) =>
+    .option(
+      '--role <role>',
+      'admin (everything), editor (sources and articles) or rights (takedown requests only)',
+      parseRole,
+      'admin' as Role,
+    )
+    .action((name: string, options: { passwordStdin?: boolean; role: Role }) =>
       withAppContext(global(), async (ctx) => {
         const clean = checkName(name);
         if (await ctx.store.users.findByName(clean))
           throw new UsageError('users.exists', `there is already a user named ${clean}`);
         const password = await readNewPassword(clean, options.passwordStdin === true);
-        await ctx.store.users.add(clean, await hashPassword(password), new Date());
+        await ctx.store.users.add(clean, await hashPassword(password), new Date(), options.role);
         const { baseUrl, baseUrlSet } = ctx.config.site;
         print(
           baseUrlSet
-            ? `user ${clean} added; sign in at ${baseUrl}/admin`
-            : `user ${clean} added; sign in at ${baseUrl}/admin, the address \`courtesy serve\` listens on by default (site.base_url in courtesy.toml names your site's own)`,
+            ? `user ${clean} added as ${roleName(options.role)}; sign in at ${baseUrl}/admin`
+            : `user ${clean} added as ${roleName(options.role)}; sign in at ${baseUrl}/admin, the address \`courtesy serve\` listens on by default (site.base_url in courtesy.toml names your site's own)`,
         );
       }),
     );
@@ -56,9 +63,10 @@ export function registerUsers(program: Command, global: () => GlobalOptions): vo
         const now = new Date();
         print(
           table(
-            ['NAME', 'ADDED', 'LAST SIGN-IN', 'STATE'],
+            ['NAME', 'ROLE', 'ADDED', 'LAST SIGN-IN', 'STATE'],
             list.map((u) => [
               u.name,
+              u.role,
               relative(u.createdAt, now),
               relative(u.lastLoginAt, now),
               u.lockedUntil && u.lockedUntil > now ? `locked until ${u.lockedUntil.toISOString()}` : 'ok',
@@ -83,12 +91,8 @@ export function registerUsers(program: Command, global: () => GlobalOptions): vo
 
 function checkName(name: string): string {
   const clean = name.trim();
-  if (!/^[\p{L}\p{N}._@-]{1,64}$/u.test(clean)) {
-    throw new UsageError(
-      'users.bad-name',
-      'a user name has 1 to 64 letters, digits, dots, dashes, underscores or @, and no spaces',
-    );
-  }
+  const problem = userNameProblem(clean);
+  if (problem) throw new UsageError('users.bad-name', problem);
   return clean;
 }
 
@@ -126,4 +130,10 @@ async function ask(prompt: string): Promise<string> {
     rl.close();
     process.stderr.write('\n');
   }
+}
+
+function parseRole(value: string): Role {
+  if (!isRole(value))
+    throw new UsageError('users.bad-role', `--role is one of ${ROLES.join(', ')}, not "${value}"`);
+  return value;
 }

@@ -46,3 +46,10 @@ export interface Session {
   csrfToken: string;
   expiresAt: Date;
 }
+
+/** Why a name cannot be a user's (letters, digits, . _ @ -, 1 to 64), or null when it can. */
+export function userNameProblem(name: string): string | null {
+  return /^[\p{L}\p{N}._@-]{1,64}$/u.test(name)
+    ? null
+    : 'a user name has 1 to 64 letters, digits, dots, dashes, underscores or @, and no spaces';
+}

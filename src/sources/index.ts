@@ -1,4 +1,11 @@
-export { subscribe, SubscribeError, type SubscribeRequest, type Subscription } from './subscribe.js';
+export {
+  findFeed,
+  subscribe,
+  SubscribeError,
+  type FoundFeed,
+  type SubscribeRequest,
+  type Subscription,
+} from './subscribe.js';
 export { parseOpml, renderOpml, OpmlError, type OpmlOutline } from './opml.js';
 export { seedConfiguredSources } from './seed.js';
 export {

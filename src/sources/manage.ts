@@ -33,6 +33,8 @@ export interface SourceChange {
   selector?: string | null;
   /** CSS selectors of what to take out first; [] for nothing. */
   remove?: readonly string[];
+  /** Hold new entries for review. */
+  holdNew?: boolean;
 }
 
 export interface SourceChanged {
@@ -63,6 +65,7 @@ export async function changeSource(
     ...(change.policy ? { policy: change.policy } : {}),
     ...(change.attributionTemplate !== undefined ? { attributionTemplate: change.attributionTemplate } : {}),
     ...(change.searchEngines !== undefined ? { searchEngines: change.searchEngines } : {}),
+    ...(change.holdNew !== undefined ? { holdNew: change.holdNew } : {}),
   };
   if (Object.keys(patch).length === 0) {
     throw new UsageError('sources.usage', 'sources set: nothing to change (see --help)');

@@ -2,6 +2,7 @@ import type { Fetcher } from '../fetch/index.js';
 import { CourtesyError } from '../model/errors.js';
 import type { RightsPolicy, Source, SearchEnginePolicy } from '../model/source.js';
 import { ParseError, parseFeedBytes } from '../parse/index.js';
+import type { Feed } from '../model/feed.js';
 import type { Store } from '../store/index.js';
 
 /** Why a URL could not be subscribed to: not a feed's address, or its body held no feed. */
@@ -17,6 +18,8 @@ export interface SubscribeRequest {
   scraperRemove?: readonly string[];
   attributionTemplate?: string | null;
   searchEngines?: SearchEnginePolicy | null;
+  /** Hold its new entries for review (Source.holdNew). */
+  holdNew?: boolean;
 }
 
 export interface Subscription {
@@ -24,6 +27,56 @@ export interface Subscription {
   /** Set when the URL given was a page and the feed was found through its <link rel="alternate">. */
   discoveredFrom: string | null;
   entries: number;
+}
+
+/** A feed found at an address: the feed's own URL, its body, and the page it was found on, if any. */
+export interface FoundFeed {
+  feedUrl: string;
+  /** Set when the URL given was a page and the feed was found through its <link rel="alternate">. */
+  discoveredFrom: string | null;
+  body: Uint8Array;
+  contentType: string | null;
+  /** Where the body came from (after redirects): its relative references resolve against it. */
+  bodyUrl: string;
+  feed: Feed;
+}
+
+/**
+ * Finds the feed at a feed URL, or the feed a site's page names through <link rel="alternate">:
+ * fetched and parsed, so that a URL that is not a feed is refused with the reason. Nothing is stored.
+ */
+export async function findFeed(fetcher: Fetcher, given: string): Promise<FoundFeed> {
+  const url = normalizeUrl(given);
+  const first = await fetcher.fetch(url);
+  if (first.kind !== 'modified')
+    throw new SubscribeError('subscribe.no-body', `subscribe: ${url} sent no content`);
+  try {
+    const feed = parseFeedBytes(first.body, { contentType: first.contentType, url: first.finalUrl });
+    return {
+      feedUrl: first.movedTo ?? first.finalUrl,
+      discoveredFrom: null,
+      body: first.body,
+      contentType: first.contentType,
+      bodyUrl: first.finalUrl,
+      feed,
+    };
+  } catch (error) {
+    if (!(error instanceof ParseError) || error.code !== 'parse.html-page' || error.discovered.length === 0)
+      throw error;
+    const feedUrl = error.discovered[0]!;
+    const second = await fetcher.fetch(feedUrl);
+    if (second.kind !== 'modified')
+      throw new SubscribeError('subscribe.no-body', `subscribe: ${feedUrl} sent no content`);
+    const feed = parseFeedBytes(second.body, { contentType: second.contentType, url: second.finalUrl });
+    return {
+      feedUrl: second.movedTo ?? second.finalUrl,
+      discoveredFrom: url,
+      body: second.body,
+      contentType: second.contentType,
+      bodyUrl: second.finalUrl,
+      feed,
+    };
+  }
 }
 
 /**
@@ -36,26 +89,7 @@ export async function subscribe(
   request: SubscribeRequest,
   now: Date,
 ): Promise<Subscription> {
-  const url = normalizeUrl(request.url);
-  const first = await fetcher.fetch(url);
-  if (first.kind !== 'modified')
-    throw new SubscribeError('subscribe.no-body', `subscribe: ${url} sent no content`);
-  let feedUrl = first.movedTo ?? first.finalUrl;
-  let discoveredFrom: string | null = null;
-  let feed;
-  try {
-    feed = parseFeedBytes(first.body, { contentType: first.contentType, url: first.finalUrl });
-  } catch (error) {
-    if (!(error instanceof ParseError) || error.code !== 'parse.html-page' || error.discovered.length === 0)
-      throw error;
-    discoveredFrom = url;
-    feedUrl = error.discovered[0]!;
-    const second = await fetcher.fetch(feedUrl);
-    if (second.kind !== 'modified')
-      throw new SubscribeError('subscribe.no-body', `subscribe: ${feedUrl} sent no content`);
-    feed = parseFeedBytes(second.body, { contentType: second.contentType, url: second.finalUrl });
-    feedUrl = second.movedTo ?? second.finalUrl;
-  }
+  const { feedUrl, discoveredFrom, feed } = await findFeed(fetcher, request.url);
   const source = await store.sources.add(
     {
       feedUrl,
@@ -72,7 +106,12 @@ export async function subscribe(
     },
     now,
   );
-  return { source, discoveredFrom, entries: feed.entries.length };
+  if (request.holdNew) await store.sources.update(source.id, { holdNew: true });
+  return {
+    source: { ...source, holdNew: Boolean(request.holdNew) },
+    discoveredFrom,
+    entries: feed.entries.length,
+  };
 }
 
 function normalizeUrl(value: string): string {

@@ -26,6 +26,8 @@ export interface SourceDeskQuery {
   text?: string;
   /** `failing`: the active sources whose last check failed, and the disabled ones. */
   status?: SourceStatus | 'failing';
+  /** Only these sources (one source's page). */
+  ids?: readonly number[];
   limit: number;
   offset: number;
 }

@@ -11,7 +11,6 @@ import type { Takedowns } from '../takedown/service.js';
 import { FormTokens } from './forms.js';
 import { PageCache, pageCacheMiddleware, routeOf } from './page-cache.js';
 import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/not-found.js';
-import { registerAdminRoutes } from './routes/admin.js';
 import { registerArticleRoutes } from './routes/article.js';
 import type { RouteContext } from './routes/context.js';
 import { registerFeedRoutes } from './routes/feeds.js';
@@ -38,6 +37,22 @@ export interface WebContext {
   outbox?: NoticeSender;
   /** The process's metrics: requests are timed into it, and /metrics shows it. */
   metrics?: Metrics;
+  /** The operator's desk (/admin), from the layer above: without it, the site has no admin pages. */
+  desk?: SiteRoutes;
+}
+
+/**
+ * Routes a layer above the site adds to it (the operator's desk), registered at their place in the
+ * order, with what the site shares with its forms.
+ */
+export type SiteRoutes = (app: Hono, shared: SharedWithRoutes) => void;
+
+export interface SharedWithRoutes {
+  formTokens: FormTokens;
+  /** Whether notices are sent (an SMTP server is set), or wait in the outbox. */
+  outboxEnabled: boolean;
+  /** Sends the notices a change just queued, now rather than at the sender's next pass. */
+  sendNotices: () => void;
 }
 
 /** What the site needs of the outbox sender: whether it sends, and a way to send what was just queued. */
@@ -104,7 +119,7 @@ export function createApp(ctx: WebContext): Hono {
   const formTokens = new FormTokens(store.secret('form'), new URL(site.baseUrl).protocol === 'https:');
   const takedowns = { store, config, takedowns: ctx.takedowns, formTokens, sendNotices };
   registerTakedownRoutes(app, { ...takedowns, mailing: outbox?.enabled ?? false });
-  registerAdminRoutes(app, { ...takedowns, outboxEnabled: outbox?.enabled ?? false });
+  ctx.desk?.(app, { formTokens, sendNotices, outboxEnabled: outbox?.enabled ?? false });
   if (ctx.websub) registerWebSubRoutes(app, config, ctx.websub);
   registerStaticRoutes(app, routes);
 

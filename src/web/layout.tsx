@@ -17,6 +17,8 @@ export interface PageHead {
   social?: Array<{ property?: string; name?: string; content: string }>;
   /** Structured data (schema.org), written as JSON-LD. */
   jsonLd?: Record<string, unknown>;
+  /** Stylesheets after the site's own (the desk's). */
+  stylesheets?: readonly string[];
 }
 
 /** The frame of every page: landmarks, a skip link, the menu, and the footer. */
@@ -74,6 +76,9 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
           ) : null}
           <link rel="stylesheet" href={`/static/site.css?v=${STYLESHEET.version}`} />
           {theme ? <link rel="stylesheet" href={theme.path} /> : null}
+          {(head.stylesheets ?? []).map((href) => (
+            <link rel="stylesheet" href={href} />
+          ))}
           <link rel="icon" href="/static/icon.svg" type="image/svg+xml" />
         </head>
         <body>

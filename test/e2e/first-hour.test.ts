@@ -93,7 +93,10 @@ describe('the commands an operator runs first', () => {
       'another long password\n',
     );
     assert.equal(named.code, 0, named.stderr);
-    assert.match(named.stdout, /^user bea added; sign in at https:\/\/news\.example\.org\/admin\n$/);
+    assert.match(
+      named.stdout,
+      /^user bea added as administrator; sign in at https:\/\/news\.example\.org\/admin\n$/,
+    );
   });
 
   it('sources import: reads an OPML file from its address, and says plainly when it cannot', async () => {

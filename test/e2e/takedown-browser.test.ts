@@ -197,6 +197,7 @@ for (const engine of ENGINES) {
         await page.fill('#field-password', PASSWORD);
         await submit(page, 'form.login button[type=submit]');
         await page.waitForURL(`${site.url}/admin`);
+        await submit(page, 'nav[aria-label=Desk] >> text=Takedowns');
         const cookie = (await page.context().cookies()).find((c) => c.name === 'courtesy_session');
         assert.ok(
           cookie?.httpOnly && cookie.sameSite === 'Strict',
@@ -306,6 +307,7 @@ for (const engine of ENGINES) {
         await page.fill('#field-name', 'editor');
         await page.fill('#field-password', PASSWORD);
         await submit(page, 'form.login button[type=submit]');
+        await submit(page, 'nav[aria-label=Desk] >> text=Takedowns');
         await submit(page, `text=${counterRef}`);
         await page.fill(`textarea[name=reason] >> nth=-1`, 'A licence was shown.');
         await submit(page, 'text=Uphold: revoke the rules');
@@ -328,7 +330,8 @@ for (const engine of ENGINES) {
         await page.fill('#field-name', 'editor');
         await page.fill('#field-password', PASSWORD);
         await submit(page, 'form.login button[type=submit]');
-        await submit(page, 'nav[aria-label=Admin] >> text=Rules');
+        await submit(page, 'nav[aria-label=Desk] >> text=Takedowns');
+        await submit(page, 'nav[aria-label=Takedowns] >> text=Rules');
         const form = page.locator('form.inline').first();
         const action = (await form.getAttribute('action')) ?? '';
         const id = /\/admin\/rules\/(\d+)\/revoke/.exec(action)?.[1];
@@ -336,7 +339,7 @@ for (const engine of ENGINES) {
         await form.locator('input[name=reason]').fill('Granted by mistake: wrong site.');
         await form.locator('button').click();
         assert.match((await page.textContent('[role=status]')) ?? '', /Rule revoked/);
-        await submit(page, 'nav[aria-label=Admin] >> text=Audit log');
+        await submit(page, 'nav[aria-label=Takedowns] >> text=Audit log');
         assert.match(
           (await page.textContent('main')) ?? '',
           new RegExp(`rule ${id}: .*reason: Granted by mistake`),

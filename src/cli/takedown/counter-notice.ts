@@ -4,6 +4,7 @@ import { normalizeReference } from '../../model/takedown.js';
 import { print } from '../output.js';
 import { sendNotices } from './shared.js';
 import type { WithContext } from './shared.js';
+import { cliActor } from '../context.js';
 
 /** `takedown counter-notice CN-…`: upholds or rejects a counter-notice. */
 export function registerCounterNotice(takedown: Command, withContext: WithContext): void {
@@ -27,7 +28,7 @@ export function registerCounterNotice(takedown: Command, withContext: WithContex
         const decided = await ctx.takedowns.decideCounterNotice(
           c,
           options.uphold === true,
-          'cli',
+          cliActor(),
           options.reason,
         );
         print(`${decided.reference} ${decided.state}`);

@@ -4,6 +4,7 @@ import { normalizeReference } from '../../model/takedown.js';
 import { print } from '../output.js';
 import { parseThen, requestNamed, sendNotices } from './shared.js';
 import type { WithContext } from './shared.js';
+import { cliActor } from '../context.js';
 
 /** `takedown grant TD-…`: grants a request; its rules remove the content now and keep it out. */
 export function registerGrant(takedown: Command, withContext: WithContext): void {
@@ -27,7 +28,7 @@ export function registerGrant(takedown: Command, withContext: WithContext): void
           const r = await requestNamed(ctx, normalizeReference(reference));
           const outcome = await ctx.takedowns.grant(
             r,
-            'cli',
+            cliActor(),
             options.reason ?? 'granted from the command line',
             options.keepSources ? 'nothing' : (options.then ?? 'pause'),
           );

@@ -3,6 +3,7 @@ import { normalizeReference } from '../../model/takedown.js';
 import { print } from '../output.js';
 import { requestNamed, sendNotices } from './shared.js';
 import type { WithContext } from './shared.js';
+import { cliActor } from '../context.js';
 
 /** `takedown reject TD-… --reason`: rejects a request; the requester is told why. */
 export function registerReject(takedown: Command, withContext: WithContext): void {
@@ -14,7 +15,7 @@ export function registerReject(takedown: Command, withContext: WithContext): voi
     .action((reference: string, options: { reason: string }) =>
       withContext(async (ctx) => {
         const r = await requestNamed(ctx, normalizeReference(reference));
-        await ctx.takedowns.reject(r, 'cli', options.reason);
+        await ctx.takedowns.reject(r, cliActor(), options.reason);
         print(`${r.reference} rejected`);
         await sendNotices(ctx);
       }),

@@ -4,6 +4,7 @@ import { describeRule } from '../../model/rights.js';
 import { parseId } from '../arguments.js';
 import { print } from '../output.js';
 import type { WithContext } from './shared.js';
+import { cliActor } from '../context.js';
 
 /** `takedown revoke RULE`: revokes a rule; what it removed stays removed. */
 export function registerRevoke(takedown: Command, withContext: WithContext): void {
@@ -14,7 +15,7 @@ export function registerRevoke(takedown: Command, withContext: WithContext): voi
     .requiredOption('--reason <text>', 'why, for the audit log')
     .action((id: number, options: { reason: string }) =>
       withContext(async (ctx) => {
-        const rule = await ctx.store.rights.revoke(id, options.reason, 'cli', new Date());
+        const rule = await ctx.store.rights.revoke(id, options.reason, cliActor(), new Date());
         if (!rule) {
           const exists = await ctx.store.rights.getRule(id);
           throw new UsageError(

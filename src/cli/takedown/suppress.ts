@@ -5,6 +5,7 @@ import { parseId } from '../arguments.js';
 import { print } from '../output.js';
 import { parseThen } from './shared.js';
 import type { WithContext } from './shared.js';
+import { cliActor } from '../context.js';
 
 interface SuppressOptions {
   url?: string;
@@ -30,7 +31,7 @@ export function registerSuppress(takedown: Command, withContext: WithContext): v
     .option('--then <action>', 'for a whole source: "pause" it, or keep it as "link-only"', parseThen)
     .action((options: SuppressOptions) =>
       withContext(async (ctx) => {
-        const rule = await manualRule(ctx.store, ctx.config.site.baseUrl, { ...options, actor: 'cli' });
+        const rule = await manualRule(ctx.store, ctx.config.site.baseUrl, { ...options, actor: cliActor() });
         const { rule: granted, removed } = await ctx.store.rights.grant(rule, new Date(), {
           source: options.then,
         });

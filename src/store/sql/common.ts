@@ -1,6 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Entry } from '../../model/entry.js';
-import { feedHost } from '../../model/source.js';
+import {
+  feedHost,
+  type RightsPolicy,
+  type SearchEnginePolicy,
+  type Source,
+  type SourceStatus,
+} from '../../model/source.js';
 import { ALL_PAGES, LISTING, entryTag, facetTag, sourceTag, type PageTag } from '../../model/page-tags.js';
 import type { Database, EntriesTable, SourcesTable } from '../schema.js';
 import type { SourcePatch } from '../store.js';
@@ -173,4 +179,35 @@ export async function tagsOfEntries(
     for (const f of facets) tags.push(facetTag(f.kind as 'author' | 'tag', f.key));
   }
   return tags;
+}
+
+export function toSource(row: Selectable<SourcesTable>): Source {
+  return {
+    id: row.id,
+    feedUrl: row.feedUrl,
+    siteUrl: row.siteUrl,
+    name: row.name,
+    title: row.title,
+    description: row.description,
+    policy: row.policy as RightsPolicy,
+    fullText: Boolean(row.fullText),
+    scraperSelector: row.scraperSelector,
+    scraperRemove: JSON.parse(row.scraperRemove || '[]') as string[],
+    attributionTemplate: row.attributionTemplate,
+    searchEngines: row.searchEngines as SearchEnginePolicy | null,
+    status: row.status as SourceStatus,
+    etag: row.etag,
+    lastModified: row.lastModified,
+    lastCheckedAt: date(row.lastCheckedAt),
+    lastSuccessAt: date(row.lastSuccessAt),
+    nextCheckAt: date(row.nextCheckAt),
+    lastHttpStatus: row.lastHttpStatus,
+    lastErrorCode: row.lastErrorCode,
+    lastError: row.lastError,
+    consecutiveFailures: row.consecutiveFailures,
+    createdAt: new Date(Number(row.createdAt)),
+    feedIntervalMs: row.feedIntervalMs,
+    checkBasis: row.checkBasis,
+    holdNew: Boolean(row.holdNew),
+  };
 }

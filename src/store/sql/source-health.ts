@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { FetchDay, SourceDeskQuery, SourceHealth } from '../store.js';
-import { toSource } from './sources.js';
+import { toSource } from './common.js';
 
 /** The window over which entries per day are counted. */
 export const RATE_WINDOW_MS = 30 * 86_400_000;
@@ -32,6 +32,7 @@ export async function deskSources(
       ]),
     );
   else if (query.status) q = q.where('status', '=', query.status);
+  if (query.ids) q = q.where('id', 'in', query.ids.length > 0 ? [...query.ids] : [0]);
   const failingFirst = sql<number>`CASE WHEN status = 'disabled' THEN 0 WHEN consecutive_failures > 0 THEN 1 ELSE 2 END`;
   const [page, total] = await Promise.all([
     q

@@ -3,8 +3,6 @@ import { ALL_PAGES } from '../../model/page-tags.js';
 import {
   feedHost,
   type FetchRecord,
-  type RightsPolicy,
-  type SearchEnginePolicy,
   type Source,
   type SourceStatus,
 } from '../../model/source.js';
@@ -22,7 +20,7 @@ import type {
   SourceRepository,
 } from '../store.js';
 import { FETCH_HISTORY_PER_SOURCE, QUEUE_COUNT_LIMIT } from '../store.js';
-import { changesPresentation, date, recordPageChange, updateSource } from './common.js';
+import { changesPresentation, recordPageChange, toSource, updateSource } from './common.js';
 import type { SqlEngine } from './engine.js';
 import { recordFetch, toFetch } from './fetches.js';
 import { RATE_WINDOW_MS, deskSources, fetchDays, perDay } from './source-health.js';
@@ -334,35 +332,4 @@ export class SqlSources implements SourceRepository {
       return fresh;
     });
   }
-}
-
-export function toSource(row: Selectable<SourcesTable>): Source {
-  return {
-    id: row.id,
-    feedUrl: row.feedUrl,
-    siteUrl: row.siteUrl,
-    name: row.name,
-    title: row.title,
-    description: row.description,
-    policy: row.policy as RightsPolicy,
-    fullText: Boolean(row.fullText),
-    scraperSelector: row.scraperSelector,
-    scraperRemove: JSON.parse(row.scraperRemove || '[]') as string[],
-    attributionTemplate: row.attributionTemplate,
-    searchEngines: row.searchEngines as SearchEnginePolicy | null,
-    status: row.status as SourceStatus,
-    etag: row.etag,
-    lastModified: row.lastModified,
-    lastCheckedAt: date(row.lastCheckedAt),
-    lastSuccessAt: date(row.lastSuccessAt),
-    nextCheckAt: date(row.nextCheckAt),
-    lastHttpStatus: row.lastHttpStatus,
-    lastErrorCode: row.lastErrorCode,
-    lastError: row.lastError,
-    consecutiveFailures: row.consecutiveFailures,
-    createdAt: new Date(Number(row.createdAt)),
-    feedIntervalMs: row.feedIntervalMs,
-    checkBasis: row.checkBasis,
-    holdNew: Boolean(row.holdNew),
-  };
 }

@@ -25,7 +25,6 @@ export function ArticlePage(props: {
   const seo = source.searchEngines ?? site.searchEngines;
   const canonical = seo !== 'noindex' ? entry.url : null;
   const html = bodyHtml(entry);
-  const siteUrl = source.siteUrl ?? (entry.url ? new URL(entry.url).origin : null);
   // What machines are given never goes beyond what the policy lets the page show: nothing of the
   // text for a link-only source.
   const description =
@@ -48,48 +47,64 @@ export function ArticlePage(props: {
         jsonLd: newsArticle(site, entry, source, sourceName, description),
       }}
     >
-      <article class="article">
-        <header>
-          <p class="kicker">
-            <a href={`/sources/${source.id}`}>{sourceName}</a>
-          </p>
-          <h1>{entry.title ?? 'Untitled'}</h1>
-          <p class="meta">
-            {entry.author ? (
-              <span class="byline">
-                By <AuthorLinks entry={entry} />
-              </span>
-            ) : null}
-            {entry.publishedAt ? (
-              <span>
-                {entry.author ? '\u00a0· ' : ''}
-                <time datetime={entry.publishedAt.toISOString()}>
-                  {formatDate(entry.publishedAt, site.language)}
-                </time>
-              </span>
-            ) : null}
-          </p>
-        </header>
-        <ArticleBody
-          policy={source.policy}
-          html={html}
-          entry={entry}
-          sourceName={sourceName}
-          words={site.excerptWords}
-        />
-        <Attribution
-          template={source.attributionTemplate ?? site.attribution}
-          values={{
-            author: entry.author ?? 'not named by the source',
-            source: sourceName,
-            site: site.name,
-            title: entry.title ?? 'Untitled',
-          }}
-          targets={{ original: entry.url, source_site: siteUrl, takedown: props.takedownUrl }}
-        />
-        <TagLinks entry={entry} />
-      </article>
+      <ArticleView site={site} entry={entry} source={source} takedownUrl={props.takedownUrl} />
     </Layout>
+  );
+}
+
+/** The article itself, as its page shows it: header, the text the policy allows, attribution, tags. */
+export function ArticleView(props: {
+  site: Config['site'];
+  entry: Entry;
+  source: Source;
+  takedownUrl: string;
+}) {
+  const { site, entry, source } = props;
+  const sourceName = sourceDisplayName(source);
+  const html = bodyHtml(entry);
+  const siteUrl = source.siteUrl ?? (entry.url ? new URL(entry.url).origin : null);
+  return (
+    <article class="article">
+      <header>
+        <p class="kicker">
+          <a href={`/sources/${source.id}`}>{sourceName}</a>
+        </p>
+        <h1>{entry.title ?? 'Untitled'}</h1>
+        <p class="meta">
+          {entry.author ? (
+            <span class="byline">
+              By <AuthorLinks entry={entry} />
+            </span>
+          ) : null}
+          {entry.publishedAt ? (
+            <span>
+              {entry.author ? '\u00a0· ' : ''}
+              <time datetime={entry.publishedAt.toISOString()}>
+                {formatDate(entry.publishedAt, site.language)}
+              </time>
+            </span>
+          ) : null}
+        </p>
+      </header>
+      <ArticleBody
+        policy={source.policy}
+        html={html}
+        entry={entry}
+        sourceName={sourceName}
+        words={site.excerptWords}
+      />
+      <Attribution
+        template={source.attributionTemplate ?? site.attribution}
+        values={{
+          author: entry.author ?? 'not named by the source',
+          source: sourceName,
+          site: site.name,
+          title: entry.title ?? 'Untitled',
+        }}
+        targets={{ original: entry.url, source_site: siteUrl, takedown: props.takedownUrl }}
+      />
+      <TagLinks entry={entry} />
+    </article>
   );
 }
 

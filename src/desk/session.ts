@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { decoyHash, verifyPassword } from '../../auth/passwords.js';
-import type { Config } from '../../config/index.js';
-import type { Session } from '../../model/user.js';
-import type { SignInAttempt, Store } from '../../store/index.js';
-import { hashToken, newToken, sameSecret } from '../../takedown/tokens.js';
+import { decoyHash, verifyPassword } from '../auth/passwords.js';
+import type { Config } from '../config/index.js';
+import type { Session } from '../model/user.js';
+import type { SignInAttempt, Store } from '../store/index.js';
+import { hashToken, newToken, sameSecret } from '../takedown/tokens.js';
 
 export type SignIn =
   { ok: true; token: string; session: Session } | { ok: false; message: string; locked?: boolean };

@@ -1,18 +1,10 @@
-import { Hono, type Context } from 'hono';
-import type { Config } from '../../config/index.js';
+import type { Hono } from 'hono';
 import { UsageError } from '../../model/errors.js';
-import type { Session } from '../../model/user.js';
-import type { Store } from '../../store/index.js';
-import type { SourceAction, Takedowns } from '../../takedown/service.js';
-import { clientAddress, formGuards, readForm, type FormTokens } from '../forms.js';
-import { NotFoundPage } from '../pages/not-found.js';
-import { RateLimiter } from '../rate-limit.js';
-import { AuditPage, DashboardPage, LoginPage, RequestPage, RulesPage } from '../admin/pages.js';
-import { AdminSessions } from '../admin/session.js';
-
-type AdminEnv = { Variables: { session: Session } };
-
-const MAX_REASON = 2000;
+import type { SourceAction } from '../../takedown/service.js';
+import { readForm } from '../../web/forms.js';
+import { NotFoundPage } from '../../web/pages/not-found.js';
+import { MAX_REASON, actor, idParam, type DeskContext, type DeskDeps, type DeskEnv } from '../context.js';
+import { AuditPage, DashboardPage, RequestPage, RulesPage } from './pages.js';
 
 /** What a redirect after a change says; fixed texts, so that a crafted link cannot put words on the page. */
 const DONE: Record<string, string> = {
@@ -23,95 +15,16 @@ const DONE: Record<string, string> = {
   revoked: 'Rule revoked: what it removed stays removed; later polls may bring it back.',
 };
 
-/**
- * The admin area under /admin: sign-in, the review queue, each request with what granting it
- * would remove, the rules, and the audit log. Every page needs a session; every change also the
- * session's CSRF token and a same-origin POST.
- */
-export function registerAdminRoutes(app: Hono, deps: AdminDeps): void {
-  const sessions = new AdminSessions(deps.store, deps.config);
-  const guards = formGuards(deps.config.site.baseUrl);
-  const admin = new Hono<AdminEnv>();
-  admin.use('*', async (c, next) => {
-    await next();
-    c.header('Cache-Control', 'no-store');
-    c.header('X-Robots-Tag', 'noindex, nofollow');
-  });
-  registerSignIn(admin, deps, sessions, guards);
-  // Every route after this needs a session.
-  admin.use('*', guards, sessions.require());
-  admin.post('/logout', async (c) => {
-    await sessions.signOut(c);
-    return c.redirect('/admin/login', 303);
-  });
+/** The review queue, each request with what granting it would remove, and the decisions on requests and counter-notices. */
+export function registerTakedownDesk(admin: Hono<DeskEnv>, deps: DeskDeps): void {
   registerRequests(admin, deps);
   registerRules(admin, deps);
-  app.route('/admin', admin);
 }
 
-interface AdminDeps {
-  store: Store;
-  config: Config;
-  takedowns: Takedowns;
-  formTokens: FormTokens;
-  outboxEnabled: boolean;
-  sendNotices: () => void;
-}
-
-/** Sign-in: a form token, a limit per address on top of the per-account lockout, then the password. */
-function registerSignIn(
-  admin: Hono<AdminEnv>,
-  { store, config, formTokens }: AdminDeps,
-  sessions: AdminSessions,
-  guards: ReturnType<typeof formGuards>,
-): void {
-  const site = config.site;
-  // Per address, on top of the per-account lockout: slows down guessing across many accounts.
-  const signIns = new RateLimiter(store, 'admin-sign-in', 20, 15 * 60_000);
-
-  const loginPage = async (
-    c: Context,
-    name: string,
-    message: string | null,
-    next: string,
-    status: 200 | 400 | 429 = 200,
-  ) =>
-    c.html(
-      <LoginPage site={site} csrf={await formTokens.issue(c)} next={next} name={name} message={message} />,
-      status,
-    );
-
-  admin.get('/login', (c) => loginPage(c, '', null, safeNext(c.req.query('next'))));
-
-  admin.post('/login', guards, async (c) => {
-    const fields = await readForm(c);
-    const name = (fields.name ?? '').trim().slice(0, 200);
-    const next = safeNext(fields.next);
-    if (!(await formTokens.check(c, fields.csrf)))
-      return loginPage(c, name, 'For your security, please sign in again.', next, 400);
-    const retryAfter = await signIns.hit(clientAddress(c, config.server.trustProxy));
-    if (retryAfter !== null) {
-      c.header('Retry-After', String(retryAfter));
-      return loginPage(
-        c,
-        name,
-        `Too many sign-in attempts from this address; try again in ${Math.ceil(retryAfter / 60)} minutes.`,
-        next,
-        429,
-      );
-    }
-    const result = await sessions.signIn(name, fields.password ?? '');
-    if (!result.ok) return loginPage(c, name, result.message, next, 400);
-    sessions.setCookie(c, result.token, result.session.expiresAt);
-    return c.redirect(next, 303);
-  });
-}
-
-/** The review queue, each request with what granting it would remove, and the decisions on requests and counter-notices. */
-function registerRequests(admin: Hono<AdminEnv>, deps: AdminDeps): void {
+function registerRequests(admin: Hono<DeskEnv>, deps: DeskDeps): void {
   const { store, takedowns } = deps;
   const site = deps.config.site;
-  admin.get('/', async (c) => {
+  admin.get('/requests', async (c) => {
     const [open, counters, recent, pending] = await Promise.all([
       store.takedowns.list({ state: 'received', limit: 200 }),
       store.takedowns.listCounterNotices({ state: 'received', limit: 200 }),
@@ -131,7 +44,7 @@ function registerRequests(admin: Hono<AdminEnv>, deps: AdminDeps): void {
   });
 
   const requestPage = async (
-    c: Context<AdminEnv>,
+    c: DeskContext,
     id: number,
     message: string | null,
     status: 200 | 400 | 409 = 200,
@@ -226,9 +139,9 @@ function registerRequests(admin: Hono<AdminEnv>, deps: AdminDeps): void {
 }
 
 /** The rules in force (and revoked), revoking one, and the audit log. */
-function registerRules(admin: Hono<AdminEnv>, { store, config }: AdminDeps): void {
+function registerRules(admin: Hono<DeskEnv>, { store, config }: DeskDeps): void {
   const site = config.site;
-  const rulesPage = async (c: Context<AdminEnv>, message: string | null, status: 200 | 400 = 200) =>
+  const rulesPage = async (c: DeskContext, message: string | null, status: 200 | 400 = 200) =>
     c.html(
       <RulesPage
         site={site}
@@ -254,19 +167,4 @@ function registerRules(admin: Hono<AdminEnv>, { store, config }: AdminDeps): voi
   admin.get('/log', async (c) =>
     c.html(<AuditPage site={site} session={c.get('session')} lines={await store.rights.auditLog(500)} />),
   );
-}
-
-/** Who decided, for the audit log. */
-function actor(c: Context<AdminEnv>): string {
-  return `operator ${c.get('session').user.name}`;
-}
-
-/** A numeric id from the path; 0 (which no row has) for anything else. */
-function idParam(value: string): number {
-  return /^[1-9][0-9]{0,15}$/.test(value) ? Number(value) : 0;
-}
-
-/** Where to go after signing in: only a path of the admin area, never another site. */
-function safeNext(next: string | undefined): string {
-  return next && /^\/admin(\/[A-Za-z0-9/_-]*)?$/.test(next) ? next : '/admin';
 }

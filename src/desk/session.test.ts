@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { hashPassword } from '../../auth/passwords.js';
-import { loadConfig } from '../../config/index.js';
-import type { Store } from '../../store/index.js';
-import { openSqliteStore } from '../../store/sqlite/open-sqlite.js';
+import { hashPassword } from '../auth/passwords.js';
+import { loadConfig } from '../config/index.js';
+import type { Store } from '../store/index.js';
+import { openSqliteStore } from '../store/sqlite/open-sqlite.js';
 import { AdminSessions } from './session.js';
 
 const PASSWORD = 'correct horse battery staple';

@@ -4,20 +4,21 @@ import type { Entry } from '../../model/entry.js';
 import { describeRule, type AuditRecord, type NewRule, type SuppressionRule } from '../../model/rights.js';
 import { describeScope, type CounterNotice, type TakedownRequest } from '../../model/takedown.js';
 import type { Session } from '../../model/user.js';
-import { formatDate } from '../format.js';
-import { Layout } from '../layout.js';
-import { articlePath } from '../paths.js';
+import { formatDate } from '../../web/format.js';
+import { Layout } from '../../web/layout.js';
+import { DeskLayout } from '../layout.js';
+import { articlePath } from '../../web/paths.js';
 
 type Site = Config['site'];
 
-/** The admin frame: the site's layout, with the admin menu and the signed-in user. */
+/** The takedown part of the desk: the desk's frame, with the part's own menu. */
 function AdminLayout(props: { site: Site; title: string; session: Session; children?: Child }) {
   return (
-    <Layout site={props.site} head={{ title: `Admin: ${props.title}`, noindex: true }}>
-      <nav class="admin-nav" aria-label="Admin">
+    <DeskLayout site={props.site} title={props.title} session={props.session} area="takedowns">
+      <nav class="desk-subnav" aria-label="Takedowns">
         <ul>
           <li>
-            <a href="/admin">Requests</a>
+            <a href="/admin/requests">Requests</a>
           </li>
           <li>
             <a href="/admin/rules">Rules</a>
@@ -26,13 +27,9 @@ function AdminLayout(props: { site: Site; title: string; session: Session; child
             <a href="/admin/log">Audit log</a>
           </li>
         </ul>
-        <form method="post" action="/admin/logout">
-          <input type="hidden" name="csrf" value={props.session.csrfToken} />
-          <span>Signed in as {props.session.user.name}</span> <button type="submit">Sign out</button>
-        </form>
       </nav>
       {props.children}
-    </Layout>
+    </DeskLayout>
   );
 }
 

@@ -1,0 +1,426 @@
+import type { Hono } from 'hono';
+import { refreshSource } from '../../ingest/index.js';
+import type { Entry } from '../../model/entry.js';
+import { unpackEntries } from '../../model/entry-batch.js';
+import { errorCode, errorMessage } from '../../model/errors.js';
+import { sourceDisplayName, type Source } from '../../model/source.js';
+import { parseHttpUrl } from '../../model/url.js';
+import {
+  changeSource,
+  findFeed,
+  pauseSource,
+  removeSource,
+  resumeSource,
+  subscribe,
+} from '../../sources/index.js';
+import type { SourceHealth } from '../../store/index.js';
+import { readForm } from '../../web/forms.js';
+import { NotFoundPage } from '../../web/pages/not-found.js';
+import {
+  actor,
+  checkedIds,
+  doneMessage,
+  idParam,
+  type DeskContext,
+  type DeskDeps,
+  type DeskEnv,
+  type DoneMessages,
+} from '../context.js';
+import { plural } from '../layout.js';
+import { AddSourcePage, type FeedPreview } from './add.js';
+import { ConfirmRemovePage, SOURCES_PER_PAGE, SourceListPage, type SourceFilter } from './list.js';
+import { DEFAULT_SETTINGS, readSettings, settingsOf } from './settings.js';
+import type { SourceSettings } from './settings-fields.js';
+import { CHART_DAYS, SourcePage, type SourcePageData } from './source-page.js';
+
+/** How many of a feed's entries the add page's preview shows. */
+const PREVIEW_ENTRIES = 3;
+
+const DONE: DoneMessages = {
+  paused: (n) => `Paused ${plural(n, 'source')}: kept, with their articles, and not polled.`,
+  resumed: (n) => `Resumed ${plural(n, 'source')}: each is checked at once.`,
+  refresh: (n) => `Asked for a check of ${plural(n, 'source')} now: the poller takes them first.`,
+  removed: (n) => `Removed ${plural(n, 'source')} and their articles.`,
+  saved: 'Saved. Every page that shows the source’s articles shows the change at once.',
+  added: 'Added. Its articles appear as the first check stores them.',
+};
+
+/** Sources: the list with health and bulk actions, adding one with a preview, and each one's page. */
+export function registerSourceDesk(admin: Hono<DeskEnv>, deps: DeskDeps): void {
+  registerSourceList(admin, deps);
+  registerAddSource(admin, deps);
+  registerSourceOne(admin, deps);
+}
+
+/** The list, and what its bulk form does. */
+function registerSourceList(admin: Hono<DeskEnv>, deps: DeskDeps): void {
+  const { store, config } = deps;
+  const site = config.site;
+
+  const listPage = async (c: DeskContext, problem: string | null = null) => {
+    const status = c.req.query('status') ?? '';
+    const filter: SourceFilter = {
+      q: (c.req.query('q') ?? '').slice(0, 200),
+      status: (['failing', 'active', 'paused', 'disabled'].includes(status)
+        ? status
+        : '') as SourceFilter['status'],
+      page: Math.max(1, Math.min(100_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1)),
+    };
+    const { sources, total } = await store.sources.desk({
+      text: filter.q || undefined,
+      status: filter.status || undefined,
+      limit: SOURCES_PER_PAGE,
+      offset: (filter.page - 1) * SOURCES_PER_PAGE,
+    });
+    return c.html(
+      <SourceListPage
+        site={site}
+        session={c.get('session')}
+        filter={filter}
+        sources={sources}
+        total={total}
+        now={new Date()}
+        message={doneMessage(c, DONE)}
+        problem={problem}
+      />,
+      problem ? 400 : 200,
+    );
+  };
+  admin.get('/sources', (c) => listPage(c));
+
+  admin.post('/sources/bulk', async (c) => {
+    const fields = await readForm(c);
+    const ids = await checkedIds(c);
+    const back = safeBack(fields.back);
+    if (ids.length === 0) return listPage(c, 'Check at least one source first.');
+    const found = [...(await store.sources.getMany(ids)).values()];
+    const now = new Date();
+    switch (fields.action) {
+      case 'pause':
+        for (const s of found) await pauseSource(store, s.id);
+        await log(c, deps, 'pause', found);
+        return c.redirect(withDone(back, 'paused', found.length), 303);
+      case 'resume':
+        for (const s of found) await resumeSource(store, s.id, now);
+        await log(c, deps, 'resume', found);
+        return c.redirect(withDone(back, 'resumed', found.length), 303);
+      case 'refresh':
+        for (const s of found)
+          if (s.status === 'active')
+            await store.sources.update(s.id, { nextCheckAt: now, checkBasis: 'asked for by an operator' });
+        return c.redirect(withDone(back, 'refresh', found.filter((s) => s.status === 'active').length), 303);
+      case 'remove': {
+        if (fields.confirmed !== 'yes') {
+          const counted = await Promise.all(
+            found.map(async (s) => ({
+              id: s.id,
+              name: sourceDisplayName(s),
+              articles: await store.entries.count(s.id),
+            })),
+          );
+          return c.html(
+            <ConfirmRemovePage site={site} session={c.get('session')} sources={counted} back={back} />,
+          );
+        }
+        for (const s of found) {
+          const articles = await store.entries.count(s.id);
+          await removeSource(store, s.id);
+          await store.rights.record(
+            actor(c),
+            'remove-source',
+            `source ${s.id} (${s.feedUrl}) and ${plural(articles, 'article')}`,
+            now,
+          );
+        }
+        return c.redirect(withDone('/admin/sources', 'removed', found.length), 303);
+      }
+      default:
+        return listPage(c, 'Choose what to do with the checked sources.');
+    }
+  });
+}
+
+/** Adding a source: the address and settings, a preview of what it would republish, then saving. */
+function registerAddSource(admin: Hono<DeskEnv>, deps: DeskDeps): void {
+  const { store, config } = deps;
+  const site = config.site;
+  admin.get('/sources/new', (c) =>
+    c.html(
+      <AddSourcePage
+        site={site}
+        session={c.get('session')}
+        url={(c.req.query('url') ?? '').slice(0, 2000)}
+        values={DEFAULT_SETTINGS}
+        errors={{}}
+        preview={null}
+      />,
+    ),
+  );
+
+  admin.post('/sources/new', async (c) => {
+    const fields = await readForm(c);
+    const url = (fields.url ?? '').trim().slice(0, 2000);
+    const { values, change, errors } = readSettings(fields);
+    const again = (
+      problems: Partial<Record<keyof SourceSettings | 'url', string>>,
+      preview: FeedPreview | null,
+      status: 200 | 400 = 400,
+    ) =>
+      c.html(
+        <AddSourcePage
+          site={site}
+          session={c.get('session')}
+          url={url}
+          values={values}
+          errors={problems}
+          preview={preview}
+        />,
+        status,
+      );
+    if (!url)
+      return again({ ...errors, url: 'Enter the address of a feed, or of a page of its site.' }, null);
+    if (Object.keys(errors).length > 0) return again(errors, null);
+    if (fields.step !== 'save') {
+      try {
+        return again({}, await previewFeed(deps, url, values), 200);
+      } catch (error) {
+        return again({ url: explain(error) }, null);
+      }
+    }
+    try {
+      const known = await store.sources.findByUrl(url);
+      if (known)
+        return again(
+          { url: `This feed is already a source: ${sourceDisplayName(known)} (number ${known.id}).` },
+          null,
+        );
+      const sub = await subscribe(
+        store,
+        deps.fetcher,
+        {
+          url,
+          name: change.name || null,
+          policy: change.policy,
+          fullText: change.fullText,
+          scraperSelector: change.selector ?? null,
+          scraperRemove: change.remove ?? [],
+          attributionTemplate: change.attributionTemplate ?? null,
+          searchEngines: change.searchEngines ?? null,
+          holdNew: change.holdNew,
+        },
+        new Date(),
+      );
+      await store.rights.record(
+        actor(c),
+        'add-source',
+        `source ${sub.source.id} (${sub.source.feedUrl})`,
+        new Date(),
+      );
+      // Checked at once, so that its articles are there when the operator looks.
+      void refreshSource(deps.ingest, sub.source).then(() => deps.onFullTextQueued?.());
+      return c.redirect(`/admin/sources/${sub.source.id}?done=added`, 303);
+    } catch (error) {
+      if (errorCode(error) === 'store.duplicate-source')
+        return again({ url: 'This feed is already a source.' }, null);
+      return again({ url: explain(error) }, null);
+    }
+  });
+}
+
+/** One source's page: its settings saved or previewed, and a check made now. */
+function registerSourceOne(admin: Hono<DeskEnv>, deps: DeskDeps): void {
+  const { store, config } = deps;
+  const site = config.site;
+  const sourcePage = async (
+    c: DeskContext,
+    id: number,
+    form: Partial<Pick<SourcePageData, 'values' | 'errors' | 'feedUrl' | 'feedUrlError'>> = {},
+    message: string | null = doneMessage(c, DONE),
+    problem: string | null = null,
+    status: 200 | 400 = 200,
+  ) => {
+    const [health] = (await store.sources.desk({ ids: [id], limit: 1, offset: 0 })).sources;
+    if (!health) return c.html(<NotFoundPage site={site} what="There is no such source." />, 404);
+    const now = new Date();
+    const since = new Date(now.getTime() - CHART_DAYS * 86_400_000);
+    const [history, days, perDay] = await Promise.all([
+      store.sources.history(id, 20),
+      store.sources.days(id, since),
+      store.entries.perDay(id, since),
+    ]);
+    const data: SourcePageData = {
+      source: health,
+      history,
+      days,
+      perDay,
+      values: form.values ?? settingsOf(health),
+      errors: form.errors ?? {},
+      feedUrl: form.feedUrl ?? health.feedUrl,
+      feedUrlError: form.feedUrlError,
+    };
+    return c.html(
+      <SourcePage
+        site={site}
+        session={c.get('session')}
+        data={data}
+        now={now}
+        message={message}
+        problem={problem}
+      />,
+      status,
+    );
+  };
+
+  admin.get('/sources/:id', (c) => sourcePage(c, idParam(c.req.param('id'))));
+
+  admin.post('/sources/:id', async (c) => {
+    const id = idParam(c.req.param('id'));
+    const source = await store.sources.get(id);
+    if (!source) return c.html(<NotFoundPage site={site} what="There is no such source." />, 404);
+    const fields = await readForm(c);
+    const { values, change, errors } = readSettings(fields);
+    const feedUrl = (fields.feedUrl ?? source.feedUrl).trim();
+    const parsed = parseHttpUrl(feedUrl);
+    const feedUrlError = parsed ? undefined : 'The feed address must be a web address (http:// or https://).';
+    const form = { values, errors, feedUrl, feedUrlError };
+    if (Object.keys(errors).length > 0 || feedUrlError)
+      return sourcePage(c, id, form, null, 'The settings were not saved: see the fields marked below.', 400);
+    if (fields.step !== 'save') return sourcePage(c, id, form, 'A preview: nothing is saved yet.');
+    const now = new Date();
+    if (parsed && parsed.href !== source.feedUrl) {
+      const taken = await store.sources.findByUrl(parsed.href);
+      if (taken && taken.id !== id)
+        return sourcePage(
+          c,
+          id,
+          { ...form, feedUrlError: `Another source (number ${taken.id}) has this feed.` },
+          null,
+          null,
+          400,
+        );
+      // A new address: the old one's validators mean nothing there, and it is checked at once.
+      await store.sources.update(id, {
+        feedUrl: parsed.href,
+        etag: null,
+        lastModified: null,
+        nextCheckAt: now,
+      });
+    }
+    const changed = await changeSource(store, id, change, now);
+    await store.rights.record(actor(c), 'change-source', `source ${id}: ${changed.fields.join(', ')}`, now);
+    if (changed.requeued) deps.onFullTextQueued?.();
+    return c.redirect(`/admin/sources/${id}?done=saved`, 303);
+  });
+
+  admin.post('/sources/:id/check', async (c) => {
+    const id = idParam(c.req.param('id'));
+    const source = await store.sources.get(id);
+    if (!source) return c.html(<NotFoundPage site={site} what="There is no such source." />, 404);
+    const outcome = await refreshSource(deps.ingest, source);
+    if (outcome.kind === 'stored' && outcome.inserted > 0) deps.onFullTextQueued?.();
+    const said =
+      outcome.kind === 'stored'
+        ? `Checked: ${plural(outcome.inserted, 'new article')}, ${outcome.updated} edited, ${outcome.unchanged} unchanged${outcome.suppressed ? `, ${outcome.suppressed} kept out by takedown rules` : ''}.`
+        : outcome.kind === 'not-modified'
+          ? 'Checked: the feed has not changed since the last check.'
+          : null;
+    return outcome.kind === 'failed'
+      ? sourcePage(
+          c,
+          id,
+          {},
+          null,
+          `The check failed: ${outcome.message}${outcome.disabled ? ' The source is now disabled; fix its address and resume it.' : ''}`,
+        )
+      : sourcePage(c, id, {}, said);
+  });
+}
+
+/** Fetches and parses the feed at an address, and prepares its first entries as a poll would, storing nothing. */
+async function previewFeed(deps: DeskDeps, url: string, values: SourceSettings): Promise<FeedPreview> {
+  const found = await findFeed(deps.fetcher, url);
+  const processed = await deps.processor.process({
+    body: found.body,
+    contentType: found.contentType,
+    url: found.bodyUrl,
+    sanitize: deps.config.content,
+  });
+  if (!processed.ok) throw new Error(processed.message);
+  const entries = unpackEntries(processed.feed.entries);
+  const now = new Date();
+  const source: Source = {
+    id: 0,
+    feedUrl: found.feedUrl,
+    siteUrl: processed.feed.link,
+    name: values.name || null,
+    title: processed.feed.title,
+    description: processed.feed.description,
+    policy: values.policy,
+    fullText: values.fullText,
+    scraperSelector: values.selector || null,
+    scraperRemove: [],
+    attributionTemplate: values.attribution || null,
+    searchEngines: values.searchEngines === 'site' ? null : values.searchEngines,
+    status: 'active',
+    etag: null,
+    lastModified: null,
+    lastCheckedAt: null,
+    lastSuccessAt: null,
+    nextCheckAt: null,
+    lastHttpStatus: null,
+    lastErrorCode: null,
+    lastError: null,
+    consecutiveFailures: 0,
+    createdAt: now,
+    feedIntervalMs: null,
+    checkBasis: null,
+    holdNew: values.holdNew,
+  };
+  const shown: Entry[] = entries.slice(0, PREVIEW_ENTRIES).map((e, i) => ({
+    ...e,
+    id: i + 1,
+    sourceId: 0,
+    createdAt: now,
+    sortAt: e.publishedAt && e.publishedAt <= now ? e.publishedAt : now,
+    articleHtml: null,
+    withheld: null,
+  }));
+  return {
+    feedUrl: found.feedUrl,
+    discoveredFrom: found.discoveredFrom,
+    title: processed.feed.title,
+    entries: entries.length,
+    source,
+    shown,
+    warnings: processed.feed.warnings,
+  };
+}
+
+/** A fetch or parse failure as the operator reads it. */
+function explain(error: unknown): string {
+  const message = errorMessage(error).replace(/^subscribe: /, '');
+  return `Nothing was found to subscribe to: ${message}`;
+}
+
+async function log(
+  c: DeskContext,
+  deps: DeskDeps,
+  action: string,
+  sources: Source[] | SourceHealth[],
+): Promise<void> {
+  const now = new Date();
+  for (const s of sources)
+    await deps.store.rights.record(actor(c), `${action}-source`, `source ${s.id} (${s.feedUrl})`, now);
+}
+
+/** Where a bulk form returns: a page of the sources' part of the desk, nothing else. */
+function safeBack(back: string | undefined): string {
+  return back && /^\/admin\/sources(\/[0-9]+)?(\?[A-Za-z0-9=&%+._-]*)?$/.test(back) ? back : '/admin/sources';
+}
+
+function withDone(path: string, done: string, n: number): string {
+  const url = new URL(path, 'http://desk.invalid');
+  url.searchParams.set('done', done);
+  url.searchParams.set('n', String(n));
+  return `${url.pathname}${url.search}`;
+}

@@ -1,0 +1,146 @@
+import type { RightsPolicy, SearchEnginePolicy } from '../../model/source.js';
+
+/** What the add and edit forms share: the settings of a source, as typed. */
+export interface SourceSettings {
+  name: string;
+  policy: RightsPolicy;
+  attribution: string;
+  searchEngines: SearchEnginePolicy | 'site';
+  fullText: boolean;
+  selector: string;
+  remove: string;
+  holdNew: boolean;
+}
+
+const POLICIES: ReadonlyArray<[RightsPolicy, string]> = [
+  ['full', 'Full text: the whole article, with attribution'],
+  ['excerpt', 'Excerpt: the opening words and a link to read on'],
+  ['link', 'Link only: the title and the link'],
+];
+
+const SEARCH_ENGINES: ReadonlyArray<[SearchEnginePolicy | 'site', string]> = [
+  ['site', 'As the site’s setting says'],
+  ['canonical', 'Name the original as canonical'],
+  ['noindex', 'Ask search engines not to index the copies'],
+  ['both', 'Both: canonical and noindex'],
+];
+
+/** The settings fields of a source, keeping what was typed, with the errors next to their fields. */
+export function SourceSettingsFields(props: {
+  values: SourceSettings;
+  errors: Partial<Record<keyof SourceSettings, string>>;
+  siteAttribution: string;
+}) {
+  const { values: v, errors } = props;
+  const error = (key: keyof SourceSettings) =>
+    errors[key] ? (
+      <p class="error" id={`field-${key}-error`}>
+        {errors[key]}
+      </p>
+    ) : null;
+  const described = (key: keyof SourceSettings, hint?: boolean) =>
+    [hint ? `field-${key}-hint` : '', errors[key] ? `field-${key}-error` : ''].filter(Boolean).join(' ') ||
+    undefined;
+  return (
+    <>
+      <div class="field">
+        <label for="field-name">Name shown on the site</label>
+        <p class="hint" id="field-name-hint">
+          Leave empty to use the feed’s own title.
+        </p>
+        <input
+          id="field-name"
+          name="name"
+          value={v.name}
+          maxlength={200}
+          aria-describedby={described('name', true)}
+        />
+      </div>
+      <fieldset class="field">
+        <legend>What may be republished</legend>
+        {POLICIES.map(([value, label]) => (
+          <div class="choice">
+            <input
+              type="radio"
+              id={`policy-${value}`}
+              name="policy"
+              value={value}
+              checked={v.policy === value}
+            />
+            <label for={`policy-${value}`}>{label}</label>
+          </div>
+        ))}
+      </fieldset>
+      <div class="field">
+        <label for="field-attribution">Attribution text</label>
+        <p class="hint" id="field-attribution-hint">
+          Leave empty for the site’s: “{props.siteAttribution}”. Placeholders: {'{author}'}, {'{source}'},{' '}
+          {'{site}'}, {'{title}'}; links: [words](original), [words](source_site), [words](takedown).
+        </p>
+        {error('attribution')}
+        <textarea
+          id="field-attribution"
+          name="attribution"
+          rows={3}
+          aria-describedby={described('attribution', true)}
+          aria-invalid={errors.attribution ? 'true' : undefined}
+        >
+          {v.attribution}
+        </textarea>
+      </div>
+      <div class="field">
+        <label for="field-searchEngines">Search engines</label>
+        <select id="field-searchEngines" name="searchEngines">
+          {SEARCH_ENGINES.map(([value, label]) => (
+            <option value={value} selected={v.searchEngines === value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <fieldset class="field">
+        <legend>Full text</legend>
+        <div class="choice">
+          <input type="checkbox" id="field-fullText" name="fullText" value="on" checked={v.fullText} />
+          <label for="field-fullText">
+            Fetch each new article’s page and republish the article found there
+          </label>
+        </div>
+        <div class="field">
+          <label for="field-selector">Article selector (CSS)</label>
+          <p class="hint" id="field-selector-hint">
+            Leave empty to let Readability find the article.
+          </p>
+          {error('selector')}
+          <input
+            id="field-selector"
+            name="selector"
+            value={v.selector}
+            aria-describedby={described('selector', true)}
+            aria-invalid={errors.selector ? 'true' : undefined}
+          />
+        </div>
+        <div class="field">
+          <label for="field-remove">Remove first (CSS, one per line)</label>
+          {error('remove')}
+          <textarea
+            id="field-remove"
+            name="remove"
+            rows={2}
+            aria-describedby={described('remove')}
+            aria-invalid={errors.remove ? 'true' : undefined}
+          >
+            {v.remove}
+          </textarea>
+        </div>
+      </fieldset>
+      <fieldset class="field">
+        <legend>Review</legend>
+        <div class="choice">
+          <input type="checkbox" id="field-holdNew" name="holdNew" value="on" checked={v.holdNew} />
+          <label for="field-holdNew">Hold new articles until an editor publishes them</label>
+        </div>
+      </fieldset>
+    </>
+  );
+}
