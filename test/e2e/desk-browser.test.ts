@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { artifactPath, launchBrowser, seriousViolations } from '../support/browser.js';
+import { ENGINES, removeSiteFolder, siteFolder } from '../support/engines.js';
+import { courtesy, serve, type RunningSite } from '../support/cli.js';
+import { freePort, startTestServer, type TestServer } from '../support/http.js';
+
+/**
+ * The operator's desk as an operator uses it, in Chromium against the real `courtesy serve`: add a
+ * source from a page of its site (the feed found and previewed before saving), fix a failing source
+ * by giving it its new address, hide an article and see it gone from every public surface and
+ * back, hold a source's new articles and publish one, and add an editor who then cannot open the
+ * takedown decisions. The publisher is a loopback server whose feed moves.
+ */
+
+const PASSWORD = 'a long and careful passphrase';
+const EDITOR_PASSWORD = 'another careful passphrase';
+
+for (const engine of ENGINES) {
+  describe(`the desk in the browser, on ${engine.name}`, { skip: engine.skip }, () => {
+    let dataDir: string;
+    let publisher: TestServer;
+    let site: RunningSite;
+    let browser: Browser;
+    /** The path the publisher's feed answers at; the old one answers 404 once it moves. */
+    let feedPath = '/feed.xml';
+    const items = [
+      { guid: 'd1', title: 'Desk tide tables', author: 'Tess Tide' },
+      { guid: 'd2', title: 'Desk harbour dredging', author: 'Dora Dredge' },
+    ];
+    const rss = (base: string) =>
+      '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>' +
+      `<title>Desk Daily</title><link>${base}/</link>` +
+      items
+        .map(
+          (i) =>
+            `<item><guid>${i.guid}</guid><title>${i.title}</title><link>${base}/${i.guid}</link>` +
+            `<dc:creator>${i.author}</dc:creator><description>Text of ${i.title}.</description></item>`,
+        )
+        .join('') +
+      '</channel></rss>';
+    const run = async (args: string[], input?: string) => {
+      const result = await courtesy(dataDir, args, input);
+      assert.equal(result.code, 0, `courtesy ${args.join(' ')}: ${result.stderr}`);
+      return result.stdout;
+    };
+    const submit = async (page: Page, selector: string) => {
+      await Promise.all([page.waitForEvent('load'), page.click(selector)]);
+    };
+    const shot = async (page: Page, name: string) => {
+      for (const [scheme, width] of [
+        ['light', 1280],
+        ['dark', 390],
+      ] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.setViewportSize({ width, height: 900 });
+        await page.screenshot({ path: artifactPath(`desk-${name}-${width}-${scheme}.png`), fullPage: true });
+        assert.deepEqual(
+          await seriousViolations(page),
+          [],
+          `${name} (${scheme}, ${width} px): no serious violations`,
+        );
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.setViewportSize({ width: 1280, height: 900 });
+    };
+    const signIn = async (name: string, password: string) => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${site.url}/admin/login`);
+      await page.fill('#field-name', name);
+      await page.fill('#field-password', password);
+      await submit(page, 'form.login button[type=submit]');
+      return page;
+    };
+    const text = async (path: string) => (await fetch(`${site.url}${path}`)).text();
+
+    before(async () => {
+      dataDir = await siteFolder(engine, 'courtesy-desk-');
+      publisher = await startTestServer((req, res) => {
+        const base = `http://${req.headers.host}`;
+        if (req.url === '/') {
+          res
+            .writeHead(200, { 'content-type': 'text/html' })
+            .end(
+              `<!doctype html><html><head><title>Desk Daily</title><link rel="alternate" type="application/rss+xml" href="${feedPath}"></head><body>News</body></html>`,
+            );
+          return;
+        }
+        if (req.url !== feedPath) {
+          res.writeHead(404).end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(base));
+      });
+      const port = await freePort();
+      writeFileSync(
+        join(dataDir, 'courtesy.toml'),
+        [
+          '[site]',
+          'name = "Desk Test"',
+          `base_url = "http://127.0.0.1:${port}"`,
+          '[server]',
+          `port = ${port}`,
+          '',
+        ].join('\n'),
+      );
+      await run(['users', 'add', 'ada', '--password-stdin'], `${PASSWORD}\n`);
+      site = await serve(dataDir, ['--no-poll', '--port', String(port)]);
+      browser = await launchBrowser();
+    });
+
+    after(async () => {
+      await browser?.close();
+      await site?.stop();
+      await publisher?.close();
+      await removeSiteFolder(dataDir);
+    });
+
+    it('adds a source from a page of its site, after a preview of what it would republish', async () => {
+      const page = await signIn('ada', PASSWORD);
+      assert.equal(new URL(page.url()).pathname, '/admin', 'the overview comes first');
+      await shot(page, 'overview');
+      await submit(page, 'nav[aria-label=Desk] >> text=Sources');
+      await submit(page, 'text=Add a source');
+      await page.fill('#field-url', `${publisher.url}/`);
+      await submit(page, 'button[value=preview]');
+      assert.match((await page.textContent('#preview-title')) ?? '', /Desk Daily: 2 entries in the feed now/);
+      assert.match((await page.textContent('.preview')) ?? '', /Found the feed .*\/feed\.xml on the page/);
+      assert.ok(
+        await page.isVisible('.preview .attribution'),
+        'each previewed article carries its attribution',
+      );
+      assert.doesNotMatch(await run(['sources', 'list']), /Desk Daily/, 'nothing is saved by a preview');
+      await shot(page, 'add-preview');
+      await submit(page, 'button[value=save]');
+      assert.match((await page.textContent('[role=status]')) ?? '', /Added/);
+      await submit(page, 'text=Check now');
+      assert.match(
+        (await page.textContent('[role=status]')) ?? '',
+        /Checked: (2 new articles|0 new articles, 0 edited, 2 unchanged)/,
+      );
+      assert.match(await text('/'), /Desk tide tables/);
+      await shot(page, 'source');
+      await page.close();
+    });
+
+    it('shows a failing source first, and fixes it with the feed’s new address', async () => {
+      feedPath = '/news/feed.xml';
+      const page = await signIn('ada', PASSWORD);
+      await page.goto(`${site.url}/admin/sources/1`);
+      await submit(page, 'text=Check now');
+      assert.match((await page.textContent('[role=alert]')) ?? '', /The check failed: .*404/);
+      await page.goto(`${site.url}/admin/sources?status=failing`);
+      assert.match((await page.textContent('main')) ?? '', /1 source; failing ones first/);
+      assert.match((await page.textContent('.desk-table')) ?? '', /HTTP 404/);
+      await shot(page, 'sources-failing');
+      await page.goto(`${site.url}/admin/sources/1`);
+      await page.fill('#field-feedUrl', `${publisher.url}/news/feed.xml`);
+      await submit(page, 'button[value=save]');
+      assert.match((await page.textContent('[role=status]')) ?? '', /Saved/);
+      await submit(page, 'text=Check now');
+      assert.match((await page.textContent('[role=status]')) ?? '', /Checked/);
+      await page.goto(`${site.url}/admin/sources?status=failing`);
+      assert.match((await page.textContent('main')) ?? '', /No source matches/);
+      await page.close();
+    });
+
+    it('hides an article from every public surface, and shows it again', async () => {
+      const page = await signIn('ada', PASSWORD);
+      await page.goto(`${site.url}/admin/articles`);
+      const articleHref = await page.getAttribute('a:text("Desk tide tables")', 'href');
+      assert.ok(articleHref);
+      await page.check('input[aria-label="Select Desk tide tables"]');
+      await submit(page, 'button[value=hide]');
+      assert.match((await page.textContent('[role=status]')) ?? '', /Hid 1 article/);
+      for (const path of [
+        '/',
+        '/sources/1',
+        '/feed.xml',
+        '/feed.json',
+        '/authors/tess-tide',
+        '/search?q=tide',
+      ])
+        assert.doesNotMatch(await text(path), /Desk tide tables/, `gone from ${path}`);
+      assert.equal((await fetch(`${site.url}${articleHref}`)).status, 404);
+      await page.goto(`${site.url}/admin/articles?show=hidden`);
+      await shot(page, 'articles-hidden');
+      await page.check('input[aria-label="Select Desk tide tables"]');
+      await submit(page, 'button[value=show]');
+      assert.match(await text('/'), /Desk tide tables/);
+      assert.equal((await fetch(`${site.url}${articleHref}`)).status, 200);
+      await page.goto(`${site.url}/admin/requests`);
+      await submit(page, 'nav[aria-label=Takedowns] >> text=Audit log');
+      const log = (await page.textContent('main')) ?? '';
+      assert.match(log, /ada\s*hide/);
+      assert.match(log, /ada\s*show/);
+      await page.close();
+    });
+
+    it('holds a source’s new articles for review, and publishes one', async () => {
+      const page = await signIn('ada', PASSWORD);
+      await page.goto(`${site.url}/admin/sources/1`);
+      await page.check('#field-holdNew');
+      await submit(page, 'button[value=save]');
+      items.push({ guid: 'd3', title: 'Desk lighthouse repainted', author: 'Lena Light' });
+      await submit(page, 'text=Check now');
+      assert.doesNotMatch(await text('/'), /Desk lighthouse repainted/, 'a held article waits');
+      await page.goto(`${site.url}/admin`);
+      assert.match((await page.textContent('.tiles')) ?? '', /Waiting for review\s*1/);
+      await submit(page, 'text=The review queue');
+      await page.check('input[aria-label="Select Desk lighthouse repainted"]');
+      await submit(page, 'button[value=publish]');
+      assert.match((await page.textContent('[role=status]')) ?? '', /Published 1 article/);
+      assert.match(await text('/'), /Desk lighthouse repainted/);
+      await page.close();
+    });
+
+    it('adds an editor, who runs sources and articles but cannot open takedown decisions', async () => {
+      const page = await signIn('ada', PASSWORD);
+      await page.goto(`${site.url}/admin/people`);
+      await page.fill('#new-name', 'eddie');
+      await page.check('#new-role-editor');
+      await page.fill('#new-password', EDITOR_PASSWORD);
+      await submit(page, 'form[action="/admin/people"] button[type=submit]');
+      assert.match((await page.textContent('[role=status]')) ?? '', /Added/);
+      await shot(page, 'people');
+      await page.close();
+
+      const editor = await signIn('eddie', EDITOR_PASSWORD);
+      const menu = (await editor.textContent('nav[aria-label=Desk]')) ?? '';
+      assert.match(menu, /Sources/);
+      assert.doesNotMatch(menu, /Takedowns|People/);
+      const refused = await editor.goto(`${site.url}/admin/requests`);
+      assert.equal(refused?.status(), 403);
+      assert.match(
+        (await editor.textContent('main')) ?? '',
+        /As editor, you cannot open the takedown requests/,
+      );
+      const people = await editor.goto(`${site.url}/admin/people`);
+      assert.equal(people?.status(), 403);
+      assert.equal((await editor.goto(`${site.url}/admin/sources`))?.status(), 200);
+      await editor.close();
+    });
+  });
+}
