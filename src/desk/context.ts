@@ -75,3 +75,20 @@ export function doneMessage(c: Context, messages: DoneMessages): string | null {
   const n = c.req.query('n') ?? '';
   return /^[0-9]{1,9}$/.test(n) ? message(Number(n)) : null;
 }
+
+/**
+ * Where a bulk form returns (its `back` field): a page of one part of the desk (`part`, "/admin/sources")
+ * or one of its pages by id, with its query, and nothing else; the part's own page otherwise.
+ */
+export function safeBack(back: string | undefined, part: string): string {
+  const escaped = part.replace(/[/]/g, '\\/');
+  return back && new RegExp(`^${escaped}(\\/[0-9]+)?(\\?[A-Za-z0-9=&%+._-]*)?$`).test(back) ? back : part;
+}
+
+/** A path with the ?done= and ?n= a redirect after a change carries (see doneMessage). */
+export function withDone(path: string, done: string, n: number): string {
+  const url = new URL(path, 'http://desk.invalid');
+  url.searchParams.set('done', done);
+  url.searchParams.set('n', String(n));
+  return `${url.pathname}${url.search}`;
+}

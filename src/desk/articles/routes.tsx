@@ -14,6 +14,8 @@ import {
   type DeskDeps,
   type DeskEnv,
   type DoneMessages,
+  safeBack,
+  withDone,
 } from '../context.js';
 import { Csrf, DeskLayout, TableFrame, plural, type Site } from '../layout.js';
 
@@ -95,14 +97,7 @@ export function registerArticleDesk(admin: Hono<DeskEnv>, { store, config }: Des
       fields.action === 'hide' ? 'hidden' : fields.action === 'hold' ? 'held' : null;
     const n = await store.entries.setWithheld(ids, to, actor(c), new Date());
     const done = to === 'hidden' ? 'hidden' : fields.action === 'publish' ? 'published' : 'shown';
-    const back =
-      typeof fields.back === 'string' && /^\/admin\/articles(\?[A-Za-z0-9=&%+._-]*)?$/.test(fields.back)
-        ? fields.back
-        : '/admin/articles';
-    const url = new URL(back, 'http://desk.invalid');
-    url.searchParams.set('done', done);
-    url.searchParams.set('n', String(n));
-    return c.redirect(`${url.pathname}${url.search}`, 303);
+    return c.redirect(withDone(safeBack(fields.back, '/admin/articles'), done, n), 303);
   });
 }
 

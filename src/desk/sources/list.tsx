@@ -1,5 +1,4 @@
-import type { SourceStatus } from '../../model/source.js';
-import { sourceDisplayName } from '../../model/source.js';
+import { sourceDisplayName, type Source, type SourceStatus } from '../../model/source.js';
 import type { Session } from '../../model/user.js';
 import { describeLastError, sourceState } from '../../sources/index.js';
 import type { SourceHealth } from '../../store/index.js';
@@ -23,7 +22,7 @@ const STATUS_CHOICES: ReadonlyArray<[SourceFilter['status'], string]> = [
 ];
 
 /** A source's state as a word and a colour: polled, failing, paused, disabled. */
-export function StateBadge({ source }: { source: SourceHealth | (SourceHealth & object) }) {
+export function StateBadge({ source }: { source: Source }) {
   const state = sourceState(source);
   const tone = state === 'active' ? 'ok' : state === 'paused' ? 'warn' : 'bad';
   const word = state === 'active' ? 'polled' : state;

@@ -25,6 +25,8 @@ import {
   type DeskDeps,
   type DeskEnv,
   type DoneMessages,
+  safeBack,
+  withDone,
 } from '../context.js';
 import { plural } from '../layout.js';
 import { AddSourcePage, type FeedPreview } from './add.js';
@@ -91,7 +93,7 @@ function registerSourceList(admin: Hono<DeskEnv>, deps: DeskDeps): void {
   admin.post('/sources/bulk', async (c) => {
     const fields = await readForm(c);
     const ids = await checkedIds(c);
-    const back = safeBack(fields.back);
+    const back = safeBack(fields.back, '/admin/sources');
     if (ids.length === 0) return listPage(c, 'Check at least one source first.');
     const found = [...(await store.sources.getMany(ids)).values()];
     const now = new Date();
@@ -411,16 +413,4 @@ async function log(
   const now = new Date();
   for (const s of sources)
     await deps.store.rights.record(actor(c), `${action}-source`, `source ${s.id} (${s.feedUrl})`, now);
-}
-
-/** Where a bulk form returns: a page of the sources' part of the desk, nothing else. */
-function safeBack(back: string | undefined): string {
-  return back && /^\/admin\/sources(\/[0-9]+)?(\?[A-Za-z0-9=&%+._-]*)?$/.test(back) ? back : '/admin/sources';
-}
-
-function withDone(path: string, done: string, n: number): string {
-  const url = new URL(path, 'http://desk.invalid');
-  url.searchParams.set('done', done);
-  url.searchParams.set('n', String(n));
-  return `${url.pathname}${url.search}`;
 }

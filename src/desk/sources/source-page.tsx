@@ -150,7 +150,6 @@ function SettingsForm({
   name: string;
 }) {
   const { source: s, values } = data;
-  const props = { data };
   const template = values.attribution || site.attribution;
   return (
     <section aria-labelledby="settings-title">
@@ -162,22 +161,22 @@ function SettingsForm({
           <p class="hint" id="field-feedUrl-hint">
             Change it when the publisher moved the feed; the next check uses it.
           </p>
-          {props.data.feedUrlError ? (
+          {data.feedUrlError ? (
             <p class="error" id="field-feedUrl-error">
-              {props.data.feedUrlError}
+              {data.feedUrlError}
             </p>
           ) : null}
           <input
             id="field-feedUrl"
             name="feedUrl"
-            value={props.data.feedUrl}
+            value={data.feedUrl}
             aria-describedby={
-              props.data.feedUrlError ? 'field-feedUrl-hint field-feedUrl-error' : 'field-feedUrl-hint'
+              data.feedUrlError ? 'field-feedUrl-hint field-feedUrl-error' : 'field-feedUrl-hint'
             }
-            aria-invalid={props.data.feedUrlError ? 'true' : undefined}
+            aria-invalid={data.feedUrlError ? 'true' : undefined}
           />
         </div>
-        <SourceSettingsFields values={values} errors={props.data.errors} siteAttribution={site.attribution} />
+        <SourceSettingsFields values={values} errors={data.errors} siteAttribution={site.attribution} />
         <div class="preview" aria-labelledby="attribution-preview-title">
           <h3 id="attribution-preview-title">The attribution block, as articles show it</h3>
           <Attribution
@@ -207,7 +206,6 @@ function SettingsForm({
 
 /** Articles a day, fetch time and failures over the last 30 days. */
 function HealthCharts({ data, name, now }: { data: SourcePageData; name: string; now: Date }) {
-  const props = { data };
   return (
     <section aria-labelledby="health-title">
       <h2 id="health-title">Over the last {CHART_DAYS} days</h2>
@@ -216,7 +214,7 @@ function HealthCharts({ data, name, now }: { data: SourcePageData; name: string;
           id="chart-entries"
           title="Articles a day"
           description={`Articles of ${name} by the day they were published, over ${CHART_DAYS} days.`}
-          bars={dailySeries(CHART_DAYS, now, props.data.perDay, (d) => d.count)}
+          bars={dailySeries(CHART_DAYS, now, data.perDay, (d) => d.count)}
           format={(v) => plural(v, 'article')}
           valueHeading="Entries"
         />
@@ -224,7 +222,7 @@ function HealthCharts({ data, name, now }: { data: SourcePageData; name: string;
           id="chart-latency"
           title="Mean fetch time"
           description={`The mean time of a check of ${name}, by day.`}
-          bars={dailySeries(CHART_DAYS, now, props.data.days, (d) => d.meanDurationMs)}
+          bars={dailySeries(CHART_DAYS, now, data.days, (d) => d.meanDurationMs)}
           format={(v) => duration(v)}
           valueHeading="Mean time"
         />
@@ -235,7 +233,7 @@ function HealthCharts({ data, name, now }: { data: SourcePageData; name: string;
           bars={dailySeries(
             CHART_DAYS,
             now,
-            props.data.days,
+            data.days,
             (d) => d.failures,
             (d) => d.failures > 0,
           )}
