@@ -1,11 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { ALL_PAGES } from '../../model/page-tags.js';
-import {
-  feedHost,
-  type FetchRecord,
-  type Source,
-  type SourceStatus,
-} from '../../model/source.js';
+import { feedHost, type FetchRecord, type Source, type SourceStatus } from '../../model/source.js';
 import { StoreError } from '../errors.js';
 import type { Database, SourcesTable } from '../schema.js';
 import type {
