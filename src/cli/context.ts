@@ -1,7 +1,13 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { CONFIG_FILE_NAME, loadConfig, type Config, type ConfigOverrides } from '../config/index.js';
+import {
+  CONFIG_FILE_NAME,
+  LiveSettings,
+  loadConfig,
+  type Config,
+  type ConfigOverrides,
+} from '../config/index.js';
 import { Fetcher, RobotsRules } from '../fetch/index.js';
 import { createExtractionPool } from '../extract/pool.js';
 import { FullTextExtractor } from '../extract/full-text.js';
@@ -55,6 +61,8 @@ export interface AppContext extends IngestContext {
   takedowns: Takedowns;
   /** Sends the notices the takedown workflow queues. */
   outbox: OutboxSender;
+  /** The site's settings saved from the desk, kept applied over the file's in `config`. */
+  settings: LiveSettings;
   close(): Promise<void>;
 }
 
@@ -69,6 +77,13 @@ export async function openContext(
 ): Promise<AppContext> {
   boundHeapGrowth();
   const store: Store = await openStore(config.databaseUrl);
+  const settings = new LiveSettings(config, {
+    all: () => store.settings.all(),
+    hint: () => store.pageChangeHint(),
+  });
+  await settings.sync();
+  if (settings.ignored.length > 0)
+    logger.warn({ keys: settings.ignored }, 'stored site settings that do not pass the checks are ignored');
   const fetcher = createFetcher(config);
   const processor = createFeedProcessor(config.poll.workers, {
     onError: (error) => logger.error({ err: error }, 'a feed worker thread failed'),
@@ -88,7 +103,7 @@ export async function openContext(
   const onFullTextQueued = () => fullText.wake();
   const websub = new WebSub({ store, fetcher, processor, config, logger, metrics, onFullTextQueued });
   const takedowns = new Takedowns({ store, fetcher, config, logger });
-  const outbox = new OutboxSender(store, config, logger);
+  const outbox = new OutboxSender(store, config, logger, settings);
   return {
     store,
     fetcher,
@@ -98,6 +113,7 @@ export async function openContext(
     websub,
     takedowns,
     outbox,
+    settings,
     metrics,
     fullText,
     onFullTextQueued,

@@ -40,6 +40,7 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
         processor: ctx.processor,
         ingest: ctx,
         onFullTextQueued: ctx.onFullTextQueued,
+        settings: ctx.settings,
       });
       const server = await startServer({ ...ctx, desk }, config.server.host, config.server.port);
       logger.info(

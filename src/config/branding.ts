@@ -88,18 +88,28 @@ const MIN_CONTRAST = 4.5;
  */
 export function checkAccent(key: string, color: string, theme: 'light' | 'dark'): string {
   const normalized = expandHex(color);
-  const worst = Math.min(...BACKGROUNDS[theme].map((bg) => contrast(normalized, bg)));
-  if (worst < MIN_CONTRAST) {
-    throw new ConfigError(
-      'config.invalid',
-      `config: site.${key} ${color} has a contrast of ${worst.toFixed(1)}:1 against the ${theme} theme's backgrounds; ` +
-        `links need at least ${MIN_CONTRAST}:1 (choose a ${theme === 'light' ? 'darker' : 'lighter'} colour)`,
-    );
-  }
+  const problem = accentProblem(normalized, theme);
+  if (problem) throw new ConfigError('config.invalid', `config: site.${key} ${color} ${problem}`);
   return normalized;
 }
 
-function expandHex(color: string): string {
+/** The worst contrast of a #rrggbb colour against its theme's backgrounds. */
+export function worstContrast(color: string, theme: 'light' | 'dark'): number {
+  return Math.min(...BACKGROUNDS[theme].map((bg) => contrast(color, bg)));
+}
+
+/** Why readers could not read links of this #rrggbb colour in its theme, or null when they can. */
+export function accentProblem(color: string, theme: 'light' | 'dark'): string | null {
+  const worst = worstContrast(color, theme);
+  if (worst >= MIN_CONTRAST) return null;
+  return (
+    `has a contrast of ${worst.toFixed(1)}:1 against the ${theme} theme's backgrounds; ` +
+    `links need at least ${MIN_CONTRAST}:1 (choose a ${theme === 'light' ? 'darker' : 'lighter'} colour)`
+  );
+}
+
+/** #rgb as #rrggbb, lower-case. */
+export function expandHex(color: string): string {
   const hex = color.slice(1).toLowerCase();
   return `#${hex.length === 3 ? [...hex].map((c) => c + c).join('') : hex}`;
 }

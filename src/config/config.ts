@@ -8,6 +8,7 @@ import { checkScraperRules } from '../markup/selectors.js';
 import { ConfigError } from './errors.js';
 import { configSchema, type ConfigFile } from './schema.js';
 import { checkAccent, readLogo, type Logo } from './branding.js';
+import { senderFor } from './sender.js';
 
 export { ConfigError };
 
@@ -93,6 +94,8 @@ export interface Config {
   takedown: {
     /** Where new requests and counter-notices are announced; null: nobody is emailed. */
     notifyEmail: string | null;
+    /** Whether takedown.notify_email was set; when not, notifyEmail follows the site's contact address. */
+    notifyEmailSet: boolean;
     selfService: boolean;
     selfServiceThen: 'pause' | 'link-only' | 'nothing';
     requestsPerHour: number;
@@ -107,6 +110,8 @@ export interface Config {
     user: string | null;
     password: string | null;
     from: string;
+    /** Whether smtp.from was set; when not, from follows the site's name and contact address. */
+    fromSet: boolean;
   } | null;
   /** `token`: what scrapers must send as a bearer token; null: only loopback and private clients may read. */
   metrics: { enabled: boolean; token: string | null };
@@ -243,6 +248,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     },
     takedown: {
       notifyEmail: file.takedown.notify_email ?? file.site.contact_email ?? null,
+      notifyEmailSet: file.takedown.notify_email !== undefined,
       selfService: file.takedown.self_service,
       selfServiceThen: file.takedown.self_service_then,
       requestsPerHour: file.takedown.requests_per_hour,
@@ -261,6 +267,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
           user: file.smtp.user ?? null,
           password: env.COURTESY_SMTP_PASSWORD ?? file.smtp.password ?? null,
           from: file.smtp.from ?? senderFor(file.site.name, file.site.contact_email, baseUrl),
+          fromSet: file.smtp.from !== undefined,
         }
       : null,
     metrics: {
@@ -349,10 +356,4 @@ function hostForUrl(host: string): string {
 
 function absoluteSourceUrl(url: string, baseUrl: string): string {
   return url.startsWith('/') ? `${baseUrl}${url}` : url;
-}
-
-/** The default sender: the site's name and contact address, else no-reply at the site's host. */
-function senderFor(name: string, contact: string | undefined, baseUrl: string): string {
-  const address = contact ?? `no-reply@${new URL(baseUrl).hostname}`;
-  return `"${name.replace(/["\\]/g, '')}" <${address}>`;
 }

@@ -31,6 +31,14 @@ const menuItem = z.strictObject({
     ),
 });
 
+/** Why a menu item cannot be used ("label must not be empty"), or null when it can. */
+export function menuItemProblem(item: { label: string; url: string }): string | null {
+  const result = menuItem.safeParse(item);
+  if (result.success) return null;
+  const issue = result.error.issues[0]!;
+  return `${issue.path[0] === 'url' ? 'address' : 'label'} ${issue.message}`;
+}
+
 const sourceSeed = z.strictObject({
   /** A feed URL; a path ("/samples/...") is relative to site.base_url. */
   url: z.string().min(1, 'must not be empty'),

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Config } from '../config/index.js';
+import type { Config, LiveSettings } from '../config/index.js';
 import type { Fetcher } from '../fetch/index.js';
 import type { FeedProcessor, IngestContext } from '../ingest/index.js';
 import type { Logger } from '../log/logger.js';
@@ -26,6 +26,8 @@ export interface DeskDeps {
   ingest: IngestContext;
   /** Lets the full-text extractor know that pages wait (after a source is set to full text). */
   onFullTextQueued?: () => void;
+  /** The settings saved from the desk over the file's: read again after a save. */
+  settings: LiveSettings;
   formTokens: FormTokens;
   outboxEnabled: boolean;
   sendNotices: () => void;

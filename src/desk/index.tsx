@@ -8,6 +8,7 @@ import { ForbiddenDeskPage } from './forbidden.js';
 import { registerArticleDesk } from './articles/routes.js';
 import { registerOverview } from './overview.js';
 import { registerPeopleDesk } from './people/routes.js';
+import { registerSettingsDesk } from './settings/routes.js';
 import { AdminSessions } from './session.js';
 import { registerSignIn } from './sign-in.js';
 import { registerSourceDesk } from './sources/routes.js';
@@ -17,8 +18,8 @@ export type { DeskDeps } from './context.js';
 
 /**
  * The operator's desk under /admin: the overview, the sources and their health, the articles (hide,
- * show, the review queue), the takedown requests, rules and audit log, and the people who may sign
- * in. Every page needs a session, and each part a role that opens it; every change also needs the
+ * show, the review queue), the takedown requests, rules and audit log, the site's settings, and
+ * the people who may sign in. Every page needs a session, and each part a role that opens it; every change also needs the
  * session's CSRF token and a same-origin POST. Every page works without JavaScript.
  */
 export function deskRoutes(deps: Omit<DeskDeps, 'formTokens' | 'outboxEnabled' | 'sendNotices'>): SiteRoutes {
@@ -54,6 +55,7 @@ function registerDesk(app: Hono, deps: DeskDeps): void {
   registerSourceDesk(admin, deps);
   registerArticleDesk(admin, deps);
   registerTakedownDesk(admin, deps);
+  registerSettingsDesk(admin, deps);
   registerPeopleDesk(admin, deps);
   // The desk's own address with a trailing slash, as people type it.
   app.get('/admin/', (c) => c.redirect('/admin', 301));
@@ -65,5 +67,6 @@ const AREA_PATHS: ReadonlyArray<[DeskArea, readonly string[]]> = [
   ['sources', ['/sources', '/sources/*']],
   ['articles', ['/articles', '/articles/*']],
   ['takedowns', ['/requests', '/requests/*', '/counter-notices/*', '/rules', '/rules/*', '/log']],
+  ['settings', ['/settings', '/settings/*']],
   ['people', ['/people', '/people/*']],
 ];

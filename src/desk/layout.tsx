@@ -12,6 +12,7 @@ const MENU: ReadonlyArray<{ area: DeskArea; href: string; label: string }> = [
   { area: 'sources', href: '/admin/sources', label: 'Sources' },
   { area: 'articles', href: '/admin/articles', label: 'Articles' },
   { area: 'takedowns', href: '/admin/requests', label: 'Takedowns' },
+  { area: 'settings', href: '/admin/settings', label: 'Settings' },
   { area: 'people', href: '/admin/people', label: 'People' },
 ];
 

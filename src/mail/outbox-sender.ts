@@ -37,6 +37,8 @@ export class OutboxSender {
     private readonly store: Store,
     private readonly config: Config,
     private readonly logger: Logger,
+    /** The settings saved from the desk, read again before each pass (the sender follows the site's name). */
+    private readonly settings?: { sync(): Promise<void> },
   ) {}
 
   get enabled(): boolean {
@@ -106,6 +108,7 @@ export class OutboxSender {
   }
 
   private async pass(transport: Transporter, now: Date): Promise<number> {
+    await this.settings?.sync();
     const from = this.config.smtp?.from ?? '';
     let sent = 0;
     for (const notice of await this.store.outbox.claim(now, BATCH, CLAIM_MS)) {

@@ -20,6 +20,7 @@ export type {
   Decision,
   FilingKeys,
   TakedownRepository,
+  SettingsRepository,
   UserRepository,
   OutboxRepository,
   ExtractionRepository,

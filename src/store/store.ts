@@ -48,6 +48,7 @@ export interface Store {
   readonly users: UserRepository;
   readonly outbox: OutboxRepository;
   readonly extractions: ExtractionRepository;
+  readonly settings: SettingsRepository;
   /**
    * The change log of pages, oldest first: what changed after `afterId`. Every write that changes
    * what pages show appends to it in its own transaction, whichever process made it.
@@ -420,6 +421,17 @@ export interface SignInAttempt {
 }
 
 /** Operators and their sessions. */
+/**
+ * The site's settings changed from the desk (see config/site-settings.ts): one JSON value per key.
+ * A save is one transaction with its audit line and a change of every page, so every process's
+ * pages and settings follow it at once.
+ */
+export interface SettingsRepository {
+  all(): Promise<Record<string, string>>;
+  /** Writes each value, or removes its key for null; the keys that changed (none: nothing written). */
+  save(changes: Readonly<Record<string, string | null>>, actor: string, now: Date): Promise<string[]>;
+}
+
 export interface UserRepository {
   /** Throws StoreError 'store.duplicate-user' when the name is taken (names compare without case). */
   add(name: string, passwordHash: string, now: Date, role?: Role): Promise<User>;

@@ -49,11 +49,12 @@ export const COUNTER_STATUS_PATH = '/takedown/counter-notice/status/';
  * notices that tell everyone concerned.
  */
 export class Takedowns {
-  private readonly site: NoticeSite;
+  constructor(private readonly deps: TakedownDeps) {}
 
-  constructor(private readonly deps: TakedownDeps) {
-    const { config } = deps;
-    this.site = {
+  /** Read at each use: the name and the address to notify follow the settings saved from the desk. */
+  private get site(): NoticeSite {
+    const { config } = this.deps;
+    return {
       name: config.site.name,
       baseUrl: config.site.baseUrl,
       notifyEmail: config.takedown.notifyEmail,

@@ -76,6 +76,7 @@ describe('the takedown workflow', () => {
         port: smtp.port,
         secure: false,
         requireTls: false,
+        fromSet: true,
         user: null,
         password: null,
         from: '"News" <ops@news.example>',

@@ -2,7 +2,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { compress } from 'hono/compress';
 import { etag } from 'hono/etag';
-import type { Config } from '../config/index.js';
+import type { Config, LiveSettings } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { PushCallbacks } from '../model/subscription.js';
@@ -39,6 +39,8 @@ export interface WebContext {
   metrics?: Metrics;
   /** The operator's desk (/admin), from the layer above: without it, the site has no admin pages. */
   desk?: SiteRoutes;
+  /** The settings saved from the desk: read again, when the store changed, before a page is made. */
+  settings?: Pick<LiveSettings, 'isCurrent' | 'sync'>;
 }
 
 /**
@@ -97,6 +99,13 @@ export function createApp(ctx: WebContext): Hono {
     });
   }
   app.use('*', securityHeaders(config.content.embedHosts, site.baseUrl.startsWith('https:')));
+  const settings = ctx.settings;
+  if (settings) {
+    app.use('*', async (_c, next) => {
+      if (!settings.isCurrent()) await settings.sync();
+      await next();
+    });
+  }
   // Before the page cache, which reads the database itself.
   registerHealthRoutes(app, routes, metrics, cache);
 

@@ -232,7 +232,7 @@ for (const engine of ENGINES) {
       const editor = await signIn('eddie', EDITOR_PASSWORD);
       const menu = (await editor.textContent('nav[aria-label=Desk]')) ?? '';
       assert.match(menu, /Sources/);
-      assert.doesNotMatch(menu, /Takedowns|People/);
+      assert.doesNotMatch(menu, /Takedowns|Settings|People/);
       const refused = await editor.goto(`${site.url}/admin/requests`);
       assert.equal(refused?.status(), 403);
       assert.match(
@@ -241,8 +241,51 @@ for (const engine of ENGINES) {
       );
       const people = await editor.goto(`${site.url}/admin/people`);
       assert.equal(people?.status(), 403);
+      assert.equal((await editor.goto(`${site.url}/admin/settings`))?.status(), 403);
       assert.equal((await editor.goto(`${site.url}/admin/sources`))?.status(), 200);
       await editor.close();
+    });
+
+    it('changes the site’s name, colours and menu from Settings, refusing an illegible colour', async () => {
+      const page = await signIn('ada', PASSWORD);
+      await submit(page, 'nav[aria-label=Desk] >> text=Settings');
+      await page.fill('#field-name', 'Harbour Desk');
+      await page.fill('#field-accentLight', '#ffcc00');
+      await page.fill('#field-menu', 'Harbour news | /sources');
+      await submit(page, 'button[value=save]');
+      assert.match((await page.textContent('[role=alert]')) ?? '', /Not saved: one setting needs a change/);
+      assert.match(
+        (await page.textContent('#field-accentLight-error')) ?? '',
+        /#ffcc00 has a contrast of 1\.\d:1 against the light theme's backgrounds/,
+      );
+      assert.equal(await page.inputValue('#field-name'), 'Harbour Desk', 'what was typed is kept');
+      assert.match(await text('/'), /<title>Desk Test<\/title>/, 'nothing was saved');
+
+      await page.fill('#field-accentLight', '#1d4ed8');
+      await submit(page, 'button[value=preview]');
+      assert.match((await page.textContent('.swatches')) ?? '', /a link in #1d4ed8/);
+      assert.match((await page.textContent('.attribution')) ?? '', /courtesy of/);
+      assert.match(await text('/'), /<title>Desk Test<\/title>/, 'a preview saves nothing');
+      await shot(page, 'settings');
+
+      await submit(page, 'button[value=save]');
+      assert.match((await page.textContent('[role=status]')) ?? '', /Saved/);
+      assert.match((await page.textContent('#field-name-file')) ?? '', /courtesy\.toml says: Desk Test/);
+      const home = await text('/');
+      assert.match(home, /<title>Harbour Desk<\/title>/);
+      assert.match(home, /<a href="\/sources"[^>]*>Harbour news<\/a>/);
+      const theme = /href="(\/static\/theme\.css\?v=[^"]+)"/.exec(home)?.[1];
+      assert.ok(theme, 'the home page names the theme');
+      assert.match(await text(theme), /--accent: #1d4ed8;/);
+      assert.match(await text('/feed.xml'), /<title>Harbour Desk<\/title>/);
+      await page.goto(`${site.url}/admin/log`);
+      assert.match((await page.textContent('main')) ?? '', /change-settings\s*name, accentLight, menu/);
+
+      await page.goto(`${site.url}/admin/settings`);
+      await submit(page, 'form[action="/admin/settings/reset"] button');
+      assert.match((await page.textContent('[role=status]')) ?? '', /courtesy\.toml’s again/);
+      assert.match(await text('/'), /<title>Desk Test<\/title>/);
+      await page.close();
     });
   });
 }

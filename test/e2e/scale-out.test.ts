@@ -192,6 +192,48 @@ describe('scaling out: two workers and two web processes on one PostgreSQL', { s
     assert.ok(Date.now() - granted < 1000);
   });
 
+  it('shows settings saved from the desk on every web process within a second', async () => {
+    for (const site of sites) {
+      await waitFor(
+        'the home page is answered from the cache',
+        async () => (await fetch(`${site.url}/`)).headers.get('x-cache') === 'hit',
+        2000,
+      );
+    }
+    // The write the desk's Settings page makes, here from a third process.
+    const changed = await store.settings.save(
+      {
+        name: JSON.stringify('Scale Daily'),
+        accentLight: JSON.stringify('#1d4ed8'),
+        menu: JSON.stringify([{ label: 'Politics', url: '/tags/politics' }]),
+      },
+      'ada',
+      new Date(),
+    );
+    assert.deepEqual(changed, ['name', 'accentLight', 'menu']);
+    const saved = Date.now();
+    for (const site of sites) {
+      await waitFor(
+        'the new name, menu and colours are shown',
+        async () => {
+          const home = await (await fetch(`${site.url}/`)).text();
+          return (
+            home.includes('<title>Scale Daily</title>') &&
+            home.includes('href="/tags/politics"') &&
+            home.includes('/static/theme.css?v=')
+          );
+        },
+        1000 - (Date.now() - saved),
+      );
+      const theme = /href="(\/static\/theme\.css\?v=[^"]+)"/.exec(await (await fetch(`${site.url}/`)).text());
+      assert.match(await (await fetch(site.url + theme![1]!)).text(), /--accent: #1d4ed8;/);
+    }
+    assert.ok(Date.now() - saved < 1000);
+    const [line] = await store.rights.auditLog(1);
+    assert.equal(line?.action, 'change-settings');
+    assert.equal(line?.detail, 'name, accentLight, menu');
+  });
+
   it('stops on SIGTERM only once its checks in flight are recorded, holding no claim', async () => {
     const round = new Date();
     const before = new Map(feeds().map((u) => [u, hitsOf(u)]));

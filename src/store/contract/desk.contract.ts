@@ -250,6 +250,36 @@ export function deskContract(c: ContractContext): void {
     assert.equal(await c.store.users.setRole('nobody', 'admin'), false);
     assert.equal((await c.store.users.add('Admira', 'hash', t0)).role, 'admin', 'administrator by default');
   });
+
+  it('keeps the site settings saved from the desk, each save one audit line and a change of every page', async () => {
+    assert.deepEqual(await c.store.settings.all(), {});
+    const last = async () => (await c.store.pageChanges(-1, 100_000)).at(-1);
+    const before = (await last())?.id ?? 0;
+    const changed = await c.store.settings.save(
+      { name: '"Riverside Digest"', menu: '[{"label":"Politics","url":"/tags/politics"}]', operator: null },
+      'ada',
+      t0,
+    );
+    assert.deepEqual(changed, ['name', 'menu'], 'removing a key that is not there changes nothing');
+    assert.deepEqual(await c.store.settings.all(), {
+      name: '"Riverside Digest"',
+      menu: '[{"label":"Politics","url":"/tags/politics"}]',
+    });
+    const change = await last();
+    assert.ok(change && change.id > before);
+    assert.deepEqual(change.tags, ['*']);
+    const [line] = await c.store.rights.auditLog(1);
+    assert.deepEqual([line?.actor, line?.action, line?.detail], ['ada', 'change-settings', 'name, menu']);
+
+    assert.deepEqual(await c.store.settings.save({ name: '"Riverside Digest"' }, 'ada', t0), []);
+    assert.equal((await last())?.id, change.id, 'a save that changes nothing writes nothing');
+    assert.deepEqual(await c.store.settings.save({ name: '"River News"', menu: null }, 'bo', t0), [
+      'name',
+      'menu',
+    ]);
+    assert.deepEqual(await c.store.settings.all(), { name: '"River News"' });
+    await c.store.settings.save({ name: null }, 'bo', t0);
+  });
 }
 
 type Store = ContractContext['store'];

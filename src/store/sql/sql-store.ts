@@ -7,6 +7,7 @@ import type {
   ExtractionRepository,
   OutboxRepository,
   RightsRepository,
+  SettingsRepository,
   SourceRepository,
   Store,
   SubscriptionRepository,
@@ -18,6 +19,7 @@ import type { SqlEngine } from './engine.js';
 import { SqlEntries } from './entries.js';
 import { SqlExtractions } from './extractions.js';
 import { SqlRights } from './rights.js';
+import { SqlSettings } from './settings.js';
 import { SqlSources } from './sources.js';
 import { SqlSubscriptions } from './subscriptions.js';
 import { SqlOutbox, SqlTakedowns } from './takedowns.js';
@@ -35,6 +37,7 @@ export class SqlStore implements Store {
   readonly users: UserRepository;
   readonly outbox: OutboxRepository;
   readonly extractions: ExtractionRepository;
+  readonly settings: SettingsRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -48,6 +51,7 @@ export class SqlStore implements Store {
     this.users = new SqlUsers(db);
     this.outbox = new SqlOutbox(db, engine.skipLocked);
     this.extractions = new SqlExtractions(db, engine);
+    this.settings = new SqlSettings(db);
   }
 
   async pageChanges(afterId: number, limit: number): Promise<PageChange[]> {

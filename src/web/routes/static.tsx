@@ -22,14 +22,15 @@ export function registerStaticRoutes(app: Hono, { config }: RouteContext): void 
     return c.body(STYLESHEET.css);
   });
 
-  const theme = themeStylesheet(site.accent);
-  if (theme) {
-    app.get('/static/theme.css', (c) => {
-      c.header('Cache-Control', ASSET_CACHE);
-      c.header('Content-Type', 'text/css; charset=utf-8');
-      return c.body(theme.css);
-    });
-  }
+  // The colours may change from the desk: the stylesheet is made for the colours of the moment, and
+  // its address (with their digest) changes with them.
+  app.get('/static/theme.css', (c) => {
+    const theme = themeStylesheet(site.accent);
+    if (!theme) return c.html(<NotFoundPage site={site} />, 404);
+    c.header('Cache-Control', ASSET_CACHE);
+    c.header('Content-Type', 'text/css; charset=utf-8');
+    return c.body(theme.css);
+  });
   if (site.logo) {
     const logo = site.logo;
     app.get(`/static/logo.${logo.extension}`, (c) => {
