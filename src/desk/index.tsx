@@ -11,6 +11,7 @@ import { registerPeopleDesk } from './people/routes.js';
 import { registerSettingsDesk } from './settings/routes.js';
 import { AdminSessions } from './session.js';
 import { registerSignIn } from './sign-in.js';
+import { IMPORT_BODY_LIMIT, IMPORT_PATH } from './sources/import-routes.js';
 import { registerSourceDesk } from './sources/routes.js';
 import { registerTakedownDesk } from './takedowns/routes.js';
 
@@ -28,7 +29,7 @@ export function deskRoutes(deps: Omit<DeskDeps, 'formTokens' | 'outboxEnabled' |
 
 function registerDesk(app: Hono, deps: DeskDeps): void {
   const sessions = new AdminSessions(deps.store, deps.config);
-  const guards = formGuards(deps.config.site.baseUrl);
+  const guards = formGuards(deps.config.site.baseUrl, { [IMPORT_PATH]: IMPORT_BODY_LIMIT });
   const admin = new Hono<DeskEnv>();
   admin.use('*', async (c, next) => {
     await next();

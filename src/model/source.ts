@@ -58,6 +58,17 @@ export interface Source {
   checkBasis: string | null;
   /** New entries wait for an operator to publish them (the review queue) instead of going out at once. */
   holdNew: boolean;
+  /** The section of the site its articles belong to ("Politics"): an OPML folder, or set at the desk. */
+  section: string | null;
+}
+
+/** The longest section name; OPML folders are cut to it. */
+export const MAX_SECTION = 60;
+
+/** A section's name as written (an OPML folder, a form): spaces collapsed, at most MAX_SECTION; null for none. */
+export function sectionName(raw: string | null | undefined): string | null {
+  const name = (raw ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_SECTION).trim();
+  return name === '' ? null : name;
 }
 
 /** One check of a source, as the fetch history records it. */

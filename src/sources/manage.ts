@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Fetcher } from '../fetch/index.js';
 import { CourtesyError, UsageError } from '../model/errors.js';
-import type { RightsPolicy, SearchEnginePolicy, Source } from '../model/source.js';
+import { sectionName, type RightsPolicy, type SearchEnginePolicy, type Source } from '../model/source.js';
 import { checkScraperRules } from '../markup/selectors.js';
 import type { SourcePatch, Store } from '../store/index.js';
 import { parseOpml } from './opml.js';
@@ -35,6 +35,8 @@ export interface SourceChange {
   remove?: readonly string[];
   /** Hold new entries for review. */
   holdNew?: boolean;
+  /** The section its articles belong to; null for none. */
+  section?: string | null;
 }
 
 export interface SourceChanged {
@@ -66,6 +68,7 @@ export async function changeSource(
     ...(change.attributionTemplate !== undefined ? { attributionTemplate: change.attributionTemplate } : {}),
     ...(change.searchEngines !== undefined ? { searchEngines: change.searchEngines } : {}),
     ...(change.holdNew !== undefined ? { holdNew: change.holdNew } : {}),
+    ...(change.section !== undefined ? { section: sectionName(change.section) } : {}),
   };
   if (Object.keys(patch).length === 0) {
     throw new UsageError('sources.usage', 'sources set: nothing to change (see --help)');
@@ -103,34 +106,72 @@ export async function removeSource(store: Store, id: number): Promise<void> {
     throw new CourtesyError('store.not-found', `there is no source ${id}`);
 }
 
-/** One feed of an OPML import: added, or skipped because it is subscribed already. */
-export interface ImportStep {
-  feedUrl: string;
-  added: boolean;
+/** One feed of an OPML import: added, already subscribed (as `source`), or refused, and why. */
+export type ImportStep =
+  | { kind: 'added'; feedUrl: string; title: string | null; section: string | null; source: Source }
+  | { kind: 'known'; feedUrl: string; title: string | null; section: string | null; source: Source }
+  | { kind: 'refused'; feedUrl: string; title: string | null; section: string | null; problem: string };
+
+export interface ImportOptions {
+  policy: RightsPolicy;
+  /** Hold the new sources' articles for review. */
+  holdNew?: boolean;
+  /** Each feed's folder (its innermost) becomes its section; true unless said otherwise. */
+  sectionsFromFolders?: boolean;
+  /** When the new sources are first due (default: now). */
+  firstCheckAt?: Date;
 }
 
-/** Subscribes to every feed of an OPML document that is not subscribed yet; they are polled at the next poll. */
+/**
+ * Subscribes to every feed of an OPML document that is not subscribed yet, in the file's order;
+ * the new sources share `now` as the moment they were added, so the import's sources can be listed
+ * together. A feed whose address is not a web address is refused, and the rest go on. Feeds already
+ * subscribed are left as they are (their section included).
+ */
 export async function importOpml(
   store: Store,
   opml: string,
-  policy: RightsPolicy,
+  options: ImportOptions,
   now: Date,
   onStep?: (step: ImportStep, total: number) => void,
-): Promise<{ added: number; skipped: number }> {
+): Promise<ImportStep[]> {
   const outlines = parseOpml(opml);
-  let added = 0;
+  const steps: ImportStep[] = [];
   for (const outline of outlines) {
-    const known = await store.sources.findByUrl(outline.feedUrl);
-    if (!known) {
-      await store.sources.add(
-        { feedUrl: outline.feedUrl, title: outline.title, siteUrl: outline.siteUrl, policy },
+    const section = options.sectionsFromFolders === false ? null : sectionName(outline.categories.at(-1));
+    const base = { feedUrl: outline.feedUrl, title: outline.title, section };
+    const problem = feedUrlProblem(outline.feedUrl);
+    const known = problem ? null : await store.sources.findByUrl(outline.feedUrl);
+    let step: ImportStep;
+    if (problem) step = { ...base, kind: 'refused', problem };
+    else if (known) step = { ...base, kind: 'known', source: known };
+    else {
+      const source = await store.sources.add(
+        {
+          feedUrl: outline.feedUrl,
+          title: outline.title,
+          siteUrl: outline.siteUrl,
+          policy: options.policy,
+          holdNew: options.holdNew ?? false,
+          section,
+        },
         now,
       );
-      added++;
+      if (options.firstCheckAt) await store.sources.update(source.id, { nextCheckAt: options.firstCheckAt });
+      step = { ...base, kind: 'added', source };
     }
-    onStep?.({ feedUrl: outline.feedUrl, added: !known }, outlines.length);
+    steps.push(step);
+    onStep?.(step, outlines.length);
   }
-  return { added, skipped: outlines.length - added };
+  return steps;
+}
+
+/** Why an OPML file's feed address cannot be subscribed to, or null when it can. */
+function feedUrlProblem(url: string): string | null {
+  if (!URL.canParse(url)) return `“${url}” is not a web address`;
+  const { protocol } = new URL(url);
+  if (protocol !== 'http:' && protocol !== 'https:') return `“${url}” is not an http:// or https:// address`;
+  return null;
 }
 
 /**

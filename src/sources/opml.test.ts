@@ -65,6 +65,7 @@ it('writes OPML that reads back to the same subscriptions, escaped', () => {
     feedIntervalMs: null,
     checkBasis: null,
     holdNew: false,
+    section: null,
   });
   const xml = renderOpml(
     [

@@ -20,6 +20,8 @@ export interface SubscribeRequest {
   searchEngines?: SearchEnginePolicy | null;
   /** Hold its new entries for review (Source.holdNew). */
   holdNew?: boolean;
+  /** The section of the site its articles belong to. */
+  section?: string | null;
 }
 
 export interface Subscription {
@@ -103,12 +105,13 @@ export async function subscribe(
       scraperRemove: request.scraperRemove ?? [],
       attributionTemplate: request.attributionTemplate ?? null,
       searchEngines: request.searchEngines ?? null,
+      holdNew: request.holdNew ?? false,
+      section: request.section ?? null,
     },
     now,
   );
-  if (request.holdNew) await store.sources.update(source.id, { holdNew: true });
   return {
-    source: { ...source, holdNew: Boolean(request.holdNew) },
+    source,
     discoveredFrom,
     entries: feed.entries.length,
   };

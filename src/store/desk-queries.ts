@@ -10,6 +10,12 @@ export interface SourceListItem extends Source {
   entriesPerDay: number;
 }
 
+/** A section in use, with how many sources it holds. */
+export interface SectionCount {
+  name: string;
+  sources: number;
+}
+
 /** A source's checks of one UTC day. */
 export interface FetchDay {
   /** Midnight UTC that starts the day. */
@@ -28,6 +34,10 @@ export interface SourceDeskQuery {
   status?: SourceStatus | 'failing';
   /** Only these sources (one source's page). */
   ids?: readonly number[];
+  /** Only the sources of this section (exactly as written); '' for those of none. */
+  section?: string;
+  /** Only the sources added at this moment (the sources of one OPML import share it). */
+  addedAt?: Date;
   limit: number;
   offset: number;
 }

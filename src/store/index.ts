@@ -5,6 +5,7 @@ export type {
   NewSource,
   SourcePatch,
   ClaimOptions,
+  SectionCount,
   SourceListItem,
   SignInAttempt,
   SourceQueue,

@@ -52,6 +52,7 @@ export interface SourcesTable {
   feedIntervalMs: number | null;
   checkBasis: string | null;
   holdNew: Generated<number>;
+  section: string | null;
   /** Scraper rules for full text: the article's CSS selector, and the selectors to remove first (a JSON array). */
   scraperSelector: string | null;
   scraperRemove: string;

@@ -21,6 +21,7 @@ import type {
   FetchDay,
   SourceDeskQuery,
   SourceHealth,
+  SectionCount,
   SourceListItem,
   WithheldQuery,
 } from './desk-queries.js';
@@ -28,6 +29,7 @@ export type {
   FetchDay,
   SourceDeskQuery,
   SourceHealth,
+  SectionCount,
   SourceListItem,
   WithheldQuery,
 } from './desk-queries.js';
@@ -94,6 +96,10 @@ export interface NewSource {
   attributionTemplate?: string | null;
   /** A per-source search-engine policy; null or absent means the site's. */
   searchEngines?: SearchEnginePolicy | null;
+  /** Hold its new entries for review (Source.holdNew). */
+  holdNew?: boolean;
+  /** The section of the site its articles belong to. */
+  section?: string | null;
 }
 
 /** Fields a refresh or an operator may change. */
@@ -147,6 +153,8 @@ export interface SourceRepository {
    * with the health of the page's sources, and how many match in all.
    */
   desk(query: SourceDeskQuery): Promise<{ sources: SourceHealth[]; total: number }>;
+  /** The sections in use, by name, with how many sources each holds. */
+  sections(): Promise<SectionCount[]>;
   /** A source's checks by day, from `since` on, oldest first (days without a check are absent). */
   days(id: number, since: Date): Promise<FetchDay[]>;
   /** Deletes the source and its entries; false when there was no such source. */
@@ -422,9 +430,8 @@ export interface SignInAttempt {
 
 /** Operators and their sessions. */
 /**
- * The site's settings changed from the desk (see config/site-settings.ts): one JSON value per key.
- * A save is one transaction with its audit line and a change of every page, so every process's
- * pages and settings follow it at once.
+ * The site's settings changed from the desk (config/site-settings.ts), one JSON value per key; a
+ * save is one transaction with its audit line and a change of every page, which every process follows.
  */
 export interface SettingsRepository {
   all(): Promise<Record<string, string>>;

@@ -17,14 +17,23 @@ const FORM_COOKIE = 'courtesy_form';
 /**
  * The guards every form POST passes: a body limit, and an Origin (or Sec-Fetch-Site) check that
  * refuses posts from other sites. The site's public origin counts as its own, for a reverse proxy.
+ * `larger` names the paths that take a file (an OPML upload), with their own limit.
  */
-export function formGuards(baseUrl: string): MiddlewareHandler {
+export function formGuards(
+  baseUrl: string,
+  larger: Readonly<Record<string, number>> = {},
+): MiddlewareHandler {
   const publicOrigin = new URL(baseUrl).origin;
-  return every(
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: FORM_BODY_LIMIT,
-      onError: (c) => c.text('The form is too large.', 413),
-    }),
+      maxSize,
+      onError: (c) =>
+        c.text(`The form is too large: ${Math.round(maxSize / 1024).toLocaleString('en')} KB at most.`, 413),
+    });
+  const small = limit(FORM_BODY_LIMIT);
+  const byPath = new Map(Object.entries(larger).map(([path, size]) => [path, limit(size)]));
+  return every(
+    (c, next) => (byPath.get(c.req.path) ?? small)(c, next),
     csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }),
   );
 }

@@ -89,6 +89,18 @@ for (const engine of ENGINES) {
             );
           return;
         }
+        const imported = /^\/opml\/(politics|science)\.xml$/.exec(req.url ?? '');
+        if (imported) {
+          const topic = imported[1]!;
+          res
+            .writeHead(200, { 'content-type': 'application/rss+xml' })
+            .end(
+              `<?xml version="1.0"?><rss version="2.0"><channel><title>The ${topic} wire</title><link>${base}/</link>` +
+                `<item><guid>${topic}-1</guid><title>First ${topic} story</title><link>${base}/${topic}-1</link>` +
+                `<description>Text.</description></item></channel></rss>`,
+            );
+          return;
+        }
         if (req.url !== feedPath) {
           res.writeHead(404).end();
           return;
@@ -244,6 +256,48 @@ for (const engine of ENGINES) {
       assert.equal((await editor.goto(`${site.url}/admin/settings`))?.status(), 403);
       assert.equal((await editor.goto(`${site.url}/admin/sources`))?.status(), 200);
       await editor.close();
+    });
+
+    it('imports an OPML file, its folders as sections, and reports each feed’s first check', async () => {
+      const page = await signIn('ada', PASSWORD);
+      await submit(page, 'nav[aria-label=Desk] >> text=Sources');
+      await submit(page, 'text=Import OPML');
+      const base = publisher.url;
+      const opml =
+        '<?xml version="1.0"?><opml version="2.0"><head><title>Mine</title></head><body>' +
+        `<outline text="Politics"><outline text="Politics wire" xmlUrl="${base}/opml/politics.xml"/>` +
+        `<outline text="Gone" xmlUrl="${base}/opml/gone.xml"/></outline>` +
+        `<outline text="Science"><outline text="Science wire" xmlUrl="${base}/opml/science.xml"/></outline>` +
+        `<outline text="Desk Daily again" xmlUrl="${base}${feedPath}"/>` +
+        '<outline text="Typo" xmlUrl="htp:/typo"/></body></opml>';
+      await page.setInputFiles('#field-file', {
+        name: 'subscriptions.opml',
+        mimeType: 'text/x-opml',
+        buffer: Buffer.from(opml),
+      });
+      await submit(page, 'form[action="/admin/sources/import"] button[type=submit]');
+      assert.match(
+        (await page.textContent('[role=status]')) ?? '',
+        /5 feeds in subscriptions\.opml: 3 added, 1 already subscribed, 1 refused\./,
+      );
+      const rows = await page.locator('main table tbody tr').allTextContents();
+      const row = (name: string) => rows.find((r) => r.includes(name)) ?? '';
+      assert.match(row('Politics wire'), /Politics\s*added 1 article stored from “The politics wire”/);
+      assert.match(row('Science wire'), /Science\s*added 1 article stored/);
+      assert.match(row('Gone'), /failing added, but its first check failed: .*404/);
+      assert.match(row('Desk Daily'), /already a source/);
+      assert.match(row('Typo'), /refused .*not an http:\/\/ or https:\/\/ address/);
+      await shot(page, 'import');
+
+      await submit(page, 'text=The new sources in the list of sources');
+      assert.match((await page.textContent('main [role=status]')) ?? '', /3 sources; failing ones first/);
+      await page.selectOption('#filter-section', 'Politics');
+      await submit(page, 'form.filters button[type=submit]');
+      const listed = await page.locator('main table tbody tr').allTextContents();
+      assert.equal(listed.length, 2);
+      assert.match(listed[0]!, /Gone.*failing/s, 'the failing one first');
+      assert.match(await text('/'), /First politics story/);
+      await page.close();
     });
 
     it('changes the site’s name, colours and menu from Settings, refusing an illegible colour', async () => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { WithContext } from './shared.js';
 import type { RightsPolicy } from '../../model/source.js';
-import { importOpml, readOpml } from '../../sources/index.js';
+import { importOpml, readOpml, type ImportStep } from '../../sources/index.js';
 import { parsePolicy } from '../arguments.js';
 import { print } from '../output.js';
 import { startProgress } from '../progress.js';
@@ -18,26 +18,35 @@ export function registerImport(sources: Command, withContext: WithContext): void
       parsePolicy,
       'full',
     )
-    .action((file: string, options: { policy: RightsPolicy }) =>
+    .option('--no-sections', 'do not make the file’s folders the sections of the new sources')
+    .action((file: string, options: { policy: RightsPolicy; sections: boolean }) =>
       withContext(async (ctx) => {
         const opml = await readOpml(ctx.fetcher, file);
         let progress: ReturnType<typeof startProgress> | undefined;
-        const { added, skipped } = await importOpml(
+        const steps = await importOpml(
           ctx.store,
           opml,
-          options.policy,
+          { policy: options.policy, sectionsFromFolders: options.sections },
           new Date(),
           (step, total) => {
             progress ??= startProgress('importing', total);
+            const where = step.section ? ` (section ${step.section})` : '';
             progress.step(
-              step.added ? `added ${step.feedUrl}` : `already subscribed: ${step.feedUrl}`,
-              false,
+              step.kind === 'added'
+                ? `added ${step.feedUrl}${where}`
+                : step.kind === 'known'
+                  ? `already subscribed: ${step.feedUrl}`
+                  : `refused: ${step.problem}`,
+              step.kind === 'refused',
             );
           },
         );
         progress?.stop();
+        const count = (kind: ImportStep['kind']) => steps.filter((s) => s.kind === kind).length;
+        const refused = count('refused');
         print(
-          `imported ${added} source(s) from ${file}; ${skipped} already subscribed. They are polled at the next poll.`,
+          `imported ${count('added')} source(s) from ${file}; ${count('known')} already subscribed` +
+            `${refused ? `; ${refused} refused` : ''}. They are polled at the next poll.`,
         );
       }),
     );

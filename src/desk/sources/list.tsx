@@ -1,15 +1,22 @@
 import { sourceDisplayName, type Source, type SourceStatus } from '../../model/source.js';
 import type { Session } from '../../model/user.js';
 import { describeLastError, sourceState } from '../../sources/index.js';
-import type { SourceHealth } from '../../store/index.js';
+import type { SectionCount, SourceHealth } from '../../store/index.js';
 import { Csrf, DeskLayout, TableFrame, plural, type Site } from '../layout.js';
 import { ago, duration } from '../time.js';
 
 export interface SourceFilter {
   q: string;
   status: SourceStatus | 'failing' | '';
+  /** A section's name, NO_SECTION for the sources of none, '' for any. */
+  section: string;
+  /** The moment of one import (ms), as its report links to; '' for any. */
+  added: string;
   page: number;
 }
+
+/** The section filter's value for the sources of no section. */
+export const NO_SECTION = '-';
 
 export const SOURCES_PER_PAGE = 50;
 
@@ -36,14 +43,20 @@ export function SourceListPage(props: {
   filter: SourceFilter;
   sources: SourceHealth[];
   total: number;
+  sections: SectionCount[];
   now: Date;
   message: string | null;
   problem?: string | null;
 }) {
   const { filter, sources, total, now } = props;
   const pages = Math.max(1, Math.ceil(total / SOURCES_PER_PAGE));
-  const query = (page: number) =>
-    `/admin/sources?${new URLSearchParams({ q: filter.q, status: filter.status, page: String(page) }).toString()}`;
+  const query = (page: number) => {
+    const params = new URLSearchParams({ q: filter.q, status: filter.status, page: String(page) });
+    if (filter.section) params.set('section', filter.section);
+    if (filter.added) params.set('added', filter.added);
+    return `/admin/sources?${params.toString()}`;
+  };
+  const filtered = Boolean(filter.q || filter.status || filter.section || filter.added);
   return (
     <DeskLayout
       site={props.site}
@@ -57,32 +70,23 @@ export function SourceListPage(props: {
       <p class="actions">
         <a class="button" href="/admin/sources/new">
           Add a source
+        </a>{' '}
+        <a class="button secondary" href="/admin/sources/import">
+          Import OPML
         </a>
       </p>
-      <form class="filters" method="get" action="/admin/sources" role="search" aria-label="Sources">
-        <div class="field">
-          <label for="filter-q">Name or address</label>
-          <input id="filter-q" type="search" name="q" value={filter.q} />
-        </div>
-        <div class="field narrow">
-          <label for="filter-status">State</label>
-          <select id="filter-status" name="status">
-            {STATUS_CHOICES.map(([value, label]) => (
-              <option value={value} selected={filter.status === value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" class="secondary">
-          Show
-        </button>
-      </form>
+      <SourceFilters filter={filter} sections={props.sections} />
+      {filter.added ? (
+        <p>
+          {`The sources added by the import of ${new Date(Number(filter.added)).toUTCString().replace('GMT', 'UTC')}. `}
+          <a href="/admin/sources">Show every source</a>
+        </p>
+      ) : null}
       <p role="status">
         {total === 0
-          ? filter.q || filter.status
+          ? filtered
             ? 'No source matches.'
-            : 'No sources yet: add one, or import an OPML file with `courtesy sources import`.'
+            : 'No sources yet: add one, or import an OPML file.'
           : `${plural(total, 'source')}${pages > 1 ? `, page ${filter.page} of ${pages}` : ''}; failing ones first.`}
       </p>
       {sources.length > 0 ? (
@@ -115,6 +119,50 @@ export function SourceListPage(props: {
         </nav>
       ) : null}
     </DeskLayout>
+  );
+}
+
+/** The search and the filters above the list. */
+function SourceFilters({ filter, sections }: { filter: SourceFilter; sections: SectionCount[] }) {
+  return (
+    <form class="filters" method="get" action="/admin/sources" role="search" aria-label="Sources">
+      <div class="field">
+        <label for="filter-q">Name or address</label>
+        <input id="filter-q" type="search" name="q" value={filter.q} />
+      </div>
+      <div class="field narrow">
+        <label for="filter-status">State</label>
+        <select id="filter-status" name="status">
+          {STATUS_CHOICES.map(([value, label]) => (
+            <option value={value} selected={filter.status === value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {sections.length > 0 ? (
+        <div class="field narrow">
+          <label for="filter-section">Section</label>
+          <select id="filter-section" name="section">
+            <option value="" selected={filter.section === ''}>
+              every section
+            </option>
+            {sections.map((s) => (
+              <option value={s.name} selected={filter.section === s.name}>
+                {s.name} ({s.sources})
+              </option>
+            ))}
+            <option value={NO_SECTION} selected={filter.section === NO_SECTION}>
+              no section
+            </option>
+          </select>
+        </div>
+      ) : null}
+      {filter.added ? <input type="hidden" name="added" value={filter.added} /> : null}
+      <button type="submit" class="secondary">
+        Show
+      </button>
+    </form>
   );
 }
 
@@ -158,6 +206,7 @@ function SourceTable({ sources, now }: { sources: SourceHealth[]; now: Date }) {
               <td>
                 <a href={`/admin/sources/${s.id}`}>{sourceDisplayName(s)}</a>
                 <div class="why url">{s.feedUrl}</div>
+                {s.section ? <div class="why">Section: {s.section}</div> : null}
               </td>
               <td data-label="State">
                 <StateBadge source={s} />

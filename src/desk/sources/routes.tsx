@@ -30,7 +30,14 @@ import {
 } from '../context.js';
 import { plural } from '../layout.js';
 import { AddSourcePage, type FeedPreview } from './add.js';
-import { ConfirmRemovePage, SOURCES_PER_PAGE, SourceListPage, type SourceFilter } from './list.js';
+import { registerImportDesk } from './import-routes.js';
+import {
+  ConfirmRemovePage,
+  NO_SECTION,
+  SOURCES_PER_PAGE,
+  SourceListPage,
+  type SourceFilter,
+} from './list.js';
 import { DEFAULT_SETTINGS, readSettings, settingsOf } from './settings.js';
 import type { SourceSettings } from './settings-fields.js';
 import { CHART_DAYS, SourcePage, type SourcePageData } from './source-page.js';
@@ -51,6 +58,7 @@ const DONE: DoneMessages = {
 export function registerSourceDesk(admin: Hono<DeskEnv>, deps: DeskDeps): void {
   registerSourceList(admin, deps);
   registerAddSource(admin, deps);
+  registerImportDesk(admin, deps);
   registerSourceOne(admin, deps);
 }
 
@@ -66,14 +74,21 @@ function registerSourceList(admin: Hono<DeskEnv>, deps: DeskDeps): void {
       status: (['failing', 'active', 'paused', 'disabled'].includes(status)
         ? status
         : '') as SourceFilter['status'],
+      section: (c.req.query('section') ?? '').slice(0, 200),
+      added: /^[0-9]{1,15}$/.test(c.req.query('added') ?? '') ? c.req.query('added')! : '',
       page: Math.max(1, Math.min(100_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1)),
     };
-    const { sources, total } = await store.sources.desk({
-      text: filter.q || undefined,
-      status: filter.status || undefined,
-      limit: SOURCES_PER_PAGE,
-      offset: (filter.page - 1) * SOURCES_PER_PAGE,
-    });
+    const [{ sources, total }, sections] = await Promise.all([
+      store.sources.desk({
+        text: filter.q || undefined,
+        status: filter.status || undefined,
+        section: filter.section === NO_SECTION ? '' : filter.section || undefined,
+        addedAt: filter.added ? new Date(Number(filter.added)) : undefined,
+        limit: SOURCES_PER_PAGE,
+        offset: (filter.page - 1) * SOURCES_PER_PAGE,
+      }),
+      store.sources.sections(),
+    ]);
     return c.html(
       <SourceListPage
         site={site}
@@ -81,6 +96,7 @@ function registerSourceList(admin: Hono<DeskEnv>, deps: DeskDeps): void {
         filter={filter}
         sources={sources}
         total={total}
+        sections={sections}
         now={new Date()}
         message={doneMessage(c, DONE)}
         problem={problem}
@@ -209,6 +225,7 @@ function registerAddSource(admin: Hono<DeskEnv>, deps: DeskDeps): void {
           attributionTemplate: change.attributionTemplate ?? null,
           searchEngines: change.searchEngines ?? null,
           holdNew: change.holdNew,
+          section: change.section ?? null,
         },
         new Date(),
       );
@@ -245,10 +262,11 @@ function registerSourceOne(admin: Hono<DeskEnv>, deps: DeskDeps): void {
     if (!health) return c.html(<NotFoundPage site={site} what="There is no such source." />, 404);
     const now = new Date();
     const since = new Date(now.getTime() - CHART_DAYS * 86_400_000);
-    const [history, days, perDay] = await Promise.all([
+    const [history, days, perDay, sections] = await Promise.all([
       store.sources.history(id, 20),
       store.sources.days(id, since),
       store.entries.perDay(id, since),
+      store.sources.sections(),
     ]);
     const data: SourcePageData = {
       source: health,
@@ -259,6 +277,7 @@ function registerSourceOne(admin: Hono<DeskEnv>, deps: DeskDeps): void {
       errors: form.errors ?? {},
       feedUrl: form.feedUrl ?? health.feedUrl,
       feedUrlError: form.feedUrlError,
+      sections: sections.map((s) => s.name),
     };
     return c.html(
       <SourcePage
@@ -377,6 +396,7 @@ async function previewFeed(deps: DeskDeps, url: string, values: SourceSettings):
     feedIntervalMs: null,
     checkBasis: null,
     holdNew: values.holdNew,
+    section: values.section || null,
   };
   const shown: Entry[] = entries.slice(0, PREVIEW_ENTRIES).map((e, i) => ({
     ...e,

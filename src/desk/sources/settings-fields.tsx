@@ -1,4 +1,4 @@
-import type { RightsPolicy, SearchEnginePolicy } from '../../model/source.js';
+import { MAX_SECTION, type RightsPolicy, type SearchEnginePolicy } from '../../model/source.js';
 
 /** What the add and edit forms share: the settings of a source, as typed. */
 export interface SourceSettings {
@@ -10,6 +10,7 @@ export interface SourceSettings {
   selector: string;
   remove: string;
   holdNew: boolean;
+  section: string;
 }
 
 const POLICIES: ReadonlyArray<[RightsPolicy, string]> = [
@@ -30,6 +31,8 @@ export function SourceSettingsFields(props: {
   values: SourceSettings;
   errors: Partial<Record<keyof SourceSettings, string>>;
   siteAttribution: string;
+  /** The sections in use, offered as the field is typed. */
+  sections?: readonly string[];
 }) {
   const { values: v, errors } = props;
   const error = (key: keyof SourceSettings) =>
@@ -56,6 +59,7 @@ export function SourceSettingsFields(props: {
           aria-describedby={described('name', true)}
         />
       </div>
+      <SectionField value={v.section} sections={props.sections} />
       <fieldset class="field">
         <legend>What may be republished</legend>
         {POLICIES.map(([value, label]) => (
@@ -134,13 +138,48 @@ export function SourceSettingsFields(props: {
           </textarea>
         </div>
       </fieldset>
-      <fieldset class="field">
-        <legend>Review</legend>
-        <div class="choice">
-          <input type="checkbox" id="field-holdNew" name="holdNew" value="on" checked={v.holdNew} />
-          <label for="field-holdNew">Hold new articles until an editor publishes them</label>
-        </div>
-      </fieldset>
+      <ReviewField holdNew={v.holdNew} />
     </>
+  );
+}
+
+/** The section, with those in use offered as it is typed. */
+function SectionField(props: { value: string; sections?: readonly string[] }) {
+  return (
+    <div class="field">
+      <label for="field-section">Section</label>
+      <p class="hint" id="field-section-hint">
+        Groups sources such as Politics or Science (an OPML file’s folders become sections); the list of
+        sources filters by it. Empty: none.
+      </p>
+      <input
+        id="field-section"
+        name="section"
+        value={props.value}
+        maxlength={MAX_SECTION}
+        list="known-sections"
+        aria-describedby="field-section-hint"
+      />
+      {props.sections?.length ? (
+        <datalist id="known-sections">
+          {props.sections.map((s) => (
+            <option value={s} />
+          ))}
+        </datalist>
+      ) : null}
+    </div>
+  );
+}
+
+/** The review switch: new articles wait for an editor. */
+function ReviewField({ holdNew }: { holdNew: boolean }) {
+  return (
+    <fieldset class="field">
+      <legend>Review</legend>
+      <div class="choice">
+        <input type="checkbox" id="field-holdNew" name="holdNew" value="on" checked={holdNew} />
+        <label for="field-holdNew">Hold new articles until an editor publishes them</label>
+      </div>
+    </fieldset>
   );
 }

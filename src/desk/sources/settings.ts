@@ -4,6 +4,7 @@ import {
   SEARCH_ENGINE_POLICIES,
   type RightsPolicy,
   type SearchEnginePolicy,
+  sectionName,
   type Source,
 } from '../../model/source.js';
 import type { SourceChange } from '../../sources/index.js';
@@ -23,6 +24,7 @@ export function settingsOf(source: Source): SourceSettings {
     selector: source.scraperSelector ?? '',
     remove: source.scraperRemove.join('\n'),
     holdNew: source.holdNew,
+    section: source.section ?? '',
   };
 }
 
@@ -35,6 +37,7 @@ export const DEFAULT_SETTINGS: SourceSettings = {
   selector: '',
   remove: '',
   holdNew: false,
+  section: '',
 };
 
 /**
@@ -61,6 +64,7 @@ export function readSettings(fields: FormFields): {
     selector: (fields.selector ?? '').trim(),
     remove: (fields.remove ?? '').trim(),
     holdNew: fields.holdNew === 'on',
+    section: sectionName(fields.section) ?? '',
   };
   const errors: Partial<Record<keyof SourceSettings, string>> = {};
   if (values.attribution.length > MAX_ATTRIBUTION)
@@ -90,6 +94,7 @@ export function readSettings(fields: FormFields): {
       selector: rules.selector,
       remove: rules.remove,
       holdNew: values.holdNew,
+      section: values.section || null,
     },
   };
 }

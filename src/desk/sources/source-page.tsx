@@ -24,6 +24,8 @@ export interface SourcePageData {
   /** The feed address field as typed, and what is wrong with it. */
   feedUrl: string;
   feedUrlError?: string;
+  /** The sections in use, offered in the section field. */
+  sections: string[];
 }
 
 /** One source: its state and actions, its settings (with the attribution as it will read), its health over 30 days, its checks. */
@@ -176,7 +178,12 @@ function SettingsForm({
             aria-invalid={data.feedUrlError ? 'true' : undefined}
           />
         </div>
-        <SourceSettingsFields values={values} errors={data.errors} siteAttribution={site.attribution} />
+        <SourceSettingsFields
+          values={values}
+          errors={data.errors}
+          siteAttribution={site.attribution}
+          sections={data.sections}
+        />
         <div class="preview" aria-labelledby="attribution-preview-title">
           <h3 id="attribution-preview-title">The attribution block, as articles show it</h3>
           <Attribution

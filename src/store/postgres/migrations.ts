@@ -376,6 +376,11 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
       await sql`CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL)`.execute(db);
     },
   },
+  '0008_sections': {
+    async up(db) {
+      await sql`ALTER TABLE sources ADD COLUMN section text`.execute(db);
+    },
+  },
 };
 
 /**

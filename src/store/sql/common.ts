@@ -209,5 +209,6 @@ export function toSource(row: Selectable<SourcesTable>): Source {
     feedIntervalMs: row.feedIntervalMs,
     checkBasis: row.checkBasis,
     holdNew: Boolean(row.holdNew),
+    section: row.section,
   };
 }

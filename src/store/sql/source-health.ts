@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { FetchDay, SourceDeskQuery, SourceHealth } from '../store.js';
+import type { FetchDay, SectionCount, SourceDeskQuery, SourceHealth } from '../store.js';
 import { toSource } from './common.js';
 
 /** The window over which entries per day are counted. */
@@ -33,6 +33,9 @@ export async function deskSources(
     );
   else if (query.status) q = q.where('status', '=', query.status);
   if (query.ids) q = q.where('id', 'in', query.ids.length > 0 ? [...query.ids] : [0]);
+  if (query.section !== undefined)
+    q = query.section === '' ? q.where('section', 'is', null) : q.where('section', '=', query.section);
+  if (query.addedAt) q = q.where('createdAt', '=', query.addedAt.getTime());
   const failingFirst = sql<number>`CASE WHEN status = 'disabled' THEN 0 WHEN consecutive_failures > 0 THEN 1 ELSE 2 END`;
   const [page, total] = await Promise.all([
     q
@@ -55,6 +58,18 @@ export async function deskSources(
     })),
     total: Number(total.n),
   };
+}
+
+/** The sections in use, by name, with their sources. */
+export async function sourceSections(db: Kysely<Database>): Promise<SectionCount[]> {
+  const rows = await db
+    .selectFrom('sources')
+    .select(['section', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('section', 'is not', null)
+    .groupBy('section')
+    .orderBy('section')
+    .execute();
+  return rows.map((r) => ({ name: r.section!, sources: Number(r.n) }));
 }
 
 type Health = Pick<SourceHealth, 'entryCount' | 'entriesPerDay' | 'heldCount' | 'meanFetchMs'>;

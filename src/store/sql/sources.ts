@@ -6,6 +6,7 @@ import type { Database, SourcesTable } from '../schema.js';
 import type {
   ClaimOptions,
   FetchDay,
+  SectionCount,
   NewSource,
   SourceDeskQuery,
   SourceHealth,
@@ -18,7 +19,7 @@ import { FETCH_HISTORY_PER_SOURCE, QUEUE_COUNT_LIMIT } from '../store.js';
 import { changesPresentation, recordPageChange, toSource, updateSource } from './common.js';
 import type { SqlEngine } from './engine.js';
 import { recordFetch, toFetch } from './fetches.js';
-import { RATE_WINDOW_MS, deskSources, fetchDays, perDay } from './source-health.js';
+import { RATE_WINDOW_MS, deskSources, fetchDays, perDay, sourceSections } from './source-health.js';
 
 /**
  * A claim looks at this many times as many due sources as it may take: enough that a host at its
@@ -55,6 +56,8 @@ export class SqlSources implements SourceRepository {
         scraperRemove: JSON.stringify(source.scraperRemove ?? []),
         attributionTemplate: source.attributionTemplate ?? null,
         searchEngines: source.searchEngines ?? null,
+        holdNew: source.holdNew ? 1 : 0,
+        section: source.section ?? null,
         status: 'active',
         etag: null,
         lastModified: null,
@@ -134,6 +137,10 @@ export class SqlSources implements SourceRepository {
 
   desk(query: SourceDeskQuery): Promise<{ sources: SourceHealth[]; total: number }> {
     return deskSources(this.engine.reader, query, new Date());
+  }
+
+  sections(): Promise<SectionCount[]> {
+    return sourceSections(this.engine.reader);
   }
 
   days(id: number, since: Date): Promise<FetchDay[]> {

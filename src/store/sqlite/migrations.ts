@@ -474,4 +474,10 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
       await sql`CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT`.execute(db);
     },
   },
+  '0018_sections': {
+    async up(db) {
+      // The section of the site a source's articles belong to (an OPML folder, or set at the desk).
+      await sql`ALTER TABLE sources ADD COLUMN section TEXT`.execute(db);
+    },
+  },
 };
