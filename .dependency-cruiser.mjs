@@ -43,6 +43,7 @@ const LAYERS = {
     'sanitize',
     'store',
     'metrics',
+    'extract',
     'ingest',
     'sources',
     'takedown',

@@ -9,7 +9,7 @@ import {
   type ConfigOverrides,
 } from '../config/index.js';
 import { Fetcher, RobotsRules } from '../fetch/index.js';
-import { createExtractionPool } from '../extract/pool.js';
+import { createExtractionPool, type ExtractionPool } from '../extract/pool.js';
 import { FullTextExtractor } from '../extract/full-text.js';
 import { createFeedProcessor, type IngestContext } from '../ingest/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -58,6 +58,10 @@ export interface AppContext extends IngestContext {
   websub: WebSub;
   /** Works the full-text queue; serve (when it polls), worker and poll start it. */
   fullText: FullTextExtractor;
+  /** The extraction threads (the full-text queue's, and the desk's previews). */
+  extractions: ExtractionPool;
+  /** robots.txt of the article pages' sites, as full text asks it. */
+  robots: RobotsRules;
   takedowns: Takedowns;
   /** Sends the notices the takedown workflow queues. */
   outbox: OutboxSender;
@@ -91,10 +95,11 @@ export async function openContext(
   const pool = createExtractionPool(config.fullText.workers, {
     onError: (error) => logger.error({ err: error }, 'an extraction worker thread failed'),
   });
+  const robots = new RobotsRules(fetcher, config.poll.userAgent);
   const fullText = new FullTextExtractor({
     store,
     fetcher,
-    robots: new RobotsRules(fetcher, config.poll.userAgent),
+    robots,
     pool,
     config,
     logger,
@@ -116,6 +121,8 @@ export async function openContext(
     settings,
     metrics,
     fullText,
+    extractions: pool,
+    robots,
     onFullTextQueued,
     async close() {
       await fullText.stop();

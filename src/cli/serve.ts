@@ -41,6 +41,8 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
         ingest: ctx,
         onFullTextQueued: ctx.onFullTextQueued,
         settings: ctx.settings,
+        extractions: ctx.extractions,
+        robots: ctx.robots,
       });
       const server = await startServer({ ...ctx, desk }, config.server.host, config.server.port);
       logger.info(

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Config, LiveSettings } from '../config/index.js';
-import type { Fetcher } from '../fetch/index.js';
+import type { ExtractionPool } from '../extract/index.js';
+import type { Fetcher, RobotsRules } from '../fetch/index.js';
 import type { FeedProcessor, IngestContext } from '../ingest/index.js';
 import type { Logger } from '../log/logger.js';
 import { mayUse, type DeskArea, type Session } from '../model/user.js';
@@ -24,6 +25,10 @@ export interface DeskDeps {
   processor: FeedProcessor;
   /** Checks one source now, as the poller would. */
   ingest: IngestContext;
+  /** The extraction threads, for the preview of a source's scraper rules. */
+  extractions: ExtractionPool;
+  /** robots.txt of article pages, asked before a preview fetches one. */
+  robots: RobotsRules;
   /** Lets the full-text extractor know that pages wait (after a source is set to full text). */
   onFullTextQueued?: () => void;
   /** The settings saved from the desk over the file's: read again after a save. */

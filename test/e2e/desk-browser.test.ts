@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { artifactPath, launchBrowser, seriousViolations } from '../support/browser.js';
-import { ENGINES, removeSiteFolder, siteFolder } from '../support/engines.js';
+import { ENGINES, removeSiteFolder, siteFolder, storeEnv } from '../support/engines.js';
+import { openStore } from '../../src/store/index.js';
 import { courtesy, serve, type RunningSite } from '../support/cli.js';
 import { freePort, startTestServer, type TestServer } from '../support/http.js';
 
@@ -76,6 +77,17 @@ for (const engine of ENGINES) {
       return page;
     };
     const text = async (path: string) => (await fetch(`${site.url}${path}`)).text();
+    /** A source as stored, read through a store of the test's own on the site's database. */
+    const sourceOf = async (id: number) => {
+      const store = await openStore(
+        storeEnv(dataDir).DATABASE_URL ?? `sqlite:${join(dataDir, 'courtesy.sqlite')}`,
+      );
+      try {
+        return (await store.sources.get(id))!;
+      } finally {
+        await store.close();
+      }
+    };
 
     before(async () => {
       dataDir = await siteFolder(engine, 'courtesy-desk-');
@@ -86,6 +98,22 @@ for (const engine of ENGINES) {
             .writeHead(200, { 'content-type': 'text/html' })
             .end(
               `<!doctype html><html><head><title>Desk Daily</title><link rel="alternate" type="application/rss+xml" href="${feedPath}"></head><body>News</body></html>`,
+            );
+          return;
+        }
+        const article = /^\/(d\d+)$/.exec(req.url ?? '');
+        if (article) {
+          const item = items.find((i) => i.guid === article[1]);
+          res
+            .writeHead(item ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' })
+            .end(
+              `<!doctype html><html><head><title>${item?.title ?? 'Gone'}</title></head><body>` +
+                '<nav><a href="/">Home</a> <a href="/weather">Weather</a></nav>' +
+                `<div class="story"><h1>${item?.title ?? ''}</h1>` +
+                '<p>The harbour master said the new tables take effect on Monday, after a winter of surveys.</p>' +
+                '<aside class="promo">Subscribe to the Desk Daily for more tide news every morning.</aside>' +
+                '<p>Boats leaving before dawn should check the revised times, which move by up to forty minutes.</p>' +
+                '</div><footer>Desk Daily, all rights reserved</footer></body></html>',
             );
           return;
         }
@@ -177,6 +205,40 @@ for (const engine of ENGINES) {
       assert.match((await page.textContent('[role=status]')) ?? '', /Checked/);
       await page.goto(`${site.url}/admin/sources?status=failing`);
       assert.match((await page.textContent('main')) ?? '', /No source matches/);
+      await page.close();
+    });
+
+    it('sets a scraper rule from a preview of the extraction on a recent article', async () => {
+      const page = await signIn('ada', PASSWORD);
+      await page.goto(`${site.url}/admin/sources/1`);
+      await page.fill('#field-selector', 'div.story');
+      await page.fill('#field-remove', 'aside.promo\nh1');
+      await submit(page, 'button[value=extract]');
+      assert.equal(new URL(page.url()).hash, '#extraction', 'the page opens at the preview');
+      const found = (await page.textContent('#extraction')) ?? '';
+      assert.match(found, /Found by the article selector: \d+ words/);
+      assert.match(found, /Boats leaving before dawn/);
+      assert.doesNotMatch(found, /Subscribe to the Desk Daily/, 'what the rules remove is gone');
+      assert.doesNotMatch(found, /Weather|all rights reserved/, 'and what the selector leaves out');
+      assert.equal(await page.inputValue('#field-remove'), 'aside.promo\nh1', 'what was typed is kept');
+      assert.equal((await sourceOf(1)).scraperSelector, null, 'a preview saves nothing');
+      await shot(page, 'extraction');
+
+      await page.fill('#field-selector', 'div.nowhere');
+      await submit(page, 'button[value=extract]');
+      assert.match(
+        (await page.textContent('#extraction [role=alert]')) ?? '',
+        /the selector "div\.nowhere" matches nothing on the page/,
+      );
+      await page.fill('#field-selector', 'div.story');
+      await page.check('#field-fullText');
+      await submit(page, 'button[value=save]');
+      assert.match((await page.textContent('[role=status]')) ?? '', /Saved/);
+      const saved = await sourceOf(1);
+      assert.deepEqual(
+        [saved.fullText, saved.scraperSelector, saved.scraperRemove],
+        [true, 'div.story', ['aside.promo', 'h1']],
+      );
       await page.close();
     });
 

@@ -30,6 +30,7 @@ import {
 } from '../context.js';
 import { plural } from '../layout.js';
 import { AddSourcePage, type FeedPreview } from './add.js';
+import { previewExtraction, recentArticles } from './extraction-preview.js';
 import { registerImportDesk } from './import-routes.js';
 import {
   ConfirmRemovePage,
@@ -246,51 +247,74 @@ function registerAddSource(admin: Hono<DeskEnv>, deps: DeskDeps): void {
   });
 }
 
+type PageArgs = [
+  c: DeskContext,
+  id: number,
+  form?: Partial<
+    Pick<SourcePageData, 'values' | 'errors' | 'feedUrl' | 'feedUrlError' | 'extraction' | 'extractFrom'>
+  >,
+  message?: string | null,
+  problem?: string | null,
+  status?: 200 | 400,
+];
+
+/** A source's page, with what a form typed and what a change said. */
+async function renderSourcePage(
+  deps: DeskDeps,
+  c: DeskContext,
+  id: number,
+  form: Partial<
+    Pick<SourcePageData, 'values' | 'errors' | 'feedUrl' | 'feedUrlError' | 'extraction' | 'extractFrom'>
+  > = {},
+  message: string | null = doneMessage(c, DONE),
+  problem: string | null = null,
+  status: 200 | 400 = 200,
+) {
+  const { store, config } = deps;
+  const site = config.site;
+  const [health] = (await store.sources.desk({ ids: [id], limit: 1, offset: 0 })).sources;
+  if (!health) return c.html(<NotFoundPage site={site} what="There is no such source." />, 404);
+  const now = new Date();
+  const since = new Date(now.getTime() - CHART_DAYS * 86_400_000);
+  const [history, days, perDay, sections, recent] = await Promise.all([
+    store.sources.history(id, 20),
+    store.sources.days(id, since),
+    store.entries.perDay(id, since),
+    store.sources.sections(),
+    recentArticles(store, id),
+  ]);
+  const data: SourcePageData = {
+    source: health,
+    history,
+    days,
+    perDay,
+    values: form.values ?? settingsOf(health),
+    errors: form.errors ?? {},
+    feedUrl: form.feedUrl ?? health.feedUrl,
+    feedUrlError: form.feedUrlError,
+    sections: sections.map((s) => s.name),
+    recent,
+    extractFrom: form.extraction?.entry?.id ?? form.extractFrom ?? null,
+    extraction: form.extraction ?? null,
+  };
+  return c.html(
+    <SourcePage
+      site={site}
+      session={c.get('session')}
+      data={data}
+      now={now}
+      message={message}
+      problem={problem}
+    />,
+    status,
+  );
+}
+
 /** One source's page: its settings saved or previewed, and a check made now. */
 function registerSourceOne(admin: Hono<DeskEnv>, deps: DeskDeps): void {
   const { store, config } = deps;
   const site = config.site;
-  const sourcePage = async (
-    c: DeskContext,
-    id: number,
-    form: Partial<Pick<SourcePageData, 'values' | 'errors' | 'feedUrl' | 'feedUrlError'>> = {},
-    message: string | null = doneMessage(c, DONE),
-    problem: string | null = null,
-    status: 200 | 400 = 200,
-  ) => {
-    const [health] = (await store.sources.desk({ ids: [id], limit: 1, offset: 0 })).sources;
-    if (!health) return c.html(<NotFoundPage site={site} what="There is no such source." />, 404);
-    const now = new Date();
-    const since = new Date(now.getTime() - CHART_DAYS * 86_400_000);
-    const [history, days, perDay, sections] = await Promise.all([
-      store.sources.history(id, 20),
-      store.sources.days(id, since),
-      store.entries.perDay(id, since),
-      store.sources.sections(),
-    ]);
-    const data: SourcePageData = {
-      source: health,
-      history,
-      days,
-      perDay,
-      values: form.values ?? settingsOf(health),
-      errors: form.errors ?? {},
-      feedUrl: form.feedUrl ?? health.feedUrl,
-      feedUrlError: form.feedUrlError,
-      sections: sections.map((s) => s.name),
-    };
-    return c.html(
-      <SourcePage
-        site={site}
-        session={c.get('session')}
-        data={data}
-        now={now}
-        message={message}
-        problem={problem}
-      />,
-      status,
-    );
-  };
+  const sourcePage = (...args: PageArgs) => renderSourcePage(deps, ...args);
 
   admin.get('/sources/:id', (c) => sourcePage(c, idParam(c.req.param('id'))));
 
@@ -306,6 +330,15 @@ function registerSourceOne(admin: Hono<DeskEnv>, deps: DeskDeps): void {
     const form = { values, errors, feedUrl, feedUrlError };
     if (Object.keys(errors).length > 0 || feedUrlError)
       return sourcePage(c, id, form, null, 'The settings were not saved: see the fields marked below.', 400);
+    if (fields.step === 'extract') {
+      const extraction = await previewExtraction(
+        { store, config, pool: deps.extractions, robots: deps.robots, fetcher: deps.fetcher },
+        source,
+        idParam(fields.extractFrom),
+        { selector: change.selector ?? null, remove: change.remove ?? [] },
+      );
+      return sourcePage(c, id, { ...form, extraction }, 'A preview of the extraction: nothing is saved yet.');
+    }
     if (fields.step !== 'save') return sourcePage(c, id, form, 'A preview: nothing is saved yet.');
     const now = new Date();
     if (parsed && parsed.href !== source.feedUrl) {

@@ -10,6 +10,8 @@ import { Csrf, DeskLayout, TableFrame, plural, type Site } from '../layout.js';
 import { ago, duration, span } from '../time.js';
 import { StateBadge } from './list.js';
 import { SourceSettingsFields, type SourceSettings } from './settings-fields.js';
+import { ExtractionTry, type ExtractionPreview } from './extraction-preview.js';
+import type { Entry } from '../../model/entry.js';
 
 export const CHART_DAYS = 30;
 
@@ -26,6 +28,10 @@ export interface SourcePageData {
   feedUrlError?: string;
   /** The sections in use, offered in the section field. */
   sections: string[];
+  /** The newest articles the scraper rules can be tried on, the one chosen, and what the rules found. */
+  recent: Entry[];
+  extractFrom: number | null;
+  extraction: ExtractionPreview | null;
 }
 
 /** One source: its state and actions, its settings (with the attribution as it will read), its health over 30 days, its checks. */
@@ -183,6 +189,13 @@ function SettingsForm({
           errors={data.errors}
           siteAttribution={site.attribution}
           sections={data.sections}
+        />
+        <ExtractionTry
+          site={site}
+          source={s}
+          recent={data.recent}
+          chosen={data.extractFrom}
+          preview={data.extraction}
         />
         <div class="preview" aria-labelledby="attribution-preview-title">
           <h3 id="attribution-preview-title">The attribution block, as articles show it</h3>
