@@ -67,7 +67,10 @@ function registerDesk(app: Hono, deps: DeskDeps): void {
 const AREA_PATHS: ReadonlyArray<[DeskArea, readonly string[]]> = [
   ['sources', ['/sources', '/sources/*']],
   ['articles', ['/articles', '/articles/*']],
-  ['takedowns', ['/requests', '/requests/*', '/counter-notices/*', '/rules', '/rules/*', '/log']],
+  [
+    'takedowns',
+    ['/requests', '/requests/*', '/counter-notices/*', '/rules', '/rules/*', '/log', '/outbox', '/outbox/*'],
+  ],
   ['settings', ['/settings', '/settings/*']],
   ['people', ['/people', '/people/*']],
 ];

@@ -38,7 +38,7 @@ export function registerOverview(admin: Hono<DeskEnv>, { store, config, outboxEn
       takedowns ? store.takedowns.listCounterNotices({ state: 'received', limit: COUNT_UP_TO }) : null,
       articles ? store.entries.listWithheld({ withheld: 'held', limit: 1, offset: 0 }) : null,
       articles ? store.entries.listWithheld({ withheld: 'hidden', limit: 1, offset: 0 }) : null,
-      takedowns ? store.outbox.due(new Date(now.getTime() + 366 * 86_400_000), COUNT_UP_TO) : null,
+      takedowns ? store.outbox.summary() : null,
       sources ? store.sources.queue(now) : null,
       articles ? store.entries.countSince(new Date(now.getTime() - 86_400_000)) : null,
     ]);
@@ -50,7 +50,11 @@ export function registerOverview(admin: Hono<DeskEnv>, { store, config, outboxEn
       held: held?.total ?? null,
       hidden: hidden?.total ?? null,
       outbox: due
-        ? { pending: due.length, failing: due.filter((n) => n.attempts > 0).length, sending: outboxEnabled }
+        ? {
+            pending: due.waiting + due.failing + due.givenUp,
+            failing: due.failing + due.givenUp,
+            sending: outboxEnabled,
+          }
         : null,
       queue,
       lastDay,
@@ -111,8 +115,9 @@ function OverviewPage(props: { site: Site; session: Session; attention: Attentio
               {!a.outbox.sending
                 ? 'No SMTP server is set ([smtp] host): notices wait until one is.'
                 : a.outbox.failing > 0
-                  ? `${plural(a.outbox.failing, 'notice')} failed at least once and will be tried again.`
-                  : 'Sent as they are written.'}
+                  ? `${plural(a.outbox.failing, 'notice')} could not be sent.`
+                  : 'Sent as they are written.'}{' '}
+              <a href="/admin/outbox">The outbox</a>
             </p>
           </li>
         ) : null}

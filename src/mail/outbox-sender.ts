@@ -2,6 +2,7 @@ import type { Transporter } from 'nodemailer';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { errorMessage } from '../model/errors.js';
+import { NOTICE_GIVEN_UP } from '../model/takedown.js';
 import type { Store } from '../store/index.js';
 
 /** Notices sent per pass; the rest wait for the next one. */
@@ -13,7 +14,7 @@ const RETRY_BASE_MS = 60_000;
 const RETRY_MAX_MS = 6 * 3_600_000;
 /** After this many failed tries (about three days), a notice is given up and stays unsent in the outbox. */
 const MAX_ATTEMPTS = 20;
-const GIVEN_UP = new Date('9999-01-01T00:00:00Z');
+const GIVEN_UP = NOTICE_GIVEN_UP;
 
 /** When to try a notice again after `attempts` failed tries. */
 export function nextAttempt(now: Date, attempts: number): Date {

@@ -93,6 +93,20 @@ export interface QueuedNotice extends Notice {
   attempts: number;
   nextAttemptAt: Date;
   lastError: string | null;
+  /** When it was sent (or marked as sent by hand); null while it waits. */
+  sentAt: Date | null;
+}
+
+/** The next attempt of a notice the sender gave up on: it stays in the outbox, unsent, until retried. */
+export const NOTICE_GIVEN_UP = new Date('9999-01-01T00:00:00Z');
+
+/** Where a notice stands: sent, waiting for its first try, failing (to be tried again), or given up. */
+export type NoticeState = 'sent' | 'waiting' | 'failing' | 'given-up';
+
+export function noticeState(notice: QueuedNotice): NoticeState {
+  if (notice.sentAt) return 'sent';
+  if (notice.nextAttemptAt.getTime() >= NOTICE_GIVEN_UP.getTime()) return 'given-up';
+  return notice.attempts > 0 ? 'failing' : 'waiting';
 }
 
 /** Crockford's base 32: no I, L, O or U to misread, and 32 letters so that each byte maps evenly. */

@@ -9,7 +9,6 @@ import type {
   NewCounterNotice,
   NewTakedownRequest,
   Notice,
-  QueuedNotice,
   RequestState,
   TakedownRequest,
 } from '../model/takedown.js';
@@ -34,6 +33,7 @@ export type {
   WithheldQuery,
 } from './desk-queries.js';
 import type { ExtractionRepository } from './extraction-queue.js';
+import type { OutboxRepository } from './outbox.js';
 
 export type { ClaimOptions } from './claims.js';
 
@@ -473,20 +473,7 @@ export interface UserRepository {
   purgeSessions(now: Date): Promise<number>;
 }
 
-/** Emails waiting to be sent. */
-export interface OutboxRepository {
-  /** Unsent notices whose next attempt has come, oldest first. */
-  due(now: Date, limit: number): Promise<QueuedNotice[]>;
-  /**
-   * Takes up to `limit` due notices for one sender to send, oldest first: no other sender, in
-   * any process, sees them as due for `holdMs`, or until they are marked sent or failed.
-   */
-  claim(now: Date, limit: number, holdMs: number): Promise<QueuedNotice[]>;
-  markSent(id: number, now: Date): Promise<void>;
-  markFailed(id: number, error: string, nextAttemptAt: Date): Promise<void>;
-  /** Unsent notices, for health reports. */
-  pending(): Promise<number>;
-}
+export type { OutboxRepository } from './outbox.js';
 
 export type { SourceStatus };
 

@@ -348,6 +348,65 @@ for (const engine of ENGINES) {
         await page.close();
         assert.doesNotMatch(await run(['takedown', 'rules']), new RegExp(`^${id} `, 'm'));
       });
+
+      it('shows notices the mail server refused in the outbox, and sends them on a retry', async () => {
+        smtp.refuse = true;
+        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+        await page.goto(`${site.url}/takedown`);
+        await page.fill('#field-name', 'Grace Hopper');
+        await page.fill('#field-email', 'grace@rights.example');
+        await page.check('#field-capacity-author');
+        await page.check('#field-scope-article');
+        await page.fill('#field-urls', `${publisher.url}/ada-notes`);
+        await page.check('#field-good_faith');
+        await page.check('#field-accurate');
+        await page.check('#field-authorized');
+        await page.fill('#field-signature', 'Grace Hopper');
+        await submit(page, 'text=Send the request');
+        assert.match(page.url(), /\/takedown\/status\//, (await page.textContent('main')) ?? '');
+
+        await page.goto(`${site.url}/admin/login`);
+        await page.fill('#field-name', 'editor');
+        await page.fill('#field-password', PASSWORD);
+        await submit(page, 'form.login button[type=submit]');
+        await submit(page, 'nav[aria-label=Desk] >> text=Takedowns');
+        await submit(page, 'nav[aria-label=Takedowns] >> text=Outbox');
+        // The sender tries each notice at once; the refusal is recorded a moment later.
+        for (let i = 0; i < 50 && !/failing/.test((await page.textContent('main table')) ?? ''); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          await page.reload();
+        }
+        const table = (await page.textContent('main table')) ?? '';
+        assert.match(table, /failing\s*1 try so far; next in \d+ s\.?.*try again later/s);
+        assert.match(table, /grace@rights\.example/);
+        assert.match(
+          (await page.textContent('main [role=status]')) ?? '',
+          /Sent through 127\.0\.0\.1:\d+\. 2 notices unsent: 0 waiting, 2 failing, 0 given up\./,
+        );
+        await shot(page, 'admin-outbox.png');
+
+        await submit(page, 'main table a >> nth=0');
+        assert.match((await page.textContent('pre.notice-text')) ?? '', /Reference: TD-|TD-[0-9A-Z]{8}/);
+        await page.goBack();
+
+        smtp.refuse = false;
+        const received = smtp.mails.length;
+        for (const box of await page.locator('main table input[type=checkbox]').all()) await box.check();
+        await submit(page, 'button[value=retry]');
+        assert.match((await page.textContent('[role=status]')) ?? '', /2 notices will be tried again now/);
+        await smtp.waitFor(received + 2);
+        assert.ok(smtp.mails.slice(received).some((m) => m.to.includes('grace@rights.example')));
+        await page.goto(`${site.url}/admin/outbox`);
+        assert.match((await page.textContent('main')) ?? '', /Nothing waits\./);
+        await submit(page, 'a[href="/admin/outbox?show=sent"]');
+        assert.match(
+          (await page.textContent('main table')) ?? '',
+          /grace@rights\.example\s*\d+ s ago\s*sent/,
+        );
+        await submit(page, 'nav[aria-label=Takedowns] >> text=Audit log');
+        assert.match((await page.textContent('main')) ?? '', /retry-notices/);
+        await page.close();
+      });
     },
   );
 }

@@ -143,7 +143,7 @@ function ArticlesPage(props: {
     >
       <h1>{title}</h1>
       <nav aria-label="Which articles">
-        <ul class="actions">
+        <ul class="tabs">
           {TABS.map(([value, label]) => (
             <li>
               <a

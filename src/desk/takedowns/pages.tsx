@@ -6,32 +6,10 @@ import { describeScope, type CounterNotice, type TakedownRequest } from '../../m
 import type { Session } from '../../model/user.js';
 import { formatDate } from '../../web/format.js';
 import { Layout } from '../../web/layout.js';
-import { DeskLayout } from '../layout.js';
+import { TakedownLayout } from './layout.js';
 import { articlePath } from '../../web/paths.js';
 
 type Site = Config['site'];
-
-/** The takedown part of the desk: the desk's frame, with the part's own menu. */
-function AdminLayout(props: { site: Site; title: string; session: Session; children?: Child }) {
-  return (
-    <DeskLayout site={props.site} title={props.title} session={props.session} area="takedowns">
-      <nav class="desk-subnav" aria-label="Takedowns">
-        <ul>
-          <li>
-            <a href="/admin/requests">Requests</a>
-          </li>
-          <li>
-            <a href="/admin/rules">Rules</a>
-          </li>
-          <li>
-            <a href="/admin/log">Audit log</a>
-          </li>
-        </ul>
-      </nav>
-      {props.children}
-    </DeskLayout>
-  );
-}
 
 export function LoginPage(props: {
   site: Site;
@@ -109,7 +87,7 @@ export function DashboardPage(props: {
     </tr>
   );
   return (
-    <AdminLayout site={site} title="Requests" session={props.session}>
+    <TakedownLayout site={site} title="Requests" session={props.session} current="requests">
       <h1>Takedown requests</h1>
       {!props.outbox.smtp ? (
         <p class="notice">
@@ -160,7 +138,7 @@ export function DashboardPage(props: {
           </tbody>
         </table>
       )}
-    </AdminLayout>
+    </TakedownLayout>
   );
 }
 
@@ -176,7 +154,7 @@ export function RequestPage(props: {
   const { site, request: r, session } = props;
   const csrf = <input type="hidden" name="csrf" value={session.csrfToken} />;
   return (
-    <AdminLayout site={site} title={r.reference} session={session}>
+    <TakedownLayout site={site} title={r.reference} session={session} current="requests">
       <h1>Request {r.reference}</h1>
       {props.message ? (
         <p class="notice" role="status">
@@ -247,7 +225,7 @@ export function RequestPage(props: {
           ))}
         </section>
       ) : null}
-    </AdminLayout>
+    </TakedownLayout>
   );
 }
 
@@ -430,7 +408,7 @@ export function RulesPage(props: {
   message: string | null;
 }) {
   return (
-    <AdminLayout site={props.site} title="Rules" session={props.session}>
+    <TakedownLayout site={props.site} title="Rules" session={props.session} current="rules">
       <h1>Suppression rules</h1>
       {props.message ? (
         <p class="notice" role="status">
@@ -446,13 +424,13 @@ export function RulesPage(props: {
       ) : (
         <RuleTable rules={props.rules} site={props.site} session={props.session} />
       )}
-    </AdminLayout>
+    </TakedownLayout>
   );
 }
 
 export function AuditPage(props: { site: Site; session: Session; lines: AuditRecord[] }) {
   return (
-    <AdminLayout site={props.site} title="Audit log" session={props.session}>
+    <TakedownLayout site={props.site} title="Audit log" session={props.session} current="log">
       <h1>Audit log</h1>
       <p>
         Every request, verification, decision, rule and revocation, newest first. Nothing here can be changed.
@@ -477,6 +455,6 @@ export function AuditPage(props: { site: Site; session: Session; lines: AuditRec
           ))}
         </tbody>
       </table>
-    </AdminLayout>
+    </TakedownLayout>
   );
 }

@@ -5,6 +5,7 @@ import { readForm } from '../../web/forms.js';
 import { NotFoundPage } from '../../web/pages/not-found.js';
 import { MAX_REASON, actor, idParam, type DeskContext, type DeskDeps, type DeskEnv } from '../context.js';
 import { AuditPage, DashboardPage, RequestPage, RulesPage } from './pages.js';
+import { registerOutboxDesk } from './outbox.js';
 
 /** What a redirect after a change says; fixed texts, so that a crafted link cannot put words on the page. */
 const DONE: Record<string, string> = {
@@ -19,6 +20,7 @@ const DONE: Record<string, string> = {
 export function registerTakedownDesk(admin: Hono<DeskEnv>, deps: DeskDeps): void {
   registerRequests(admin, deps);
   registerRules(admin, deps);
+  registerOutboxDesk(admin, deps);
 }
 
 function registerRequests(admin: Hono<DeskEnv>, deps: DeskDeps): void {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { ContractContext } from './context.js';
+import { NOTICE_GIVEN_UP, noticeState } from '../../model/takedown.js';
 
 /** What the operator's desk reads and changes: withheld entries, the review queue, health, roles. */
 export function deskContract(c: ContractContext): void {
@@ -249,6 +250,38 @@ export function deskContract(c: ContractContext): void {
     assert.equal((await c.store.users.list()).find((u) => u.name === 'Edna')?.role, 'rights');
     assert.equal(await c.store.users.setRole('nobody', 'admin'), false);
     assert.equal((await c.store.users.add('Admira', 'hash', t0)).role, 'admin', 'administrator by default');
+  });
+
+  it('lists the outbox by state for the desk, and retries a notice that was given up on', async () => {
+    const unsent = await c.store.outbox.list({ sent: false, limit: 100, offset: 0 });
+    assert.ok(unsent.notices.length >= 1, 'the takedown contract left notices');
+    assert.ok(unsent.notices.every((n) => n.sentAt === null));
+    const target = unsent.notices[0]!;
+    await c.store.outbox.markFailed(target.id, 'mailbox full', NOTICE_GIVEN_UP);
+    const summary = await c.store.outbox.summary();
+    const states = (await c.store.outbox.list({ sent: false, limit: 100, offset: 0 })).notices.map(
+      noticeState,
+    );
+    assert.deepEqual(summary, {
+      waiting: states.filter((s) => s === 'waiting').length,
+      failing: states.filter((s) => s === 'failing').length,
+      givenUp: states.filter((s) => s === 'given-up').length,
+    });
+    assert.ok(summary.givenUp >= 1);
+    assert.equal(noticeState((await c.store.outbox.get(target.id))!), 'given-up');
+
+    assert.equal(await c.store.outbox.retry([target.id], t0), 1);
+    const retried = (await c.store.outbox.get(target.id))!;
+    assert.equal(retried.nextAttemptAt.getTime(), t0.getTime());
+    assert.equal(noticeState(retried), 'failing', 'tried before, due again');
+    assert.ok((await c.store.outbox.due(t0, 100)).some((n) => n.id === target.id));
+
+    await c.store.outbox.markSent(target.id, t0);
+    assert.equal(await c.store.outbox.retry([target.id], t0), 0, 'a sent notice is not sent again');
+    const sent = await c.store.outbox.list({ sent: true, limit: 100, offset: 0 });
+    assert.ok(sent.notices.some((n) => n.id === target.id && n.sentAt?.getTime() === t0.getTime()));
+    assert.equal(sent.total, sent.notices.length);
+    assert.equal(await c.store.outbox.get(999_999), null);
   });
 
   it('keeps the site settings saved from the desk, each save one audit line and a change of every page', async () => {

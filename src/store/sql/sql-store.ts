@@ -22,7 +22,8 @@ import { SqlRights } from './rights.js';
 import { SqlSettings } from './settings.js';
 import { SqlSources } from './sources.js';
 import { SqlSubscriptions } from './subscriptions.js';
-import { SqlOutbox, SqlTakedowns } from './takedowns.js';
+import { SqlOutbox } from './outbox.js';
+import { SqlTakedowns } from './takedowns.js';
 import { SqlUsers } from './users.js';
 
 export type { HotWrites, SqlEngine } from './engine.js';

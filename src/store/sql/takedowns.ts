@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { describeRule, type NewRule, type SuppressionRule } from '../../model/rights.js';
 import type {
   Capacity,
@@ -13,16 +13,8 @@ import type {
 } from '../../model/takedown.js';
 import { date } from './common.js';
 import { appendAudit, grantRule, revokeRule } from './rights.js';
-import type { CounterNoticesTable, Database, OutboxTable, TakedownRequestsTable } from '../schema.js';
-import type {
-  Decision,
-  FilingKeys,
-  GrantOptions,
-  GrantOutcome,
-  OutboxRepository,
-  TakedownRepository,
-} from '../store.js';
-import type { QueuedNotice } from '../../model/takedown.js';
+import type { CounterNoticesTable, Database, TakedownRequestsTable } from '../schema.js';
+import type { Decision, FilingKeys, GrantOptions, GrantOutcome, TakedownRepository } from '../store.js';
 
 export class SqlTakedowns implements TakedownRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -332,71 +324,6 @@ export class SqlTakedowns implements TakedownRepository {
   }
 }
 
-export class SqlOutbox implements OutboxRepository {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly skipLocked: RawBuilder<unknown>,
-  ) {}
-
-  async claim(now: Date, limit: number, holdMs: number): Promise<QueuedNotice[]> {
-    const at = now.getTime();
-    // Moving the next attempt past the hold is the claim: no other sender sees the notice as due
-    // until this one marks it sent or failed, or dies and the hold runs out.
-    const claimed = await sql<Selectable<OutboxTable>>`
-      UPDATE outbox SET next_attempt_at = ${at + holdMs}
-      WHERE id IN (
-        SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ${at}
-        ORDER BY next_attempt_at, id LIMIT ${limit} ${this.skipLocked}
-      )
-      RETURNING *`.execute(this.db);
-    return claimed.rows
-      .map(toNotice)
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
-  }
-
-  async due(now: Date, limit: number): Promise<QueuedNotice[]> {
-    const rows = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('sentAt', 'is', null)
-      .where('nextAttemptAt', '<=', now.getTime())
-      .orderBy('nextAttemptAt')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map(toNotice);
-  }
-
-  async markSent(id: number, now: Date): Promise<void> {
-    await this.db
-      .updateTable('outbox')
-      .set((eb) => ({ sentAt: now.getTime(), attempts: eb('attempts', '+', 1), lastError: null }))
-      .where('id', '=', id)
-      .execute();
-  }
-
-  async markFailed(id: number, error: string, nextAttemptAt: Date): Promise<void> {
-    await this.db
-      .updateTable('outbox')
-      .set((eb) => ({
-        attempts: eb('attempts', '+', 1),
-        lastError: error,
-        nextAttemptAt: nextAttemptAt.getTime(),
-      }))
-      .where('id', '=', id)
-      .execute();
-  }
-
-  async pending(): Promise<number> {
-    const row = await this.db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('sentAt', 'is', null)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-}
-
 async function enqueue(trx: Kysely<Database>, notices: Notice[], now: Date): Promise<void> {
   if (notices.length === 0) return;
   await trx
@@ -453,18 +380,5 @@ function toCounterNotice(row: Selectable<CounterNoticesTable>): CounterNotice {
     decidedAt: date(row.decidedAt),
     decidedBy: row.decidedBy,
     decisionReason: row.decisionReason,
-  };
-}
-
-function toNotice(r: Selectable<OutboxTable>): QueuedNotice {
-  return {
-    id: r.id,
-    to: r.toAddress,
-    subject: r.subject,
-    text: r.body,
-    createdAt: new Date(Number(r.createdAt)),
-    attempts: r.attempts,
-    nextAttemptAt: new Date(Number(r.nextAttemptAt)),
-    lastError: r.lastError,
   };
 }
