@@ -3,7 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { artifactPath, launchBrowser, seriousViolations } from '../support/browser.js';
+import {
+  artifactPath,
+  fitsTheScreen,
+  keyboardWalk,
+  launchBrowser,
+  seriousViolations,
+} from '../support/browser.js';
 import { ENGINES, removeSiteFolder, siteFolder, storeEnv } from '../support/engines.js';
 import { openStore } from '../../src/store/index.js';
 import { courtesy, serve, type RunningSite } from '../support/cli.js';
@@ -18,6 +24,7 @@ import { freePort, startTestServer, type TestServer } from '../support/http.js';
  */
 
 const PASSWORD = 'a long and careful passphrase';
+
 const EDITOR_PASSWORD = 'another careful passphrase';
 
 for (const engine of ENGINES) {
@@ -359,6 +366,51 @@ for (const engine of ENGINES) {
       assert.equal(listed.length, 2);
       assert.match(listed[0]!, /Gone.*failing/s, 'the failing one first');
       assert.match(await text('/'), /First politics story/);
+      await page.close();
+    });
+
+    it('keeps every page of the desk clean under axe in both themes, unclipped at 390 px, and usable from the keyboard', async () => {
+      const page = await signIn('ada', PASSWORD);
+      const pages = [
+        '/admin',
+        '/admin/sources',
+        '/admin/sources?status=failing',
+        '/admin/sources/new',
+        '/admin/sources/import',
+        '/admin/sources/1',
+        '/admin/articles',
+        '/admin/articles?show=held',
+        '/admin/articles?show=hidden',
+        '/admin/requests',
+        '/admin/rules',
+        '/admin/log',
+        '/admin/outbox',
+        '/admin/outbox?show=sent',
+        '/admin/settings',
+        '/admin/people',
+      ];
+      for (const path of pages) {
+        await page.goto(`${site.url}${path}`);
+        for (const [scheme, width] of [
+          ['light', 1280],
+          ['dark', 1280],
+          ['light', 390],
+          ['dark', 390],
+        ] as const) {
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.setViewportSize({ width, height: 900 });
+          assert.deepEqual(await seriousViolations(page), [], `${path} (${scheme}, ${width} px)`);
+          if (width === 390)
+            assert.ok(
+              await fitsTheScreen(page),
+              `${path} (${scheme}): nothing wider than the screen; wide tables scroll in their own frame`,
+            );
+        }
+        await page.emulateMedia({ colorScheme: 'light' });
+        await page.setViewportSize({ width: 1280, height: 900 });
+        const unreached = await keyboardWalk(page);
+        assert.deepEqual(unreached, [], `${path}: every control is reached with Tab, with a visible focus`);
+      }
       await page.close();
     });
 

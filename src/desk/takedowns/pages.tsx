@@ -7,6 +7,7 @@ import type { Session } from '../../model/user.js';
 import { formatDate } from '../../web/format.js';
 import { Layout } from '../../web/layout.js';
 import { TakedownLayout } from './layout.js';
+import { TableFrame } from '../layout.js';
 import { articlePath } from '../../web/paths.js';
 
 type Site = Config['site'];
@@ -56,13 +57,15 @@ function RequestRow(props: { r: TakedownRequest; site: Site }) {
       <td>
         <a href={`/admin/requests/${r.id}`}>{r.reference}</a>
       </td>
-      <td>{formatDate(r.createdAt, props.site.language)}</td>
-      <td>
+      <td data-label="Filed">{formatDate(r.createdAt, props.site.language)}</td>
+      <td data-label="From">
         {r.name} ({r.capacity})
       </td>
-      <td>{describeScope(r)}</td>
-      <td class="url">{r.urls[0] ?? ''}</td>
-      <td>{r.state}</td>
+      <td data-label="Asked">{describeScope(r)}</td>
+      <td data-label="First address" class="url">
+        {r.urls[0] ?? ''}
+      </td>
+      <td data-label="State">{r.state}</td>
     </tr>
   );
 }
@@ -103,14 +106,16 @@ export function DashboardPage(props: {
       {props.open.length === 0 ? (
         <p>No request awaits a decision.</p>
       ) : (
-        <table class="admin-table">
-          <thead>{head}</thead>
-          <tbody>
-            {props.open.map((r) => (
-              <RequestRow r={r} site={site} />
-            ))}
-          </tbody>
-        </table>
+        <TableFrame label="Requests awaiting a decision">
+          <table class="desk-table stack">
+            <thead>{head}</thead>
+            <tbody>
+              {props.open.map((r) => (
+                <RequestRow r={r} site={site} />
+              ))}
+            </tbody>
+          </table>
+        </TableFrame>
       )}
       <h2>Counter-notices awaiting a decision ({props.counters.length})</h2>
       {props.counters.length === 0 ? (
@@ -129,14 +134,16 @@ export function DashboardPage(props: {
       {props.recent.length === 0 ? (
         <p>None yet.</p>
       ) : (
-        <table class="admin-table">
-          <thead>{head}</thead>
-          <tbody>
-            {props.recent.map((r) => (
-              <RequestRow r={r} site={site} />
-            ))}
-          </tbody>
-        </table>
+        <TableFrame label="Requests decided lately">
+          <table class="desk-table stack">
+            <thead>{head}</thead>
+            <tbody>
+              {props.recent.map((r) => (
+                <RequestRow r={r} site={site} />
+              ))}
+            </tbody>
+          </table>
+        </TableFrame>
       )}
     </TakedownLayout>
   );
@@ -147,7 +154,7 @@ export function RequestPage(props: {
   session: Session;
   request: TakedownRequest;
   scope: { rules: NewRule[]; count: number; entries: Entry[] };
-  granted: SuppressionRule[];
+  granted: Array<SuppressionRule & { removed: number }>;
   counters: CounterNotice[];
   message: string | null;
 }) {
@@ -358,46 +365,50 @@ function CounterNoticeDecision({ notice: n, csrf }: { notice: CounterNotice; csr
 }
 
 function RuleTable(props: {
-  rules: Array<SuppressionRule & { removed?: number }>;
+  rules: Array<SuppressionRule & { removed: number }>;
   site: Site;
   session: Session;
 }) {
   return (
-    <table class="admin-table">
-      <thead>
-        <tr>
-          <th scope="col">Rule</th>
-          <th scope="col">Covers</th>
-          <th scope="col">Removed</th>
-          <th scope="col">Granted</th>
-          <th scope="col">State</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.rules.map((rule) => (
+    <TableFrame label="Rules">
+      <table class="desk-table stack">
+        <thead>
           <tr>
-            <td>{rule.id}</td>
-            <td>{describeRule(rule)}</td>
-            <td>{rule.removed ?? ''}</td>
-            <td>
-              {formatDate(rule.createdAt, props.site.language)} by {rule.actor}: {rule.reason}
-            </td>
-            <td>
-              {rule.revokedAt ? (
-                `revoked ${formatDate(rule.revokedAt, props.site.language)}: ${rule.revokeReason ?? ''}`
-              ) : (
-                <form method="post" action={`/admin/rules/${rule.id}/revoke`} class="inline">
-                  <input type="hidden" name="csrf" value={props.session.csrfToken} />
-                  <label for={`revoke-${rule.id}`}>Reason</label>{' '}
-                  <input id={`revoke-${rule.id}`} name="reason" required />{' '}
-                  <button type="submit">Revoke</button>
-                </form>
-              )}
-            </td>
+            <th scope="col">Rule</th>
+            <th scope="col">Covers</th>
+            <th scope="col">Removed</th>
+            <th scope="col">Granted</th>
+            <th scope="col">State</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.rules.map((rule) => (
+            <tr>
+              <td>{rule.id}</td>
+              <td data-label="Covers">{describeRule(rule)}</td>
+              <td data-label="Removed" class="num">
+                {rule.removed}
+              </td>
+              <td data-label="Granted">
+                {formatDate(rule.createdAt, props.site.language)} by {rule.actor}: {rule.reason}
+              </td>
+              <td data-label="State">
+                {rule.revokedAt ? (
+                  `revoked ${formatDate(rule.revokedAt, props.site.language)}: ${rule.revokeReason ?? ''}`
+                ) : (
+                  <form method="post" action={`/admin/rules/${rule.id}/revoke`} class="inline">
+                    <input type="hidden" name="csrf" value={props.session.csrfToken} />
+                    <label for={`revoke-${rule.id}`}>Reason</label>{' '}
+                    <input id={`revoke-${rule.id}`} name="reason" required />{' '}
+                    <button type="submit">Revoke</button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableFrame>
   );
 }
 
@@ -433,28 +444,38 @@ export function AuditPage(props: { site: Site; session: Session; lines: AuditRec
     <TakedownLayout site={props.site} title="Audit log" session={props.session} current="log">
       <h1>Audit log</h1>
       <p>
-        Every request, verification, decision, rule and revocation, newest first. Nothing here can be changed.
+        Every change made at the desk or the command line, newest first: takedown requests, verifications,
+        decisions, rules and revocations; sources added, changed, paused and removed; articles hidden, shown
+        and published; settings, people and notices. Nothing here can be changed.
       </p>
-      <table class="admin-table">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-            <th scope="col">Detail</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.lines.map((l) => (
-            <tr>
-              <td>{l.at.toISOString().replace('T', ' ').slice(0, 19)}</td>
-              <td>{l.actor}</td>
-              <td>{l.action}</td>
-              <td>{l.detail}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {props.lines.length === 0 ? (
+        <p>Nothing has been logged yet.</p>
+      ) : (
+        <TableFrame label="Audit log">
+          <table class="desk-table stack">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">What</th>
+                <th scope="col">Detail</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.lines.map((l) => (
+                <tr>
+                  <td>{l.at.toISOString().replace('T', ' ').slice(0, 19)} UTC</td>
+                  <td data-label="Who">{l.actor}</td>
+                  <td data-label="What">{l.action}</td>
+                  <td data-label="Detail" class="why">
+                    {l.detail}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableFrame>
+      )}
     </TakedownLayout>
   );
 }

@@ -55,9 +55,9 @@ function registerRequests(admin: Hono<DeskEnv>, deps: DeskDeps): void {
     if (!request) return c.html(<NotFoundPage site={site} what="There is no such request." />, 404);
     const scope =
       request.state === 'received' ? await takedowns.scopeOf(request) : { rules: [], count: 0, entries: [] };
-    const granted = (await Promise.all(request.ruleIds.map((rid) => store.rights.getRule(rid)))).filter(
-      (r) => r !== null,
-    );
+    // With how many articles each removed, as the list of rules shows them.
+    const ruleIds = new Set(request.ruleIds);
+    const granted = (await store.rights.listRules({ includeRevoked: true })).filter((r) => ruleIds.has(r.id));
     return c.html(
       <RequestPage
         site={site}
