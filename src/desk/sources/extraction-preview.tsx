@@ -1,5 +1,6 @@
-import type { ExtractionPool } from '../../extract/index.js';
-import { fetchPage } from '../../extract/index.js';
+// Not the extract folder's index: it loads the extractor (Readability), which only its threads need.
+import { fetchPage } from '../../extract/page.js';
+import type { ExtractionPool } from '../../extract/pool.js';
 import type { RobotsRules } from '../../fetch/index.js';
 import type { Entry } from '../../model/entry.js';
 import { errorMessage } from '../../model/errors.js';
