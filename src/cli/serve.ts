@@ -3,7 +3,7 @@ import { startPoller } from '../ingest/index.js';
 import { createLogger } from '../log/logger.js';
 import { seedConfiguredSources } from '../sources/index.js';
 import { startServer } from '../web/index.js';
-import { deskRoutes } from '../desk/index.js';
+import { deskRoutes, setupLink } from '../desk/index.js';
 import { redactDatabaseUrl } from '../store/index.js';
 import { configFrom, openContext, writeSampleConfigIfMissing, type GlobalOptions } from './context.js';
 import { parsePort } from './arguments.js';
@@ -52,6 +52,11 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
       if (ctx.websub.disabledBecause)
         logger.info(`websub: not subscribing to hubs: ${ctx.websub.disabledBecause}`);
       process.stdout.write(`courtesy is serving ${config.site.name} at ${server.url}\n`);
+      const setup = await setupLink(ctx.store, config.site.baseUrlSet ? config.site.baseUrl : server.url);
+      if (setup)
+        process.stdout.write(
+          `No one can sign in to the desk yet: open ${setup} to create the first administrator (or run courtesy users add NAME).\n`,
+        );
       const poller = options.poll ? startPoller(ctx) : null;
       if (options.poll) ctx.fullText.start();
       ctx.outbox.start();

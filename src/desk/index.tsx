@@ -10,12 +10,14 @@ import { registerOverview } from './overview.js';
 import { registerPeopleDesk } from './people/routes.js';
 import { registerSettingsDesk } from './settings/routes.js';
 import { AdminSessions } from './session.js';
+import { registerSetup } from './setup.js';
 import { registerSignIn } from './sign-in.js';
 import { IMPORT_BODY_LIMIT, IMPORT_PATH } from './sources/import-routes.js';
 import { registerSourceDesk } from './sources/routes.js';
 import { registerTakedownDesk } from './takedowns/routes.js';
 
 export type { DeskDeps } from './context.js';
+export { setupLink } from './setup.js';
 
 /**
  * The operator's desk under /admin: the overview, the sources and their health, the articles (hide,
@@ -42,6 +44,7 @@ function registerDesk(app: Hono, deps: DeskDeps): void {
     return c.body(DESK_STYLESHEET.css);
   });
   registerSignIn(admin, deps, sessions, guards);
+  registerSetup(admin, deps, sessions, guards);
   // Every route after this needs a session.
   admin.use('*', guards, sessions.require());
   admin.post('/logout', async (c) => {

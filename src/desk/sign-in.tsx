@@ -28,7 +28,16 @@ export function registerSignIn(
       status,
     );
 
-  admin.get('/login', (c) => loginPage(c, '', null, safeNext(c.req.query('next'))));
+  admin.get('/login', async (c) =>
+    loginPage(
+      c,
+      '',
+      (await store.users.list()).length === 0
+        ? 'No one can sign in yet. Open the setup link that courtesy serve printed when it started, or run courtesy users add NAME.'
+        : null,
+      safeNext(c.req.query('next')),
+    ),
+  );
 
   admin.post('/login', guards, async (c) => {
     const fields = await readForm(c);

@@ -34,6 +34,8 @@ export function courtesy(dataDir: string, args: string[], input?: string): Promi
 export interface RunningSite {
   url: string;
   child: ChildProcess;
+  /** What it has printed so far. */
+  stdout(): string;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export function serve(dataDir: string, extra: string[] = ['--no-poll']): Promise
         resolve({
           url: m[1]!,
           child,
+          stdout: () => out,
           stop: () =>
             new Promise<void>((done) => {
               if (child.exitCode !== null) return done();
