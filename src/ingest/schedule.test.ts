@@ -80,6 +80,22 @@ describe('nextCheckAfterSuccess', () => {
     assert.equal(nextCheckAfterSuccess(now, bounds, interval, none, () => 1).at.getTime(), t + 2.2 * HOUR);
   });
 
+  it('keeps the spread within the minimum and the maximum, as the configuration promises', () => {
+    const none = { cacheControl: null, expires: null };
+    const at = (ms: number, r: number) =>
+      nextCheckAfterSuccess(now, bounds, { ms, basis: 'x' }, none, () => r).at.getTime() - t;
+    assert.equal(at(24 * HOUR, 1), 24 * HOUR - 0.1 * 24 * HOUR, 'folded back below the maximum');
+    assert.equal(at(24 * HOUR, 0), 0.9 * 24 * HOUR);
+    assert.equal(at(24 * HOUR, 0.5), 24 * HOUR);
+    assert.equal(at(15 * MIN, 0), 15 * MIN + 0.1 * 15 * MIN, 'folded back above the minimum');
+    for (let r = 0; r <= 1; r += 0.05) {
+      assert.ok(at(90 * HOUR, r) <= 24 * HOUR);
+      assert.ok(at(MIN, r) >= 15 * MIN);
+      const failing = nextCheckAfterFailure(now, bounds, 12, null, () => r).at.getTime() - t;
+      assert.ok(failing <= 24 * HOUR && failing >= 0.8 * 24 * HOUR - 1, `backoff ${failing}`);
+    }
+  });
+
   it("honours the server's max-age as a floor, the spread included", () => {
     const next = nextCheckAfterSuccess(
       now,

@@ -9,10 +9,10 @@ import { parseUrl } from '../model/url.js';
  * 2. What the publisher asks for is a floor: `<ttl>`, `sy:updatePeriod`/`sy:updateFrequency`, and
  *    the response's `Cache-Control: max-age` or `Expires`. courtesy never comes back sooner.
  * 3. The result is kept between the configured minimum and maximum intervals, and spread by ±10%
- *    so that sources added together do not stay in lockstep.
+ *    so that sources added together do not stay in lockstep; the spread stays within the bounds.
  *
  * After a failure: exponential backoff from the minimum interval, doubling with each consecutive
- * failure up to the maximum, ±20% jitter; a 429 or 503's Retry-After wins when it asks for later
+ * failure up to the maximum, ±20% jitter (within the bounds too); a 429 or 503's Retry-After wins when it asks for later
  * (capped at the maximum interval).
  */
 
@@ -105,10 +105,25 @@ export function nextCheckAfterSuccess(
     ms = bounds.maxIntervalMs;
     basis += `, capped at the maximum interval`;
   }
-  const spread = ms * (0.9 + 0.2 * random());
+  const spread = withinBounds(ms * (0.9 + 0.2 * random()), bounds);
   // The floor the publisher asked for is not shortened by the spread.
   const at = Math.max(spread, fresh !== null ? Math.min(fresh, bounds.maxIntervalMs) : 0);
   return { at: new Date(now.getTime() + at), basis };
+}
+
+/**
+ * A spread interval kept between the minimum and the maximum, as the configuration promises: a
+ * spread past a bound is folded back inside it (the same distance from it), so intervals at a
+ * bound stay spread instead of all landing on it together.
+ */
+function withinBounds(ms: number, bounds: ScheduleBounds): number {
+  const folded =
+    ms > bounds.maxIntervalMs
+      ? 2 * bounds.maxIntervalMs - ms
+      : ms < bounds.minIntervalMs
+        ? 2 * bounds.minIntervalMs - ms
+        : ms;
+  return Math.min(bounds.maxIntervalMs, Math.max(bounds.minIntervalMs, folded));
 }
 
 /** After a failure: backoff with jitter, or the server's Retry-After when later. */
@@ -121,7 +136,7 @@ export function nextCheckAfterFailure(
 ): NextCheck {
   const exponent = Math.min(Math.max(consecutiveFailures - 1, 0), 20);
   const backoff = Math.min(bounds.minIntervalMs * 2 ** exponent, bounds.maxIntervalMs);
-  const next = now.getTime() + backoff * (0.8 + 0.4 * random());
+  const next = now.getTime() + withinBounds(backoff * (0.8 + 0.4 * random()), bounds);
   if (retryAt && retryAt.getTime() > next) {
     const capped = Math.min(retryAt.getTime(), now.getTime() + bounds.maxIntervalMs);
     return { at: new Date(capped), basis: `the server's Retry-After` };
