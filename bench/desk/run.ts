@@ -27,6 +27,7 @@ import type { EntryInput } from '../../src/model/entry.js';
 import { startServer } from '../../src/web/index.js';
 import { freePort } from '../../test/support/http.js';
 import { prng } from '../support/random.js';
+import { COMMON_QUERY, TWO_WORD_QUERY, zipfWord } from '../support/words.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -51,8 +52,7 @@ const execFileAsync = promisify(execFile);
 
 function article(n: number, source: number, now: number): EntryInput {
   const next = prng(n + 1);
-  const words = (count: number) =>
-    Array.from({ length: count }, () => WORDS[Math.floor(next() * WORDS.length)]!).join(' ');
+  const words = (count: number) => Array.from({ length: count }, () => zipfWord(next())).join(' ');
   return {
     guid: `urn:desk-bench:${n}`,
     url: `https://publisher-${source}.example/${n}`,
@@ -234,7 +234,8 @@ async function main(): Promise<void> {
     ['another source', `/admin/sources/${middle}`],
     ['articles, newest', '/admin/articles'],
     ['articles, one source', `/admin/articles?source=${second}`],
-    ['articles, searched', '/admin/articles?q=harbour+ferry'],
+    ['articles, searched: two words', `/admin/articles?q=${encodeURIComponent(TWO_WORD_QUERY)}`],
+    ['articles, searched: the commonest word', `/admin/articles?q=${COMMON_QUERY}`],
     ['articles, held for review', '/admin/articles?show=held'],
     ['articles, hidden', '/admin/articles?show=hidden'],
     ['takedown requests', '/admin/requests'],

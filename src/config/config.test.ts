@@ -126,6 +126,14 @@ describe('loadConfig', () => {
     rejects('[poll]\nintervl_minutes = 5\n', /unknown key poll\.intervl_minutes/));
   it('rejects a bad policy', () =>
     rejects('[[sources]]\nurl = "https://x.example/f"\npolicy = "all"\n', /sources\.0\.policy/));
+  it('refuses a source whose address can never be fetched, naming it', () => {
+    rejects(
+      '[[sources]]\nurl = "https://ok.example/f"\n[[sources]]\nurl = "notaurl"\n',
+      /sources\.1\.url must be an absolute http:\/\/ or https:\/\/ URL, or a path on the site/,
+    );
+    rejects('[[sources]]\nurl = "ftp://files.example/feed"\n', /sources\.0\.url must be an absolute http/);
+    rejects('[[sources]]\nurl = "//cdn.example/feed"\n', /sources\.0\.url must be/);
+  });
   it('rejects crossed interval bounds', () =>
     rejects(
       '[poll]\nmin_interval_minutes = 100\nmax_interval_minutes = 10\n',

@@ -41,7 +41,14 @@ export function menuItemProblem(item: { label: string; url: string }): string | 
 
 const sourceSeed = z.strictObject({
   /** A feed URL; a path ("/samples/...") is relative to site.base_url. */
-  url: z.string().min(1, 'must not be empty'),
+  url: z
+    .string()
+    .min(1, 'must not be empty')
+    .refine(
+      (v) =>
+        (v.startsWith('/') && !v.startsWith('//')) || (/^https?:\/\/[^/\s]+/i.test(v) && URL.canParse(v)),
+      'must be an absolute http:// or https:// URL, or a path on the site ("/samples/feed.xml")',
+    ),
   name: z.string().optional(),
   policy: policy.optional(),
   full_text: z.boolean().optional(),

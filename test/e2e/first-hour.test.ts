@@ -23,6 +23,14 @@ describe('the commands an operator runs first', () => {
           .end(
             `<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body><outline type="rss" text="One" xmlUrl="http://127.0.0.1:1/one.xml"/><outline type="rss" text="Two" xmlUrl="http://127.0.0.1:1/two.xml"/></body></opml>`,
           );
+      if (req.url === '/feed.xml')
+        return res
+          .writeHead(200, { 'content-type': 'application/rss+xml' })
+          .end(
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Hour Daily</title><link>http://hour.example/</link>' +
+              '<item><guid>h1</guid><title>First</title><link>http://hour.example/1</link></item>' +
+              '<item><guid>h2</guid><title>Second</title><link>http://hour.example/2</link></item></channel></rss>',
+          );
       res.writeHead(404).end();
     });
   });
@@ -110,6 +118,28 @@ describe('the commands an operator runs first', () => {
     const noFile = await courtesy(dataDir, ['sources', 'import', join(dataDir, 'nothing.opml')]);
     assert.equal(noFile.code, 1);
     assert.match(noFile.stderr, /^courtesy: cannot read .*nothing\.opml: no such file$/m);
+  });
+
+  it('sources remove: says how many articles go with the source, and needs --yes when it cannot ask', async () => {
+    const added = await courtesy(dataDir, ['sources', 'add', `${publisher.url}/feed.xml`]);
+    assert.equal(added.code, 0, added.stderr);
+    const id = /source (\d+)/.exec(added.stdout)?.[1];
+    assert.ok(id, added.stdout);
+    assert.equal((await courtesy(dataDir, ['poll', '--once'])).code, 0);
+    const refused = await courtesy(dataDir, ['sources', 'remove', id]);
+    assert.equal(refused.code, 2);
+    assert.match(
+      refused.stderr,
+      new RegExp(
+        `^courtesy: sources remove: source ${id} \\(Hour Daily\\) and its 2 article\\(s\\) go from every page of the site; run it again with --yes to go ahead$`,
+        'm',
+      ),
+    );
+    assert.match((await courtesy(dataDir, ['sources', 'list'])).stdout, /Hour Daily/, 'nothing was removed');
+    const removed = await courtesy(dataDir, ['sources', 'remove', id, '--yes']);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal(removed.stdout, `removed source ${id} (Hour Daily) and its 2 article(s)\n`);
+    assert.doesNotMatch((await courtesy(dataDir, ['sources', 'list'])).stdout, /Hour Daily/);
   });
 });
 
