@@ -57,6 +57,12 @@ describe('the first run: the first administrator made from the browser, through 
     await page.fill('#field-again', PASSWORD);
     await Promise.all([page.waitForEvent('load'), page.click('form[action="/admin/setup"] button')]);
     assert.equal(new URL(page.url()).pathname, '/admin', 'signed in, on the overview');
+    await page.goto(`${site.url}/admin/`);
+    assert.equal(
+      new URL(page.url()).pathname,
+      '/admin',
+      'the desk’s address with a trailing slash, as people type it',
+    );
     assert.match((await page.textContent('nav[aria-label=Desk]')) ?? '', /ada, administrator/);
 
     await page.goto(link);

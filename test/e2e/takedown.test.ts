@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { userInfo } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -246,9 +247,12 @@ for (const engine of ENGINES) {
       await run('takedown', 'reject', second, '--reason', 'not enough to identify the author');
       assert.match(await home(), /Bob on tunnels/, 'a rejected request removes nothing');
       assert.match(await run('takedown', 'list', '--all'), new RegExp(`^${second} .* rejected`, 'm'));
+      const log = await run('takedown', 'log');
+      assert.match(log, new RegExp(`request\\.rejected +${second}: reason: not enough`));
       assert.match(
-        await run('takedown', 'log'),
-        new RegExp(`request\\.rejected +${second}: reason: not enough`),
+        log,
+        new RegExp(`^\\S+ +${userInfo().username} \\(command line\\) +request\\.rejected`, 'm'),
+        'a decision made at the command line is logged under the person who made it',
       );
       const missing = await courtesy(dataDir, ['takedown', 'show', 'TD-ZZZZZZZZ']);
       assert.match(missing.stderr, /there is no takedown request TD-ZZZZZZZZ/);
