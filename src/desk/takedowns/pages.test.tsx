@@ -19,7 +19,7 @@ const session = {
 
 it('says so when the audit log is empty, rather than showing a bare table', async () => {
   const site = loadConfig({ dataDir: '/nonexistent' }, {}).site;
-  const empty = String(await (<AuditPage site={site} session={session} lines={[]} />).toString());
+  const empty = String(await (<AuditPage site={site} session={session} lines={[]} />));
   assert.match(empty, /<p>Nothing has been logged yet\.<\/p>/);
   assert.doesNotMatch(empty, /<table/);
   const one = String(
@@ -31,7 +31,7 @@ it('says so when the audit log is empty, rather than showing a bare table', asyn
           { id: 1, at: new Date('2026-12-03T12:00:00Z'), actor: 'ada', action: 'hide', detail: 'entry 4' },
         ]}
       />
-    ).toString(),
+    ),
   );
   assert.match(one, /2026-12-03 12:00:00 UTC/);
   assert.match(one, /data-label="What">hide</);
