@@ -12,11 +12,10 @@
  * --data keeps the filled store for the next run (filling a million articles takes minutes);
  * --database runs on another store (postgres://…) instead of SQLite in the data folder. Needs wrk.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { openContext, type AppContext } from '../../src/cli/context.js';
@@ -28,6 +27,7 @@ import type { EntryInput } from '../../src/model/entry.js';
 import { startServer } from '../../src/web/index.js';
 import { freePort } from '../../test/support/http.js';
 import { prng } from '../support/random.js';
+import { WRK_SCRIPT, runWrk, type Load } from '../support/wrk.js';
 import { COMMON_QUERY, TWO_WORD_QUERY, zipfWord } from '../support/words.js';
 
 const { values: args } = parseArgs({
@@ -46,8 +46,6 @@ const TARGET_P95_MS = 50;
 const SECTIONS = ['Politics', 'Science', 'Business', 'Culture', 'Sport', 'Local', 'World', 'Technology'];
 const PASSWORD = 'a benchmark passphrase';
 const DAY = 86_400_000;
-
-const execFileAsync = promisify(execFile);
 
 function article(n: number, source: number, now: number): EntryInput {
   const next = prng(n + 1);
@@ -171,46 +169,12 @@ async function analyze(databaseUrl: string): Promise<void> {
   }
 }
 
-interface Load {
-  rps: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  errors: number;
-}
-
-const WRK_SCRIPT = `done = function(summary, latency, requests)
-  io.write(string.format("percentiles %d %d %d\\n", latency:percentile(50), latency:percentile(95), latency:percentile(99)))
-end
-`;
-
-async function wrk(url: string, script: string, cookie: string, seconds: number): Promise<Load> {
-  const { stdout: out } = await execFileAsync(
-    'wrk',
-    [
-      '-t1',
-      '-c1',
-      `-d${seconds}s`,
-      '-s',
-      script,
-      '-H',
-      `Cookie: ${cookie}`,
-      '-H',
-      'Accept-Encoding: gzip',
-      url,
-    ],
-    { encoding: 'utf8' },
-  );
-  const [p50 = NaN, p95 = NaN, p99 = NaN] = (/^percentiles (\d+) (\d+) (\d+)$/m.exec(out) ?? [])
-    .slice(1)
-    .map((us) => Number(us) / 1000);
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
-    p50Ms: p50,
-    p95Ms: p95,
-    p99Ms: p99,
-    errors: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0'),
-  };
+function wrk(url: string, script: string, cookie: string, seconds: number): Promise<Load> {
+  return runWrk(url, script, {
+    connections: 1,
+    seconds,
+    headers: [`Cookie: ${cookie}`, 'Accept-Encoding: gzip'],
+  });
 }
 
 async function main(): Promise<void> {

@@ -9,8 +9,7 @@
  *
  * Needs wrk and nginx (Debian: apt-get install wrk nginx-light).
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { promisify } from 'node:util';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import { startServer } from '../../src/web/index.js';
 import { articlePath } from '../../src/web/paths.js';
 import { freePort } from '../../test/support/http.js';
 import { prng } from '../support/random.js';
+import { WRK_SCRIPT, runWrk, type Load } from '../support/wrk.js';
 import { COMMON_QUERY, TWO_WORD_QUERY, VOCABULARY, zipfWord } from '../support/words.js';
 
 const { values: args } = parseArgs({
@@ -35,7 +35,6 @@ const { values: args } = parseArgs({
     data: { type: 'string' },
   },
 });
-const execFileAsync = promisify(execFile);
 const ENTRIES = Number(args.entries);
 const SOURCES = Math.min(Number(args.sources), ENTRIES);
 const CONNECTIONS = Number(args.connections);
@@ -61,38 +60,9 @@ function article(n: number): EntryInput {
   };
 }
 
-interface Load {
-  rps: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  errors: number;
-}
-
-/** wrk prints these percentiles (in microseconds) on its last line when the run is done. */
-const WRK_SCRIPT = `done = function(summary, latency, requests)
-  io.write(string.format("percentiles %d %d %d\\n", latency:percentile(50), latency:percentile(95), latency:percentile(99)))
-end
-`;
-
-/** Runs wrk against a URL and reads its summary (asynchronously: the server under test is this process). */
-async function wrk(url: string, script: string, connections = CONNECTIONS, seconds = SECONDS): Promise<Load> {
-  const { stdout: out } = await execFileAsync(
-    'wrk',
-    ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, '-H', 'Accept-Encoding: gzip', url],
-    { encoding: 'utf8' },
-  );
-  const [p50 = NaN, p95 = NaN, p99 = NaN] = (/^percentiles (\d+) (\d+) (\d+)$/m.exec(out) ?? [])
-    .slice(1)
-    .map((us) => Number(us) / 1000);
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0';
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
-    p50Ms: p50,
-    p95Ms: p95,
-    p99Ms: p99,
-    errors: Number(errors),
-  };
+/** Runs wrk with this benchmark's connections and duration unless told otherwise. */
+function wrk(url: string, script: string, connections = CONNECTIONS, seconds = SECONDS): Promise<Load> {
+  return runWrk(url, script, { connections, seconds, headers: ['Accept-Encoding: gzip'] });
 }
 
 /**
