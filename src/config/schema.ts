@@ -17,6 +17,13 @@ const httpUrl = z
 
 const policy = z.enum(['full', 'excerpt', 'link']);
 
+const email = z.string().email('must be an email address');
+
+/** Whether an address passes the same check as the file's email addresses. */
+export function isEmailAddress(value: string): boolean {
+  return email.safeParse(value).success;
+}
+
 const color = z.string().regex(/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i, 'must be a colour written #rgb or #rrggbb');
 
 /** One item of the site's menu: a path on the site ("/tags/politics") or an http(s) URL. */
@@ -78,7 +85,7 @@ export const configSchema = z.strictObject({
       base_url: httpUrl.optional(),
       language: z.string().default('en'),
       /** Shown on the contact page, so authors and publishers can reach the operator. */
-      contact_email: z.string().email('must be an email address').optional(),
+      contact_email: email.optional(),
       operator: z.string().optional(),
       /** canonical: rel=canonical to the original; noindex: keep copies out of search; both (default). */
       search_engines: z.enum(['canonical', 'noindex', 'both']).default('both'),
@@ -205,7 +212,7 @@ export const configSchema = z.strictObject({
   takedown: z
     .strictObject({
       /** Who is told of new requests and counter-notices; defaults to site.contact_email. */
-      notify_email: z.string().email('must be an email address').optional(),
+      notify_email: email.optional(),
       /** Publishers may verify a site-wide request by serving its token on their site. */
       self_service: z.boolean().default(true),
       /** What a self-verified site request does to the site's sources besides removing their content. */

@@ -1,5 +1,5 @@
 import { accentProblem, expandHex } from './branding.js';
-import { menuItemProblem } from './schema.js';
+import { isEmailAddress, menuItemProblem } from './schema.js';
 import type { Config } from './config.js';
 import { senderFor } from './sender.js';
 
@@ -79,7 +79,7 @@ export function checkSettings(fields: Record<string, string | undefined>): {
     errors.name = `The name is ${values.name.length} characters long; ${SETTING_LIMITS.name} at most.`;
   if (values.description.length > SETTING_LIMITS.description)
     errors.description = `The description is ${values.description.length} characters long; ${SETTING_LIMITS.description} at most.`;
-  if (values.contactEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.contactEmail))
+  if (values.contactEmail && !isEmailAddress(values.contactEmail))
     errors.contactEmail = `“${values.contactEmail}” is not an email address.`;
   if (values.operator && values.operator.length > SETTING_LIMITS.operator)
     errors.operator = `The operator's name is ${values.operator.length} characters long; ${SETTING_LIMITS.operator} at most.`;
