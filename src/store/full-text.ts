@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { searchTerms, type FtsTerm, type SearchTerms } from './fts-query.js';
 import type { Database } from './schema.js';
 import { SEARCH_COUNT_LIMIT, type SearchQuery } from './store.js';
@@ -14,8 +14,11 @@ export interface FullTextIndex {
   replace(db: Kysely<Database>, entry: IndexedEntry): Promise<void>;
   /** Takes an entry out of the index (it is withheld from public pages, see Entry.withheld). */
   remove(db: Kysely<Database>, entryId: number): Promise<void>;
-  /** How many of the `limit` newest (highest id) matches of one term there are, and the lowest id among them. */
-  sample(db: Kysely<Database>, term: FtsTerm, limit: number): Promise<{ n: number; low: number | null }>;
+  /**
+   * About what share of the stored entries contain one term (0 to 1), in a millisecond or so
+   * whatever the term: null when nothing is stored.
+   */
+  share(db: Kysely<Database>, term: FtsTerm): Promise<number | null>;
   /**
    * The ids of the page asked for, in order:
    * - by relevance: the best `pool` by the engine's rank (a match in the title weighs 4 times, in
@@ -24,11 +27,17 @@ export interface FullTextIndex {
    *   the newer comes first;
    * - by date: newest first.
    */
-  rank(db: Kysely<Database>, terms: SearchTerms, query: SearchQuery, byRelevance: boolean): Promise<number[]>;
+  rank(db: Kysely<Database>, terms: SearchTerms, query: SearchQuery, byRelevance: boolean): Promise<Ranked>;
   /** How many entries match, counting at most `cap` + 1. */
   count(db: Kysely<Database>, terms: SearchTerms, query: SearchQuery, cap: number): Promise<number>;
   /** A passage of each entry's text around the matches, the matches between \u0001 and \u0002. */
   snippets(db: Kysely<Database>, terms: SearchTerms, ids: readonly number[]): Promise<Map<number, string>>;
+}
+
+/** The ids of a page, in order; and how many entries match, when ranking them counted them anyway. */
+export interface Ranked {
+  ids: number[];
+  matched?: number;
 }
 
 /** What the index reads of an entry. */
@@ -63,8 +72,6 @@ export const RECENCY_BONUS = 2.0;
 export const RECENCY_HALF_LIFE_MS = 2_592_000_000;
 /** A single word that at least this share of all articles contains is left out of a longer search. */
 const COMMON_SHARE = 0.5;
-/** How many of a word's newest matches estimate how many articles contain it. */
-const COMMON_SAMPLE = 1000;
 
 export interface SearchResult {
   ids: number[];
@@ -89,9 +96,15 @@ export async function runSearch(
   const typed = searchTerms(query.text);
   if (!typed) return null;
   const { terms, ignored, allCommon } = await withoutCommonWords(db, index, typed);
-  const ids = await index.rank(db, terms, query, query.order === 'relevance' && !allCommon);
-  const snippets = ids.length ? await index.snippets(db, terms, ids) : new Map<number, string>();
-  const matched = await index.count(db, terms, query, SEARCH_COUNT_LIMIT);
+  const { ids, matched: counted } = await index.rank(
+    db,
+    terms,
+    query,
+    query.order === 'relevance' && !allCommon,
+  );
+  const snippets =
+    ids.length && query.snippets !== false ? await index.snippets(db, terms, ids) : new Map<number, string>();
+  const matched = counted ?? (await index.count(db, terms, query, SEARCH_COUNT_LIMIT));
   return { ids, snippets, matched, ignored };
 }
 
@@ -110,18 +123,8 @@ async function withoutCommonWords(
 ): Promise<{ terms: SearchTerms; ignored: string[]; allCommon: boolean }> {
   const bare = terms.required.filter((t) => t.bare);
   if (bare.length === 0) return { terms, ignored: [], allCommon: false };
-  // Each in its own subquery: SQLite reads one end of the primary key for a lone min() or max(),
-  // but scans the whole table for the two together.
-  const span = await sql<{ lo: number | null; hi: number | null }>`
-    SELECT (SELECT min(id) FROM entries) AS lo, (SELECT max(id) FROM entries) AS hi`.execute(db);
-  const { lo, hi } = span.rows[0] ?? { lo: null, hi: null };
-  if (lo === null || hi === null) return { terms, ignored: [], allCommon: false };
   const common = new Set<FtsTerm>();
-  for (const term of bare) {
-    const { n, low } = await index.sample(db, term, COMMON_SAMPLE);
-    const reach = n >= COMMON_SAMPLE && low !== null ? Number(hi) - low + 1 : Number(hi) - Number(lo) + 1;
-    if (n / reach >= COMMON_SHARE) common.add(term);
-  }
+  for (const term of bare) if (((await index.share(db, term)) ?? 0) >= COMMON_SHARE) common.add(term);
   if (common.size === 0) return { terms, ignored: [], allCommon: false };
   const kept = terms.required.filter((t) => !common.has(t));
   if (kept.length === 0) return { terms, ignored: [], allCommon: true };

@@ -16,6 +16,8 @@ import type { Role, Session, User } from '../model/user.js';
 import type { PageChange } from '../model/page-tags.js';
 import type { EntriesInput } from '../model/entry-batch.js';
 import type { ClaimOptions } from './claims.js';
+import type { SearchPage, SearchQuery } from './search-query.js';
+export { SEARCH_COUNT_LIMIT, type SearchHit, type SearchPage, type SearchQuery } from './search-query.js';
 import type {
   FetchDay,
   SourceDeskQuery,
@@ -247,42 +249,6 @@ export interface EntryRepository {
   /** The most used authors or tags, with how many entries each has. */
   topFacets(kind: FacetKind, limit: number): Promise<Array<{ key: string; label: string; count: number }>>;
 }
-
-export interface SearchQuery {
-  /** What the reader typed: words, "phrases", prefix*, -excluded. */
-  text: string;
-  sourceId?: number;
-  /** Only entries sorted at or after / before these times. */
-  since?: Date;
-  until?: Date;
-  /** relevance: by how well they match, the recent first among equals; recent: newest first. */
-  order: 'relevance' | 'recent';
-  limit: number;
-  offset: number;
-  now: Date;
-}
-
-export interface SearchHit {
-  entry: Entry;
-  /** A passage around the matched words, as HTML: escaped text with the matches in <mark>. */
-  snippet: string;
-}
-
-export interface SearchPage {
-  hits: SearchHit[];
-  /** How many entries match, counted up to SEARCH_COUNT_LIMIT. */
-  total: number;
-  /** Whether more than `total` match. */
-  moreThanTotal: boolean;
-  /**
-   * Words of the search that were left out because most articles contain them (they would match
-   * nearly everything and weigh nearly nothing); a word in quotes is always kept.
-   */
-  ignored: string[];
-}
-
-/** Matches counted at most, so that a common word does not make search slow. */
-export const SEARCH_COUNT_LIMIT = 1000;
 
 /** Fields a subscription's life may change. */
 export type SubscriptionPatch = Partial<Omit<Subscription, 'sourceId'>>;

@@ -58,6 +58,8 @@ export function registerArticleDesk(admin: Hono<DeskEnv>, { store, config }: Des
         limit: PER_PAGE,
         offset: (n - 1) * PER_PAGE,
         now: new Date(),
+        // The list shows no passages.
+        snippets: false,
       });
       entries = found.hits.map((h) => h.entry);
       total = found.total;

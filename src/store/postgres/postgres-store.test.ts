@@ -137,3 +137,81 @@ describe('the PostgreSQL change listener', { skip: SKIP_POSTGRES }, () => {
     }
   });
 });
+
+describe('PostgreSQL search at a size where statistics decide', { skip: SKIP_POSTGRES }, () => {
+  it('finds what a plain scan finds, down the key or from the GIN index, and counts it', async () => {
+    const database = await freshPostgres('search_plans');
+    const store = await openPostgresStore(database.url);
+    const client = new pg.Client({ connectionString: database.url.replace(/\?.*$/, '') });
+    await client.connect();
+    try {
+      await client.query(`SET search_path TO ${database.schema}`);
+      const source = await store.sources.add({ feedUrl: 'https://plans.example/feed' }, new Date(0));
+      // 30,000 entries: "common" in each, "alpha" in a fifth, "beta" in a tenth (with alpha in 1 of
+      // 50), "middling" in a tenth, "rare" in 1 of 400; sorted in the order of their ids.
+      const words = `concat_ws(' ', 'common', CASE WHEN n % 5 = 0 THEN 'alpha' END,
+        CASE WHEN n % 10 = 3 OR n % 50 = 0 THEN 'beta' END, CASE WHEN n % 10 = 7 THEN 'middling' END,
+        CASE WHEN n % 400 = 11 THEN 'rare' END)`;
+      await client.query(
+        `INSERT INTO entries (id, source_id, guid, guid_hash, title, created_at, sort_at, content_hash)
+         SELECT n, $1, 'g' || n, md5('g' || n), 'Entry ' || n, n, n * 1000, 'h' FROM generate_series(1, 30000) AS n`,
+        [source.id],
+      );
+      await client.query(
+        `INSERT INTO entry_search (entry_id, source_id, sort_at, title, author, body)
+         SELECT n, $1, n * 1000, 'Entry ' || n, '', ${words} FROM generate_series(1, 30000) AS n`,
+        [source.id],
+      );
+      await client.query('ANALYZE entries, entry_search');
+      const matching = async (query: string) =>
+        (
+          await client.query<{ id: string }>(
+            `SELECT entry_id AS id FROM entry_search WHERE document @@ (${query}) ORDER BY entry_id DESC`,
+          )
+        ).rows.map((r) => Number(r.id));
+      const tsq = (w: string) => `phraseto_tsquery('courtesy_search', '${w}')`;
+      const cases: Array<[string, string]> = [
+        ['rare', tsq('rare')],
+        ['alpha beta', `${tsq('alpha')} && ${tsq('beta')}`],
+        ['middling', tsq('middling')],
+        ['common', tsq('common')],
+        ['common rare', tsq('rare')], // "common" is in every entry: left out of a longer search
+      ];
+      for (const [text, query] of cases) {
+        const expected = await matching(query);
+        for (const order of ['recent', 'relevance'] as const) {
+          const found = await store.entries.search({ text, order, limit: 20, offset: 0, now: new Date(0) });
+          assert.equal(found.total, Math.min(expected.length, 1000), `${text} (${order}): how many`);
+          assert.equal(found.moreThanTotal, expected.length > 1000, `${text} (${order}): more than that`);
+          if (order === 'recent')
+            assert.deepEqual(
+              found.hits.map((h) => h.entry.id),
+              expected.slice(0, 20),
+              `${text}: the newest matches`,
+            );
+          else
+            assert.ok(
+              found.hits.every((h) => expected.includes(h.entry.id)),
+              `${text}: only matches`,
+            );
+        }
+      }
+      const past = await store.entries.search({
+        text: 'rare',
+        order: 'recent',
+        limit: 20,
+        offset: 500,
+        now: new Date(0),
+      });
+      assert.deepEqual(
+        [past.hits.length, past.total],
+        [0, 75],
+        'a page past the last match still counts them',
+      );
+    } finally {
+      await client.end();
+      await store.close();
+      await database.drop();
+    }
+  });
+});

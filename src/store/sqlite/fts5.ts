@@ -19,6 +19,9 @@ import type { SearchQuery } from '../store.js';
  * date filter checks each match against a narrow index of entries (id, source, date), never their
  * rows.
  */
+/** How many of a term's newest matches estimate how many entries contain it. */
+const SHARE_SAMPLE = 1000;
+
 export const FTS5_INDEX: FullTextIndex = {
   async add(db, entries) {
     for (let i = 0; i < entries.length; i += 200) {
@@ -36,13 +39,23 @@ export const FTS5_INDEX: FullTextIndex = {
     await sql`DELETE FROM entries_fts WHERE rowid = ${entryId}`.execute(db);
   },
 
-  async sample(db, term, limit) {
+  async share(db, term) {
+    // Each in its own subquery: SQLite reads one end of the primary key for a lone min() or max(),
+    // but scans the whole table for the two together.
+    const span = await sql<{ lo: number | null; hi: number | null }>`
+      SELECT (SELECT min(id) FROM entries) AS lo, (SELECT max(id) FROM entries) AS hi`.execute(db);
+    const { lo, hi } = span.rows[0] ?? { lo: null, hi: null };
+    if (lo === null || hi === null) return null;
+    // How far back the term's newest SHARE_SAMPLE matches reach among the stored ids: a walk FTS5
+    // makes in about a millisecond.
     const found = await sql<{ n: number; low: number | null }>`
       SELECT count(*) AS n, min(id) AS low FROM (
         SELECT rowid AS id FROM entries_fts WHERE entries_fts MATCH ${term.fts}
-        ORDER BY rowid DESC LIMIT ${limit})`.execute(db);
-    const row = found.rows[0];
-    return { n: Number(row?.n ?? 0), low: row?.low == null ? null : Number(row.low) };
+        ORDER BY rowid DESC LIMIT ${SHARE_SAMPLE})`.execute(db);
+    const n = Number(found.rows[0]?.n ?? 0);
+    const low = found.rows[0]?.low ?? null;
+    const reach = n >= SHARE_SAMPLE && low !== null ? Number(hi) - low + 1 : Number(hi) - Number(lo) + 1;
+    return n / reach;
   },
 
   async rank(db, terms, query, byRelevance) {
@@ -61,7 +74,7 @@ export const FTS5_INDEX: FullTextIndex = {
       WITH c AS MATERIALIZED (${candidates})
       SELECT e.id FROM c JOIN ${NARROW} ON e.id = c.id
       ORDER BY ${order} LIMIT ${query.limit} OFFSET ${query.offset}`.execute(db);
-    return shown.rows.map((r) => Number(r.id));
+    return { ids: shown.rows.map((r) => Number(r.id)) };
   },
 
   async count(db, terms, query, cap) {
