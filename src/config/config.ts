@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import type { RightsPolicy } from '../model/source.js';
+import { sectionName, type RightsPolicy } from '../model/source.js';
+import { compileIntake, normalizeIntake, type IntakeRules } from '../model/intake.js';
 import { DEFAULT_EMBED_HOSTS } from '../model/embeds.js';
 import { checkScraperRules } from '../markup/selectors.js';
 import { ConfigError } from './errors.js';
@@ -127,6 +128,9 @@ export interface Config {
     remove: string[];
     attribution: string | null;
     searchEngines: 'canonical' | 'noindex' | 'both' | null;
+    holdNew: boolean;
+    section: string | null;
+    intake: IntakeRules;
   }>;
 }
 
@@ -161,6 +165,25 @@ function scraperRules(
   } catch (error) {
     throw new ConfigError('config.invalid', `config: sources[${index}]: ${(error as Error).message}`);
   }
+}
+
+/** A configured source's intake rules, checked: a rule that cannot be read names its key. */
+function intakeRules(
+  s: { include?: string[]; exclude?: string[]; max_per_check?: number; max_age_days?: number },
+  index: number,
+): IntakeRules {
+  const rules = normalizeIntake({
+    include: s.include ?? [],
+    exclude: s.exclude ?? [],
+    maxPerCheck: s.max_per_check ?? null,
+    maxAgeDays: s.max_age_days ?? null,
+  });
+  try {
+    compileIntake(rules);
+  } catch (error) {
+    throw new ConfigError('config.invalid', `config: sources[${index}]: ${(error as Error).message}`);
+  }
+  return rules;
 }
 
 /** What the command line and the environment can override. */
@@ -283,6 +306,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       fullText: s.full_text ?? Boolean(s.selector || s.remove?.length),
       attribution: s.attribution ?? null,
       searchEngines: s.search_engines ?? null,
+      holdNew: s.hold ?? false,
+      section: sectionName(s.section),
+      intake: intakeRules(s, i),
     })),
   };
 }

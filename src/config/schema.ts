@@ -66,6 +66,17 @@ const sourceSeed = z.strictObject({
   attribution: z.string().min(1, 'must not be empty').optional(),
   /** This source's search-engine policy, instead of site.search_engines. */
   search_engines: z.enum(['canonical', 'noindex', 'both']).optional(),
+  /** Hold its new entries for review at the desk. */
+  hold: z.boolean().optional(),
+  /** The section of the site its articles belong to. */
+  section: z.string().optional(),
+  /** Intake rules (docs/newsroom.md): take only what matches one include rule and no exclude rule. */
+  include: z.array(z.string()).optional(),
+  exclude: z.array(z.string()).optional(),
+  /** The most new entries one check takes, the newest. */
+  max_per_check: z.number().int().min(1).max(10_000).optional(),
+  /** Entries published more than this many days before they are first seen are not taken. */
+  max_age_days: z.number().int().min(1).max(36_500).optional(),
 });
 
 /**

@@ -1,4 +1,5 @@
 import type { Enclosure } from './feed.js';
+import type { IntakeVerdict } from './intake.js';
 
 /** An entry as stored: normalized, sanitized, attached to its source. */
 export interface Entry {
@@ -22,15 +23,18 @@ export interface Entry {
   articleHtml: string | null;
   categories: string[];
   enclosures: Enclosure[];
-  /** Kept off every public page: hidden by an operator, or held for review (see Withheld); null when public. */
+  /** Kept off every public page: hidden by an operator, held for review or filtered (see Withheld); null when public. */
   withheld: Withheld | null;
+  /** For a filtered entry, what of its source's intake rules keeps it out, and why; else null. */
+  filter?: IntakeVerdict;
 }
 
 /**
  * Why a stored entry is on no public page: `hidden` by an operator (reversible, unlike a takedown),
- * or `held` until an operator publishes it (its source holds new entries for review).
+ * `held` until an operator publishes it (its source holds new entries for review), or `filtered` by
+ * its source's intake rules (model/intake.ts; taken back when the rules change so that it passes).
  */
-export type Withheld = 'hidden' | 'held';
+export type Withheld = 'hidden' | 'held' | 'filtered';
 
 /** The HTML an entry shows as its body: the extracted article, else the feed's content, else its summary. */
 export function bodyHtml(entry: Pick<Entry, 'articleHtml' | 'contentHtml' | 'summaryHtml'>): string | null {
@@ -40,7 +44,7 @@ export function bodyHtml(entry: Pick<Entry, 'articleHtml' | 'contentHtml' | 'sum
 /** What ingest hands to the store for one entry. */
 export type EntryInput = Omit<
   Entry,
-  'id' | 'sourceId' | 'createdAt' | 'sortAt' | 'articleHtml' | 'withheld'
+  'id' | 'sourceId' | 'createdAt' | 'sortAt' | 'articleHtml' | 'withheld' | 'filter'
 > & {
   /** A digest of everything shown, so an unchanged entry is not rewritten. */
   contentHash: string;

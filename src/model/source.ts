@@ -1,4 +1,5 @@
 /** What an operator may republish from a source. */
+import type { IntakeRules } from './intake.js';
 import { hostOf, parseUrl } from './url.js';
 export type RightsPolicy = 'full' | 'excerpt' | 'link';
 export const RIGHTS_POLICIES: readonly RightsPolicy[] = ['full', 'excerpt', 'link'];
@@ -60,6 +61,8 @@ export interface Source {
   holdNew: boolean;
   /** The section of the site its articles belong to ("Politics"): an OPML folder, or set at the desk. */
   section: string | null;
+  /** What it takes in of its feed: keyword rules and limits (model/intake.ts). */
+  intake: IntakeRules;
 }
 
 /** The longest section name; OPML folders are cut to it. */

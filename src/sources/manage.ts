@@ -3,7 +3,8 @@ import type { Fetcher } from '../fetch/index.js';
 import { CourtesyError, UsageError } from '../model/errors.js';
 import { sectionName, type RightsPolicy, type SearchEnginePolicy, type Source } from '../model/source.js';
 import { checkScraperRules } from '../markup/selectors.js';
-import type { SourcePatch, Store } from '../store/index.js';
+import type { IntakeApplied, SourcePatch, Store } from '../store/index.js';
+import { compileIntake, normalizeIntake, type IntakeRules } from '../model/intake.js';
 import { parseOpml } from './opml.js';
 
 /**
@@ -37,6 +38,8 @@ export interface SourceChange {
   holdNew?: boolean;
   /** The section its articles belong to; null for none. */
   section?: string | null;
+  /** What it takes in of its feed: each part given replaces the one in force (model/intake.ts). */
+  intake?: Partial<IntakeRules>;
 }
 
 export interface SourceChanged {
@@ -44,6 +47,8 @@ export interface SourceChanged {
   fields: string[];
   /** How many of its newest entries were queued for extraction again; null when none needed to be. */
   requeued: number | null;
+  /** What new intake rules did to its stored entries; null when they did not change. */
+  intake: IntakeApplied | null;
 }
 
 /**
@@ -56,9 +61,14 @@ export async function changeSource(
   id: number,
   change: SourceChange,
   now: Date,
+  actor: string,
 ): Promise<SourceChanged> {
   const before = await requireSource(store, id);
   const rules = checkScraperRules({ selector: change.selector ?? null, remove: change.remove ?? [] });
+  const intake = change.intake ? normalizeIntake({ ...before.intake, ...change.intake }) : null;
+  // Checked before anything is written: a rule that cannot be read changes nothing.
+  if (intake) compileIntake(intake);
+  const intakeChanged = intake !== null && JSON.stringify(intake) !== JSON.stringify(before.intake);
   const patch: SourcePatch = {
     ...(change.fullText !== undefined ? { fullText: change.fullText } : {}),
     ...(change.selector !== undefined ? { scraperSelector: rules.selector } : {}),
@@ -70,16 +80,18 @@ export async function changeSource(
     ...(change.holdNew !== undefined ? { holdNew: change.holdNew } : {}),
     ...(change.section !== undefined ? { section: sectionName(change.section) } : {}),
   };
-  if (Object.keys(patch).length === 0) {
+  if (Object.keys(patch).length === 0 && !change.intake) {
     throw new UsageError('sources.usage', 'sources set: nothing to change (see --help)');
   }
-  await store.sources.update(id, patch);
+  if (Object.keys(patch).length > 0) await store.sources.update(id, patch);
+  const applied = intakeChanged ? await store.entries.applyIntake(id, intake, actor, now) : null;
   const rulesChanged = patch.scraperSelector !== undefined || patch.scraperRemove !== undefined;
   const extractAgain =
     (patch.fullText === true && !before.fullText) || (rulesChanged && (patch.fullText ?? before.fullText));
   return {
-    fields: Object.keys(patch),
+    fields: [...Object.keys(patch), ...(intakeChanged ? ['intake'] : [])],
     requeued: extractAgain ? await store.extractions.requeue(id, RECENT_EXTRACTIONS, now) : null,
+    intake: applied,
   };
 }
 

@@ -1,3 +1,4 @@
+import { NO_INTAKE_RULES } from '../model/intake.js';
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Source } from '../model/source.js';
@@ -66,6 +67,7 @@ it('writes OPML that reads back to the same subscriptions, escaped', () => {
     checkBasis: null,
     holdNew: false,
     section: null,
+    intake: NO_INTAKE_RULES,
   });
   const xml = renderOpml(
     [

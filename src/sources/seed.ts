@@ -26,6 +26,9 @@ export async function seedConfiguredSources(store: Store, config: Config, now: D
         scraperRemove: seed.remove,
         attributionTemplate: seed.attribution,
         searchEngines: seed.searchEngines,
+        holdNew: seed.holdNew,
+        section: seed.section,
+        intake: seed.intake,
       },
       now,
     );

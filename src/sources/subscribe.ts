@@ -1,3 +1,4 @@
+import type { IntakeRules } from '../model/intake.js';
 import type { Fetcher } from '../fetch/index.js';
 import { CourtesyError } from '../model/errors.js';
 import type { RightsPolicy, Source, SearchEnginePolicy } from '../model/source.js';
@@ -22,6 +23,8 @@ export interface SubscribeRequest {
   holdNew?: boolean;
   /** The section of the site its articles belong to. */
   section?: string | null;
+  /** What it takes in of its feed (Source.intake). */
+  intake?: IntakeRules;
 }
 
 export interface Subscription {
@@ -107,6 +110,7 @@ export async function subscribe(
       searchEngines: request.searchEngines ?? null,
       holdNew: request.holdNew ?? false,
       section: request.section ?? null,
+      intake: request.intake,
     },
     now,
   );

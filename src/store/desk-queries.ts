@@ -57,3 +57,11 @@ export interface WithheldQuery {
   limit: number;
   offset: number;
 }
+
+/** What a change of intake rules did to a source's stored entries. */
+export interface IntakeApplied {
+  /** Public entries the rules now keep out. */
+  filtered: number;
+  /** Entries a keyword rule kept out that are public again. */
+  restored: number;
+}

@@ -10,6 +10,7 @@ export type {
   SignInAttempt,
   SourceQueue,
   SaveResult,
+  IntakeApplied,
   Cursor,
   EntryPage,
   EntryQuery,

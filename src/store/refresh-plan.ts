@@ -1,10 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { EntryInput } from '../model/entry.js';
+import {
+  intakeVerdicts,
+  keywordVerdict,
+  type CompiledIntake,
+  type FilterKind,
+  type IntakeSubject,
+  type IntakeVerdict,
+} from '../model/intake.js';
 import { entryFacets, type Facet } from '../model/facets.js';
 import { ALL_PAGES, LISTING, facetTag, sourceTag, type PageTag } from '../model/page-tags.js';
 import { suppressingRule, urlHostKey, urlKey, type SuppressionRule } from '../model/rights.js';
 import type { EntriesTable } from './schema.js';
+import { searchText } from './search-text.js';
 import type { SaveResult } from './store.js';
 
 /**
@@ -21,8 +30,10 @@ export const FUTURE_TOLERANCE_MS = 10 * 60_000;
 export interface KnownEntry {
   id: number;
   contentHash: string;
-  /** Hidden or held (Entry.withheld): rewritten, but on no public page, so no page changes. */
+  /** Hidden, held or filtered (Entry.withheld): rewritten, but on no public page, so no page changes. */
   withheld?: boolean;
+  /** What of the intake rules keeps it out, when they do. */
+  filtered?: FilterKind | null;
 }
 
 /** The source's stored entries that the refresh's guids and URLs name (the first stored, per URL). */
@@ -44,6 +55,8 @@ export interface RefreshFacts {
   fullText: boolean;
   /** The source holds new entries for review: they are stored held, on no page until published. */
   holdNew?: boolean;
+  /** The source's intake rules, when it has any: what they keep out is stored filtered. */
+  intake?: CompiledIntake | null;
   /**
    * How the refresh changes the source's name, link or policy: `same`; `changed` while some of its
    * entries show (every page that shows them changes); `first` when none showed yet (its first poll:
@@ -62,6 +75,8 @@ export type NewEntryRow = Insertable<EntriesTable> & {
 
 export interface NewEntry {
   row: NewEntryRow;
+  /** The entry as the feed gave it (the last copy, when the feed repeats it). */
+  input: EntryInput;
   facets: Facet[];
   /** The search text the entry came with, if any. */
   searchText: string | undefined;
@@ -77,6 +92,11 @@ export interface EntryUpdate {
   facets: Facet[];
   /** The stored entry is withheld: it has no facet rows or search row to rewrite. */
   withheld: boolean;
+  /**
+   * Its intake verdict, when the rewrite changes whether the keyword rules keep it out: the verdict
+   * (it leaves the pages, or is kept out for another reason), or null (it is public again).
+   */
+  filter?: IntakeVerdict;
 }
 
 export interface RefreshPlan {
@@ -125,6 +145,7 @@ export function planRefresh(facts: RefreshFacts): RefreshPlan {
     if (!match) {
       const fresh: NewEntry = {
         row: newEntryRow(sourceId, entry, guidHash, now),
+        input: entry,
         facets: entryFacets(entry),
         searchText: entry.searchText,
         extract: false,
@@ -138,6 +159,7 @@ export function planRefresh(facts: RefreshFacts): RefreshPlan {
     } else if ('fresh' in match) {
       // A feed that repeats a guid or a URL within one document: the later copy wins.
       Object.assign(match.fresh.row, entryColumns(entry), { guid: entry.guid, guidHash });
+      match.fresh.input = entry;
       match.fresh.facets = entryFacets(entry);
       match.fresh.searchText = entry.searchText;
       pendingByGuid.set(guidHash, match.fresh);
@@ -145,22 +167,31 @@ export function planRefresh(facts: RefreshFacts): RefreshPlan {
     } else {
       const facets = entryFacets(entry);
       const withheld = Boolean(match.stored.withheld);
-      updates.set(match.stored.id, { id: match.stored.id, entry, guidHash, facets, withheld });
-      if (!withheld) for (const f of facets) touched.push(facetTag(f.kind, f.key));
+      const update: EntryUpdate = { id: match.stored.id, entry, guidHash, facets, withheld };
+      const filter = refilter(facts.intake, match.stored, entry);
+      if (filter !== undefined) update.filter = filter;
+      updates.set(match.stored.id, update);
+      // The pages it shows on after the rewrite (those it showed on before are read as it is written).
+      if (!withheld && !update.filter) for (const f of facets) touched.push(facetTag(f.kind, f.key));
+      if (withheld && update.filter === null) for (const f of facets) touched.push(facetTag(f.kind, f.key));
       match.stored.contentHash = entry.contentHash;
       storedByGuid.set(guidHash, match.stored);
       counts.updated++;
     }
   }
 
+  if (facts.intake) counts.filtered = filterNew(facts.intake, insert, now);
+  if (!counts.filtered) delete counts.filtered;
   for (const fresh of insert) {
+    if (fresh.row.filtered) continue;
     fresh.extract = facts.fullText && Boolean(fresh.row.url);
     if (facts.holdNew) fresh.row.withheld = 'held';
   }
   const added: PageTag[] = [];
-  if (insert.length > 0 && !facts.holdNew) {
+  const shown = insert.filter((fresh) => !fresh.row.withheld);
+  if (shown.length > 0) {
     added.push(LISTING, sourceTag(sourceId));
-    for (const fresh of insert) for (const f of fresh.facets) added.push(facetTag(f.kind, f.key));
+    for (const fresh of shown) for (const f of fresh.facets) added.push(facetTag(f.kind, f.key));
   }
   if (facts.presentation === 'changed') touched.push(ALL_PAGES);
   else if (facts.presentation === 'first') added.push(LISTING, sourceTag(sourceId));
@@ -177,6 +208,58 @@ export function planRefresh(facts: RefreshFacts): RefreshPlan {
     const queuedByUrl = pendingByUrl.get(url);
     return queuedByUrl ? { fresh: queuedByUrl } : undefined;
   }
+}
+
+/**
+ * Applies the intake rules to the new entries: the keyword rules and the age limit to each, then,
+ * of those left, the per-check limit keeps the newest. What they keep out is stored filtered, with
+ * why. How many.
+ */
+function filterNew(intake: CompiledIntake, insert: readonly NewEntry[], now: Date): number {
+  const verdicts = intakeVerdicts(
+    intake,
+    insert.map((fresh) => ({
+      subject: subjectOf(fresh.input),
+      publishedAt: fresh.input.publishedAt,
+      sortAt: fresh.row.sortAt,
+    })),
+    now,
+  );
+  let filtered = 0;
+  insert.forEach((fresh, i) => {
+    const verdict = verdicts[i];
+    if (!verdict) return;
+    Object.assign(fresh.row, { withheld: 'hidden', filtered: verdict.kind, filterNote: verdict.why });
+    filtered++;
+  });
+  return filtered;
+}
+
+/**
+ * A rewritten entry's keyword verdict, when it may change: for an entry that is public or that a
+ * keyword rule keeps out (hidden, held, and age- or limit-filtered entries stay as they are).
+ * undefined when nothing changes.
+ */
+function refilter(
+  intake: CompiledIntake | null | undefined,
+  stored: KnownEntry,
+  entry: EntryInput,
+): IntakeVerdict | undefined {
+  const byRule = stored.filtered === 'rule';
+  if (!intake || (stored.withheld && !byRule)) return byRule ? null : undefined;
+  const verdict = keywordVerdict(intake, subjectOf(entry));
+  if (byRule) return verdict;
+  return verdict ?? undefined;
+}
+
+/** What the intake rules read of an entry; its text is made only when a rule reads the content. */
+export function subjectOf(entry: EntryInput): IntakeSubject {
+  return {
+    title: entry.title,
+    author: entry.author,
+    categories: entry.categories,
+    text: () => entry.searchText ?? searchText(entry),
+  };
 }
 
 function copyOf(known: ReadonlyMap<string, KnownEntry>): Map<string, KnownEntry> {

@@ -53,6 +53,8 @@ export interface SourcesTable {
   checkBasis: string | null;
   holdNew: Generated<number>;
   section: string | null;
+  /** Its intake rules (model/intake.ts IntakeRules) as JSON; null for none. */
+  intake: Generated<string | null>;
   /** Scraper rules for full text: the article's CSS selector, and the selectors to remove first (a JSON array). */
   scraperSelector: string | null;
   scraperRemove: string;
@@ -100,8 +102,11 @@ export interface EntriesTable {
   categories: string;
   enclosures: string;
   contentHash: string;
-  /** 'hidden', 'held' or null (model/entry.ts Withheld). */
+  /** 'hidden', 'held' or null (model/entry.ts Withheld); 'hidden' too for an entry the intake rules filter. */
   withheld: string | null;
+  /** What of its source's intake rules keeps it out ('rule', 'age', 'limit'; model/intake.ts), and why in words. */
+  filtered: Generated<string | null>;
+  filterNote: Generated<string | null>;
   /** The normalized original URL and its host (model/rights.ts), so takedown rules find entries by index. */
   urlKey: string | null;
   hostKey: string | null;

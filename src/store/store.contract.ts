@@ -4,6 +4,7 @@ import type { Store } from './store.js';
 import type { ContractContext } from './contract/context.js';
 import { queueAndListingsContract } from './contract/queue-listings.contract.js';
 import { deskContract } from './contract/desk.contract.js';
+import { newsroomContract } from './contract/newsroom.contract.js';
 import { searchContract } from './contract/search.contract.js';
 import { sourcesAndRefreshesContract } from './contract/sources-refresh.contract.js';
 import { takedownsAndUsersContract } from './contract/takedowns-users.contract.js';
@@ -54,5 +55,6 @@ export function describeStoreContract(
     searchContract(c);
     takedownsAndUsersContract(c);
     deskContract(c);
+    newsroomContract(c);
   });
 }

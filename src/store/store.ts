@@ -1,4 +1,5 @@
 import type { Entry, Withheld } from '../model/entry.js';
+import type { IntakeRules } from '../model/intake.js';
 import type { FacetKind } from '../model/facets.js';
 import type { FetchRecord, RightsPolicy, SearchEnginePolicy, Source, SourceStatus } from '../model/source.js';
 import type { AuditRecord, NewRule, SuppressionRule, Tombstone } from '../model/rights.js';
@@ -25,6 +26,7 @@ import type {
   SectionCount,
   SourceListItem,
   WithheldQuery,
+  IntakeApplied,
 } from './desk-queries.js';
 export type {
   FetchDay,
@@ -33,6 +35,7 @@ export type {
   SectionCount,
   SourceListItem,
   WithheldQuery,
+  IntakeApplied,
 } from './desk-queries.js';
 import type { ExtractionRepository } from './extraction-queue.js';
 import type { OutboxRepository } from './outbox.js';
@@ -102,10 +105,13 @@ export interface NewSource {
   holdNew?: boolean;
   /** The section of the site its articles belong to. */
   section?: string | null;
+  /** What it takes in of its feed (Source.intake); none when absent. */
+  intake?: IntakeRules;
 }
 
 /** Fields a refresh or an operator may change. */
-export type SourcePatch = Partial<Omit<Source, 'id' | 'createdAt'>>;
+/** A change of a source's row. Its intake rules change through EntryRepository.applyIntake, which filters its entries again. */
+export type SourcePatch = Partial<Omit<Source, 'id' | 'createdAt' | 'intake'>>;
 
 /** How many checks of each source the fetch history keeps. */
 export const FETCH_HISTORY_PER_SOURCE = 50;
@@ -181,8 +187,9 @@ export interface SaveResult {
   inserted: number;
   updated: number;
   unchanged: number;
-  /** Entries a takedown rule kept out. */
+  /** Entries a takedown rule kept out; and new ones stored filtered by intake rules (of `inserted`; absent for none). */
   suppressed: number;
+  filtered?: number;
 }
 
 /** A position in a listing, newest first. */
@@ -232,8 +239,14 @@ export interface EntryRepository {
    * each. How many entries changed (those already so are left).
    */
   setWithheld(ids: readonly number[], withheld: Withheld | null, actor: string, now: Date): Promise<number>;
-  /** Hidden or held entries, newest first, and how many there are in all. */
+  /** Hidden, held or filtered entries, newest first, and how many there are in all. */
   listWithheld(query: WithheldQuery): Promise<{ entries: Entry[]; total: number }>;
+  /**
+   * Sets a source's intake rules (model/intake.ts), and applies the keyword rules at once to its public
+   * and rule-filtered entries, both ways (the limits act on later checks), with its page changes and an
+   * audit line, in one transaction. Throws a UsageError for a rule that cannot be read.
+   */
+  applyIntake(sourceId: number, rules: IntakeRules, actor: string, now: Date): Promise<IntakeApplied>;
   /** A source's entries by the day they are sorted at (UTC), from `since` on, oldest first. */
   perDay(sourceId: number, since: Date): Promise<Array<{ day: Date; count: number }>>;
   /** How many public entries are sorted at or after `since` (the newest; read through the sort index). */

@@ -3,7 +3,9 @@ import type { WithContext } from './shared.js';
 import { UsageError } from '../../model/errors.js';
 import type { RightsPolicy, SearchEnginePolicy } from '../../model/source.js';
 import { changeSource } from '../../sources/index.js';
-import { parseId, parsePolicy, parseSearchEngines } from '../arguments.js';
+import { parseCount, parseId, parsePolicy, parseSearchEngines } from '../arguments.js';
+import { cliActor } from '../context.js';
+import { NO_INTAKE_RULES, describeIntake, type IntakeRules } from '../../model/intake.js';
 import { print } from '../output.js';
 import { collect } from './shared.js';
 
@@ -17,6 +19,13 @@ interface SetOptions {
   attribution?: string;
   siteAttribution?: boolean;
   searchEngines?: SearchEnginePolicy | 'site';
+  hold?: boolean;
+  /** A section's name; false for --no-section. */
+  section?: string | false;
+  include?: string[] | false;
+  exclude?: string[] | false;
+  maxPerCheck?: number | false;
+  maxAge?: number | false;
 }
 
 /** `sources set ID …`: how a source is republished, applied at once to its articles already stored. */
@@ -49,6 +58,26 @@ export function registerSet(sources: Command, withContext: WithContext): void {
       "canonical, noindex or both; or site for the site's own",
       parseSearchEngines,
     )
+    .option('--hold', 'hold new entries for review until published at the desk')
+    .option('--no-hold', 'publish new entries at once')
+    .option('--section <name>', 'the section of the site its articles belong to')
+    .option('--no-section', 'no section')
+    .option(
+      '--include <rule>',
+      'take only entries that match one of these rules (repeatable; replaces the list); see docs/newsroom.md',
+      collect,
+    )
+    .option('--no-include', 'no include rules: every entry may be taken')
+    .option(
+      '--exclude <rule>',
+      'keep out entries that match this rule (repeatable; replaces the list)',
+      collect,
+    )
+    .option('--no-exclude', 'no exclude rules')
+    .option('--max-per-check <n>', 'take at most this many new entries a check, the newest', parseCount)
+    .option('--no-max-per-check', 'take every new entry')
+    .option('--max-age <days>', 'do not take entries published more than this many days before', parseCount)
+    .option('--no-max-age', 'take entries of any age')
     .action((id: number, options: SetOptions) =>
       withContext(async (ctx) => {
         if (options.attribution !== undefined && options.siteAttribution) {
@@ -69,10 +98,21 @@ export function registerSet(sources: Command, withContext: WithContext): void {
             fullText: options.fullText,
             selector: options.selector === undefined ? undefined : options.selector || null,
             remove: options.remove === undefined ? undefined : options.remove || [],
+            holdNew: options.hold,
+            section: options.section === undefined ? undefined : options.section || null,
+            intake: intakeChange(options),
           },
           new Date(),
+          cliActor(),
         );
         print(`source ${id}: ${changed.fields.join(', ')} changed`);
+        if (changed.intake) {
+          const source = await ctx.store.sources.get(id);
+          print(`intake: ${describeIntake(source?.intake ?? NO_INTAKE_RULES)}`);
+          print(
+            `stored articles: ${changed.intake.filtered} filtered out, ${changed.intake.restored} taken back (see "courtesy sources show ${id}")`,
+          );
+        }
         if (changed.requeued !== null) {
           print(
             `queued the ${changed.requeued} newest entries for extraction: "courtesy sources extract ${id}" does them now, or the poller will`,
@@ -80,4 +120,14 @@ export function registerSet(sources: Command, withContext: WithContext): void {
         }
       }),
     );
+}
+
+/** The intake parts the options name; undefined when they name none. */
+function intakeChange(options: SetOptions): Partial<IntakeRules> | undefined {
+  const change: Partial<IntakeRules> = {};
+  if (options.include !== undefined) change.include = options.include || [];
+  if (options.exclude !== undefined) change.exclude = options.exclude || [];
+  if (options.maxPerCheck !== undefined) change.maxPerCheck = options.maxPerCheck || null;
+  if (options.maxAge !== undefined) change.maxAgeDays = options.maxAge || null;
+  return Object.keys(change).length > 0 ? change : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { WithContext } from './shared.js';
 import { CourtesyError } from '../../model/errors.js';
+import { describeIntake } from '../../model/intake.js';
 import { sourceDisplayName, type Source } from '../../model/source.js';
 import type { Subscription } from '../../model/subscription.js';
 import { describeLastError, sourceState } from '../../sources/index.js';
@@ -28,6 +29,22 @@ export function registerShow(sources: Command, withContext: WithContext): void {
           ['policy', source.policy],
           ['full text', fullTextOf(source)],
           ['search engines', source.searchEngines ?? `${ctx.config.site.searchEngines} (the site's)`],
+          ['section', source.section ?? '-'],
+          ['review', source.holdNew ? 'new entries wait for review' : 'new entries are published at once'],
+          ['intake', describeIntake(source.intake)],
+          [
+            'filtered out',
+            String(
+              (
+                await ctx.store.entries.listWithheld({
+                  withheld: 'filtered',
+                  sourceId: id,
+                  limit: 0,
+                  offset: 0,
+                })
+              ).total,
+            ),
+          ],
           ['entries', `${source.entryCount} (${source.entriesPerDay} a day over the last 30 days)`],
           ['added', when(source.createdAt)],
           ['last check', when(source.lastCheckedAt)],

@@ -35,7 +35,8 @@ export function registerArticleDesk(admin: Hono<DeskEnv>, { store, config }: Des
   const site = config.site;
   const page = async (c: DeskContext, problem: string | null = null) => {
     const showParam = c.req.query('show');
-    const show: Show = showParam === 'hidden' || showParam === 'held' ? showParam : 'all';
+    const show: Show =
+      showParam === 'hidden' || showParam === 'held' || showParam === 'filtered' ? showParam : 'all';
     const q = (c.req.query('q') ?? '').trim().slice(0, 200);
     const sourceId = idParam(c.req.query('source')) || undefined;
     const n = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
@@ -107,7 +108,27 @@ const TABS: ReadonlyArray<[Show, string]> = [
   ['all', 'All articles'],
   ['held', 'Waiting for review'],
   ['hidden', 'Hidden'],
+  ['filtered', 'Filtered out'],
 ];
+
+const TITLES: Record<Show, string> = {
+  all: 'Articles',
+  held: 'Waiting for review',
+  hidden: 'Hidden articles',
+  filtered: 'Filtered out',
+};
+const STATE_WORDS: Record<Withheld | 'shown', string> = {
+  shown: 'on the site',
+  hidden: 'hidden',
+  held: 'waiting for review',
+  filtered: 'filtered out',
+};
+const STATE_CLASS: Record<Withheld | 'shown', string> = {
+  shown: 'ok',
+  hidden: 'bad',
+  held: 'warn',
+  filtered: 'warn',
+};
 
 function ArticlesPage(props: {
   site: Site;
@@ -133,7 +154,7 @@ function ArticlesPage(props: {
     return `/admin/articles${p.size ? `?${p.toString()}` : ''}`;
   };
   const back = params({ page: String(props.page) });
-  const title = show === 'held' ? 'Waiting for review' : show === 'hidden' ? 'Hidden articles' : 'Articles';
+  const title = TITLES[show];
   return (
     <DeskLayout
       site={site}
@@ -182,11 +203,13 @@ function ArticlesPage(props: {
             ? 'Nothing waits for review.'
             : show === 'hidden'
               ? 'No article is hidden.'
-              : props.q
-                ? 'No article matches (hidden and held articles are not searched: see their tabs).'
-                : 'No articles yet.'
+              : show === 'filtered'
+                ? 'The sources’ intake rules keep nothing out.'
+                : props.q
+                  ? 'No article matches (hidden and held articles are not searched: see their tabs).'
+                  : 'No articles yet.'
           : props.total !== null
-            ? `${plural(props.total, 'article')}${props.q && show === 'all' ? ' match (hidden and held ones are not searched)' : ''}.`
+            ? `${plural(props.total, 'article')}${props.q && show === 'all' ? ' match (hidden and held ones are not searched)' : ''}${show === 'filtered' ? ' kept out by their source’s intake rules (set on the source’s page); publishing one puts it on the site whatever the rules say' : ''}.`
             : show === 'all'
               ? `The newest ${plural(entries.length, 'article')}, hidden and held ones too.`
               : ''}
@@ -198,12 +221,12 @@ function ArticlesPage(props: {
           <fieldset class="bulk">
             <legend class="visually-hidden">With the checked articles</legend>
             <span>With the checked articles:</span>
-            {show === 'held' ? (
+            {show === 'held' || show === 'filtered' ? (
               <button type="submit" name="action" value="publish">
                 Publish
               </button>
             ) : null}
-            {show !== 'hidden' ? (
+            {show === 'all' || show === 'held' ? (
               <button type="submit" name="action" value="hide" class="secondary">
                 Hide
               </button>
@@ -285,15 +308,10 @@ function ArticleTable({
                 </td>
                 <td data-label="Published">{formatDate(e.sortAt, language)}</td>
                 <td data-label="State">
-                  <span
-                    class={`state state-${e.withheld === 'hidden' ? 'bad' : e.withheld === 'held' ? 'warn' : 'ok'}`}
-                  >
-                    {e.withheld === 'hidden'
-                      ? 'hidden'
-                      : e.withheld === 'held'
-                        ? 'waiting for review'
-                        : 'on the site'}
+                  <span class={`state state-${STATE_CLASS[e.withheld ?? 'shown']}`}>
+                    {STATE_WORDS[e.withheld ?? 'shown']}
                   </span>
+                  {e.filter ? <div class="why">{e.filter.why}</div> : null}
                 </td>
               </tr>
             );

@@ -11,6 +11,8 @@ export interface FeedPreview {
   discoveredFrom: string | null;
   title: string | null;
   entries: number;
+  /** How many of them its intake rules would keep out. */
+  filtered: number;
   /** The source as it would be saved (id 0), and its first entries as the site would show them. */
   source: Source;
   shown: Entry[];
@@ -89,6 +91,12 @@ export function AddSourcePage(props: {
                 ? 'The feed carries no entries yet; they will be republished as they come.'
                 : `The first ${plural(preview.shown.length, 'article')}, as the site will show ${preview.shown.length === 1 ? 'it' : 'them'} with these settings${props.values.fullText ? ' (full text is fetched from each page once the source is added)' : ''}${props.values.holdNew ? '; each waits for review first' : ''}:`}
             </p>
+            {preview.filtered > 0 ? (
+              <p>
+                The intake rules would keep out {plural(preview.filtered, 'article')} of the {preview.entries}{' '}
+                in the feed now; they are stored, filtered, and listed under Articles.
+              </p>
+            ) : null}
             {preview.shown.map((entry) => (
               <div class="preview">
                 <ArticleView site={site} entry={entry} source={preview.source} takedownUrl="/takedown" />

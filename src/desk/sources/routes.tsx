@@ -1,18 +1,10 @@
+import { NO_INTAKE_RULES } from '../../model/intake.js';
 import type { Hono } from 'hono';
 import { refreshSource } from '../../ingest/index.js';
-import type { Entry } from '../../model/entry.js';
-import { unpackEntries } from '../../model/entry-batch.js';
 import { errorCode, errorMessage } from '../../model/errors.js';
 import { sourceDisplayName, type Source } from '../../model/source.js';
 import { parseHttpUrl } from '../../model/url.js';
-import {
-  changeSource,
-  findFeed,
-  pauseSource,
-  removeSource,
-  resumeSource,
-  subscribe,
-} from '../../sources/index.js';
+import { changeSource, pauseSource, removeSource, resumeSource, subscribe } from '../../sources/index.js';
 import type { SourceHealth } from '../../store/index.js';
 import { readForm } from '../../web/forms.js';
 import { NotFoundPage } from '../../web/pages/not-found.js';
@@ -30,6 +22,7 @@ import {
 } from '../context.js';
 import { plural } from '../layout.js';
 import { AddSourcePage, type FeedPreview } from './add.js';
+import { previewFeed } from './preview.js';
 import { previewExtraction, recentArticles } from './extraction-preview.js';
 import { registerImportDesk } from './import-routes.js';
 import {
@@ -43,15 +36,14 @@ import { DEFAULT_SETTINGS, readSettings, settingsOf } from './settings.js';
 import type { SourceSettings } from './settings-fields.js';
 import { CHART_DAYS, SourcePage, type SourcePageData } from './source-page.js';
 
-/** How many of a feed's entries the add page's preview shows. */
-const PREVIEW_ENTRIES = 3;
-
 const DONE: DoneMessages = {
   paused: (n) => `Paused ${plural(n, 'source')}: kept, with their articles, and not polled.`,
   resumed: (n) => `Resumed ${plural(n, 'source')}: each is checked at once.`,
   refresh: (n) => `Asked for a check of ${plural(n, 'source')} now: the poller takes them first.`,
   removed: (n) => `Removed ${plural(n, 'source')} and their articles.`,
   saved: 'Saved. Every page that shows the source’s articles shows the change at once.',
+  intake: (n) =>
+    `Saved, and applied at once: the intake rules keep out ${plural(n, 'article')} of this source (listed under Articles, Filtered out); every other article is on the site.`,
   added: 'Added. Its articles appear as the first check stores them.',
 };
 
@@ -201,7 +193,7 @@ function registerAddSource(admin: Hono<DeskEnv>, deps: DeskDeps): void {
     if (Object.keys(errors).length > 0) return again(errors, null);
     if (fields.step !== 'save') {
       try {
-        return again({}, await previewFeed(deps, url, values), 200);
+        return again({}, await previewFeed(deps, url, values, { ...NO_INTAKE_RULES, ...change.intake }), 200);
       } catch (error) {
         return again({ url: explain(error) }, null);
       }
@@ -227,6 +219,7 @@ function registerAddSource(admin: Hono<DeskEnv>, deps: DeskDeps): void {
           searchEngines: change.searchEngines ?? null,
           holdNew: change.holdNew,
           section: change.section ?? null,
+          intake: change.intake ? { ...NO_INTAKE_RULES, ...change.intake } : NO_INTAKE_RULES,
         },
         new Date(),
       );
@@ -360,9 +353,18 @@ function registerSourceOne(admin: Hono<DeskEnv>, deps: DeskDeps): void {
         nextCheckAt: now,
       });
     }
-    const changed = await changeSource(store, id, change, now);
+    const changed = await changeSource(store, id, change, now, actor(c));
     await store.rights.record(actor(c), 'change-source', `source ${id}: ${changed.fields.join(', ')}`, now);
     if (changed.requeued) deps.onFullTextQueued?.();
+    if (changed.intake) {
+      const { total } = await store.entries.listWithheld({
+        withheld: 'filtered',
+        sourceId: id,
+        limit: 0,
+        offset: 0,
+      });
+      return c.redirect(`/admin/sources/${id}?done=intake&n=${total}`, 303);
+    }
     return c.redirect(`/admin/sources/${id}?done=saved`, 303);
   });
 
@@ -388,67 +390,6 @@ function registerSourceOne(admin: Hono<DeskEnv>, deps: DeskDeps): void {
         )
       : sourcePage(c, id, {}, said);
   });
-}
-
-/** Fetches and parses the feed at an address, and prepares its first entries as a poll would, storing nothing. */
-async function previewFeed(deps: DeskDeps, url: string, values: SourceSettings): Promise<FeedPreview> {
-  const found = await findFeed(deps.fetcher, url);
-  const processed = await deps.processor.process({
-    body: found.body,
-    contentType: found.contentType,
-    url: found.bodyUrl,
-    sanitize: deps.config.content,
-  });
-  if (!processed.ok) throw new Error(processed.message);
-  const entries = unpackEntries(processed.feed.entries);
-  const now = new Date();
-  const source: Source = {
-    id: 0,
-    feedUrl: found.feedUrl,
-    siteUrl: processed.feed.link,
-    name: values.name || null,
-    title: processed.feed.title,
-    description: processed.feed.description,
-    policy: values.policy,
-    fullText: values.fullText,
-    scraperSelector: values.selector || null,
-    scraperRemove: [],
-    attributionTemplate: values.attribution || null,
-    searchEngines: values.searchEngines === 'site' ? null : values.searchEngines,
-    status: 'active',
-    etag: null,
-    lastModified: null,
-    lastCheckedAt: null,
-    lastSuccessAt: null,
-    nextCheckAt: null,
-    lastHttpStatus: null,
-    lastErrorCode: null,
-    lastError: null,
-    consecutiveFailures: 0,
-    createdAt: now,
-    feedIntervalMs: null,
-    checkBasis: null,
-    holdNew: values.holdNew,
-    section: values.section || null,
-  };
-  const shown: Entry[] = entries.slice(0, PREVIEW_ENTRIES).map((e, i) => ({
-    ...e,
-    id: i + 1,
-    sourceId: 0,
-    createdAt: now,
-    sortAt: e.publishedAt && e.publishedAt <= now ? e.publishedAt : now,
-    articleHtml: null,
-    withheld: null,
-  }));
-  return {
-    feedUrl: found.feedUrl,
-    discoveredFrom: found.discoveredFrom,
-    title: processed.feed.title,
-    entries: entries.length,
-    source,
-    shown,
-    warnings: processed.feed.warnings,
-  };
 }
 
 /** A fetch or parse failure as the operator reads it. */

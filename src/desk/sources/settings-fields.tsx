@@ -11,6 +11,12 @@ export interface SourceSettings {
   remove: string;
   holdNew: boolean;
   section: string;
+  /** Intake rules, one a line, as typed. */
+  include: string;
+  exclude: string;
+  /** Whole numbers as typed; empty for no limit. */
+  maxPerCheck: string;
+  maxAgeDays: string;
 }
 
 const POLICIES: ReadonlyArray<[RightsPolicy, string]> = [
@@ -138,8 +144,79 @@ export function SourceSettingsFields(props: {
           </textarea>
         </div>
       </fieldset>
+      <IntakeFields values={v} errors={errors} />
       <ReviewField holdNew={v.holdNew} />
     </>
+  );
+}
+
+/** What the source takes in of its feed: keyword rules and limits (docs/newsroom.md). */
+function IntakeFields(props: {
+  values: SourceSettings;
+  errors: Partial<Record<keyof SourceSettings, string>>;
+}) {
+  const { values: v, errors } = props;
+  const error = (key: keyof SourceSettings) =>
+    errors[key] ? (
+      <p class="error" id={`field-${key}-error`}>
+        {errors[key]}
+      </p>
+    ) : null;
+  const described = (key: keyof SourceSettings) =>
+    [`field-${key}-hint`, errors[key] ? `field-${key}-error` : ''].filter(Boolean).join(' ');
+  const rules = (key: 'include' | 'exclude', label: string, hint: string) => (
+    <div class="field">
+      <label for={`field-${key}`}>{label}</label>
+      <p class="hint" id={`field-${key}-hint`}>
+        {hint}
+      </p>
+      {error(key)}
+      <textarea
+        id={`field-${key}`}
+        name={key}
+        rows={2}
+        aria-describedby={described(key)}
+        aria-invalid={errors[key] ? 'true' : undefined}
+      >
+        {v[key]}
+      </textarea>
+    </div>
+  );
+  const limit = (key: 'maxPerCheck' | 'maxAgeDays', label: string, hint: string) => (
+    <div class="field">
+      <label for={`field-${key}`}>{label}</label>
+      <p class="hint" id={`field-${key}-hint`}>
+        {hint}
+      </p>
+      {error(key)}
+      <input
+        id={`field-${key}`}
+        name={key}
+        value={v[key]}
+        inputmode="numeric"
+        size={6}
+        aria-describedby={described(key)}
+        aria-invalid={errors[key] ? 'true' : undefined}
+      />
+    </div>
+  );
+  return (
+    <fieldset class="field">
+      <legend>What is taken in</legend>
+      <p class="hint">
+        One rule a line: words, "a phrase" or a word’s beginning (climat*), all of which must be in the title
+        or the text; start with title:, content:, author: or category: to read only that. Case and accents do
+        not count. A change applies at once to the articles already here.
+      </p>
+      {rules('include', 'Take only articles that match one of these', 'Empty: every article may be taken.')}
+      {rules('exclude', 'Keep out articles that match any of these', 'For example: category:sponsored')}
+      {limit('maxPerCheck', 'Most new articles taken a check', 'The newest; empty for all.')}
+      {limit(
+        'maxAgeDays',
+        'Oldest article taken, in days',
+        'So a first check does not republish an archive; empty for any age.',
+      )}
+    </fieldset>
   );
 }
 

@@ -8,6 +8,8 @@ import {
   type Source,
 } from '../../model/source.js';
 import type { SourceChange } from '../../sources/index.js';
+import { UsageError } from '../../model/errors.js';
+import { NO_INTAKE_RULES, compileIntake, normalizeIntake, type IntakeRules } from '../../model/intake.js';
 import type { FormFields } from '../../takedown/form.js';
 import type { SourceSettings } from './settings-fields.js';
 
@@ -25,6 +27,10 @@ export function settingsOf(source: Source): SourceSettings {
     remove: source.scraperRemove.join('\n'),
     holdNew: source.holdNew,
     section: source.section ?? '',
+    include: source.intake.include.join('\n'),
+    exclude: source.intake.exclude.join('\n'),
+    maxPerCheck: source.intake.maxPerCheck === null ? '' : String(source.intake.maxPerCheck),
+    maxAgeDays: source.intake.maxAgeDays === null ? '' : String(source.intake.maxAgeDays),
   };
 }
 
@@ -38,6 +44,10 @@ export const DEFAULT_SETTINGS: SourceSettings = {
   remove: '',
   holdNew: false,
   section: '',
+  include: '',
+  exclude: '',
+  maxPerCheck: '',
+  maxAgeDays: '',
 };
 
 /**
@@ -65,6 +75,10 @@ export function readSettings(fields: FormFields): {
     remove: (fields.remove ?? '').trim(),
     holdNew: fields.holdNew === 'on',
     section: sectionName(fields.section) ?? '',
+    include: (fields.include ?? '').trim(),
+    exclude: (fields.exclude ?? '').trim(),
+    maxPerCheck: (fields.maxPerCheck ?? '').trim(),
+    maxAgeDays: (fields.maxAgeDays ?? '').trim(),
   };
   const errors: Partial<Record<keyof SourceSettings, string>> = {};
   if (values.attribution.length > MAX_ATTRIBUTION)
@@ -82,6 +96,7 @@ export function readSettings(fields: FormFields): {
     errors[field] = error.message;
   }
   const hasRules = rules.selector !== null || rules.remove.length > 0;
+  const intake = readIntake(values, errors);
   return {
     values,
     errors,
@@ -95,6 +110,40 @@ export function readSettings(fields: FormFields): {
       remove: rules.remove,
       holdNew: values.holdNew,
       section: values.section || null,
+      intake,
     },
   };
+}
+
+/** The intake fields as rules, each checked; what is wrong goes to its field. */
+function readIntake(
+  values: SourceSettings,
+  errors: Partial<Record<keyof SourceSettings, string>>,
+): IntakeRules {
+  const lines = (text: string) => text.split('\n');
+  const whole = (key: 'maxPerCheck' | 'maxAgeDays', max: number): number | null => {
+    const typed = values[key];
+    if (typed === '') return null;
+    const n = Number(typed);
+    if (!/^\d+$/.test(typed) || n < 1 || n > max) {
+      errors[key] = `“${typed}” is not a whole number from 1 to ${max}.`;
+      return null;
+    }
+    return n;
+  };
+  const rules = normalizeIntake({
+    include: lines(values.include),
+    exclude: lines(values.exclude),
+    maxPerCheck: whole('maxPerCheck', 10_000),
+    maxAgeDays: whole('maxAgeDays', 36_500),
+  });
+  for (const key of ['include', 'exclude'] as const) {
+    try {
+      compileIntake({ ...NO_INTAKE_RULES, [key]: rules[key] });
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      errors[key] = `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`;
+    }
+  }
+  return rules;
 }

@@ -381,6 +381,16 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
       await sql`ALTER TABLE sources ADD COLUMN section text`.execute(db);
     },
   },
+  '0009_intake': {
+    async up(db) {
+      // As SQLite's 0019: a source's intake rules, and what kept a filtered entry out, and why.
+      await sql`ALTER TABLE sources ADD COLUMN intake text`.execute(db);
+      await sql`ALTER TABLE entries ADD COLUMN filtered text CHECK (filtered IN ('rule', 'age', 'limit'))`.execute(
+        db,
+      );
+      await sql`ALTER TABLE entries ADD COLUMN filter_note text`.execute(db);
+    },
+  },
 };
 
 /**

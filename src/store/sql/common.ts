@@ -1,4 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
+import {
+  FILTER_KINDS,
+  NO_INTAKE_RULES,
+  hasKeywordRules,
+  type FilterKind,
+  type IntakeRules,
+} from '../../model/intake.js';
 import type { Entry } from '../../model/entry.js';
 import {
   feedHost,
@@ -85,8 +92,33 @@ export function toEntry(row: Selectable<EntriesTable>): Entry {
     articleHtml: row.articleHtml,
     categories: JSON.parse(row.categories) as string[],
     enclosures: JSON.parse(row.enclosures) as Entry['enclosures'],
-    withheld: (row.withheld ?? null) as Entry['withheld'],
+    // An entry the intake rules keep out is stored as hidden, with what kept it out.
+    withheld: (row.filtered ? 'filtered' : (row.withheld ?? null)) as Entry['withheld'],
+    filter: row.filtered ? { kind: asFilterKind(row.filtered)!, why: row.filterNote ?? '' } : null,
   };
+}
+
+/** The `filtered` column as the model names it. */
+export function asFilterKind(value: string | null): FilterKind | null {
+  return FILTER_KINDS.includes(value as FilterKind) ? (value as FilterKind) : null;
+}
+
+/** A source's intake rules as stored (JSON), or none. */
+export function readIntake(json: string | null): IntakeRules {
+  if (!json) return NO_INTAKE_RULES;
+  const stored = JSON.parse(json) as Partial<IntakeRules>;
+  return {
+    include: stored.include ?? [],
+    exclude: stored.exclude ?? [],
+    maxPerCheck: stored.maxPerCheck ?? null,
+    maxAgeDays: stored.maxAgeDays ?? null,
+  };
+}
+
+/** Intake rules as the sources table stores them: null for none. */
+export function writeIntake(rules: IntakeRules): string | null {
+  const none = !hasKeywordRules(rules) && rules.maxPerCheck === null && rules.maxAgeDays === null;
+  return none ? null : JSON.stringify(rules);
 }
 
 /** What a source shows on pages; a change to any of these changes every page it appears on. */
@@ -210,5 +242,6 @@ export function toSource(row: Selectable<SourcesTable>): Source {
     checkBasis: row.checkBasis,
     holdNew: Boolean(row.holdNew),
     section: row.section,
+    intake: readIntake(row.intake),
   };
 }

@@ -1,4 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { compileIntake, describeIntake, keywordVerdict, type IntakeRules } from '../../model/intake.js';
+import { StoreError } from '../errors.js';
+import { searchText } from '../search-text.js';
 import type { Entry } from '../../model/entry.js';
 import type { EntriesInput } from '../../model/entry-batch.js';
 import { entryFacets, type FacetKind } from '../../model/facets.js';
@@ -6,11 +9,12 @@ import type { Withheld } from '../../model/entry.js';
 import type { PageTag } from '../../model/page-tags.js';
 import type { FetchRecord } from '../../model/source.js';
 import { markSnippet, runSearch } from '../full-text.js';
-import type { Database } from '../schema.js';
+import type { Database, EntriesTable } from '../schema.js';
 import type {
   EntryPage,
   EntryQuery,
   EntryRepository,
+  IntakeApplied,
   SaveResult,
   SearchPage,
   SearchQuery,
@@ -18,7 +22,7 @@ import type {
   WithheldQuery,
 } from '../store.js';
 import { SEARCH_COUNT_LIMIT } from '../store.js';
-import { recordPageChange, tagsOfEntries, toEntry } from './common.js';
+import { recordPageChange, tagsOfEntries, toEntry, writeIntake } from './common.js';
 import type { SqlEngine } from './engine.js';
 import { entryRows, newestFirst, pageOf } from './listing.js';
 import { insertFacets, saveRefresh } from './refresh.js';
@@ -163,6 +167,7 @@ export class SqlEntries implements EntryRepository {
   }
 
   setWithheld(ids: readonly number[], withheld: Withheld | null, actor: string, now: Date): Promise<number> {
+    if (withheld === 'filtered') throw new Error('only intake rules filter an entry (applyIntake)');
     if (ids.length === 0) return Promise.resolve(0);
     return this.db.transaction().execute(async (trx) => {
       const rows = (
@@ -171,32 +176,28 @@ export class SqlEntries implements EntryRepository {
           .selectAll()
           .where('id', 'in', [...ids])
           .execute()
-      ).filter((r) => r.withheld !== withheld);
+      ).filter((r) => toEntry(r).withheld !== withheld);
       const tags: PageTag[] = [];
       for (const row of rows) {
         const entry = toEntry(row);
         if (withheld !== null && row.withheld === null) {
-          // Leaving the public pages: the pages it showed on change, then its facets and search row go.
-          tags.push(...(await tagsOfEntries(trx, [entry])));
-          await trx.deleteFrom('entryFacets').where('entryId', '=', row.id).execute();
-          await this.engine.fullText.remove(trx, row.id);
+          tags.push(...(await this.leavePages(trx, entry)));
         } else if (withheld === null) {
-          await insertFacets(trx, [{ id: row.id, sortAt: Number(row.sortAt), facets: entryFacets(entry) }]);
-          await this.engine.fullText.add(trx, [{ ...row, sortAt: Number(row.sortAt) }]);
-          tags.push(...(await tagsOfEntries(trx, [entry])));
+          tags.push(...(await this.joinPages(trx, row)));
         }
         await appendAudit(
           trx,
           actor,
-          WITHHELD_ACTION[`${row.withheld ?? 'shown'}>${withheld ?? 'shown'}`] ?? 'withhold',
+          WITHHELD_ACTION[`${entry.withheld ?? 'shown'}>${withheld ?? 'shown'}`] ?? 'withhold',
           `entry ${row.id} (source ${row.sourceId}): ${row.title ?? '(untitled)'}`,
           now,
         );
       }
       if (rows.length === 0) return 0;
+      // An operator's decision replaces the intake rules' on these entries.
       await trx
         .updateTable('entries')
-        .set({ withheld })
+        .set({ withheld, filtered: null, filterNote: null })
         .where(
           'id',
           'in',
@@ -208,8 +209,95 @@ export class SqlEntries implements EntryRepository {
     });
   }
 
+  /** A public entry leaves the pages: the pages it showed on change, then its facets and search row go. */
+  private async leavePages(trx: Transaction<Database>, entry: Entry): Promise<PageTag[]> {
+    const tags = await tagsOfEntries(trx, [entry]);
+    await trx.deleteFrom('entryFacets').where('entryId', '=', entry.id).execute();
+    await this.engine.fullText.remove(trx, entry.id);
+    return tags;
+  }
+
+  /** A withheld entry joins the pages: its facets and search row are written, then its pages change. */
+  private async joinPages(trx: Transaction<Database>, row: Selectable<EntriesTable>): Promise<PageTag[]> {
+    const entry = toEntry(row);
+    await insertFacets(trx, [{ id: row.id, sortAt: Number(row.sortAt), facets: entryFacets(entry) }]);
+    await this.engine.fullText.add(trx, [{ ...row, sortAt: Number(row.sortAt) }]);
+    return tagsOfEntries(trx, [entry]);
+  }
+
+  async applyIntake(sourceId: number, rules: IntakeRules, actor: string, now: Date): Promise<IntakeApplied> {
+    const compiled = compileIntake(rules);
+    return this.db.transaction().execute(async (trx) => {
+      const stored = await trx
+        .selectFrom('sources')
+        .select(['id', 'intake'])
+        .where('id', '=', sourceId)
+        .executeTakeFirst();
+      if (!stored) throw new StoreError('store.not-found', `store: there is no source ${sourceId}`);
+      await trx
+        .updateTable('sources')
+        .set({ intake: writeIntake(rules) })
+        .where('id', '=', sourceId)
+        .execute();
+      const applied: IntakeApplied = { filtered: 0, restored: 0 };
+      const tags: PageTag[] = [];
+      // Public entries and those a keyword rule keeps out, read a page at a time by id.
+      let after = 0;
+      for (;;) {
+        const rows = await trx
+          .selectFrom('entries')
+          .selectAll()
+          .where('sourceId', '=', sourceId)
+          .where('id', '>', after)
+          .where((eb) => eb.or([eb('withheld', 'is', null), eb('filtered', '=', 'rule')]))
+          .orderBy('id')
+          .limit(INTAKE_PAGE)
+          .execute();
+        for (const row of rows) {
+          const entry = toEntry(row);
+          const verdict = keywordVerdict(compiled, {
+            title: row.title,
+            author: row.author,
+            categories: entry.categories,
+            text: () => searchText(row),
+          });
+          if (verdict && entry.withheld === null) {
+            tags.push(...(await this.leavePages(trx, entry)));
+            applied.filtered++;
+          } else if (!verdict && entry.withheld === 'filtered') {
+            tags.push(...(await this.joinPages(trx, row)));
+            applied.restored++;
+          } else if (!verdict || verdict.why === row.filterNote) continue;
+          await trx
+            .updateTable('entries')
+            .set(
+              verdict
+                ? { withheld: 'hidden', filtered: verdict.kind, filterNote: verdict.why }
+                : { withheld: null, filtered: null, filterNote: null },
+            )
+            .where('id', '=', row.id)
+            .execute();
+        }
+        if (rows.length < INTAKE_PAGE) break;
+        after = rows[rows.length - 1]!.id;
+      }
+      await appendAudit(
+        trx,
+        actor,
+        'intake',
+        `source ${sourceId}: ${describeIntake(rules)}; ${applied.filtered} article(s) filtered out, ${applied.restored} back`,
+        now,
+      );
+      await recordPageChange(trx, tags, now);
+      return applied;
+    });
+  }
+
   async listWithheld(query: WithheldQuery): Promise<{ entries: Entry[]; total: number }> {
-    let q = this.engine.reader.selectFrom('entries').where('withheld', '=', query.withheld);
+    let q = this.engine.reader
+      .selectFrom('entries')
+      .where('withheld', '=', query.withheld === 'filtered' ? 'hidden' : query.withheld)
+      .where('filtered', query.withheld === 'filtered' ? 'is not' : 'is', null);
     if (query.sourceId !== undefined) q = q.where('sourceId', '=', query.sourceId);
     const [rows, total] = await Promise.all([
       q
@@ -248,8 +336,14 @@ export class SqlEntries implements EntryRepository {
   }
 }
 
+/** How many entries an intake change reads at a time. */
+const INTAKE_PAGE = 500;
+
 /** The audit log's word for each change of an entry's visibility. */
 const WITHHELD_ACTION: Record<string, string> = {
+  'filtered>shown': 'publish',
+  'filtered>hidden': 'hide',
+  'filtered>held': 'hold',
   'shown>hidden': 'hide',
   'held>hidden': 'hide',
   'hidden>shown': 'show',

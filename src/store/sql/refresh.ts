@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { EntryInput } from '../../model/entry.js';
 import type { Facet } from '../../model/facets.js';
+import { compileIntake } from '../../model/intake.js';
 import type { PageTag } from '../../model/page-tags.js';
 import { coveringDomains, urlHostKey, urlKey, type SuppressionRule } from '../../model/rights.js';
 import { feedHost, type FetchRecord } from '../../model/source.js';
@@ -21,8 +22,10 @@ import type { Database } from '../schema.js';
 import type { SaveResult, SourcePatch } from '../store.js';
 import {
   INSERT_BATCH,
+  asFilterKind,
   changesPresentation,
   inChunks,
+  readIntake,
   recordPageChange,
   tagsOfEntries,
   updateSource,
@@ -88,9 +91,10 @@ async function readFacts(
     : 'same';
   const source = await trx
     .selectFrom('sources')
-    .select(['fullText', 'holdNew'])
+    .select(['fullText', 'holdNew', 'intake'])
     .where('id', '=', sourceId)
     .executeTakeFirst();
+  const intake = source?.intake ? compileIntake(readIntake(source.intake)) : null;
   return {
     sourceId,
     entries,
@@ -99,6 +103,7 @@ async function readFacts(
     rules,
     fullText: Boolean(source?.fullText),
     holdNew: Boolean(source?.holdNew),
+    intake,
     presentation,
     now,
   };
@@ -112,28 +117,52 @@ async function writeUpdates(
   updates: readonly EntryUpdate[],
   touched: PageTag[],
 ): Promise<void> {
-  for (const { id, entry, guidHash, facets, withheld } of updates) {
+  for (const { id, entry, guidHash, facets, withheld, filter } of updates) {
     if (!withheld) touched.push(...(await tagsOfEntries(trx, [{ id, sourceId }])));
     const row = await trx
       .updateTable('entries')
-      .set({ ...entryColumns(entry), guid: entry.guid, guidHash })
+      .set({
+        ...entryColumns(entry),
+        guid: entry.guid,
+        guidHash,
+        // The keyword rules keep the rewrite out, or let it back in.
+        ...(filter === undefined
+          ? {}
+          : filter === null
+            ? { withheld: null, filtered: null, filterNote: null }
+            : { withheld: 'hidden', filtered: filter.kind, filterNote: filter.why }),
+      })
       .where('id', '=', id)
       .returning(['sortAt', 'articleHtml'])
       .executeTakeFirstOrThrow();
-    // A withheld entry has no facet rows and no search row: publishing it writes them.
-    if (withheld) continue;
+    const shown = filter === undefined ? !withheld : filter === null;
+    if (!shown) {
+      // Leaving the pages: its facet rows and search row go (a withheld entry has none).
+      if (!withheld) {
+        await trx.deleteFrom('entryFacets').where('entryId', '=', id).execute();
+        await engine.fullText.remove(trx, id);
+      }
+      continue;
+    }
     await trx.deleteFrom('entryFacets').where('entryId', '=', id).execute();
     await insertFacets(trx, [{ id, sortAt: row.sortAt, facets }]);
     // An entry whose article was extracted is searched by the article, whatever the feed says: the
     // feed's own search text is left out, and the index reads the article.
-    await engine.fullText.replace(trx, {
+    const indexed = {
       ...entry,
       id,
       sourceId,
       sortAt: row.sortAt,
       articleHtml: row.articleHtml,
       searchText: row.articleHtml ? undefined : entry.searchText,
-    });
+    };
+    if (!withheld) {
+      await engine.fullText.replace(trx, indexed);
+      continue;
+    }
+    // Back on the pages (the keyword rules let its rewrite in): it had no search row.
+    await engine.fullText.add(trx, [indexed]);
+    touched.push(...(await tagsOfEntries(trx, [{ id, sourceId }])));
   }
 }
 
@@ -199,23 +228,29 @@ async function knownEntries(
   for (const chunk of inChunks(guidHashes)) {
     const rows = await trx
       .selectFrom('entries')
-      .select(['id', 'contentHash', 'guidHash', 'withheld'])
+      .select(['id', 'contentHash', 'guidHash', 'withheld', 'filtered'])
       .where('sourceId', '=', sourceId)
       .where('guidHash', 'in', chunk)
       .execute();
-    for (const { id, contentHash, guidHash, withheld } of rows)
-      byGuid.set(guidHash, { id, contentHash, withheld: withheld !== null });
+    for (const { id, contentHash, guidHash, withheld, filtered } of rows)
+      byGuid.set(guidHash, {
+        id,
+        contentHash,
+        withheld: withheld !== null,
+        filtered: asFilterKind(filtered),
+      });
   }
   for (const chunk of inChunks(entries.flatMap((e) => (e.url ? [e.url] : [])))) {
     const rows = await trx
       .selectFrom('entries')
-      .select(['id', 'contentHash', 'url', 'withheld'])
+      .select(['id', 'contentHash', 'url', 'withheld', 'filtered'])
       .where('sourceId', '=', sourceId)
       .where('url', 'in', chunk)
       .orderBy('id')
       .execute();
-    for (const { id, contentHash, url, withheld } of rows)
-      if (url !== null && !byUrl.has(url)) byUrl.set(url, { id, contentHash, withheld: withheld !== null });
+    for (const { id, contentHash, url, withheld, filtered } of rows)
+      if (url !== null && !byUrl.has(url))
+        byUrl.set(url, { id, contentHash, withheld: withheld !== null, filtered: asFilterKind(filtered) });
   }
   return { byGuid, byUrl };
 }
@@ -289,5 +324,7 @@ const ENTRY_COLUMNS: ReadonlyArray<readonly [keyof NewEntryRow, string]> = [
   ['urlKey', 'url_key'],
   ['hostKey', 'host_key'],
   ['withheld', 'withheld'],
+  ['filtered', 'filtered'],
+  ['filterNote', 'filter_note'],
 ];
 const ENTRY_COLUMN_NAMES = ENTRY_COLUMNS.map(([, column]) => column);

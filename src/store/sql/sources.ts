@@ -16,7 +16,7 @@ import type {
   SourceRepository,
 } from '../store.js';
 import { FETCH_HISTORY_PER_SOURCE, QUEUE_COUNT_LIMIT } from '../store.js';
-import { changesPresentation, recordPageChange, toSource, updateSource } from './common.js';
+import { changesPresentation, recordPageChange, toSource, updateSource, writeIntake } from './common.js';
 import type { SqlEngine } from './engine.js';
 import { recordFetch, toFetch } from './fetches.js';
 import { RATE_WINDOW_MS, deskSources, fetchDays, perDay, sourceSections } from './source-health.js';
@@ -58,6 +58,7 @@ export class SqlSources implements SourceRepository {
         searchEngines: source.searchEngines ?? null,
         holdNew: source.holdNew ? 1 : 0,
         section: source.section ?? null,
+        intake: source.intake ? writeIntake(source.intake) : null,
         status: 'active',
         etag: null,
         lastModified: null,

@@ -480,4 +480,16 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
       await sql`ALTER TABLE sources ADD COLUMN section TEXT`.execute(db);
     },
   },
+  '0019_intake': {
+    async up(db) {
+      // A source's intake rules (model/intake.ts, as JSON), and on an entry they keep out, what did
+      // (`filtered`: rule, age or limit) and why in words. Such an entry is withheld as hidden: every
+      // query that leaves withheld entries out leaves it out too (see toEntry).
+      await sql`ALTER TABLE sources ADD COLUMN intake TEXT`.execute(db);
+      await sql`ALTER TABLE entries ADD COLUMN filtered TEXT CHECK (filtered IN ('rule', 'age', 'limit'))`.execute(
+        db,
+      );
+      await sql`ALTER TABLE entries ADD COLUMN filter_note TEXT`.execute(db);
+    },
+  },
 };
