@@ -35,6 +35,8 @@ export interface Config {
     attribution: string;
     excerptWords: number;
     pageSize: number;
+    /** At most this many articles of one source on a page of the home page; 0: no limit. */
+    mostPerSource: number;
     /** The logo shown before the name; null: the name alone. */
     logo: Logo | null;
     /** The accent colours (#rrggbb) that replace the stylesheet's own; null: the stylesheet's. */
@@ -327,6 +329,7 @@ function siteSettings(file: ConfigFile, dataDir: string, baseUrl: string): Confi
     attribution: file.site.attribution,
     excerptWords: file.site.excerpt_words,
     pageSize: file.site.page_size,
+    mostPerSource: file.site.most_per_source,
     logo: file.site.logo ? readLogo(resolve(dataDir, file.site.logo)) : null,
     accent: {
       light: file.site.accent ? checkAccent('accent', file.site.accent, 'light') : null,

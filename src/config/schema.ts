@@ -108,6 +108,8 @@ export const configSchema = z.strictObject({
         .max(1000, 'must be at most 1000')
         .default(60),
       page_size: z.number().int().min(1).max(200).default(20),
+      /** At most this many articles of one source on a page of the home page; 0 for no limit. */
+      most_per_source: z.number().int().min(0).max(200).default(4),
       /** An SVG, PNG, WebP or JPEG file shown before the name (a path relative to the data folder). */
       logo: z.string().min(1, 'must not be empty').optional(),
       /** The colour of links and highlights, in the light theme and in the dark one. */

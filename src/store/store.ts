@@ -202,6 +202,8 @@ export interface EntryPage {
   entries: Entry[];
   /** The cursor of the next (older) page, or null on the last page. */
   next: Cursor | null;
+  /** With `perSource`: the entries left off the page, by source, newest source first. */
+  folded?: Array<{ sourceId: number; count: number }>;
 }
 
 export interface EntryQuery {
@@ -212,6 +214,8 @@ export interface EntryQuery {
   limit: number;
   /** The desk's listing: withheld entries too (every public listing leaves them out). */
   includeWithheld?: boolean;
+  /** At most this many entries of one source on the page; the rest of the span it covers are folded. */
+  perSource?: number;
 }
 
 export interface EntryRepository {

@@ -6,7 +6,7 @@ import type { ContractContext } from './context.js';
 
 /**
  * The newsroom's controls: intake rules (what a source takes in, kept out of every page, and taken
- * back).
+ * back) and the per-source share of a listing page.
  */
 export function newsroomContract(c: ContractContext): void {
   const { t0, entry } = c;
@@ -238,5 +238,51 @@ export function newsroomContract(c: ContractContext): void {
       (e: unknown) => e instanceof UsageError && /quote that is not closed/.test(e.message),
     );
     assert.deepEqual((await c.store.sources.get(source.id))?.intake, NO_INTAKE_RULES);
+  });
+
+  it('lists at most N entries of one source on a page, folding the rest of its span', async () => {
+    const flood = await c.store.sources.add({ feedUrl: 'https://flood.example/feed' }, t0);
+    const calm = await c.store.sources.add({ feedUrl: 'https://calm.example/feed' }, t0);
+    // Newer than everything else in the contract: t0 + minutes.
+    const at = (m: number) => new Date(t0.getTime() + 3_600_000 + m * 60_000);
+    await c.store.entries.saveRefresh(
+      flood.id,
+      Array.from({ length: 12 }, (_, i) =>
+        entry(900 + i, { url: `https://flood.example/${i}`, title: `Quote ${i}`, publishedAt: at(100 - i) }),
+      ),
+      {},
+      at(200),
+    );
+    await c.store.entries.saveRefresh(
+      calm.id,
+      [0, 1, 2].map((i) =>
+        entry(950 + i, {
+          url: `https://calm.example/${i}`,
+          title: `Calm ${i}`,
+          publishedAt: at(50 - i * 40),
+        }),
+      ),
+      {},
+      at(200),
+    );
+    const first = await c.store.entries.list({ limit: 4, perSource: 2 });
+    assert.deepEqual(
+      first.entries.map((e) => e.title),
+      ['Quote 0', 'Quote 1', 'Calm 0', 'Calm 1'],
+    );
+    assert.deepEqual(first.folded, [{ sourceId: flood.id, count: 10 }]);
+    assert.ok(first.next, 'older entries follow');
+    const second = await c.store.entries.list({ limit: 4, perSource: 2, before: first.next });
+    assert.equal(
+      second.entries[0]?.title,
+      'Calm 2',
+      'the next page starts after the span the first one read',
+    );
+    const plain = await c.store.entries.list({ limit: 4 });
+    assert.deepEqual(
+      plain.entries.map((e) => e.title),
+      ['Quote 0', 'Quote 1', 'Quote 2', 'Quote 3'],
+      'without a share, the flood fills the page',
+    );
   });
 }

@@ -57,12 +57,69 @@ export class SqlEntries implements EntryRepository {
 
   async list(query: EntryQuery): Promise<EntryPage> {
     if (query.facet) return this.listFacet(query.facet, query);
+    if (query.perSource && query.sourceId === undefined && !query.includeWithheld)
+      return this.listCapped(query, query.perSource);
     let q = this.engine.reader.selectFrom('entries').selectAll();
     if (query.sourceId !== undefined) q = q.where('sourceId', '=', query.sourceId);
     if (!query.includeWithheld) q = q.where('withheld', 'is', null);
     const rows = await newestFirst(q, { sortAt: 'sortAt', id: 'id' }, query.before, query.limit).execute();
     const { page, next } = pageOf(rows, query.limit, (r) => ({ sortAt: Number(r.sortAt), id: r.id }));
     return { entries: page.map(toEntry), next };
+  }
+
+  /**
+   * The newest entries, at most `perSource` of one source on the page: the index is read a few
+   * pages' worth at a time (narrow columns only), in order, and an entry past its source's share
+   * is folded (counted, not shown) until the page is full or CAPPED_SCAN pages' worth were read.
+   * The next page starts after the last entry read, so a feed that floods one span of time fills
+   * no later page either: its entries are on its own page.
+   */
+  private async listCapped(query: EntryQuery, perSource: number): Promise<EntryPage> {
+    const taken: number[] = [];
+    const perSourceCount = new Map<number, number>();
+    const folded = new Map<number, number>();
+    let before = query.before ?? null;
+    let more = true;
+    for (let read = 0; taken.length < query.limit && more && read < CAPPED_SCAN * query.limit;) {
+      const batch = query.limit * 3;
+      const q = this.engine.reader
+        .selectFrom('entries')
+        .select(['id', 'sourceId', 'sortAt'])
+        .where('withheld', 'is', null);
+      const rows = await newestFirst(q, { sortAt: 'sortAt', id: 'id' }, before, batch - 1).execute();
+      more = rows.length === batch;
+      for (const row of rows) {
+        read++;
+        before = { sortAt: Number(row.sortAt), id: row.id };
+        const n = perSourceCount.get(row.sourceId) ?? 0;
+        if (n < perSource) {
+          perSourceCount.set(row.sourceId, n + 1);
+          taken.push(row.id);
+          if (taken.length === query.limit) break;
+        } else folded.set(row.sourceId, (folded.get(row.sourceId) ?? 0) + 1);
+      }
+      if (rows.length === 0) more = false;
+    }
+    const byId = await entryRows(this.engine.reader, taken);
+    const entries = taken.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [toEntry(row)] : [];
+    });
+    // Whether anything is older than the last entry read: one row tells.
+    const next =
+      before && (more || taken.length === query.limit)
+        ? (
+            await newestFirst(
+              this.engine.reader.selectFrom('entries').select('id').where('withheld', 'is', null),
+              { sortAt: 'sortAt', id: 'id' },
+              before,
+              0,
+            ).execute()
+          ).length > 0
+          ? before
+          : null
+        : null;
+    return { entries, next, folded: [...folded].map(([sourceId, count]) => ({ sourceId, count })) };
   }
 
   /** An author's or a tag's entries: paged through the facet index, then fetched by id. */
@@ -335,6 +392,9 @@ export class SqlEntries implements EntryRepository {
     return Number(row.n);
   }
 }
+
+/** A page capped per source reads at most this many pages' worth of the index. */
+const CAPPED_SCAN = 10;
 
 /** How many entries an intake change reads at a time. */
 const INTAKE_PAGE = 500;

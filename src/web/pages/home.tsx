@@ -1,6 +1,6 @@
 import type { Config } from '../../config/index.js';
 import type { Entry } from '../../model/entry.js';
-import type { Source } from '../../model/source.js';
+import { sourceDisplayName, type Source } from '../../model/source.js';
 import { Layout } from '../layout.js';
 import { EntryCard, Pager } from './entry-card.js';
 
@@ -8,6 +8,8 @@ export function HomePage(props: {
   site: Config['site'];
   entries: Entry[];
   sources: Map<number, Source>;
+  /** The articles left off the page because their source has its share of it already. */
+  folded?: ReadonlyArray<{ sourceId: number; count: number }>;
   next: string | null;
   paged: boolean;
 }) {
@@ -32,7 +34,31 @@ export function HomePage(props: {
           ))}
         </div>
       )}
+      <MoreFrom folded={props.folded ?? []} sources={props.sources} />
       <Pager next={props.next} basePath="/" />
     </Layout>
+  );
+}
+
+/** Where the articles a page left off are: on their source's page ("and 12 more from …"). */
+function MoreFrom(props: {
+  folded: ReadonlyArray<{ sourceId: number; count: number }>;
+  sources: Map<number, Source>;
+}) {
+  const shown = props.folded.filter((f) => props.sources.has(f.sourceId));
+  if (shown.length === 0) return null;
+  return (
+    <p class="more-from">
+      Also new:{' '}
+      {shown.map((f, i) => (
+        <>
+          {i > 0 ? ', ' : ''}
+          <a href={`/sources/${f.sourceId}`}>
+            {f.count} more from {sourceDisplayName(props.sources.get(f.sourceId)!)}
+          </a>
+        </>
+      ))}
+      .
+    </p>
   );
 }

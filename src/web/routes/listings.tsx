@@ -14,8 +14,16 @@ export function registerListingRoutes(app: Hono, { store, config }: RouteContext
   const site = config.site;
   app.get('/', async (c) => {
     const before = decodeCursor(c.req.query('before'));
-    const page = await store.entries.list({ before, limit: site.pageSize });
-    const sources = await store.sources.getMany(page.entries.map((e) => e.sourceId));
+    const page = await store.entries.list({
+      before,
+      limit: site.pageSize,
+      ...(site.mostPerSource > 0 ? { perSource: site.mostPerSource } : {}),
+    });
+    const folded = page.folded ?? [];
+    const sources = await store.sources.getMany([
+      ...page.entries.map((e) => e.sourceId),
+      ...folded.map((f) => f.sourceId),
+    ]);
     c.header('Cache-Control', PAGE_CACHE);
     tagPage(c, [LISTING]);
     return c.html(
@@ -23,6 +31,7 @@ export function registerListingRoutes(app: Hono, { store, config }: RouteContext
         site={site}
         entries={page.entries}
         sources={sources}
+        folded={folded}
         next={page.next && encodeCursor(page.next)}
         paged={before !== null}
       />,
