@@ -51,6 +51,9 @@ describe('loadConfig', () => {
         remove: [],
         attribution: 'From {source}.',
         searchEngines: null,
+        holdNew: false,
+        section: null,
+        intake: { include: [], exclude: [], maxPerCheck: null, maxAgeDays: null },
       },
     ]);
     assert.equal(config.poll.allowPrivateNetworks, true);
@@ -113,6 +116,35 @@ describe('loadConfig', () => {
     assert.equal(config.sources[0]?.selector, 'article .body');
     assert.deepEqual(config.sources[0]?.remove, ['.share', 'aside']);
     assert.equal(withFile('').content.embedHosts.includes('www.youtube.com'), true);
+  });
+  it("reads a source's section, review switch and intake rules", () => {
+    const config = withFile(
+      [
+        '[[sources]]',
+        'url = "https://a.example/feed.xml"',
+        'section = "  Local   politics "',
+        'hold = true',
+        'include = ["category:politics", " election* "]',
+        'exclude = ["title:quote*"]',
+        'max_per_check = 10',
+        'max_age_days = 7',
+      ].join('\n'),
+    );
+    assert.equal(config.sources[0]?.section, 'Local politics');
+    assert.equal(config.sources[0]?.holdNew, true);
+    assert.deepEqual(config.sources[0]?.intake, {
+      include: ['category:politics', 'election*'],
+      exclude: ['title:quote*'],
+      maxPerCheck: 10,
+      maxAgeDays: 7,
+    });
+  });
+  it('refuses an intake rule it cannot read, naming the source and the rule', () => {
+    rejects(
+      '[[sources]]\nurl = "https://a.example/f"\nexclude = ["ok", "titel:bridge"]\n',
+      /sources\[0\]: exclude rule 2 “titel:bridge” names no field “titel:”/,
+    );
+    rejects('[[sources]]\nurl = "https://a.example/f"\nmax_per_check = 0\n', /sources\.0\.max_per_check/);
   });
   it('refuses a scraper rule that is not CSS, naming the source', () =>
     rejects(

@@ -94,7 +94,8 @@ for (const delaySeconds of [0, 60]) {
       const defaults = loadConfig({ dataDir: dir }, {});
       config = {
         ...defaults,
-        site: { ...defaults.site, baseUrl: 'https://mirror.example', pageSize: 7 },
+        // No source's share of a home page: the home pages list every entry, to be held to the store.
+        site: { ...defaults.site, baseUrl: 'https://mirror.example', pageSize: 7, mostPerSource: 0 },
         server: { ...defaults.server, newEntriesDelayMs: delaySeconds * 1000 },
       };
       fetcher = new Fetcher({ userAgent: 'courtesy-test' });

@@ -209,7 +209,7 @@ function ArticlesPage(props: {
                   ? 'No article matches (hidden and held articles are not searched: see their tabs).'
                   : 'No articles yet.'
           : props.total !== null
-            ? `${plural(props.total, 'article')}${props.q && show === 'all' ? ' match (hidden and held ones are not searched)' : ''}${show === 'filtered' ? ' kept out by their source’s intake rules (set on the source’s page); publishing one puts it on the site whatever the rules say' : ''}.`
+            ? `${plural(props.total, 'article')}${props.q && show === 'all' ? ' match (hidden and held ones are not searched)' : ''}${show === 'filtered' ? ` kept out by ${props.total === 1 ? 'its' : 'their'} source’s intake rules (set on the source’s page); publishing one puts it on the site whatever the rules say` : ''}.`
             : show === 'all'
               ? `The newest ${plural(entries.length, 'article')}, hidden and held ones too.`
               : ''}

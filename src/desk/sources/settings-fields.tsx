@@ -204,12 +204,17 @@ function IntakeFields(props: {
     <fieldset class="field">
       <legend>What is taken in</legend>
       <p class="hint">
-        One rule a line: words, "a phrase" or a word’s beginning (climat*), all of which must be in the title
-        or the text; start with title:, content:, author: or category: to read only that. Case and accents do
-        not count. A change applies at once to the articles already here.
+        One rule a line: words, <code>"a phrase"</code> or a word’s beginning (<code>climat*</code>), all of
+        which must be in the title or the text; start with <code>title:</code>, <code>content:</code>,{' '}
+        <code>author:</code> or <code>category:</code> to read only that. Case and accents do not count. A
+        change applies at once to the articles already here.
       </p>
       {rules('include', 'Take only articles that match one of these', 'Empty: every article may be taken.')}
-      {rules('exclude', 'Keep out articles that match any of these', 'For example: category:sponsored')}
+      {rules(
+        'exclude',
+        'Keep out articles that match any of these',
+        'For example: category:sponsored, or title:"quote of the day"',
+      )}
       {limit('maxPerCheck', 'Most new articles taken a check', 'The newest; empty for all.')}
       {limit(
         'maxAgeDays',

@@ -284,5 +284,29 @@ export function newsroomContract(c: ContractContext): void {
       ['Quote 0', 'Quote 1', 'Quote 2', 'Quote 3'],
       'without a share, the flood fills the page',
     );
+    // Newer than everything: a span of one source alone.
+    const lone = await c.store.sources.add({ feedUrl: 'https://lone.example/feed' }, t0);
+    const later = (m: number) => new Date(t0.getTime() + 5 * 3_600_000 + m * 60_000);
+    await c.store.entries.saveRefresh(
+      lone.id,
+      Array.from({ length: 40 }, (_, i) =>
+        entry(1000 + i, {
+          url: `https://lone.example/${i}`,
+          title: `Lone ${i}`,
+          publishedAt: later(100 - i),
+        }),
+      ),
+      {},
+      later(200),
+    );
+    const few = await c.store.entries.list({ limit: 3, perSource: 1 });
+    assert.deepEqual(
+      few.entries.map((e) => e.title),
+      ['Lone 0', 'Lone 1', 'Lone 2'],
+      'a span of one source is not left short: the share rises until the page is full',
+    );
+    assert.deepEqual(few.folded, []);
+    const next = await c.store.entries.list({ limit: 3, perSource: 1, before: few.next });
+    assert.equal(next.entries[0]?.title, 'Lone 3', 'and nothing is skipped');
   });
 }

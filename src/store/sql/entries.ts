@@ -68,58 +68,62 @@ export class SqlEntries implements EntryRepository {
   }
 
   /**
-   * The newest entries, at most `perSource` of one source on the page: the index is read a few
-   * pages' worth at a time (narrow columns only), in order, and an entry past its source's share
-   * is folded (counted, not shown) until the page is full or CAPPED_SCAN pages' worth were read.
-   * The next page starts after the last entry read, so a feed that floods one span of time fills
-   * no later page either: its entries are on its own page.
+   * The newest entries, at most `perSource` of one source on the page when the others can fill it:
+   * reads CAPPED_WINDOW pages' worth of the index (narrow columns), finds the smallest share from
+   * `perSource` up that fills the page from them (a site of one source, or a span with too few
+   * others, raises it until nothing is left off), and takes the entries in order within that
+   * share. An entry left off before the page's last is folded (counted, not shown): the next page
+   * starts after the last entry shown, so a feed that floods one span of time fills no later page
+   * either, and its entries are on its own page.
    */
   private async listCapped(query: EntryQuery, perSource: number): Promise<EntryPage> {
-    const taken: number[] = [];
-    const perSourceCount = new Map<number, number>();
-    const folded = new Map<number, number>();
-    let before = query.before ?? null;
-    let more = true;
-    for (let read = 0; taken.length < query.limit && more && read < CAPPED_SCAN * query.limit;) {
-      const batch = query.limit * 3;
-      const q = this.engine.reader
+    const window = query.limit * CAPPED_WINDOW;
+    const rows = await newestFirst(
+      this.engine.reader
         .selectFrom('entries')
         .select(['id', 'sourceId', 'sortAt'])
-        .where('withheld', 'is', null);
-      const rows = await newestFirst(q, { sortAt: 'sortAt', id: 'id' }, before, batch - 1).execute();
-      more = rows.length === batch;
-      for (const row of rows) {
-        read++;
-        before = { sortAt: Number(row.sortAt), id: row.id };
-        const n = perSourceCount.get(row.sourceId) ?? 0;
-        if (n < perSource) {
-          perSourceCount.set(row.sourceId, n + 1);
-          taken.push(row.id);
-          if (taken.length === query.limit) break;
-        } else folded.set(row.sourceId, (folded.get(row.sourceId) ?? 0) + 1);
+        .where('withheld', 'is', null),
+      { sortAt: 'sortAt', id: 'id' },
+      query.before,
+      window - 1,
+    ).execute();
+    const inWindow = new Map<number, number>();
+    for (const row of rows) inWindow.set(row.sourceId, (inWindow.get(row.sourceId) ?? 0) + 1);
+    const wanted = Math.min(query.limit, rows.length);
+    const fills = (share: number) =>
+      [...inWindow.values()].reduce((n, c) => n + Math.min(c, share), 0) >= wanted;
+    let share = perSource;
+    while (!fills(share)) share++;
+    const shown = new Map<number, number>();
+    const taken: number[] = [];
+    const skipped: number[] = [];
+    let last = -1;
+    for (let i = 0; i < rows.length && taken.length < query.limit; i++) {
+      const row = rows[i]!;
+      const n = shown.get(row.sourceId) ?? 0;
+      if (n >= share) {
+        skipped.push(i);
+        continue;
       }
-      if (rows.length === 0) more = false;
+      shown.set(row.sourceId, n + 1);
+      taken.push(row.id);
+      last = i;
     }
+    const folded = new Map<number, number>();
+    for (const i of skipped)
+      if (i < last) folded.set(rows[i]!.sourceId, (folded.get(rows[i]!.sourceId) ?? 0) + 1);
     const byId = await entryRows(this.engine.reader, taken);
     const entries = taken.flatMap((id) => {
       const row = byId.get(id);
       return row ? [toEntry(row)] : [];
     });
-    // Whether anything is older than the last entry read: one row tells.
-    const next =
-      before && (more || taken.length === query.limit)
-        ? (
-            await newestFirst(
-              this.engine.reader.selectFrom('entries').select('id').where('withheld', 'is', null),
-              { sortAt: 'sortAt', id: 'id' },
-              before,
-              0,
-            ).execute()
-          ).length > 0
-          ? before
-          : null
-        : null;
-    return { entries, next, folded: [...folded].map(([sourceId, count]) => ({ sourceId, count })) };
+    const lastRow = rows[last];
+    const more = last >= 0 && (last < rows.length - 1 || rows.length === window);
+    return {
+      entries,
+      next: more && lastRow ? { sortAt: Number(lastRow.sortAt), id: lastRow.id } : null,
+      folded: [...folded].map(([sourceId, count]) => ({ sourceId, count })),
+    };
   }
 
   /** An author's or a tag's entries: paged through the facet index, then fetched by id. */
@@ -393,8 +397,8 @@ export class SqlEntries implements EntryRepository {
   }
 }
 
-/** A page capped per source reads at most this many pages' worth of the index. */
-const CAPPED_SCAN = 10;
+/** A page capped per source reads this many pages' worth of the index to choose from. */
+const CAPPED_WINDOW = 10;
 
 /** How many entries an intake change reads at a time. */
 const INTAKE_PAGE = 500;
