@@ -11,6 +11,7 @@ import type { Store } from '../store/index.js';
 import { openSqliteStore } from '../store/sqlite/open-sqlite.js';
 import { Takedowns } from '../takedown/service.js';
 import { createApp } from './app.js';
+import { themeStylesheet } from './theme.js';
 
 const LOGO =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 32"><rect width="96" height="32"/></svg>';
@@ -73,8 +74,20 @@ url = "https://paper.example/"
     assert.equal(links.length, 2);
     assert.match(links[0]!, /^\/static\/site\.css/);
     const css = await (await get(links[1]!)).text();
-    assert.match(css, /:root \{ --accent: #0b5394; \}/);
+    assert.match(css, /prefers-color-scheme: light\) \{ :root \{ --accent: #0b5394; \} \}/);
     assert.match(css, /prefers-color-scheme: dark\) \{ :root \{ --accent: #99ccff; \} \}/);
+  });
+
+  it('leaves the dark theme its own accent when only the light one is set', () => {
+    const config = loadConfig({ dataDir: join(dir, 'none') }, {});
+    const css = themeStylesheet({ ...config.site.accent, light: '#0b5394' })?.css ?? '';
+    assert.match(css, /@media \(prefers-color-scheme: light\) \{ :root \{ --accent: #0b5394; \} \}/);
+    assert.doesNotMatch(css, /dark/, 'nothing for the dark theme');
+    assert.doesNotMatch(
+      css.replace(/@media[^{]*\{[^}]*\}\s*\}/g, ''),
+      /--accent/,
+      'no accent outside its scheme',
+    );
   });
 
   it('puts the operator’s menu first, and About and Contact always after it', () => {

@@ -17,7 +17,10 @@ const made = new WeakMap<Config['site']['accent'], { css: string; path: string }
 
 function makeTheme(accent: Config['site']['accent']): { css: string; path: string } | null {
   const rules: string[] = [];
-  if (accent.light) rules.push(`:root { --accent: ${accent.light}; }`);
+  // Each colour in its own scheme: a light accent alone leaves the dark theme's own, which it was
+  // checked against, in place (set on :root, it overrode the dark one too and failed its contrast).
+  if (accent.light)
+    rules.push(`@media (prefers-color-scheme: light) { :root { --accent: ${accent.light}; } }`);
   if (accent.dark) rules.push(`@media (prefers-color-scheme: dark) { :root { --accent: ${accent.dark}; } }`);
   if (rules.length === 0) return null;
   const css = `/* The site's own colours, from its configuration. */\n${rules.join('\n')}\n`;
