@@ -1,5 +1,6 @@
 /** What an operator may republish from a source. */
 import type { IntakeRules } from './intake.js';
+import { facetKey } from './facets.js';
 import { hostOf, parseUrl } from './url.js';
 export type RightsPolicy = 'full' | 'excerpt' | 'link';
 export const RIGHTS_POLICIES: readonly RightsPolicy[] = ['full', 'excerpt', 'link'];
@@ -72,6 +73,11 @@ export const MAX_SECTION = 60;
 export function sectionName(raw: string | null | undefined): string | null {
   const name = (raw ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_SECTION).trim();
   return name === '' ? null : name;
+}
+
+/** A section's key in addresses: "Local politics" → "local-politics" (as authors' and tags' keys). */
+export function sectionKey(name: string): string {
+  return facetKey(name);
 }
 
 /** One check of a source, as the fetch history records it. */

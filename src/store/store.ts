@@ -208,6 +208,8 @@ export interface EntryPage {
 
 export interface EntryQuery {
   sourceId?: number;
+  /** Only the entries of these sources (a section's); none when empty. */
+  sourceIds?: readonly number[];
   /** Only the entries of this author or tag (by its key, model/facets.ts). */
   facet?: { kind: FacetKind; key: string };
   before?: Cursor | null;

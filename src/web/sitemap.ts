@@ -2,6 +2,7 @@ import type { Config } from '../config/index.js';
 import type { FacetKind } from '../model/facets.js';
 import type { Store } from '../store/index.js';
 import { facetPath } from './paths.js';
+import { groupSections, sectionPath } from './sections.js';
 import { xmlText } from './xml.js';
 
 /** The most URLs one sitemap file may list (sitemaps.org). */
@@ -14,7 +15,7 @@ interface Part {
 }
 
 /**
- * The sitemap lists the pages that are this site's own: the home page, the sources, and the
+ * The sitemap lists the pages that are this site's own: the home page, the sources, the sections, and the
  * authors' and tags' pages. Republished articles are left out on purpose: their pages either ask
  * search engines not to index them or name the original as canonical (site.search_engines), and a
  * sitemap must list only indexable, canonical pages. Past 50,000 URLs, /sitemap.xml becomes an
@@ -43,6 +44,7 @@ export class Sitemap {
       { loc: `${base}/sources`, lastmod: null },
       { loc: `${base}/about`, lastmod: null },
       ...sources.map((s) => ({ loc: `${base}/sources/${s.id}`, lastmod: s.lastSuccessAt })),
+      ...groupSections(sources).map((section) => ({ loc: `${base}${sectionPath(section)}`, lastmod: null })),
     ];
     return [
       { name: 'pages', count: pages.length, urls: (o, l) => Promise.resolve(pages.slice(o, o + l)) },

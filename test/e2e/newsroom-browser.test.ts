@@ -110,6 +110,7 @@ for (const engine of ENGINES) {
       await run(['sources', 'add', `${publisher.url}/quotes.xml`]);
       await run(['sources', 'add', `${publisher.url}/post.xml`]);
       await run(['poll', '--once', '--all']);
+      await run(['sources', 'set', '2', '--section', 'Local news']);
       await run(['users', 'add', 'ada', '--password-stdin'], `${PASSWORD}\n`);
       site = await serve(dataDir, ['--no-poll', '--port', String(port)]);
       browser = await launchBrowser();
@@ -196,6 +197,19 @@ for (const engine of ENGINES) {
       assert.equal((await fetch(`${site.url}${articleHref}`)).status, 200, 'published by hand, it is back');
       await page.goto(`${site.url}/admin/log`);
       assert.match((await page.textContent('main')) ?? '', /intake[\s\S]*exclude “category:sponsored”/);
+      await page.close();
+    });
+
+    it('gives a section its page and its feed', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${site.url}/sources`);
+      await submit(page, 'nav[aria-label=Sections] >> text=Local news');
+      assert.match(page.url(), /\/sections\/local-news$/);
+      const titles = (await page.locator('.card h2').allTextContents()).map((t) => t.trim());
+      assert.ok(titles.includes('Council approves the bridge repairs'), titles.join(' | '));
+      assert.ok(!titles.some((t) => t.startsWith('Quote of the day')), 'only the section’s sources');
+      await shot(page, 'section');
+      assert.match(await text('/sections/local-news/feed.xml'), /Ferry timetable changes on Monday/);
       await page.close();
     });
   });

@@ -32,6 +32,25 @@ const SEARCH_ENGINES: ReadonlyArray<[SearchEnginePolicy | 'site', string]> = [
   ['both', 'Both: canonical and noindex'],
 ];
 
+type FieldErrors = Partial<Record<keyof SourceSettings, string>>;
+
+/** A field's error, where it has one, with the id its input names. */
+function fieldError(errors: FieldErrors, key: keyof SourceSettings) {
+  return errors[key] ? (
+    <p class="error" id={`field-${key}-error`}>
+      {errors[key]}
+    </p>
+  ) : null;
+}
+
+/** The ids of what describes a field: its hint, and its error when it has one. */
+function describedBy(errors: FieldErrors, key: keyof SourceSettings, hint?: boolean): string | undefined {
+  return (
+    [hint ? `field-${key}-hint` : '', errors[key] ? `field-${key}-error` : ''].filter(Boolean).join(' ') ||
+    undefined
+  );
+}
+
 /** The settings fields of a source, keeping what was typed, with the errors next to their fields. */
 export function SourceSettingsFields(props: {
   values: SourceSettings;
@@ -41,15 +60,8 @@ export function SourceSettingsFields(props: {
   sections?: readonly string[];
 }) {
   const { values: v, errors } = props;
-  const error = (key: keyof SourceSettings) =>
-    errors[key] ? (
-      <p class="error" id={`field-${key}-error`}>
-        {errors[key]}
-      </p>
-    ) : null;
-  const described = (key: keyof SourceSettings, hint?: boolean) =>
-    [hint ? `field-${key}-hint` : '', errors[key] ? `field-${key}-error` : ''].filter(Boolean).join(' ') ||
-    undefined;
+  const error = (key: keyof SourceSettings) => fieldError(errors, key);
+  const described = (key: keyof SourceSettings, hint?: boolean) => describedBy(errors, key, hint);
   return (
     <>
       <div class="field">
@@ -156,14 +168,8 @@ function IntakeFields(props: {
   errors: Partial<Record<keyof SourceSettings, string>>;
 }) {
   const { values: v, errors } = props;
-  const error = (key: keyof SourceSettings) =>
-    errors[key] ? (
-      <p class="error" id={`field-${key}-error`}>
-        {errors[key]}
-      </p>
-    ) : null;
-  const described = (key: keyof SourceSettings) =>
-    [`field-${key}-hint`, errors[key] ? `field-${key}-error` : ''].filter(Boolean).join(' ');
+  const error = (key: keyof SourceSettings) => fieldError(errors, key);
+  const described = (key: keyof SourceSettings) => describedBy(errors, key, true);
   const rules = (key: 'include' | 'exclude', label: string, hint: string) => (
     <div class="field">
       <label for={`field-${key}`}>{label}</label>

@@ -130,6 +130,8 @@ const PRESENTATION = [
   'policy',
   'attributionTemplate',
   'searchEngines',
+  // The section pages list it, and its page links its section.
+  'section',
 ] as const;
 
 /** Whether a patch changes how a source is shown (a poll usually sends the same title again). */

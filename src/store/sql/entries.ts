@@ -57,10 +57,12 @@ export class SqlEntries implements EntryRepository {
 
   async list(query: EntryQuery): Promise<EntryPage> {
     if (query.facet) return this.listFacet(query.facet, query);
+    if (query.sourceIds?.length === 0) return { entries: [], next: null, folded: [] };
     if (query.perSource && query.sourceId === undefined && !query.includeWithheld)
       return this.listCapped(query, query.perSource);
     let q = this.engine.reader.selectFrom('entries').selectAll();
     if (query.sourceId !== undefined) q = q.where('sourceId', '=', query.sourceId);
+    if (query.sourceIds) q = q.where('sourceId', 'in', [...query.sourceIds]);
     if (!query.includeWithheld) q = q.where('withheld', 'is', null);
     const rows = await newestFirst(q, { sortAt: 'sortAt', id: 'id' }, query.before, query.limit).execute();
     const { page, next } = pageOf(rows, query.limit, (r) => ({ sortAt: Number(r.sortAt), id: r.id }));
@@ -79,10 +81,16 @@ export class SqlEntries implements EntryRepository {
   private async listCapped(query: EntryQuery, perSource: number): Promise<EntryPage> {
     const window = query.limit * CAPPED_WINDOW;
     const rows = await newestFirst(
-      this.engine.reader
-        .selectFrom('entries')
-        .select(['id', 'sourceId', 'sortAt'])
-        .where('withheld', 'is', null),
+      query.sourceIds
+        ? this.engine.reader
+            .selectFrom('entries')
+            .select(['id', 'sourceId', 'sortAt'])
+            .where('withheld', 'is', null)
+            .where('sourceId', 'in', [...query.sourceIds])
+        : this.engine.reader
+            .selectFrom('entries')
+            .select(['id', 'sourceId', 'sortAt'])
+            .where('withheld', 'is', null),
       { sortAt: 'sortAt', id: 'id' },
       query.before,
       window - 1,

@@ -41,7 +41,7 @@ export function HomePage(props: {
 }
 
 /** Where the articles a page left off are: on their source's page ("and 12 more from …"). */
-function MoreFrom(props: {
+export function MoreFrom(props: {
   folded: ReadonlyArray<{ sourceId: number; count: number }>;
   sources: Map<number, Source>;
 }) {

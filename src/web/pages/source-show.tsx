@@ -1,8 +1,9 @@
 import type { Config } from '../../config/index.js';
 import type { Entry } from '../../model/entry.js';
-import { sourceDisplayName, type Source } from '../../model/source.js';
+import { sectionKey, sourceDisplayName, type Source } from '../../model/source.js';
 import type { SourceListItem } from '../../store/index.js';
 import { Layout } from '../layout.js';
+import { sectionPath, type Section } from '../sections.js';
 import { EntryCard, Pager } from './entry-card.js';
 
 const POLICY_WORDS: Record<Source['policy'], string> = {
@@ -40,6 +41,12 @@ export function SourcePage(props: {
           ) : null}
           {source.siteUrl ? '\u00a0· ' : ''}
           {POLICY_WORDS[source.policy]}
+          {source.section && sectionKey(source.section) ? (
+            <>
+              {'\u00a0· In '}
+              <a href={sectionPath({ key: sectionKey(source.section) })}>{source.section}</a>
+            </>
+          ) : null}
         </p>
       </header>
       {props.entries.length === 0 ? <p class="empty">No articles from this source yet.</p> : null}
@@ -53,10 +60,31 @@ export function SourcePage(props: {
   );
 }
 
-export function SourcesPage(props: { site: Config['site']; sources: SourceListItem[] }) {
+export function SourcesPage(props: {
+  site: Config['site'];
+  sources: SourceListItem[];
+  sections?: Section[];
+}) {
   return (
     <Layout site={props.site} head={{ title: 'Sources' }}>
       <h1>Sources</h1>
+      {props.sections?.length ? (
+        <nav aria-label="Sections" class="sections">
+          <h2>Sections</h2>
+          <ul class="source-list">
+            {props.sections.map((section) => (
+              <li>
+                <a href={sectionPath(section)}>{section.name}</a>
+                <span class="meta">
+                  {' '}
+                  · {section.sourceIds.length} {section.sourceIds.length === 1 ? 'source' : 'sources'}
+                </span>
+              </li>
+            ))}
+          </ul>
+          <h2>Every source</h2>
+        </nav>
+      ) : null}
       <p>Every publisher whose public feed {props.site.name} republishes, with a link to their own site.</p>
       <ul class="source-list">
         {props.sources.map((s) => (

@@ -9,13 +9,18 @@ import { NotFoundPage } from '../pages/not-found.js';
 import { facetPath } from '../paths.js';
 import { PAGE_CACHE, type RouteContext } from './context.js';
 import { readSearch } from './search.js';
+import { findSection, sectionPath } from '../sections.js';
 
 /** Every listing's feeds, and every search's, in RSS 2.0, Atom 1.0 and JSON Feed 1.1. */
 export function registerFeedRoutes(app: Hono, { store, config }: RouteContext): void {
   const site = config.site;
   /** A listing's newest entries and what its feed says of it; null when there is no such listing. */
   const feedListing = async (
-    scope: { kind: 'home' } | { kind: 'source'; id: number } | { kind: FacetKind; key: string },
+    scope:
+      | { kind: 'home' }
+      | { kind: 'source'; id: number }
+      | { kind: 'section'; key: string }
+      | { kind: FacetKind; key: string },
   ): Promise<FeedListing | null> => {
     let title = site.name;
     let description = site.description;
@@ -29,6 +34,13 @@ export function registerFeedRoutes(app: Hono, { store, config }: RouteContext): 
         source.description ?? `Articles from ${sourceDisplayName(source)}, republished with attribution.`;
       pagePath = `/sources/${source.id}`;
       query = { ...query, sourceId: source.id };
+    } else if (scope.kind === 'section') {
+      const section = await findSection(store, scope.key);
+      if (!section) return null;
+      title = `${section.name} · ${site.name}`;
+      description = `${section.name}: the newest articles on ${site.name}, republished with attribution.`;
+      pagePath = sectionPath(section);
+      query = { ...query, sourceIds: section.sourceIds };
     } else if (scope.kind === 'author' || scope.kind === 'tag') {
       const label = await store.entries.facetLabel(scope.kind, scope.key);
       if (!label) return null;
@@ -75,6 +87,9 @@ export function registerFeedRoutes(app: Hono, { store, config }: RouteContext): 
         sources: await store.sources.getMany(entries.map((e) => e.sourceId)),
       });
     });
+    app.get(`/sections/:key/${file}`, async (c) =>
+      serveFeed(c, await feedListing({ kind: 'section', key: c.req.param('key') }), [LISTING]),
+    );
     app.get(`/sources/:id/${file}`, async (c) => {
       const id = Number(c.req.param('id'));
       return serveFeed(c, Number.isSafeInteger(id) ? await feedListing({ kind: 'source', id }) : null, [

@@ -1,21 +1,24 @@
 import type { Hono } from 'hono';
 import { LISTING, facetTag, sourceTag } from '../../model/page-tags.js';
+import type { EntryQuery } from '../../store/index.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { tagPage } from '../page-cache.js';
 import { AboutPage } from '../pages/about.js';
 import { FacetPage } from '../pages/facet-show.js';
 import { HomePage } from '../pages/home.js';
 import { NotFoundPage } from '../pages/not-found.js';
+import { SectionPage } from '../pages/section-show.js';
 import { SourcePage, SourcesPage } from '../pages/source-show.js';
+import { findSection, publishedSections } from '../sections.js';
 import { PAGE_CACHE, type RouteContext } from './context.js';
 
 /** The listings, newest first and paged: the home page, each source's, author's and tag's, and the sources and about pages. */
 export function registerListingRoutes(app: Hono, { store, config }: RouteContext): void {
   const site = config.site;
-  app.get('/', async (c) => {
-    const before = decodeCursor(c.req.query('before'));
+  /** A page of a listing that holds each source to its share (the home page, a section's), with its sources. */
+  const sharedPage = async (query: Pick<EntryQuery, 'before' | 'sourceIds'>) => {
     const page = await store.entries.list({
-      before,
+      ...query,
       limit: site.pageSize,
       ...(site.mostPerSource > 0 ? { perSource: site.mostPerSource } : {}),
     });
@@ -24,18 +27,14 @@ export function registerListingRoutes(app: Hono, { store, config }: RouteContext
       ...page.entries.map((e) => e.sourceId),
       ...folded.map((f) => f.sourceId),
     ]);
+    return { entries: page.entries, sources, folded, next: page.next && encodeCursor(page.next) };
+  };
+  app.get('/', async (c) => {
+    const before = decodeCursor(c.req.query('before'));
+    const page = await sharedPage({ before });
     c.header('Cache-Control', PAGE_CACHE);
     tagPage(c, [LISTING]);
-    return c.html(
-      <HomePage
-        site={site}
-        entries={page.entries}
-        sources={sources}
-        folded={folded}
-        next={page.next && encodeCursor(page.next)}
-        paged={before !== null}
-      />,
-    );
+    return c.html(<HomePage site={site} {...page} paged={before !== null} />);
   });
 
   for (const kind of ['author', 'tag'] as const) {
@@ -92,7 +91,21 @@ export function registerListingRoutes(app: Hono, { store, config }: RouteContext
     const sources = (await store.sources.list()).filter((s) => s.entryCount > 0);
     c.header('Cache-Control', PAGE_CACHE);
     tagPage(c, [LISTING]);
-    return c.html(<SourcesPage site={site} sources={sources} />);
+    return c.html(<SourcesPage site={site} sources={sources} sections={await publishedSections(store)} />);
+  });
+
+  app.get('/sections/:key', async (c) => {
+    const section = await findSection(store, c.req.param('key'));
+    if (!section)
+      return c.html(<NotFoundPage site={site} what="There is no section at this address." />, 404);
+    const page = await sharedPage({
+      before: decodeCursor(c.req.query('before')),
+      sourceIds: section.sourceIds,
+    });
+    c.header('Cache-Control', PAGE_CACHE);
+    // Any new article may be one of the section's; a source moved to another section changes every page.
+    tagPage(c, [LISTING]);
+    return c.html(<SectionPage site={site} section={section} {...page} />);
   });
 
   app.get('/sources/:id', async (c) => {
