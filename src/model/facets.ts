@@ -1,3 +1,4 @@
+import { splitAuthors } from './authors.js';
 import { slug } from './slug.js';
 
 /** What listings group entries by, besides their source: each author, and each tag (category). */
@@ -32,7 +33,7 @@ export function facetKey(label: string): string {
     .slice(0, 80);
 }
 
-/** The authors ("A, B" and "A and B" name both) and the tags of an entry, each once. */
+/** The authors (as splitAuthors reads the byline) and the tags of an entry, each once. */
 export function entryFacets(entry: { author: string | null; categories: readonly string[] }): Facet[] {
   const out: Facet[] = [];
   const seen = new Set<string>();
@@ -43,8 +44,7 @@ export function entryFacets(entry: { author: string | null; categories: readonly
     seen.add(`${kind}:${key}`);
     out.push({ kind, key, label });
   };
-  for (const name of (entry.author ?? '').split(/\s*(?:,|&|\band\b)\s*/i))
-    if (name.trim()) add('author', name);
+  for (const name of splitAuthors(entry.author)) add('author', name);
   for (const tag of entry.categories.slice(0, MAX_TAGS * 2)) {
     if (out.filter((f) => f.kind === 'tag').length >= MAX_TAGS) break;
     if (tag.trim()) add('tag', tag);

@@ -1,3 +1,4 @@
+import { authorKeys } from './authors.js';
 import { parseHttpUrl, parseUrl } from './url.js';
 /**
  * Takedown rules: what a granted request suppresses, now and in every later poll.
@@ -106,13 +107,9 @@ export function hostWithin(host: string | null, domain: string | null): boolean 
   return host === domain || host.endsWith(`.${domain}`);
 }
 
-/** Authors compare by their names, whatever the case and spacing; "A, B" and "A and B" name both. */
+/** Authors compare by their names as splitAuthors reads the byline, whatever the case and spacing. */
 export function authorNames(author: string | null): string[] {
-  if (!author) return [];
-  return author
-    .split(/\s*(?:,|&|\band\b)\s*/i)
-    .map((n) => n.trim().replace(/\s+/g, ' ').toLowerCase())
-    .filter((n) => n !== '');
+  return authorKeys(author);
 }
 
 /** What a rule is checked against: the entry's source, original URL and author. */
