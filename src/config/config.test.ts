@@ -54,6 +54,7 @@ describe('loadConfig', () => {
         holdNew: false,
         section: null,
         intake: { include: [], exclude: [], maxPerCheck: null, maxAgeDays: null },
+        language: null,
       },
     ]);
     assert.equal(config.poll.allowPrivateNetworks, true);
@@ -128,8 +129,10 @@ describe('loadConfig', () => {
         'exclude = ["title:quote*"]',
         'max_per_check = 10',
         'max_age_days = 7',
+        'language = "fr_ca"',
       ].join('\n'),
     );
+    assert.equal(config.sources[0]?.language, 'fr-CA');
     assert.equal(config.sources[0]?.section, 'Local politics');
     assert.equal(config.sources[0]?.holdNew, true);
     assert.deepEqual(config.sources[0]?.intake, {
@@ -145,6 +148,10 @@ describe('loadConfig', () => {
       /sources\[0\]: exclude rule 2 “titel:bridge” names no field “titel:”/,
     );
     rejects('[[sources]]\nurl = "https://a.example/f"\nmax_per_check = 0\n', /sources\.0\.max_per_check/);
+    rejects(
+      '[[sources]]\nurl = "https://a.example/f"\nlanguage = "English"\n',
+      /sources\[0\]\.language “English” is not a language tag/,
+    );
   });
   it('refuses a scraper rule that is not CSS, naming the source', () =>
     rejects(

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { sectionName, type RightsPolicy } from '../model/source.js';
+import { languageTag, sectionName, type RightsPolicy } from '../model/source.js';
 import { compileIntake, normalizeIntake, type IntakeRules } from '../model/intake.js';
 import { DEFAULT_EMBED_HOSTS } from '../model/embeds.js';
 import { checkScraperRules } from '../markup/selectors.js';
@@ -133,6 +133,7 @@ export interface Config {
     holdNew: boolean;
     section: string | null;
     intake: IntakeRules;
+    language: string | null;
   }>;
 }
 
@@ -167,6 +168,18 @@ function scraperRules(
   } catch (error) {
     throw new ConfigError('config.invalid', `config: sources[${index}]: ${(error as Error).message}`);
   }
+}
+
+/** A configured source's language as a canonical tag; a value that is no tag names its key. */
+function sourceLanguageOf(typed: string | undefined, index: number): string | null {
+  if (typed === undefined) return null;
+  const tag = languageTag(typed);
+  if (!tag)
+    throw new ConfigError(
+      'config.invalid',
+      `config: sources[${index}].language “${typed}” is not a language tag (such as en, fr or pt-BR)`,
+    );
+  return tag;
 }
 
 /** A configured source's intake rules, checked: a rule that cannot be read names its key. */
@@ -311,6 +324,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       holdNew: s.hold ?? false,
       section: sectionName(s.section),
       intake: intakeRules(s, i),
+      language: sourceLanguageOf(s.language, i),
     })),
   };
 }

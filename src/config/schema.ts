@@ -70,6 +70,8 @@ const sourceSeed = z.strictObject({
   hold: z.boolean().optional(),
   /** The section of the site its articles belong to. */
   section: z.string().optional(),
+  /** The language of its articles (BCP 47), when its feed does not say or says wrong. */
+  language: z.string().optional(),
   /** Intake rules (docs/newsroom.md): take only what matches one include rule and no exclude rule. */
   include: z.array(z.string()).optional(),
   exclude: z.array(z.string()).optional(),

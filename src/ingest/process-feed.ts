@@ -1,3 +1,4 @@
+import { languageTag } from '../model/source.js';
 import { errorMessage } from '../model/errors.js';
 import { ParseError, parseFeedBytes, type ParseErrorCode } from '../parse/index.js';
 import type { SanitizeOptions } from '../sanitize/index.js';
@@ -17,6 +18,8 @@ export interface FeedBody {
 /** A feed parsed and its entries sanitized: everything the store and the scheduler need. */
 export interface ProcessedFeed {
   title: string | null;
+  /** The language the feed declares, as a canonical BCP 47 tag; null when none or not one. */
+  language: string | null;
   link: string | null;
   description: string | null;
   ttl: number | null;
@@ -43,6 +46,7 @@ export function processFeed(input: FeedBody): ProcessResult {
       ok: true,
       feed: {
         title: feed.title,
+        language: languageTag(feed.language),
         link: feed.link,
         description: feed.description,
         ttl: feed.ttl,

@@ -160,6 +160,7 @@ async function refresh(
       checkBasis: next.basis,
       feedIntervalMs: Math.round(rhythm.ms),
       title: feed.title,
+      feedLanguage: feed.language,
       siteUrl: feed.link ?? source.siteUrl,
       description: feed.description,
       etag: result.validators.etag,

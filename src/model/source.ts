@@ -64,6 +64,27 @@ export interface Source {
   section: string | null;
   /** What it takes in of its feed: keyword rules and limits (model/intake.ts). */
   intake: IntakeRules;
+  /** The language of its articles as the operator set it (a BCP 47 tag); null: the feed's. */
+  language: string | null;
+  /** The language its feed declares, from the last full fetch. */
+  feedLanguage: string | null;
+}
+
+/** The language of a source's articles: the operator's, else the feed's; null when neither says. */
+export function sourceLanguage(source: Pick<Source, 'language' | 'feedLanguage'>): string | null {
+  return source.language ?? source.feedLanguage;
+}
+
+/** A language tag in its canonical form ("en-us" → "en-US"); null for one that is no BCP 47 tag of an ISO 639 language. */
+export function languageTag(raw: string | null | undefined): string | null {
+  const tag = (raw ?? '').trim().replace(/_/g, '-');
+  // A language of ISO 639 (two or three letters) first: "English" is a feed's word, not a tag.
+  if (tag.length > 35 || !/^[a-z]{2,3}(?:-|$)/i.test(tag)) return null;
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** The longest section name; OPML folders are cut to it. */

@@ -11,6 +11,7 @@ export { seedConfiguredSources } from './seed.js';
 export {
   RECENT_EXTRACTIONS,
   changeSource,
+  checkedLanguage,
   describeLastError,
   importOpml,
   pauseSource,

@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Fetcher } from '../fetch/index.js';
 import { CourtesyError, UsageError } from '../model/errors.js';
-import { sectionName, type RightsPolicy, type SearchEnginePolicy, type Source } from '../model/source.js';
+import {
+  languageTag,
+  sectionName,
+  type RightsPolicy,
+  type SearchEnginePolicy,
+  type Source,
+} from '../model/source.js';
 import { checkScraperRules } from '../markup/selectors.js';
 import type { IntakeApplied, SourcePatch, Store } from '../store/index.js';
 import { compileIntake, normalizeIntake, type IntakeRules } from '../model/intake.js';
@@ -40,6 +46,8 @@ export interface SourceChange {
   section?: string | null;
   /** What it takes in of its feed: each part given replaces the one in force (model/intake.ts). */
   intake?: Partial<IntakeRules>;
+  /** The language of its articles (a BCP 47 tag); null for the feed's. */
+  language?: string | null;
 }
 
 export interface SourceChanged {
@@ -79,6 +87,7 @@ export async function changeSource(
     ...(change.searchEngines !== undefined ? { searchEngines: change.searchEngines } : {}),
     ...(change.holdNew !== undefined ? { holdNew: change.holdNew } : {}),
     ...(change.section !== undefined ? { section: sectionName(change.section) } : {}),
+    ...(change.language !== undefined ? { language: checkedLanguage(change.language) } : {}),
   };
   if (Object.keys(patch).length === 0 && !change.intake) {
     throw new UsageError('sources.usage', 'sources set: nothing to change (see --help)');
@@ -93,6 +102,15 @@ export async function changeSource(
     requeued: extractAgain ? await store.extractions.requeue(id, RECENT_EXTRACTIONS, now) : null,
     intake: applied,
   };
+}
+
+/** A language as typed, canonical; null for none; a UsageError for what is no language tag. */
+export function checkedLanguage(typed: string | null): string | null {
+  if (typed === null || typed.trim() === '') return null;
+  const tag = languageTag(typed);
+  if (!tag)
+    throw new UsageError('sources.language', `“${typed}” is not a language tag (such as en, fr or pt-BR)`);
+  return tag;
 }
 
 /** Stops polling a source; its articles stay on the site. */

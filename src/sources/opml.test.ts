@@ -68,6 +68,8 @@ it('writes OPML that reads back to the same subscriptions, escaped', () => {
     holdNew: false,
     section: null,
     intake: NO_INTAKE_RULES,
+    language: null,
+    feedLanguage: null,
   });
   const xml = renderOpml(
     [

@@ -29,6 +29,7 @@ export async function seedConfiguredSources(store: Store, config: Config, now: D
         holdNew: seed.holdNew,
         section: seed.section,
         intake: seed.intake,
+        language: seed.language,
       },
       now,
     );

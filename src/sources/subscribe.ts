@@ -25,6 +25,8 @@ export interface SubscribeRequest {
   section?: string | null;
   /** What it takes in of its feed (Source.intake). */
   intake?: IntakeRules;
+  /** The language of its articles; the feed's when absent. */
+  language?: string | null;
 }
 
 export interface Subscription {
@@ -111,6 +113,7 @@ export async function subscribe(
       holdNew: request.holdNew ?? false,
       section: request.section ?? null,
       intake: request.intake,
+      language: request.language ?? null,
     },
     now,
   );

@@ -55,6 +55,9 @@ export interface SourcesTable {
   section: string | null;
   /** Its intake rules (model/intake.ts IntakeRules) as JSON; null for none. */
   intake: Generated<string | null>;
+  /** The operator's language for its articles, and the one its feed declares (BCP 47 tags). */
+  language: Generated<string | null>;
+  feedLanguage: Generated<string | null>;
   /** Scraper rules for full text: the article's CSS selector, and the selectors to remove first (a JSON array). */
   scraperSelector: string | null;
   scraperRemove: string;

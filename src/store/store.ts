@@ -107,6 +107,8 @@ export interface NewSource {
   section?: string | null;
   /** What it takes in of its feed (Source.intake); none when absent. */
   intake?: IntakeRules;
+  /** The language of its articles (Source.language); the feed's when absent. */
+  language?: string | null;
 }
 
 /** Fields a refresh or an operator may change. */

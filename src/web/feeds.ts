@@ -1,7 +1,8 @@
 import type { Config } from '../config/index.js';
 import { bodyHtml, type Entry } from '../model/entry.js';
 import { entryFacets } from '../model/facets.js';
-import { sourceDisplayName, type Source } from '../model/source.js';
+import { sourceDisplayName, sourceLanguage, type Source } from '../model/source.js';
+import { articleLanguage } from './format.js';
 import { parseAttribution } from './attribution.js';
 import { excerptOf } from './excerpt.js';
 import { articlePath } from './paths.js';
@@ -131,7 +132,8 @@ function renderAtom(site: Site, listing: FeedListing): string {
     const facets = entryFacets(entry);
     return [
       '<entry>',
-      `<title type="text">${text(entry.title ?? 'Untitled')}</title>`,
+      // The title in the publisher's language; the content holds the site's attribution too.
+      `<title type="text"${lang(source, site)}>${text(entry.title ?? 'Untitled')}</title>`,
       `<id>${text(link)}</id>`,
       `<link rel="alternate" type="text/html" href="${attr(link)}"/>`,
       entry.url ? `<link rel="via" type="text/html" href="${attr(entry.url)}"/>` : '',
@@ -165,6 +167,12 @@ function renderAtom(site: Site, listing: FeedListing): string {
   ].join('');
 }
 
+/** An xml:lang attribute for a source's words that are not in the site's language; '' otherwise. */
+function lang(source: Source, site: Site): string {
+  const tag = articleLanguage(source, site.language);
+  return tag ? ` xml:lang="${attr(tag)}"` : '';
+}
+
 function renderJson(site: Site, listing: FeedListing): string {
   const items = listing.entries.flatMap((entry) => {
     const source = listing.sources.get(entry.sourceId);
@@ -179,6 +187,7 @@ function renderJson(site: Site, listing: FeedListing): string {
         url: link,
         ...(entry.url ? { external_url: entry.url } : {}),
         title: entry.title ?? 'Untitled',
+        ...(sourceLanguage(source) ? { language: sourceLanguage(source) } : {}),
         content_html: itemHtml(site, entry, source),
         date_published: (entry.publishedAt ?? entry.sortAt).toISOString(),
         ...(entry.updatedAt ? { date_modified: entry.updatedAt.toISOString() } : {}),

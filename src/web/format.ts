@@ -1,4 +1,5 @@
 import { slug } from '../model/slug.js';
+import { sourceLanguage, type Source } from '../model/source.js';
 
 const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
 
@@ -20,4 +21,13 @@ export function formatDate(date: Date, language: string): string {
 /** A short, readable URL slug from a title ("article" when nothing readable is left). */
 export function slugify(title: string | null): string {
   return slug(title) || 'article';
+}
+
+/** The `lang` a source's words need on a page of the site: its language where it differs from the site's. */
+export function articleLanguage(
+  source: Pick<Source, 'language' | 'feedLanguage'>,
+  siteLanguage: string,
+): string | undefined {
+  const lang = sourceLanguage(source);
+  return lang && lang.toLowerCase() !== siteLanguage.toLowerCase() ? lang : undefined;
 }

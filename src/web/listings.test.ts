@@ -156,3 +156,54 @@ describe('the sections of the site', () => {
     assert.match(sitemap, /<loc>https:\/\/mirror\.example\/sections\/science<\/loc>/);
   });
 });
+
+describe("the language of a source's articles", () => {
+  let store: Store;
+  let get: (path: string) => Promise<{ status: number; body: string }>;
+
+  before(async () => {
+    store = await openSqliteStore(':memory:');
+    get = siteOf(store, { language: 'en' });
+    const french = await store.sources.add(
+      { feedUrl: 'https://journal.example/feed', name: 'Le Journal' },
+      t0,
+    );
+    await store.sources.update(french.id, { feedLanguage: 'fr' });
+    await store.entries.saveRefresh(french.id, [entry('journal.example', 1, 'Le conseil vote')], {}, t0);
+    const told = await store.sources.add(
+      { feedUrl: 'https://told.example/feed', name: 'Told', language: 'pt-BR' },
+      t0,
+    );
+    await store.sources.update(told.id, { feedLanguage: 'en' });
+    await store.entries.saveRefresh(told.id, [entry('told.example', 2, 'O prefeito fala')], {}, t0);
+    const english = await store.sources.add({ feedUrl: 'https://post.example/feed', name: 'Post' }, t0);
+    await store.sources.update(english.id, { feedLanguage: 'en-GB' });
+    await store.entries.saveRefresh(english.id, [entry('post.example', 3, 'The mayor speaks')], {}, t0);
+  });
+  after(() => store.close());
+
+  it('marks their words where it differs from the site’s, the operator’s before the feed’s', async () => {
+    const home = (await get('/')).body;
+    assert.match(home, /<h2 lang="fr"><a href="[^"]+">Le conseil vote<\/a>/);
+    assert.match(
+      home,
+      /<h2 lang="pt-BR"><a href="[^"]+">O prefeito fala<\/a>/,
+      'the operator’s language wins',
+    );
+    assert.match(home, /<h2 lang="en-GB"><a href="[^"]+">The mayor speaks<\/a>/);
+    const href = /href="(\/articles\/[^"]+)">Le conseil vote/.exec(home)?.[1];
+    assert.ok(href);
+    const article = (await get(href)).body;
+    assert.match(article, /<html lang="en">/, 'the page itself is the site’s');
+    assert.match(article, /<h1 lang="fr">Le conseil vote<\/h1>/);
+    assert.match(article, /<div class="content" lang="fr">/);
+  });
+
+  it('says it in the feeds that can', async () => {
+    const json = JSON.parse((await get('/feed.json')).body) as {
+      items: Array<{ title: string; language?: string }>;
+    };
+    assert.equal(json.items.find((i) => i.title === 'Le conseil vote')?.language, 'fr');
+    assert.match((await get('/feed.atom')).body, /<title type="text" xml:lang="fr">Le conseil vote<\/title>/);
+  });
+});

@@ -29,8 +29,9 @@ for (const engine of ENGINES) {
       `<item><guid>${guid}</guid><title>${title}</title><link>${base}/${guid}</link>` +
       `<pubDate>${new Date(now - minutesAgo * 60_000).toUTCString()}</pubDate><category>${category}</category>` +
       `<description>Text of ${title}.</description></item>`;
-    const channel = (title: string, base: string, items: string[]) =>
-      `<?xml version="1.0"?><rss version="2.0"><channel><title>${title}</title><link>${base}/</link>${items.join('')}</channel></rss>`;
+    const channel = (title: string, base: string, items: string[], language = '') =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>${title}</title><link>${base}/</link>` +
+      `${language ? `<language>${language}</language>` : ''}${items.join('')}</channel></rss>`;
 
     const run = async (args: string[], input?: string) => {
       const result = await courtesy(dataDir, args, input);
@@ -75,7 +76,7 @@ for (const engine of ENGINES) {
           );
           res
             .writeHead(200, { 'content-type': 'application/rss+xml' })
-            .end(channel('Quotations Daily', base, quotes));
+            .end(channel('Quotations Daily', base, quotes, 'fr-fr'));
           return;
         }
         if (req.url === '/post.xml') {
@@ -135,6 +136,11 @@ for (const engine of ENGINES) {
       );
       const more = (await page.textContent('.more-from')) ?? '';
       assert.match(more, /Also new: 8 more from Quotations Daily\./);
+      assert.match(
+        (await page.locator('.card h2').first().getAttribute('lang')) ?? '',
+        /^fr-FR$/,
+        'the language its feed declares, read by the poll',
+      );
       await shot(page, 'home');
       await submit(page, '.more-from a');
       assert.match(page.url(), /\/sources\/1$/);
@@ -160,6 +166,7 @@ for (const engine of ENGINES) {
 
       await page.goto(`${site.url}/admin/sources/2`);
       await page.fill('#field-exclude', 'titel:mattresses');
+      await page.fill('#field-language', 'English');
       await submit(page, 'button[value=save]');
       assert.match(
         (await page.textContent('#field-exclude-error')) ?? '',
@@ -167,6 +174,11 @@ for (const engine of ENGINES) {
         'a mistyped field is refused at its field',
       );
       assert.equal(await page.inputValue('#field-exclude'), 'titel:mattresses', 'what was typed is kept');
+      assert.match(
+        (await page.textContent('#field-language-error')) ?? '',
+        /“English” is not a language tag/,
+      );
+      await page.fill('#field-language', 'en-gb');
       await page.fill('#field-exclude', 'category:sponsored');
       await page.fill('#field-maxAgeDays', '30');
       await shot(page, 'source-intake');
@@ -185,6 +197,11 @@ for (const engine of ENGINES) {
       ])
         assert.doesNotMatch(await text(path), /Best mattresses/, `gone from ${path}`);
       assert.equal((await fetch(`${site.url}${articleHref}`)).status, 404);
+      assert.match(
+        await text('/sources/2'),
+        /<h2 lang="en-GB">/,
+        'its articles are marked with its language',
+      );
 
       await page.goto(`${site.url}/admin/articles?show=filtered`);
       const row = (await page.textContent('table')) ?? '';

@@ -26,6 +26,8 @@ interface SetOptions {
   exclude?: string[] | false;
   maxPerCheck?: number | false;
   maxAge?: number | false;
+  /** A language tag; false for --no-language. */
+  language?: string | false;
 }
 
 /** `sources set ID …`: how a source is republished, applied at once to its articles already stored. */
@@ -78,6 +80,11 @@ export function registerSet(sources: Command, withContext: WithContext): void {
     .option('--no-max-per-check', 'take every new entry')
     .option('--max-age <days>', 'do not take entries published more than this many days before', parseCount)
     .option('--no-max-age', 'take entries of any age')
+    .option(
+      '--language <tag>',
+      'the language of its articles (en, fr, pt-BR), when its feed does not say or says wrong',
+    )
+    .option('--no-language', 'the language its feed declares')
     .action((id: number, options: SetOptions) =>
       withContext(async (ctx) => {
         if (options.attribution !== undefined && options.siteAttribution) {
@@ -101,6 +108,7 @@ export function registerSet(sources: Command, withContext: WithContext): void {
             holdNew: options.hold,
             section: options.section === undefined ? undefined : options.section || null,
             intake: intakeChange(options),
+            language: options.language === undefined ? undefined : options.language || null,
           },
           new Date(),
           cliActor(),

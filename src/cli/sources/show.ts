@@ -30,6 +30,14 @@ export function registerShow(sources: Command, withContext: WithContext): void {
           ['full text', fullTextOf(source)],
           ['search engines', source.searchEngines ?? `${ctx.config.site.searchEngines} (the site's)`],
           ['section', source.section ?? '-'],
+          [
+            'language',
+            source.language
+              ? `${source.language} (set)`
+              : source.feedLanguage
+                ? `${source.feedLanguage} (the feed's)`
+                : '-',
+          ],
           ['review', source.holdNew ? 'new entries wait for review' : 'new entries are published at once'],
           ['intake', describeIntake(source.intake)],
           [

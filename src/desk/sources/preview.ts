@@ -57,6 +57,8 @@ export async function previewFeed(
     holdNew: values.holdNew,
     section: values.section || null,
     intake,
+    language: values.language || null,
+    feedLanguage: processed.feed.language,
   };
   // As a first check would take them in: what the intake rules keep out is not shown.
   const verdicts = intakeVerdicts(

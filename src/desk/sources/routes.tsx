@@ -220,6 +220,7 @@ function registerAddSource(admin: Hono<DeskEnv>, deps: DeskDeps): void {
           holdNew: change.holdNew,
           section: change.section ?? null,
           intake: change.intake ? { ...NO_INTAKE_RULES, ...change.intake } : NO_INTAKE_RULES,
+          language: change.language ?? null,
         },
         new Date(),
       );

@@ -17,6 +17,8 @@ export interface SourceSettings {
   /** Whole numbers as typed; empty for no limit. */
   maxPerCheck: string;
   maxAgeDays: string;
+  /** The language of its articles as typed; empty: the feed's. */
+  language: string;
 }
 
 const POLICIES: ReadonlyArray<[RightsPolicy, string]> = [
@@ -58,6 +60,8 @@ export function SourceSettingsFields(props: {
   siteAttribution: string;
   /** The sections in use, offered as the field is typed. */
   sections?: readonly string[];
+  /** The language the source's feed declares, named beside the field. */
+  feedLanguage?: string | null;
 }) {
   const { values: v, errors } = props;
   const error = (key: keyof SourceSettings) => fieldError(errors, key);
@@ -78,6 +82,7 @@ export function SourceSettingsFields(props: {
         />
       </div>
       <SectionField value={v.section} sections={props.sections} />
+      <LanguageField value={v.language} errors={errors} feedLanguage={props.feedLanguage ?? null} />
       <fieldset class="field">
         <legend>What may be republished</legend>
         {POLICIES.map(([value, label]) => (
@@ -228,6 +233,30 @@ function IntakeFields(props: {
         'So a first check does not republish an archive; empty for any age.',
       )}
     </fieldset>
+  );
+}
+
+/** The language of its articles: the operator's, or empty for the feed's (named in the hint). */
+function LanguageField(props: { value: string; errors: FieldErrors; feedLanguage: string | null }) {
+  const { errors } = props;
+  return (
+    <div class="field">
+      <label for="field-language">Language of its articles</label>
+      <p class="hint" id="field-language-hint">
+        A language tag such as en, fr or pt-BR, marked on its articles for browsers and screen readers. Empty:
+        the one its feed declares{props.feedLanguage ? ` (${props.feedLanguage})` : ''}.
+      </p>
+      {fieldError(errors, 'language')}
+      <input
+        id="field-language"
+        name="language"
+        value={props.value}
+        maxlength={35}
+        size={10}
+        aria-describedby={describedBy(errors, 'language', true)}
+        aria-invalid={errors.language ? 'true' : undefined}
+      />
+    </div>
   );
 }
 

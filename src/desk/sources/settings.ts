@@ -7,7 +7,7 @@ import {
   sectionName,
   type Source,
 } from '../../model/source.js';
-import type { SourceChange } from '../../sources/index.js';
+import { checkedLanguage, type SourceChange } from '../../sources/index.js';
 import { UsageError } from '../../model/errors.js';
 import { NO_INTAKE_RULES, compileIntake, normalizeIntake, type IntakeRules } from '../../model/intake.js';
 import type { FormFields } from '../../takedown/form.js';
@@ -31,6 +31,7 @@ export function settingsOf(source: Source): SourceSettings {
     exclude: source.intake.exclude.join('\n'),
     maxPerCheck: source.intake.maxPerCheck === null ? '' : String(source.intake.maxPerCheck),
     maxAgeDays: source.intake.maxAgeDays === null ? '' : String(source.intake.maxAgeDays),
+    language: source.language ?? '',
   };
 }
 
@@ -48,6 +49,7 @@ export const DEFAULT_SETTINGS: SourceSettings = {
   exclude: '',
   maxPerCheck: '',
   maxAgeDays: '',
+  language: '',
 };
 
 /**
@@ -79,6 +81,7 @@ export function readSettings(fields: FormFields): {
     exclude: (fields.exclude ?? '').trim(),
     maxPerCheck: (fields.maxPerCheck ?? '').trim(),
     maxAgeDays: (fields.maxAgeDays ?? '').trim(),
+    language: (fields.language ?? '').trim().slice(0, 35),
   };
   const errors: Partial<Record<keyof SourceSettings, string>> = {};
   if (values.attribution.length > MAX_ATTRIBUTION)
@@ -97,6 +100,13 @@ export function readSettings(fields: FormFields): {
   }
   const hasRules = rules.selector !== null || rules.remove.length > 0;
   const intake = readIntake(values, errors);
+  let language: string | null = null;
+  try {
+    language = checkedLanguage(values.language);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    errors.language = `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`;
+  }
   return {
     values,
     errors,
@@ -111,6 +121,7 @@ export function readSettings(fields: FormFields): {
       holdNew: values.holdNew,
       section: values.section || null,
       intake,
+      language,
     },
   };
 }

@@ -189,6 +189,7 @@ function SettingsForm({
           errors={data.errors}
           siteAttribution={site.attribution}
           sections={data.sections}
+          feedLanguage={s.feedLanguage}
         />
         <ExtractionTry
           site={site}

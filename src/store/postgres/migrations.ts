@@ -391,6 +391,13 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
       await sql`ALTER TABLE entries ADD COLUMN filter_note text`.execute(db);
     },
   },
+  '0010_source_language': {
+    async up(db) {
+      // As SQLite's 0020: the operator's language for a source's articles, and its feed's.
+      await sql`ALTER TABLE sources ADD COLUMN language text`.execute(db);
+      await sql`ALTER TABLE sources ADD COLUMN feed_language text`.execute(db);
+    },
+  },
 };
 
 /**

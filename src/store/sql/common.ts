@@ -132,6 +132,9 @@ const PRESENTATION = [
   'searchEngines',
   // The section pages list it, and its page links its section.
   'section',
+  // Its articles' lang attributes.
+  'language',
+  'feedLanguage',
 ] as const;
 
 /** Whether a patch changes how a source is shown (a poll usually sends the same title again). */
@@ -245,5 +248,7 @@ export function toSource(row: Selectable<SourcesTable>): Source {
     holdNew: Boolean(row.holdNew),
     section: row.section,
     intake: readIntake(row.intake),
+    language: row.language,
+    feedLanguage: row.feedLanguage,
   };
 }

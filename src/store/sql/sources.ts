@@ -59,6 +59,7 @@ export class SqlSources implements SourceRepository {
         holdNew: source.holdNew ? 1 : 0,
         section: source.section ?? null,
         intake: source.intake ? writeIntake(source.intake) : null,
+        language: source.language ?? null,
         status: 'active',
         etag: null,
         lastModified: null,

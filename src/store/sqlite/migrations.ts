@@ -492,4 +492,11 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
       await sql`ALTER TABLE entries ADD COLUMN filter_note TEXT`.execute(db);
     },
   },
+  '0020_source_language': {
+    async up(db) {
+      // The language of a source's articles: the operator's, and the one its feed declares.
+      await sql`ALTER TABLE sources ADD COLUMN language TEXT`.execute(db);
+      await sql`ALTER TABLE sources ADD COLUMN feed_language TEXT`.execute(db);
+    },
+  },
 };

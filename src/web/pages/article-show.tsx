@@ -4,7 +4,7 @@ import { sourceDisplayName, type Source } from '../../model/source.js';
 import { Attribution } from '../attribution.js';
 import { excerptOf } from '../excerpt.js';
 import { hostOf } from '../../model/url.js';
-import { formatDate } from '../format.js';
+import { articleLanguage, formatDate } from '../format.js';
 import { Layout } from '../layout.js';
 import { articlePath } from '../paths.js';
 import { entryFacets } from '../../model/facets.js';
@@ -63,13 +63,15 @@ export function ArticleView(props: {
   const sourceName = sourceDisplayName(source);
   const html = bodyHtml(entry);
   const siteUrl = source.siteUrl ?? (entry.url ? new URL(entry.url).origin : null);
+  // The publisher's words in the publisher's language; the site's own words in the site's.
+  const lang = articleLanguage(source, site.language);
   return (
     <article class="article">
       <header>
         <p class="kicker">
           <a href={`/sources/${source.id}`}>{sourceName}</a>
         </p>
-        <h1>{entry.title ?? 'Untitled'}</h1>
+        <h1 lang={lang}>{entry.title ?? 'Untitled'}</h1>
         <p class="meta">
           {entry.author ? (
             <span class="byline">
@@ -92,6 +94,7 @@ export function ArticleView(props: {
         entry={entry}
         sourceName={sourceName}
         words={site.excerptWords}
+        lang={lang}
       />
       <Attribution
         template={source.attributionTemplate ?? site.attribution}
@@ -114,6 +117,7 @@ function ArticleBody(props: {
   entry: Entry;
   sourceName: string;
   words: number;
+  lang: string | undefined;
 }) {
   const { entry, html } = props;
   const readOn = entry.url ? (
@@ -128,12 +132,12 @@ function ArticleBody(props: {
   if (props.policy === 'excerpt') {
     return (
       <div class="content excerpt">
-        <p>{excerptOf(html, props.words)}</p>
+        <p lang={props.lang}>{excerptOf(html, props.words)}</p>
         {readOn}
       </div>
     );
   }
-  return <div class="content" dangerouslySetInnerHTML={{ __html: html }} />;
+  return <div class="content" lang={props.lang} dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
 /** OpenGraph and Twitter card tags: a shared link shows the title, the passage, the source and the author. */

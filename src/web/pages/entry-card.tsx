@@ -1,5 +1,6 @@
 import type { Entry } from '../../model/entry.js';
 import { sourceDisplayName, type Source } from '../../model/source.js';
+import { articleLanguage } from '../format.js';
 import { articlePath } from '../paths.js';
 import { formatDate } from '../format.js';
 import { AuthorLinks } from './facet-links.js';
@@ -9,7 +10,7 @@ export function EntryCard(props: { entry: Entry; source: Source | undefined; lan
   const { entry, source } = props;
   return (
     <article class="card">
-      <h2>
+      <h2 lang={source ? articleLanguage(source, props.language) : undefined}>
         <a href={articlePath(entry)}>{entry.title ?? 'Untitled'}</a>
       </h2>
       <p class="meta">
