@@ -427,25 +427,3 @@ export function CounterNoticeStatusPage(props: {
     </Layout>
   );
 }
-
-/** Too many forms from one address. */
-export function SlowDownPage(props: { site: Config['site']; retryAfter: number }) {
-  const minutes = Math.ceil(props.retryAfter / 60);
-  return (
-    <Layout site={props.site} head={{ title: 'Too many requests', noindex: true }}>
-      <article class="prose">
-        <h1>Too many requests</h1>
-        <p>
-          This address has sent several forms in a short time. Please try again in {minutes} minute
-          {minutes === 1 ? '' : 's'}
-          {props.site.contactEmail ? (
-            <>
-              , or write to <a href={`mailto:${props.site.contactEmail}`}>{props.site.contactEmail}</a>
-            </>
-          ) : null}
-          .
-        </p>
-      </article>
-    </Layout>
-  );
-}

@@ -14,7 +14,6 @@ import { NotFoundPage } from '../pages/not-found.js';
 import {
   CounterNoticePage,
   CounterNoticeStatusPage,
-  SlowDownPage,
   TakedownFormPage,
   TakedownStatusPage,
 } from '../pages/takedown.js';
@@ -76,6 +75,12 @@ class TakedownRoutes {
   }
 }
 
+/** What a form refused by the hourly limit says above what was typed. */
+function slowDown(retryAfter: number): string {
+  const minutes = Math.ceil(retryAfter / 60);
+  return `This address has sent several forms in the last hour. Please send this one again in ${minutes} minute${minutes === 1 ? '' : 's'}: what you typed is kept below.`;
+}
+
 function noStore(c: Context): void {
   c.header('Cache-Control', 'no-store');
 }
@@ -86,7 +91,12 @@ function registerRequestForm(app: Hono, routes: TakedownRoutes): void {
   const { config, takedowns, formTokens } = deps;
   const site = config.site;
   const address = (c: Context) => routes.address(c);
-  const showForm = async (c: Context, values: FormFields, errors: FieldErrors, status: 200 | 400 = 200) => {
+  const showForm = async (
+    c: Context,
+    values: FormFields,
+    errors: FieldErrors,
+    status: 200 | 400 | 429 = 200,
+  ) => {
     noStore(c);
     return c.html(
       <TakedownFormPage
@@ -108,14 +118,14 @@ function registerRequestForm(app: Hono, routes: TakedownRoutes): void {
   app.post('/takedown', guards, async (c) => {
     const fields = await readForm(c);
     if (!(await formTokens.check(c, fields.csrf))) return showForm(c, fields, { form: EXPIRED_FORM }, 400);
-    const retryAfter = await filings.hit(address(c));
-    if (retryAfter !== null) {
-      noStore(c);
-      c.header('Retry-After', String(retryAfter));
-      return c.html(<SlowDownPage site={site} retryAfter={retryAfter} />, 429);
-    }
+    // A form sent back to be corrected does not count toward the hourly limit: only one that is checked.
     const checked = checkRequestForm(fields);
     if (!checked.ok) return showForm(c, fields, checked.errors, 400);
+    const retryAfter = await filings.hit(address(c));
+    if (retryAfter !== null) {
+      c.header('Retry-After', String(retryAfter));
+      return showForm(c, fields, { form: slowDown(retryAfter) }, 429);
+    }
     const filed = await takedowns.submit(checked.value);
     if (!filed.ok) return showForm(c, fields, filed.errors, 400);
     deps.sendNotices();
@@ -187,7 +197,7 @@ function registerCounterNotices(app: Hono, routes: TakedownRoutes): void {
     c: Context,
     values: FormFields,
     errors: FieldErrors,
-    status: 200 | 400 = 200,
+    status: 200 | 400 | 429 = 200,
   ) => {
     noStore(c);
     return c.html(
@@ -204,14 +214,14 @@ function registerCounterNotices(app: Hono, routes: TakedownRoutes): void {
     const fields = await readForm(c);
     if (!(await formTokens.check(c, fields.csrf)))
       return showCounterForm(c, fields, { form: EXPIRED_FORM }, 400);
-    const retryAfter = await filings.hit(address(c));
-    if (retryAfter !== null) {
-      noStore(c);
-      c.header('Retry-After', String(retryAfter));
-      return c.html(<SlowDownPage site={site} retryAfter={retryAfter} />, 429);
-    }
+    // As for a request: only a form that is checked counts toward the hourly limit.
     const checked = checkCounterForm(fields);
     if (!checked.ok) return showCounterForm(c, fields, checked.errors, 400);
+    const retryAfter = await filings.hit(address(c));
+    if (retryAfter !== null) {
+      c.header('Retry-After', String(retryAfter));
+      return showCounterForm(c, fields, { form: slowDown(retryAfter) }, 429);
+    }
     const filed = await takedowns.fileCounterNotice(checked.value);
     if (!filed.ok) return showCounterForm(c, fields, filed.errors, 400);
     deps.sendNotices();
