@@ -80,17 +80,13 @@ export class SqlEntries implements EntryRepository {
    */
   private async listCapped(query: EntryQuery, perSource: number): Promise<EntryPage> {
     const window = query.limit * CAPPED_WINDOW;
+    let narrow = this.engine.reader
+      .selectFrom('entries')
+      .select(['id', 'sourceId', 'sortAt'])
+      .where('withheld', 'is', null);
+    if (query.sourceIds) narrow = narrow.where('sourceId', 'in', [...query.sourceIds]);
     const rows = await newestFirst(
-      query.sourceIds
-        ? this.engine.reader
-            .selectFrom('entries')
-            .select(['id', 'sourceId', 'sortAt'])
-            .where('withheld', 'is', null)
-            .where('sourceId', 'in', [...query.sourceIds])
-        : this.engine.reader
-            .selectFrom('entries')
-            .select(['id', 'sourceId', 'sortAt'])
-            .where('withheld', 'is', null),
+      narrow,
       { sortAt: 'sortAt', id: 'id' },
       query.before,
       window - 1,
