@@ -32,6 +32,11 @@ export interface FeedEntry {
   content: string | null;
   categories: string[];
   enclosures: Enclosure[];
+  /**
+   * The entry's own picture as the feed names it (Media RSS `media:thumbnail`, JSON Feed `image`
+   * or `banner_image`), absolute; null when it names none.
+   */
+  image: string | null;
   /** The xml:base in force for summary and content, when the feed sets one; else null (see ingest). */
   base: string | null;
 }

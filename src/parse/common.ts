@@ -104,6 +104,24 @@ export function mediaEnclosures(el: XmlElement): Enclosure[] {
   return found;
 }
 
+/**
+ * The entry's Media RSS thumbnail: of the entry, of its media:group, or of its first media:content
+ * that has one; the widest when several give a width, else the first.
+ */
+export function mediaThumbnail(el: XmlElement): string | null {
+  const holders = [el, ...children(el, 'group', NS.media)];
+  for (const holder of [...holders]) holders.push(...children(holder, 'content', NS.media));
+  let best: { url: string; width: number } | null = null;
+  for (const holder of holders) {
+    for (const thumb of children(holder, 'thumbnail', NS.media)) {
+      if (!thumb.attrs.url) continue;
+      const width = toNumber(thumb.attrs.width) ?? 0;
+      if (!best || width > best.width) best = { url: resolveUrl(thumb.attrs.url, thumb.base), width };
+    }
+  }
+  return best?.url ?? null;
+}
+
 /** Removes enclosures that repeat an earlier URL (Media RSS often repeats the RSS enclosure). */
 export function uniqueEnclosures(list: Enclosure[]): Enclosure[] {
   const seen = new Set<string>();
@@ -122,6 +140,7 @@ export function emptyDraftEntry(base: string | null): DraftEntry {
     content: null,
     categories: [],
     enclosures: [],
+    image: null,
     base,
   };
 }

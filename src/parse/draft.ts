@@ -16,6 +16,7 @@ export interface DraftEntry {
   content: string | null;
   categories: string[];
   enclosures: Enclosure[];
+  image: string | null;
   base: string | null;
 }
 
@@ -79,6 +80,7 @@ export function finalizeFeed(draft: DraftFeed, warnings: string[], documentUrl: 
       content: html(e.content),
       categories: [...new Set(e.categories.map((c) => text(c.trim())).filter((c) => c !== ''))],
       enclosures: e.enclosures.filter((m) => web(m.url) !== null),
+      image: e.image && /^https?:\/\//i.test(e.image.trim()) ? e.image.trim() : null,
       // Only an explicit xml:base is reported; without one, relative references in content are
       // resolved against the entry's own link (ingest), which is what publishers mean far more often
       // than the address of the feed (often a proxy such as FeedBurner).

@@ -33,6 +33,7 @@ describe('parseFeed: formats', () => {
         { url: 'https://news.example/a/1.mp3', type: 'audio/mpeg', length: 12345 },
         { url: 'https://news.example/a/1.jpg', type: 'image/jpeg', length: null },
       ],
+      image: null,
       base: null,
     });
     assert.equal(second?.id, 'https://fetched.example/a/2', 'no guid: the absolute link is the id');

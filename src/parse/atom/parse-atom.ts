@@ -5,6 +5,7 @@ import {
   emptyDraftEntry,
   extensionSummary,
   mediaEnclosures,
+  mediaThumbnail,
   mediaTitle,
   syndicationMinutes,
   uniqueEnclosures,
@@ -66,6 +67,7 @@ function parseEntry(el: XmlElement, spaces: string[]): DraftEntry {
     .map((c) => c.attrs.label?.trim() || c.attrs.term?.trim() || textOf(c).trim())
     .filter((c) => c !== '');
   entry.enclosures = uniqueEnclosures([...enclosureLinks(el, spaces), ...mediaEnclosures(el)]);
+  entry.image = mediaThumbnail(el);
   return entry;
 }
 

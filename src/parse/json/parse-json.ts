@@ -65,6 +65,8 @@ function parseItem(item: Record<string, unknown>, base: string | null): DraftEnt
   const summary = str(item.summary);
   entry.summary = summary ? textToHtml(summary) : null;
   entry.categories = list(item.tags).flatMap((t) => (typeof t === 'string' ? [t] : []));
+  const image = str(item.image) ?? str(item.banner_image);
+  entry.image = image ? resolveUrl(image, base) : null;
   entry.enclosures = list(item.attachments).flatMap((a): Enclosure[] => {
     if (!isRecord(a) || !str(a.url)) return [];
     const size = a.size_in_bytes;

@@ -7,6 +7,7 @@ import {
   extensionAuthors,
   extensionSummary,
   mediaEnclosures,
+  mediaThumbnail,
   mediaTitle,
   syndicationMinutes,
 } from '../common.js';
@@ -58,5 +59,6 @@ function parseItem(item: XmlElement, spaces: string[]): DraftEntry {
   entry.content = encodedContent(item);
   entry.categories = dublinCoreSubjects(item);
   entry.enclosures = mediaEnclosures(item);
+  entry.image = mediaThumbnail(item);
   return entry;
 }

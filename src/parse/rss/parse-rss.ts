@@ -10,6 +10,7 @@ import {
   isBareEmail,
   mediaTitle,
   mediaEnclosures,
+  mediaThumbnail,
   syndicationMinutes,
   uniqueEnclosures,
 } from '../common.js';
@@ -67,6 +68,7 @@ function parseItem(item: XmlElement): DraftEntry {
     : longerSummary(own, extensionSummary(item));
   entry.categories = [...children(item, 'category', '').map(textOf), ...dublinCoreSubjects(item)];
   entry.enclosures = uniqueEnclosures([...rssEnclosures(item), ...mediaEnclosures(item)]);
+  entry.image = mediaThumbnail(item);
   return entry;
 }
 
