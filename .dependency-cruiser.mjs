@@ -29,8 +29,22 @@ const LAYERS = {
   websub: ['model', 'log', 'config', 'fetch', 'store', 'metrics', 'ingest'],
   sources: ['model', 'markup', 'config', 'parse', 'fetch', 'store'],
   takedown: ['model', 'markup', 'log', 'config', 'fetch', 'store', 'mail'],
+  // Lead images: fetched once, resized, kept on disk within a bound.
+  media: ['model', 'log', 'config', 'fetch', 'store', 'metrics'],
   // The site: it reads the store and asks the services; it never fetches or polls.
-  web: ['model', 'markup', 'auth', 'log', 'config', 'sanitize', 'store', 'metrics', 'takedown', 'sources'],
+  web: [
+    'model',
+    'markup',
+    'auth',
+    'log',
+    'config',
+    'sanitize',
+    'store',
+    'metrics',
+    'takedown',
+    'sources',
+    'media',
+  ],
   // The operator's desk (/admin): pages of the site that run the services, fetch previews and check sources.
   desk: [
     'model',
@@ -47,6 +61,7 @@ const LAYERS = {
     'ingest',
     'sources',
     'takedown',
+    'media',
     'web',
   ],
   // The commands put everything together.

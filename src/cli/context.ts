@@ -11,6 +11,7 @@ import {
 import { Fetcher, RobotsRules } from '../fetch/index.js';
 import { createExtractionPool, type ExtractionPool } from '../extract/pool.js';
 import { FullTextExtractor } from '../extract/full-text.js';
+import { MediaCache } from '../media/index.js';
 import { createFeedProcessor, type IngestContext } from '../ingest/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { openStore, type Store } from '../store/index.js';
@@ -58,6 +59,8 @@ export interface AppContext extends IngestContext {
   websub: WebSub;
   /** Works the full-text queue; serve (when it polls), worker and poll start it. */
   fullText: FullTextExtractor;
+  /** Fetches and keeps lead images; serve (when it polls), worker and poll start it. */
+  media: MediaCache;
   /** The extraction threads (the full-text queue's, and the desk's previews). */
   extractions: ExtractionPool;
   /** robots.txt of the article pages' sites, as full text asks it. */
@@ -105,7 +108,9 @@ export async function openContext(
     logger,
     metrics,
   });
+  const media = new MediaCache({ store, fetcher, robots, config, logger, metrics });
   const onFullTextQueued = () => fullText.wake();
+  const onMediaQueued = () => media.wake();
   const websub = new WebSub({ store, fetcher, processor, config, logger, metrics, onFullTextQueued });
   const takedowns = new Takedowns({ store, fetcher, config, logger });
   const outbox = new OutboxSender(store, config, logger, settings);
@@ -124,8 +129,11 @@ export async function openContext(
     extractions: pool,
     robots,
     onFullTextQueued,
+    media,
+    onMediaQueued,
     async close() {
       await fullText.stop();
+      await media.stop();
       await pool.close();
       await outbox.close();
       await processor.close();

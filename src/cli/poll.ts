@@ -38,6 +38,7 @@ export function registerPoll(program: Command, global: () => GlobalOptions): voi
         if (!options.once) {
           const poller = startPoller(ctx);
           ctx.fullText.start();
+          ctx.media.start();
           await new Promise<void>((resolve) => {
             process.once('SIGINT', resolve);
             process.once('SIGTERM', resolve);
@@ -86,6 +87,16 @@ export function registerPoll(program: Command, global: () => GlobalOptions): voi
           print(
             `full text: ${worked} page(s), ${extracted} article(s) extracted, ${worked - extracted} kept the feed's content`,
           );
+        // The new entries' lead images (and the articles' og:image): fetched and resized before it ends too.
+        if (ctx.config.media.enabled) {
+          const images = await ctx.media.drain();
+          if (images.fetched > 0) {
+            const counts = await ctx.store.media.counts();
+            print(
+              `images: ${images.fetched} worked; ${counts.ready} kept, ${counts.failed} not shown (not a picture, too small, or refused)`,
+            );
+          }
+        }
         if (options.source !== undefined && failures.length > 0) process.exitCode = 1;
       } finally {
         await ctx.close();

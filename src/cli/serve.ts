@@ -40,6 +40,7 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
         processor: ctx.processor,
         ingest: ctx,
         onFullTextQueued: ctx.onFullTextQueued,
+        onMediaQueued: ctx.onMediaQueued,
         settings: ctx.settings,
         extractions: ctx.extractions,
         robots: ctx.robots,
@@ -59,6 +60,7 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
         );
       const poller = options.poll ? startPoller(ctx) : null;
       if (options.poll) ctx.fullText.start();
+      if (options.poll) ctx.media.start();
       ctx.outbox.start();
       if (!ctx.outbox.enabled)
         logger.info('takedown notices: no [smtp] host is set; notices wait in the outbox');

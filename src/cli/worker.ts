@@ -45,6 +45,7 @@ export function registerWorker(program: Command, global: () => GlobalOptions): v
         : null;
       const poller = startPoller(ctx);
       ctx.fullText.start();
+      ctx.media.start();
       ctx.outbox.start();
       logger.info(
         {

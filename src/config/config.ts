@@ -89,6 +89,14 @@ export interface Config {
     concurrency: number;
     maxAttempts: number;
   };
+  media: {
+    enabled: boolean;
+    /** Where resized images are kept (absolute). */
+    dir: string;
+    maxDiskBytes: number;
+    concurrency: number;
+    maxImageBytes: number;
+  };
   websub: {
     enabled: boolean;
     leaseSeconds: number;
@@ -278,6 +286,13 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       workers: file.full_text.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
       concurrency: file.full_text.concurrency,
       maxAttempts: file.full_text.max_attempts,
+    },
+    media: {
+      enabled: file.media.enabled,
+      dir: resolve(dataDir, file.media.dir ?? 'media'),
+      maxDiskBytes: Math.round(file.media.max_disk_mb * 1024 * 1024),
+      concurrency: file.media.concurrency,
+      maxImageBytes: Math.round(file.media.max_image_mb * 1024 * 1024),
     },
     websub: {
       enabled: file.websub.enabled,

@@ -211,6 +211,20 @@ export const configSchema = z.strictObject({
       max_attempts: z.number().int().min(1).max(20).default(3),
     })
     .prefault({}),
+  media: z
+    .strictObject({
+      /** Lead images on cards and articles, fetched once and served by the site; false: none. */
+      enabled: z.boolean().default(true),
+      /** Where the resized images are kept; defaults to media/ in the data directory. */
+      dir: z.string().min(1).optional(),
+      /** The most the kept images may take on disk; the oldest go first past it. */
+      max_disk_mb: z.number().min(16).max(1_048_576).default(2048),
+      /** Images fetched and resized at once (within poll.per_host_concurrency for each host). */
+      concurrency: z.number().int().min(1).max(64).default(4),
+      /** The largest original accepted, in megabytes (an image bomb is refused by its pixels too). */
+      max_image_mb: z.number().positive().max(100).default(15),
+    })
+    .prefault({}),
   websub: z
     .strictObject({
       /** Subscribe to the WebSub hubs that feeds name (only when site.base_url is public). */

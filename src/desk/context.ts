@@ -31,6 +31,8 @@ export interface DeskDeps {
   robots: RobotsRules;
   /** Lets the full-text extractor know that pages wait (after a source is set to full text). */
   onFullTextQueued?: () => void;
+  /** Told when entries were stored from the desk: their lead images wait in the media queue. */
+  onMediaQueued?: () => void;
   /** The settings saved from the desk over the file's: read again after a save. */
   settings: LiveSettings;
   formTokens: FormTokens;

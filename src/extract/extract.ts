@@ -1,5 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { parseUrl } from '../model/url.js';
+import { pagePicture } from '../parse/lead-image.js';
 import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
 import { removeBoilerplate, removeWidgets } from './boilerplate.js';
 import { parseDocument, type DomDocument, type DomElement } from '../markup/dom.js';
@@ -39,6 +40,8 @@ export interface Extraction {
   lang: string | null;
   /** How the article was found: Readability, or the source's selector. */
   method: 'readability' | 'selector';
+  /** The picture the page declares for sharing (og:image), absolute; null when none. */
+  image: string | null;
 }
 
 export { ExtractError };
@@ -70,12 +73,14 @@ export function extractArticle(html: string, options: ExtractOptions): Extractio
   }
   const document = parseDocument(html);
   const base = setBase(document, options.url);
+  // Read before Readability, which takes the head apart.
+  const image = pagePicture(metaProperties(document), base);
   for (const rule of options.remove ?? []) {
     for (const el of select(document, rule, 'remove')) el.remove();
   }
 
   let content: string;
-  let meta: Omit<Extraction, 'html' | 'length' | 'method'>;
+  let meta: Omit<Extraction, 'html' | 'length' | 'method' | 'image'>;
   const method = options.selector ? 'selector' : 'readability';
   if (options.selector) {
     const found = select(document, options.selector, 'selector');
@@ -118,7 +123,18 @@ export function extractArticle(html: string, options: ExtractOptions): Extractio
       `extract: the page's article (${length} characters) is much shorter than the feed's own content (${feedLength})`,
     );
   }
-  return { html: sanitized, length, method, ...meta };
+  return { html: sanitized, length, method, image, ...meta };
+}
+
+/** The page's `<meta property|name content>` pairs, by lower-case name; the first of a name wins. */
+function metaProperties(document: DomDocument): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const el of document.querySelectorAll('meta[content]')) {
+    const name = (el.getAttribute('property') ?? el.getAttribute('name'))?.trim().toLowerCase();
+    const content = el.getAttribute('content');
+    if (name && content && !found.has(name)) found.set(name, content);
+  }
+  return found;
 }
 
 /** The start tags in markup (a `<` before a letter), counting no further than one past `limit`. */
@@ -158,7 +174,7 @@ function select(document: DomDocument, selector: string, what: 'selector' | 'rem
 }
 
 /** Title, author, date and language from a page's own metadata, for the selector path. */
-function pageMetadata(document: DomDocument): Omit<Extraction, 'html' | 'length' | 'method'> {
+function pageMetadata(document: DomDocument): Omit<Extraction, 'html' | 'length' | 'method' | 'image'> {
   const meta = (...names: string[]): string | null => {
     for (const name of names) {
       const el = document.querySelector(`meta[property="${name}"], meta[name="${name}"]`);

@@ -144,7 +144,7 @@ export class FullTextExtractor {
       sanitize: this.ctx.config.content,
     });
     if (!result.ok) return { state: 'kept-feed', note: result.message };
-    return { state: 'done', html: result.html, searchText: result.searchText };
+    return { state: 'done', html: result.html, searchText: result.searchText, image: result.image };
   }
 
   /** A page not fetched: tried again later when the failure may pass, else the feed's content stays. */

@@ -18,7 +18,15 @@ export interface PageWork {
 
 /** Errors cross the thread boundary as data: the class of an Error does not survive it. */
 export type WorkResult =
-  | { ok: true; html: string; length: number; searchText: string; method: 'readability' | 'selector' }
+  | {
+      ok: true;
+      html: string;
+      length: number;
+      searchText: string;
+      method: 'readability' | 'selector';
+      /** The page's og:image, absolute, or null. */
+      image: string | null;
+    }
   | { ok: false; code: ExtractErrorCode; message: string };
 
 /**
@@ -40,6 +48,7 @@ export function extractWork(work: PageWork): WorkResult {
       length: article.length,
       searchText: searchText({ articleHtml: article.html }),
       method: article.method,
+      image: article.image,
     };
   } catch (error) {
     if (error instanceof ExtractError || error instanceof SelectorError)

@@ -19,5 +19,7 @@ export interface IngestContext {
   metrics?: Metrics;
   /** Told when a full-text source's refresh stored new entries: their pages wait in the full-text queue. */
   onFullTextQueued?: () => void;
+  /** Told when a refresh stored new entries: their lead images wait in the media queue. */
+  onMediaQueued?: () => void;
   now?: () => Date;
 }

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { EntryInput } from '../model/entry.js';
 import type { FeedEntry } from '../model/feed.js';
+import { leadImageUrl } from '../parse/lead-image.js';
 import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
 import { searchText } from '../store/search-text.js';
 
@@ -27,8 +28,13 @@ export function prepareEntry(
     categories: entry.categories,
     enclosures: entry.enclosures,
   };
-  // The search text is made here, off the main thread, as the sanitized HTML is.
-  return { ...facts, contentHash: digest(facts), searchText: searchText(facts) };
+  // The search text and the lead image are found here, off the main thread, as the sanitized HTML is.
+  return {
+    ...facts,
+    contentHash: digest(facts),
+    searchText: searchText(facts),
+    imageUrl: leadImageUrl({ image: entry.image, enclosures: entry.enclosures, contentHtml, summaryHtml }),
+  };
 }
 
 function clean(html: string | null, base: string, options: Omit<SanitizeOptions, 'base'>): string | null {

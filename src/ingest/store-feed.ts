@@ -18,9 +18,9 @@ export function readFeedBody(
   return ctx.processor.process({ body, contentType, url, sanitize: ctx.config.content });
 }
 
-/** Stores a read feed's entries; a full-text source's new entries wake the extraction queue. */
+/** Stores a read feed's entries; new entries wake the media queue, and a full-text source's the extraction queue. */
 export async function storeFeedEntries(
-  ctx: Pick<IngestContext, 'store' | 'onFullTextQueued'>,
+  ctx: Pick<IngestContext, 'store' | 'onFullTextQueued' | 'onMediaQueued'>,
   source: Pick<Source, 'id' | 'fullText'>,
   entries: EntryBatch,
   patch: SourcePatch,
@@ -29,5 +29,6 @@ export async function storeFeedEntries(
 ): Promise<SaveResult> {
   const saved = await ctx.store.entries.saveRefresh(source.id, entries, patch, now, fetch);
   if (saved.inserted > 0 && source.fullText) ctx.onFullTextQueued?.();
+  if (saved.inserted > 0) ctx.onMediaQueued?.();
   return saved;
 }

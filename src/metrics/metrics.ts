@@ -59,6 +59,7 @@ export class Metrics {
   private readonly entries: Counter<'change'>;
   private readonly pushes: Counter<'result'>;
   private readonly pages: Counter<'outcome'>;
+  private readonly images: Counter<'outcome'>;
   private readonly pageSeconds: Histogram<'route' | 'status' | 'cache'>;
   private watching = false;
 
@@ -102,6 +103,12 @@ export class Metrics {
       labelNames: ['outcome'],
       registers,
     });
+    this.images = new Counter({
+      name: 'courtesy_media_images_total',
+      help: 'Lead images worked: ready (resized copies kept and shown), failed (not shown; the reason is on its line) or retried (to be tried again later).',
+      labelNames: ['outcome'],
+      registers,
+    });
     this.pageSeconds = new Histogram({
       name: 'courtesy_http_request_duration_seconds',
       help: 'Time to answer a request, by route (the pattern that answered it), status class and page cache use.',
@@ -112,6 +119,7 @@ export class Metrics {
     for (const change of ['inserted', 'updated', 'suppressed']) this.entries.inc({ change }, 0);
     for (const outcome of ['stored', 'not_modified', 'failed']) this.checks.inc({ outcome }, 0);
     for (const outcome of ['done', 'kept_feed', 'retried']) this.pages.inc({ outcome }, 0);
+    for (const outcome of ['ready', 'failed', 'retried']) this.images.inc({ outcome }, 0);
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'courtesy_' });
   }
 
@@ -139,6 +147,11 @@ export class Metrics {
     this.pages.inc({
       outcome: state === 'kept-feed' ? 'kept_feed' : state === 'pending' ? 'retried' : 'done',
     });
+  }
+
+  /** A lead image was worked, with this outcome. */
+  media(state: 'ready' | 'failed' | 'pending'): void {
+    this.images.inc({ outcome: state === 'pending' ? 'retried' : state });
   }
 
   push(result: 'stored' | 'ignored' | 'refused'): void {

@@ -1,5 +1,6 @@
 import type { Enclosure } from './feed.js';
 import type { IntakeVerdict } from './intake.js';
+import type { LeadImage } from './media.js';
 
 /** An entry as stored: normalized, sanitized, attached to its source. */
 export interface Entry {
@@ -27,6 +28,8 @@ export interface Entry {
   withheld: Withheld | null;
   /** For a filtered entry, what of its source's intake rules keeps it out, and why; else null. */
   filter?: IntakeVerdict;
+  /** Its lead image, once the site has a copy of it (see store MediaRepository); else absent or null. */
+  image?: LeadImage | null;
 }
 
 /**
@@ -44,8 +47,10 @@ export function bodyHtml(entry: Pick<Entry, 'articleHtml' | 'contentHtml' | 'sum
 /** What ingest hands to the store for one entry. */
 export type EntryInput = Omit<
   Entry,
-  'id' | 'sourceId' | 'createdAt' | 'sortAt' | 'articleHtml' | 'withheld' | 'filter'
+  'id' | 'sourceId' | 'createdAt' | 'sortAt' | 'articleHtml' | 'withheld' | 'filter' | 'image'
 > & {
+  /** The address of its lead image (parse/lead-image.ts), which the media cache fetches; null: none. */
+  imageUrl?: string | null;
   /** A digest of everything shown, so an unchanged entry is not rewritten. */
   contentHash: string;
   /**

@@ -19,7 +19,13 @@ export interface ExtractionTask {
 /** How an extraction ended. */
 export type ExtractionOutcome =
   /** The article was found: it is shown from now on, and searched. */
-  | { state: 'done'; html: string; searchText: string }
+  | {
+      state: 'done';
+      html: string;
+      searchText: string;
+      /** The page's og:image: the entry's lead image when its feed named none. */
+      image?: string | null;
+    }
   /** Courtesy gave up on the page (or the article found looked wrong): the feed's content stays. */
   | { state: 'kept-feed'; note: string }
   /** The page could not be fetched this time (a timeout, a 5xx): tried again at `retryAt`. */

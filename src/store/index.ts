@@ -31,6 +31,11 @@ export type {
   ExtractionState,
   ExtractionSummary,
   ExtractionLine,
+  MediaOutcome,
+  MediaPurge,
+  MediaRepository,
+  MediaState,
+  MediaTask,
   SearchQuery,
   SearchPage,
   SearchHit,
@@ -40,6 +45,7 @@ export type {
   WithheldQuery,
 } from './store.js';
 export { FETCH_HISTORY_PER_SOURCE } from './store.js';
+export { MEDIA_STATES } from './media-queue.js';
 export { StoreError } from './errors.js';
 export { openStore } from './open-store.js';
 export { redactDatabaseUrl } from './database-url.js';

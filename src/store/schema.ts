@@ -8,6 +8,7 @@ export interface Database {
   sources: SourcesTable;
   entries: EntriesTable;
   extractions: ExtractionsTable;
+  entryMedia: EntryMediaTable;
   configSeeds: ConfigSeedsTable;
   fetches: FetchesTable;
   subscriptions: SubscriptionsTable;
@@ -132,6 +133,25 @@ export interface ExtractionsTable {
   /** The page's host, and until when a worker's claim on it holds: the per-host limit counts these. */
   pageHost: string;
   claimedUntil: number | null;
+}
+
+/**
+ * Entries' lead images (store/media-queue.ts): the address to fetch, and the copies the site keeps
+ * of it under `fileKey`. No foreign key: a removed entry's line stays, purged, until its files are
+ * deleted.
+ */
+export interface EntryMediaTable {
+  entryId: number;
+  sourceUrl: string;
+  fileKey: string;
+  state: string;
+  attempts: number;
+  nextAt: number | null;
+  note: string | null;
+  width: number | null;
+  height: number | null;
+  bytes: number | null;
+  fetchedAt: number | null;
 }
 
 /** Sources the config file has added once, so that removing one by hand is not undone at the next start. */

@@ -38,6 +38,7 @@ export type {
   IntakeApplied,
 } from './desk-queries.js';
 import type { ExtractionRepository } from './extraction-queue.js';
+import type { MediaRepository } from './media-queue.js';
 import type { OutboxRepository } from './outbox.js';
 
 export type { ClaimOptions } from './claims.js';
@@ -55,6 +56,7 @@ export interface Store {
   readonly users: UserRepository;
   readonly outbox: OutboxRepository;
   readonly extractions: ExtractionRepository;
+  readonly media: MediaRepository;
   readonly settings: SettingsRepository;
   /**
    * The change log of pages, oldest first: what changed after `afterId`. Every write that changes
@@ -472,3 +474,5 @@ export type {
   ExtractionSummary,
   ExtractionTask,
 } from './extraction-queue.js';
+
+export type { MediaOutcome, MediaPurge, MediaRepository, MediaState, MediaTask } from './media-queue.js';

@@ -140,7 +140,10 @@ async function firstChecks(
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, budgetMs)))]);
   clearTimeout(timer);
-  if (stored > 0) deps.onFullTextQueued?.();
+  if (stored > 0) {
+    deps.onFullTextQueued?.();
+    deps.onMediaQueued?.();
+  }
   // A snapshot: checks that go on past the answer change the store, not the report.
   return new Map(checks);
 }

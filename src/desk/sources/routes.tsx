@@ -231,7 +231,10 @@ function registerAddSource(admin: Hono<DeskEnv>, deps: DeskDeps): void {
         new Date(),
       );
       // Checked at once, so that its articles are there when the operator looks.
-      void refreshSource(deps.ingest, sub.source).then(() => deps.onFullTextQueued?.());
+      void refreshSource(deps.ingest, sub.source).then(() => {
+        deps.onFullTextQueued?.();
+        deps.onMediaQueued?.();
+      });
       return c.redirect(`/admin/sources/${sub.source.id}?done=added`, 303);
     } catch (error) {
       if (errorCode(error) === 'store.duplicate-source')
@@ -374,7 +377,10 @@ function registerSourceOne(admin: Hono<DeskEnv>, deps: DeskDeps): void {
     const source = await store.sources.get(id);
     if (!source) return c.html(<NotFoundPage site={site} what="There is no such source." />, 404);
     const outcome = await refreshSource(deps.ingest, source);
-    if (outcome.kind === 'stored' && outcome.inserted > 0) deps.onFullTextQueued?.();
+    if (outcome.kind === 'stored' && outcome.inserted > 0) {
+      deps.onFullTextQueued?.();
+      deps.onMediaQueued?.();
+    }
     const said =
       outcome.kind === 'stored'
         ? `Checked: ${plural(outcome.inserted, 'new article')}, ${outcome.updated} edited, ${outcome.unchanged} unchanged${outcome.suppressed ? `, ${outcome.suppressed} kept out by takedown rules` : ''}.`

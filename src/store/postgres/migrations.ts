@@ -398,6 +398,29 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
       await sql`ALTER TABLE sources ADD COLUMN feed_language text`.execute(db);
     },
   },
+  '0011_media': {
+    async up(db) {
+      // As SQLite's 0021: entries' lead images and the state of the site's copies of them.
+      await sql`
+        CREATE TABLE entry_media (
+          entry_id bigint PRIMARY KEY,
+          source_url text NOT NULL,
+          file_key text NOT NULL,
+          state text NOT NULL CHECK (state IN ('pending', 'ready', 'failed', 'purged', 'gone', 'evicted')),
+          attempts integer NOT NULL DEFAULT 0,
+          next_at bigint,
+          note text,
+          width integer,
+          height integer,
+          bytes bigint,
+          fetched_at bigint
+        )`.execute(db);
+      await sql`CREATE INDEX entry_media_due ON entry_media (next_at) WHERE state = 'pending'`.execute(db);
+      await sql`CREATE INDEX entry_media_key ON entry_media (file_key, state)`.execute(db);
+      await sql`CREATE INDEX entry_media_purged ON entry_media (entry_id) WHERE state = 'purged'`.execute(db);
+      await sql`CREATE INDEX entry_media_age ON entry_media (fetched_at) WHERE state = 'ready'`.execute(db);
+    },
+  },
 };
 
 /**

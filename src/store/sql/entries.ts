@@ -26,14 +26,19 @@ import { recordPageChange, tagsOfEntries, toEntry, writeIntake } from './common.
 import type { SqlEngine } from './engine.js';
 import { entryRows, newestFirst, pageOf } from './listing.js';
 import { insertFacets, saveRefresh } from './refresh.js';
+import { purgeMedia, restoreMedia, SqlMedia } from './media.js';
 import { appendAudit } from './rights.js';
 
 /** The entries: a refresh writes them (refresh.ts); the rest reads them, through the engine's reader. */
 export class SqlEntries implements EntryRepository {
+  private readonly media: SqlMedia;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly engine: SqlEngine,
-  ) {}
+  ) {
+    this.media = new SqlMedia(db, engine);
+  }
 
   saveRefresh(
     sourceId: number,
@@ -52,10 +57,26 @@ export class SqlEntries implements EntryRepository {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? toEntry(row) : null;
+    if (!row) return null;
+    const entry = toEntry(row);
+    await this.withImages([entry]);
+    return entry;
   }
 
   async list(query: EntryQuery): Promise<EntryPage> {
+    const page = await this.listEntries(query);
+    await this.withImages(page.entries);
+    return page;
+  }
+
+  /** Gives the entries their lead images, where the site has copies of them. */
+  private async withImages(entries: Entry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const images = await this.media.imagesOf(entries.map((e) => e.id));
+    for (const entry of entries) entry.image = images.get(entry.id) ?? null;
+  }
+
+  private async listEntries(query: EntryQuery): Promise<EntryPage> {
     if (query.facet) return this.listFacet(query.facet, query);
     if (query.sourceIds?.length === 0) return { entries: [], next: null, folded: [] };
     if (query.perSource && query.sourceId === undefined && !query.includeWithheld)
@@ -159,11 +180,13 @@ export class SqlEntries implements EntryRepository {
     const found = await runSearch(this.engine.reader, this.engine.fullText, query);
     if (!found) return { hits: [], total: 0, moreThanTotal: false, ignored: [] };
     const rows = await entryRows(this.engine.reader, found.ids);
+    const hits = found.ids.flatMap((id) => {
+      const row = rows.get(id);
+      return row ? [{ entry: toEntry(row), snippet: markSnippet(found.snippets.get(id) ?? '') }] : [];
+    });
+    await this.withImages(hits.map((h) => h.entry));
     return {
-      hits: found.ids.flatMap((id) => {
-        const row = rows.get(id);
-        return row ? [{ entry: toEntry(row), snippet: markSnippet(found.snippets.get(id) ?? '') }] : [];
-      }),
+      hits,
       total: Math.min(found.matched, SEARCH_COUNT_LIMIT),
       moreThanTotal: found.matched > SEARCH_COUNT_LIMIT,
       ignored: found.ignored,
@@ -277,6 +300,7 @@ export class SqlEntries implements EntryRepository {
   /** A public entry leaves the pages: the pages it showed on change, then its facets and search row go. */
   private async leavePages(trx: Transaction<Database>, entry: Entry): Promise<PageTag[]> {
     const tags = await tagsOfEntries(trx, [entry]);
+    await purgeMedia(trx, [entry.id]);
     await trx.deleteFrom('entryFacets').where('entryId', '=', entry.id).execute();
     await this.engine.fullText.remove(trx, entry.id);
     return tags;
@@ -285,6 +309,7 @@ export class SqlEntries implements EntryRepository {
   /** A withheld entry joins the pages: its facets and search row are written, then its pages change. */
   private async joinPages(trx: Transaction<Database>, row: Selectable<EntriesTable>): Promise<PageTag[]> {
     const entry = toEntry(row);
+    await restoreMedia(trx, [row.id], new Date());
     await insertFacets(trx, [{ id: row.id, sortAt: Number(row.sortAt), facets: entryFacets(entry) }]);
     await this.engine.fullText.add(trx, [{ ...row, sortAt: Number(row.sortAt) }]);
     return tagsOfEntries(trx, [entry]);

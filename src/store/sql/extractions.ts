@@ -3,6 +3,7 @@ import { feedHost } from '../../model/source.js';
 import type { SqlEngine } from './engine.js';
 import { date, recordPageChange, tagsOfEntries } from './common.js';
 import type { Database } from '../schema.js';
+import { queueMedia } from './media.js';
 import type {
   ClaimOptions,
   ExtractionOutcome,
@@ -104,6 +105,7 @@ export class SqlExtractions implements ExtractionRepository {
           .executeTakeFirst();
         // Taken down meanwhile: the entry and its queue line are gone, and so is the article.
         if (!entry) return;
+        if (outcome.image) await queueMedia(trx, [{ entryId, url: outcome.image }], now);
         // A withheld entry is on no page and in no search until it is shown (which indexes it).
         if (entry.withheld === null) {
           await this.engine.fullText.replace(trx, { ...entry, searchText: outcome.searchText });

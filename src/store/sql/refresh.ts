@@ -17,6 +17,7 @@ import {
   type NewEntryRow,
   type RefreshFacts,
 } from '../refresh-plan.js';
+import { queueMedia } from './media.js';
 import { insertRows } from '../insert-rows.js';
 import type { Database } from '../schema.js';
 import type { SaveResult, SourcePatch } from '../store.js';
@@ -194,6 +195,14 @@ async function writeInserts(
     await engine.fullText.add(
       trx,
       shown.map(({ row, searchText }) => ({ ...row, id: id(row), searchText })),
+    );
+    // Lead images are fetched for every entry the intake rules let in (a held one may be published).
+    await queueMedia(
+      trx,
+      batch.flatMap(({ row, input }) =>
+        input.imageUrl && !row.filtered ? [{ entryId: id(row), url: input.imageUrl }] : [],
+      ),
+      now,
     );
     const pages = batch.filter((e) => e.extract);
     if (pages.length === 0) continue;

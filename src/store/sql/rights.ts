@@ -10,6 +10,7 @@ import {
 } from '../../model/rights.js';
 import type { Entry } from '../../model/entry.js';
 import { ALL_PAGES } from '../../model/page-tags.js';
+import { purgeMedia } from './media.js';
 import { INSERT_BATCH, date, recordPageChange, tagsOfEntries, toEntry, updateSource } from './common.js';
 import type { Database, SuppressionRulesTable } from '../schema.js';
 import type { GrantOptions, RightsRepository } from '../store.js';
@@ -204,6 +205,11 @@ export async function grantRule(
         })),
       )
       .execute();
+    // Their images are served no more, and their files go at the media worker's next pass.
+    await purgeMedia(
+      trx,
+      batch.map((e) => e.id),
+    );
     await trx
       .deleteFrom('entries')
       .where(

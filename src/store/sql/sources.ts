@@ -310,6 +310,13 @@ export class SqlSources implements SourceRepository {
 
   remove(id: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
+      // Its entries' images are served no more; their files go at the media worker's next pass.
+      await trx
+        .updateTable('entryMedia')
+        .set({ state: 'purged' })
+        .where('entryId', 'in', (eb) => eb.selectFrom('entries').select('id').where('sourceId', '=', id))
+        .where('state', 'in', ['ready', 'pending', 'failed', 'evicted'])
+        .execute();
       const result = await trx.deleteFrom('sources').where('id', '=', id).executeTakeFirst();
       const removed = Number(result.numDeletedRows) > 0;
       if (removed) await recordPageChange(trx, [ALL_PAGES], new Date());

@@ -5,6 +5,7 @@ import type { Database } from '../schema.js';
 import type {
   EntryRepository,
   ExtractionRepository,
+  MediaRepository,
   OutboxRepository,
   RightsRepository,
   SettingsRepository,
@@ -18,6 +19,7 @@ import { localPageChangeCount } from './common.js';
 import type { SqlEngine } from './engine.js';
 import { SqlEntries } from './entries.js';
 import { SqlExtractions } from './extractions.js';
+import { SqlMedia } from './media.js';
 import { SqlRights } from './rights.js';
 import { SqlSettings } from './settings.js';
 import { SqlSources } from './sources.js';
@@ -38,6 +40,7 @@ export class SqlStore implements Store {
   readonly users: UserRepository;
   readonly outbox: OutboxRepository;
   readonly extractions: ExtractionRepository;
+  readonly media: MediaRepository;
   readonly settings: SettingsRepository;
 
   constructor(
@@ -52,6 +55,7 @@ export class SqlStore implements Store {
     this.users = new SqlUsers(db);
     this.outbox = new SqlOutbox(db, engine.skipLocked);
     this.extractions = new SqlExtractions(db, engine);
+    this.media = new SqlMedia(db, engine);
     this.settings = new SqlSettings(db);
   }
 
