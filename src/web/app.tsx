@@ -19,6 +19,7 @@ import { registerListingRoutes } from './routes/listings.js';
 import { registerSearchRoutes } from './routes/search.js';
 import { registerCrawlerRoutes } from './routes/sitemap.js';
 import { registerStaticRoutes } from './routes/static.js';
+import { registerMediaRoutes } from './routes/media.js';
 import { registerTakedownRoutes } from './routes/takedown.js';
 import { registerWebSubRoutes } from './routes/websub.js';
 import { securityHeaders } from './security-headers.js';
@@ -131,6 +132,7 @@ export function createApp(ctx: WebContext): Hono {
   ctx.desk?.(app, { formTokens, sendNotices, outboxEnabled: outbox?.enabled ?? false });
   if (ctx.websub) registerWebSubRoutes(app, config, ctx.websub);
   registerStaticRoutes(app, routes);
+  registerMediaRoutes(app, routes);
 
   app.notFound((c) => c.html(<NotFoundPage site={site} />, 404));
   app.onError((error, c) => {

@@ -20,3 +20,10 @@ it('never carries markup into the excerpt', () => {
   assert.ok(!text.includes('<img'));
   assert.equal(text, 'Safe text <script>', 'plain text: the page escapes it when it renders');
 });
+
+it('begins with the article’s words, not a picture’s caption', () => {
+  const html =
+    '<figure><img src="https://x.example/a.jpg"><figcaption>Photo: the branch.</figcaption></figure><p>The council voted.</p>';
+  assert.equal(excerptOf(html, 10), 'The council voted.');
+  assert.equal(excerptOf('<figure><figcaption>Only a caption.</figcaption></figure>', 10), 'Only a caption.');
+});

@@ -9,6 +9,14 @@ import { Layout } from '../layout.js';
 import { articlePath } from '../paths.js';
 import { entryFacets } from '../../model/facets.js';
 import { AuthorLinks, TagLinks } from './facet-links.js';
+import { LeadPicture } from './lead-image.js';
+import { mediaFileName, MEDIA_WIDTHS, type LeadImage } from '../../model/media.js';
+import { withoutImage } from '../../markup/html-images.js';
+
+/** The width an article's lead image takes: the column of text. */
+const ARTICLE_SIZES = '(max-width: 44rem) calc(100vw - 2rem), 42rem';
+/** A thumbnail (an excerpt's image) beside the opening words. */
+const THUMBNAIL_SIZES = '10rem';
 
 /**
  * An article as the source's rights policy allows: the whole text (full), the opening words with a
@@ -43,6 +51,7 @@ export function ArticlePage(props: {
           sourceName,
           description,
           canonical ?? `${site.baseUrl}${articlePath(entry)}`,
+          source.policy === 'full' ? (entry.image ?? null) : null,
         ),
         jsonLd: newsArticle(site, entry, source, sourceName, description),
       }}
@@ -95,6 +104,7 @@ export function ArticleView(props: {
         sourceName={sourceName}
         words={site.excerptWords}
         lang={lang}
+        image={source.policy === 'link' ? null : (entry.image ?? null)}
       />
       <Attribution
         template={source.attributionTemplate ?? site.attribution}
@@ -118,8 +128,10 @@ function ArticleBody(props: {
   sourceName: string;
   words: number;
   lang: string | undefined;
+  /** The lead image, from the site's copies: whole for the full text, a thumbnail for an excerpt. */
+  image: LeadImage | null;
 }) {
-  const { entry, html } = props;
+  const { entry, html, image } = props;
   const readOn = entry.url ? (
     <p class="read-on">
       <a href={entry.url} rel="noopener">
@@ -131,13 +143,25 @@ function ArticleBody(props: {
   if (props.policy === 'link' || !html) return readOn;
   if (props.policy === 'excerpt') {
     return (
-      <div class="content excerpt">
+      <div class={image ? 'content excerpt with-thumbnail' : 'content excerpt'}>
+        {image ? (
+          <LeadPicture image={image} sizes={THUMBNAIL_SIZES} thumbnail eager class="thumbnail" />
+        ) : null}
         <p lang={props.lang}>{excerptOf(html, props.words)}</p>
         {readOn}
       </div>
     );
   }
-  return <div class="content" lang={props.lang} dangerouslySetInnerHTML={{ __html: html }} />;
+  // The lead image opens the article. Where the text opens with the same picture, the site's copy
+  // stands in for it; where the text shows it further on, it is shown there, once.
+  const found = image ? withoutImage(html, image.sourceUrl) : { place: 'absent' as const, html };
+  const lead = image && found.place !== 'inline' ? image : null;
+  return (
+    <>
+      {lead ? <LeadPicture image={lead} sizes={ARTICLE_SIZES} eager class="lead-image" /> : null}
+      <div class="content" lang={props.lang} dangerouslySetInnerHTML={{ __html: found.html }} />
+    </>
+  );
 }
 
 /** OpenGraph and Twitter card tags: a shared link shows the title, the passage, the source and the author. */
@@ -147,8 +171,11 @@ function socialTags(
   sourceName: string,
   description: string | undefined,
   url: string,
+  image: LeadImage | null,
 ): Array<{ property?: string; name?: string; content: string }> {
   const title = entry.title ?? 'Untitled';
+  const widest = MEDIA_WIDTHS.find((w) => w >= (image?.width ?? 0)) ?? MEDIA_WIDTHS[MEDIA_WIDTHS.length - 1]!;
+  const picture = image ? `${site.baseUrl}/media/${mediaFileName(image.key, widest, 'jpg')}` : null;
   return [
     { property: 'og:type', content: 'article' },
     { property: 'og:title', content: title },
@@ -162,7 +189,14 @@ function socialTags(
       .filter((f) => f.kind === 'author')
       .map((f) => ({ property: 'article:author', content: f.label })),
     { property: 'article:publisher', content: sourceName },
-    { name: 'twitter:card', content: 'summary' },
+    ...(picture && image
+      ? [
+          { property: 'og:image', content: picture },
+          { property: 'og:image:width', content: String(image.width) },
+          { property: 'og:image:height', content: String(image.height) },
+        ]
+      : []),
+    { name: 'twitter:card', content: picture ? 'summary_large_image' : 'summary' },
     { name: 'twitter:title', content: title },
     ...(description ? [{ name: 'twitter:description', content: description }] : []),
   ];

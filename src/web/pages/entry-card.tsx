@@ -1,18 +1,51 @@
-import type { Entry } from '../../model/entry.js';
+import type { Config } from '../../config/index.js';
+import { bodyHtml, type Entry } from '../../model/entry.js';
 import { sourceDisplayName, type Source } from '../../model/source.js';
-import { articleLanguage } from '../format.js';
+import { excerptOf } from '../excerpt.js';
+import { articleLanguage, formatDate } from '../format.js';
 import { articlePath } from '../paths.js';
-import { formatDate } from '../format.js';
 import { AuthorLinks } from './facet-links.js';
+import { LeadPicture } from './lead-image.js';
 
-/** One entry in a listing: title, source, author, date. */
-export function EntryCard(props: { entry: Entry; source: Source | undefined; language: string }) {
-  const { entry, source } = props;
+/** The words a card shows of an article, at most: a line or two under the title. */
+const CARD_WORDS = 30;
+/** The width a card's image takes: the whole width on a phone, a column of the grid on a wider screen. */
+const CARD_SIZES = '(max-width: 40rem) calc(100vw - 2rem), 24rem';
+
+/**
+ * One entry in a listing: its lead image, title, opening words, source, author and date. The
+ * source's rights policy decides what of the article shows, as on its page: a link-only source
+ * shows neither image nor words.
+ */
+export function EntryCard(props: {
+  entry: Entry;
+  source: Source | undefined;
+  site: Pick<Config['site'], 'language' | 'excerptWords'>;
+  /** The first cards of a page: their images load at once, the rest as they come into view. */
+  eager?: boolean;
+}) {
+  const { entry, source, site } = props;
+  const lang = source ? articleLanguage(source, site.language) : undefined;
+  const shows = source !== undefined && source.policy !== 'link';
+  const image = shows ? entry.image : null;
+  const html = shows ? (entry.summaryHtml ?? bodyHtml(entry)) : null;
+  const excerpt = html ? excerptOf(html, Math.min(CARD_WORDS, site.excerptWords)) : '';
+  const path = articlePath(entry);
   return (
-    <article class="card">
-      <h2 lang={source ? articleLanguage(source, props.language) : undefined}>
-        <a href={articlePath(entry)}>{entry.title ?? 'Untitled'}</a>
+    <article class={image ? 'card with-image' : 'card'}>
+      {image ? (
+        <a class="card-image" href={path} tabindex={-1} aria-hidden="true">
+          <LeadPicture image={image} sizes={CARD_SIZES} eager={props.eager} />
+        </a>
+      ) : null}
+      <h2 lang={lang}>
+        <a href={path}>{entry.title ?? 'Untitled'}</a>
       </h2>
+      {excerpt && !repeats(excerpt, entry.title) ? (
+        <p class="excerpt" lang={lang}>
+          {excerpt}
+        </p>
+      ) : null}
       <p class="meta">
         {source ? <a href={`/sources/${source.id}`}>{sourceDisplayName(source)}</a> : null}
         {entry.author ? (
@@ -23,11 +56,21 @@ export function EntryCard(props: { entry: Entry; source: Source | undefined; lan
         ) : null}
         <span>
           {'\u00a0· '}
-          <time datetime={entry.sortAt.toISOString()}>{formatDate(entry.sortAt, props.language)}</time>
+          <time datetime={entry.sortAt.toISOString()}>{formatDate(entry.sortAt, site.language)}</time>
         </span>
       </p>
     </article>
   );
+}
+
+/** Whether the opening words only repeat the title (feeds whose summary is the headline). */
+function repeats(excerpt: string, title: string | null): boolean {
+  const bare = (text: string) =>
+    text
+      .replace(/[\s.…!?:;,]+$/u, '')
+      .trim()
+      .toLowerCase();
+  return title !== null && bare(excerpt) === bare(title);
 }
 
 /** "Older articles" link for cursor pagination. */

@@ -41,8 +41,8 @@ export function FacetPage(props: {
         ) : null}
       </header>
       <div class="cards">
-        {props.entries.map((entry) => (
-          <EntryCard entry={entry} source={props.sources.get(entry.sourceId)} language={site.language} />
+        {props.entries.map((entry, i) => (
+          <EntryCard entry={entry} source={props.sources.get(entry.sourceId)} site={site} eager={i < 3} />
         ))}
       </div>
       <Pager next={props.next} basePath={facetPath(kind, props.facetKey)} />

@@ -29,8 +29,8 @@ export function HomePage(props: {
         </p>
       ) : (
         <div class="cards">
-          {props.entries.map((entry) => (
-            <EntryCard entry={entry} source={props.sources.get(entry.sourceId)} language={site.language} />
+          {props.entries.map((entry, i) => (
+            <EntryCard entry={entry} source={props.sources.get(entry.sourceId)} site={site} eager={i < 3} />
           ))}
         </div>
       )}

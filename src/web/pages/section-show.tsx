@@ -35,8 +35,8 @@ export function SectionPage(props: {
       </header>
       {props.entries.length === 0 ? <p class="empty">No articles in this section yet.</p> : null}
       <div class="cards">
-        {props.entries.map((entry) => (
-          <EntryCard entry={entry} source={props.sources.get(entry.sourceId)} language={site.language} />
+        {props.entries.map((entry, i) => (
+          <EntryCard entry={entry} source={props.sources.get(entry.sourceId)} site={site} eager={i < 3} />
         ))}
       </div>
       <MoreFrom folded={props.folded} sources={props.sources} />

@@ -51,8 +51,8 @@ export function SourcePage(props: {
       </header>
       {props.entries.length === 0 ? <p class="empty">No articles from this source yet.</p> : null}
       <div class="cards">
-        {props.entries.map((entry) => (
-          <EntryCard entry={entry} source={sources.get(entry.sourceId)} language={site.language} />
+        {props.entries.map((entry, i) => (
+          <EntryCard entry={entry} source={sources.get(entry.sourceId)} site={site} eager={i < 3} />
         ))}
       </div>
       <Pager next={props.next} basePath={`/sources/${source.id}`} />
