@@ -144,7 +144,13 @@ export class FullTextExtractor {
       sanitize: this.ctx.config.content,
     });
     if (!result.ok) return { state: 'kept-feed', note: result.message };
-    return { state: 'done', html: result.html, searchText: result.searchText, image: result.image };
+    return {
+      state: 'done',
+      html: result.html,
+      searchText: result.searchText,
+      image: result.image,
+      pictures: result.pictures,
+    };
   }
 
   /** A page not fetched: tried again later when the failure may pass, else the feed's content stays. */

@@ -2,6 +2,7 @@ import { SelectorError } from '../markup/selectors.js';
 import { errorMessage } from '../model/errors.js';
 import type { SanitizeOptions } from '../sanitize/index.js';
 import { searchText } from '../store/search-text.js';
+import { textPictures } from '../markup/html-images.js';
 import { ExtractError, type ExtractErrorCode } from './errors.js';
 import { extractArticle } from './extract.js';
 
@@ -26,6 +27,8 @@ export type WorkResult =
       method: 'readability' | 'selector';
       /** The page's og:image, absolute, or null. */
       image: string | null;
+      /** The pictures of the article's text. */
+      pictures: string[];
     }
   | { ok: false; code: ExtractErrorCode; message: string };
 
@@ -49,6 +52,7 @@ export function extractWork(work: PageWork): WorkResult {
       searchText: searchText({ articleHtml: article.html }),
       method: article.method,
       image: article.image,
+      pictures: textPictures(article.html),
     };
   } catch (error) {
     if (error instanceof ExtractError || error instanceof SelectorError)

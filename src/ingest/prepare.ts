@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { EntryInput } from '../model/entry.js';
 import type { FeedEntry } from '../model/feed.js';
+import { MAX_TEXT_PICTURES, textPictures } from '../markup/html-images.js';
 import { leadImageUrl } from '../parse/lead-image.js';
 import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
 import { searchText } from '../store/search-text.js';
@@ -34,6 +35,10 @@ export function prepareEntry(
     contentHash: digest(facts),
     searchText: searchText(facts),
     imageUrl: leadImageUrl({ image: entry.image, enclosures: entry.enclosures, contentHtml, summaryHtml }),
+    pictureUrls: [...new Set([...textPictures(contentHtml), ...textPictures(summaryHtml)])].slice(
+      0,
+      MAX_TEXT_PICTURES,
+    ),
   };
 }
 

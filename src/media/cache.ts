@@ -142,7 +142,7 @@ export class MediaCache {
         let work = byKey.get(task.key);
         if (!work) byKey.set(task.key, (work = this.work(task)));
         const outcome = await work;
-        await this.ctx.store.media.finish(task.entryId, outcome, this.now());
+        await this.ctx.store.media.finish(task, outcome, this.now());
         this.ctx.metrics?.media(outcome.state);
         if (outcome.state === 'ready') written = true;
         else
@@ -160,11 +160,10 @@ export class MediaCache {
   private async purge(): Promise<number> {
     const lines = await this.ctx.store.media.purges(PURGE_BATCH);
     if (lines.length === 0) return 0;
-    const ids = lines.map((l) => l.entryId);
     for (const key of new Set(lines.map((l) => l.key))) {
-      if (!(await this.ctx.store.media.inUse(key, ids))) await this.files.remove(key);
+      if (!(await this.ctx.store.media.inUse(key, lines))) await this.files.remove(key);
     }
-    await this.ctx.store.media.settle(ids);
+    await this.ctx.store.media.settle(lines);
     return lines.length;
   }
 
@@ -208,7 +207,7 @@ export class MediaCache {
           `media: ${Math.round(result.body.byteLength / 1024)} KB is more than media.max_image_mb allows`,
         );
       }
-      const copies = await resizeImage(result.body);
+      const copies = await resizeImage(result.body, task.role);
       const bytes = await this.files.write(task.key, copies);
       this.diskBytes = (this.diskBytes ?? 0) + bytes;
       const widest = copies[copies.length - 1]!;

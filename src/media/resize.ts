@@ -14,11 +14,15 @@ export interface MediaCopy {
 
 /** Formats a lead image may come in; an SVG (which can carry script and fetch) or a PDF never is one. */
 const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'avif', 'heif', 'tiff']);
-/** Narrower or lower than this, an image is an icon, a counter or a button, not a lead image. */
-export const MIN_WIDTH = 200;
-export const MIN_HEIGHT = 100;
-/** Wider than this ratio either way, it is a banner or a divider. */
-const MAX_RATIO = 5;
+/**
+ * Narrower or lower than this, an image is an icon, a counter or a button, not a lead image; wider
+ * than the ratio either way, a banner or a divider. A picture of the text may be smaller (a chart,
+ * a portrait beside a paragraph), down to what is surely a spacer or a counter.
+ */
+const LIMITS = {
+  lead: { width: 200, height: 100, ratio: 5 },
+  inline: { width: 40, height: 40, ratio: 20 },
+} as const;
 /** An image of more pixels than this is refused before it is decoded (a decompression bomb). */
 export const MAX_PIXELS = 40_000_000;
 
@@ -33,7 +37,8 @@ sharp.cache(false);
  * EXIF says, with its metadata (EXIF, GPS, ICC) left out. Throws MediaError when the bytes are not
  * an image the site shows.
  */
-export async function resizeImage(bytes: Uint8Array): Promise<MediaCopy[]> {
+export async function resizeImage(bytes: Uint8Array, role: 'lead' | 'inline' = 'lead'): Promise<MediaCopy[]> {
+  const limits = LIMITS[role];
   const input = { limitInputPixels: MAX_PIXELS, failOn: 'error' as const };
   let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
@@ -56,10 +61,13 @@ export async function resizeImage(bytes: Uint8Array): Promise<MediaCopy[]> {
   if (width * height > MAX_PIXELS) {
     throw new MediaError('media.too-large', `media: ${width}×${height} pixels is more than an image needs`);
   }
-  if (width < MIN_WIDTH || height < MIN_HEIGHT) {
-    throw new MediaError('media.too-small', `media: ${width}×${height} pixels is an icon, not a lead image`);
+  if (width < limits.width || height < limits.height) {
+    throw new MediaError(
+      'media.too-small',
+      `media: ${width}×${height} pixels is an icon${role === 'lead' ? ', not a lead image' : ' or a spacer'}`,
+    );
   }
-  if (width / height > MAX_RATIO || height / width > MAX_RATIO) {
+  if (width / height > limits.ratio || height / width > limits.ratio) {
     throw new MediaError('media.shape', `media: ${width}×${height} pixels is a banner or a divider`);
   }
   // Decoded once, at the widest width needed (a JPEG shrinks as it loads), oriented, on white;

@@ -30,6 +30,8 @@ export interface Entry {
   filter?: IntakeVerdict;
   /** Its lead image, once the site has a copy of it (see store MediaRepository); else absent or null. */
   image?: LeadImage | null;
+  /** Every picture of it the site has a copy of, the lead image and those of its text. */
+  pictures?: LeadImage[];
 }
 
 /**
@@ -47,10 +49,12 @@ export function bodyHtml(entry: Pick<Entry, 'articleHtml' | 'contentHtml' | 'sum
 /** What ingest hands to the store for one entry. */
 export type EntryInput = Omit<
   Entry,
-  'id' | 'sourceId' | 'createdAt' | 'sortAt' | 'articleHtml' | 'withheld' | 'filter' | 'image'
+  'id' | 'sourceId' | 'createdAt' | 'sortAt' | 'articleHtml' | 'withheld' | 'filter' | 'image' | 'pictures'
 > & {
   /** The address of its lead image (parse/lead-image.ts), which the media cache fetches; null: none. */
   imageUrl?: string | null;
+  /** The addresses of the pictures of its text (markup/html-images.ts), which the media cache fetches. */
+  pictureUrls?: string[];
   /** A digest of everything shown, so an unchanged entry is not rewritten. */
   contentHash: string;
   /**

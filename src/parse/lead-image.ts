@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { NOT_A_PICTURE, pictureSource } from '../markup/html-images.js';
 import type { Enclosure } from '../model/feed.js';
 
 /** What an entry offers as its picture, in the order a publisher means it. */
@@ -12,9 +13,6 @@ export interface ImageSources {
 }
 
 const IMAGE_EXTENSION = /\.(?:jpe?g|png|webp|gif|avif)(?:$|[?#])/i;
-/** Counters, share buttons, feed proxies' beacons, emoji and avatars: in content, never the lead image. */
-const NOT_A_PICTURE =
-  /(?:feeds\.feedburner\.com\/~|\/~r\/|pixel|beacon|tracking|\/stats?\.|\/b\/ss\/|emoji|gravatar\.com|\/avatar|share[-_]?button|\/feed-?icon|doubleclick\.net|\.svg(?:$|[?#]))/i;
 /** An image declared smaller than this (in either dimension) is an icon or a spacer. */
 const MIN_DECLARED = 80;
 
@@ -40,8 +38,8 @@ export function firstPicture(html: string | null): string | null {
     {
       onopentag(name, attrs) {
         if (found !== null || name !== 'img') return;
-        const src = attrs.src?.trim();
-        if (!src || !web(src) || NOT_A_PICTURE.test(src)) return;
+        const src = pictureSource(attrs);
+        if (!src || NOT_A_PICTURE.test(src)) return;
         const small = [attrs.width, attrs.height].some((v) => {
           const n = v === undefined ? NaN : Number.parseInt(v, 10);
           return Number.isFinite(n) && n < MIN_DECLARED;

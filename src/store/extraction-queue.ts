@@ -25,6 +25,8 @@ export type ExtractionOutcome =
       searchText: string;
       /** The page's og:image: the entry's lead image when its feed named none. */
       image?: string | null;
+      /** The pictures of the article's text, which the site keeps copies of. */
+      pictures?: string[];
     }
   /** Courtesy gave up on the page (or the article found looked wrong): the feed's content stays. */
   | { state: 'kept-feed'; note: string }

@@ -136,14 +136,15 @@ export interface ExtractionsTable {
 }
 
 /**
- * Entries' lead images (store/media-queue.ts): the address to fetch, and the copies the site keeps
- * of it under `fileKey`. No foreign key: a removed entry's line stays, purged, until its files are
+ * Entries' pictures (store/media-queue.ts), one line for each of an entry's: the address to fetch,
+ * and the copies the site keeps of it under `fileKey`. No foreign key: a removed entry's line stays, purged, until its files are
  * deleted.
  */
 export interface EntryMediaTable {
   entryId: number;
-  sourceUrl: string;
   fileKey: string;
+  role: string;
+  sourceUrl: string;
   state: string;
   attempts: number;
   nextAt: number | null;

@@ -475,4 +475,13 @@ export type {
   ExtractionTask,
 } from './extraction-queue.js';
 
-export type { MediaOutcome, MediaPurge, MediaRepository, MediaState, MediaTask } from './media-queue.js';
+export type {
+  EntryPictures,
+  MediaLine,
+  MediaOutcome,
+  MediaPurge,
+  MediaRepository,
+  MediaRole,
+  MediaState,
+  MediaTask,
+} from './media-queue.js';

@@ -5,6 +5,7 @@ import { sourceDisplayName, sourceLanguage, type Source } from '../model/source.
 import { articleLanguage } from './format.js';
 import { parseAttribution } from './attribution.js';
 import { excerptOf } from './excerpt.js';
+import { localText } from './pictures.js';
 import { articlePath } from './paths.js';
 import { xmlAttr as attr, xmlText as text } from './xml.js';
 
@@ -63,7 +64,7 @@ export function itemHtml(site: Site, entry: Entry, source: Source): string {
   let body: string;
   if (source.policy === 'link' || !html) body = readOn;
   else if (source.policy === 'excerpt') body = `<p>${text(excerptOf(html, site.excerptWords))}</p>${readOn}`;
-  else body = html;
+  else body = localText(html, entry.pictures, site.baseUrl);
   const parts = parseAttribution(source.attributionTemplate ?? site.attribution, {
     author: entry.author ?? 'not named by the source',
     source: name,

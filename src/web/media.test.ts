@@ -19,6 +19,8 @@ import { articlePath } from './paths.js';
 
 const t0 = new Date('2026-05-01T08:00:00Z');
 const PICTURE = 'https://news.example/images/bridge.jpg';
+const INLINE = 'https://news.example/images/old-span.png';
+const MISSING = 'https://news.example/images/never.jpg';
 
 /**
  * The site shows lead images from its own copies only: cards and articles as each source's policy
@@ -66,22 +68,47 @@ describe('lead images on the site', () => {
       updatedAt: null,
       summaryHtml:
         '<p>Crews started work on Monday on the bridge that carries forty thousand cars a day.</p>',
-      contentHtml: `<figure><img src="${PICTURE}" alt="The bridge"><figcaption>The east span.</figcaption></figure><p>Crews started work on Monday.</p>`,
+      contentHtml:
+        `<figure><img src="${PICTURE}" alt="The bridge"><figcaption>The east span.</figcaption></figure><p>Crews started work on Monday.</p>` +
+        `<p><img src="${INLINE}" alt="The old span, 1950"></p><p><a href="${MISSING}"><img src="${MISSING}"></a></p><p>The end.</p>`,
       categories: [],
       enclosures: [],
       contentHash: 'bridge',
       imageUrl: PICTURE,
+      pictureUrls: [PICTURE, INLINE, MISSING],
     };
     await store.entries.saveRefresh(source.id, [entry], {}, t0);
-    // The media cache's work, done by hand: the copies on disk, the line ready.
-    const [task] = await store.media.claim(t0, 10, 60_000);
-    assert.ok(task);
-    key = task.key;
-    entryId = task.entryId;
+    // The media cache's work, done by hand: the copies on disk, the lines ready (but one).
+    const tasks = await store.media.claim(t0, 10, 60_000);
+    assert.deepEqual(
+      tasks.map((t) => [t.role, t.url]).sort(),
+      [
+        ['inline', MISSING],
+        ['inline', INLINE],
+        ['lead', PICTURE],
+      ],
+      'the lead image once, and the other pictures of the text',
+    );
+    const files = new MediaFiles(config.media.dir);
+    for (const task of tasks) {
+      if (task.url === MISSING) {
+        await store.media.finish(task, { state: 'failed', note: 'media: gone' }, t0);
+        continue;
+      }
+      const lead = task.url === PICTURE;
+      const copies = await resizeImage(await testImage(lead ? 1600 : 640, lead ? 900 : 480), task.role);
+      const bytes = await files.write(task.key, copies);
+      await store.media.finish(
+        task,
+        { state: 'ready', width: lead ? 960 : 640, height: lead ? 540 : 480, bytes },
+        t0,
+      );
+      if (lead) {
+        key = task.key;
+        entryId = task.entryId;
+      }
+    }
     assert.equal(key, mediaKey(PICTURE));
-    const copies = await resizeImage(await testImage(1600, 900));
-    const bytes = await new MediaFiles(config.media.dir).write(key, copies);
-    await store.media.finish(task.entryId, { state: 'ready', width: 960, height: 540, bytes }, t0);
     article = articlePath((await store.entries.get(entryId))!);
   });
   after(async () => {

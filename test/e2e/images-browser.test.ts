@@ -98,7 +98,7 @@ for (const engine of ENGINES) {
               'library',
               'Council approves the new library budget',
               20,
-              `<content:encoded><![CDATA[<figure><img src="${base}/img/library.png" alt="The library"><figcaption>The central branch.</figcaption></figure><p>The council voted seven to two for the budget, which adds Sunday hours at the central branch.</p>]]></content:encoded>`,
+              `<content:encoded><![CDATA[<figure><img src="${base}/img/library.png" alt="The library"><figcaption>The central branch.</figcaption></figure><p>The council voted seven to two for the budget, which adds Sunday hours at the central branch.</p><p><img src="${base}/img/ferry.jpg" alt="The ferry landing"></p><p><a href="${base}/img/nowhere.jpg"><img src="${base}/img/nowhere.jpg"></a></p><p>The vote was on Monday.</p>]]></content:encoded>`,
             ),
           ]),
           '/weekly.xml': channel('Valley Weekly', [
@@ -146,7 +146,7 @@ for (const engine of ENGINES) {
       await run(['sources', 'add', `${publisher.url}/weekly.xml`, '--policy', 'excerpt']);
       await run(['sources', 'add', `${publisher.url}/wire.xml`, '--policy', 'link']);
       const polled = await run(['poll', '--once', '--all']);
-      assert.match(polled, /images: 4 worked; 4 kept/, polled);
+      assert.match(polled, /images: 6 worked; 5 kept, 1 not shown/, polled);
       await run(['sources', 'set', '1', '--section', 'Local news']);
       site = await serve(dataDir, ['--no-poll', '--port', String(port)]);
       browser = await launchBrowser();
@@ -204,7 +204,19 @@ for (const engine of ENGINES) {
         return { width: img.getAttribute('width'), height: img.getAttribute('height') };
       })()`);
       assert.deepEqual([lead.width, lead.height], ['900', '600'], 'the lead image gives its size');
-      assert.equal(await page.locator('.content img').count(), 0, 'the text’s own copy stands aside');
+      const inText = await page.evaluate<Array<{ src: string; alt: string; width: string | null }>>(`
+        [...document.querySelectorAll('.content img')].map((img) => ({ src: img.currentSrc, alt: img.alt, width: img.getAttribute('width') }))`);
+      assert.equal(
+        inText.length,
+        1,
+        'the text’s own copy of the lead stands aside, and a picture never fetched is left out',
+      );
+      assert.match(
+        inText[0]!.src,
+        new RegExp(`^${site.url}/media/[0-9a-f]{32}-960\\.webp$`),
+        'the text’s picture from the site',
+      );
+      assert.equal(inText[0]!.alt, 'The ferry landing');
       assert.match((await page.textContent('.content figcaption')) ?? '', /The central branch/);
       await shots(page, excerpt, 'excerpt');
       assert.match(

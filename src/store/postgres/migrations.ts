@@ -400,12 +400,13 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
   },
   '0011_media': {
     async up(db) {
-      // As SQLite's 0021: entries' lead images and the state of the site's copies of them.
+      // As SQLite's 0021: entries' pictures and the state of the site's copies of them.
       await sql`
         CREATE TABLE entry_media (
-          entry_id bigint PRIMARY KEY,
-          source_url text NOT NULL,
+          entry_id bigint NOT NULL,
           file_key text NOT NULL,
+          role text NOT NULL CHECK (role IN ('lead', 'inline')),
+          source_url text NOT NULL,
           state text NOT NULL CHECK (state IN ('pending', 'ready', 'failed', 'purged', 'gone', 'evicted')),
           attempts integer NOT NULL DEFAULT 0,
           next_at bigint,
@@ -413,11 +414,14 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
           width integer,
           height integer,
           bytes bigint,
-          fetched_at bigint
+          fetched_at bigint,
+          PRIMARY KEY (entry_id, file_key)
         )`.execute(db);
       await sql`CREATE INDEX entry_media_due ON entry_media (next_at) WHERE state = 'pending'`.execute(db);
       await sql`CREATE INDEX entry_media_key ON entry_media (file_key, state)`.execute(db);
-      await sql`CREATE INDEX entry_media_purged ON entry_media (entry_id) WHERE state = 'purged'`.execute(db);
+      await sql`CREATE INDEX entry_media_purged ON entry_media (entry_id, file_key) WHERE state = 'purged'`.execute(
+        db,
+      );
       await sql`CREATE INDEX entry_media_age ON entry_media (fetched_at) WHERE state = 'ready'`.execute(db);
     },
   },

@@ -73,7 +73,11 @@ export class SqlEntries implements EntryRepository {
   private async withImages(entries: Entry[]): Promise<void> {
     if (entries.length === 0) return;
     const images = await this.media.imagesOf(entries.map((e) => e.id));
-    for (const entry of entries) entry.image = images.get(entry.id) ?? null;
+    for (const entry of entries) {
+      const pictures = images.get(entry.id);
+      entry.image = pictures?.lead ?? null;
+      entry.pictures = pictures?.all ?? [];
+    }
   }
 
   private async listEntries(query: EntryQuery): Promise<EntryPage> {

@@ -105,7 +105,14 @@ export class SqlExtractions implements ExtractionRepository {
           .executeTakeFirst();
         // Taken down meanwhile: the entry and its queue line are gone, and so is the article.
         if (!entry) return;
-        if (outcome.image) await queueMedia(trx, [{ entryId, url: outcome.image }], now);
+        await queueMedia(
+          trx,
+          [
+            ...(outcome.image ? [{ entryId, url: outcome.image, role: 'lead' as const }] : []),
+            ...(outcome.pictures ?? []).map((url) => ({ entryId, url, role: 'inline' as const })),
+          ],
+          now,
+        );
         // A withheld entry is on no page and in no search until it is shown (which indexes it).
         if (entry.withheld === null) {
           await this.engine.fullText.replace(trx, { ...entry, searchText: outcome.searchText });

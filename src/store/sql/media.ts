@@ -1,7 +1,16 @@
 import { sql, type Kysely } from 'kysely';
-import { mediaKey, type LeadImage } from '../../model/media.js';
+import { mediaKey } from '../../model/media.js';
 import type { Database } from '../schema.js';
-import type { MediaOutcome, MediaPurge, MediaRepository, MediaState, MediaTask } from '../media-queue.js';
+import type {
+  EntryPictures,
+  MediaLine,
+  MediaOutcome,
+  MediaPurge,
+  MediaRepository,
+  MediaRole,
+  MediaState,
+  MediaTask,
+} from '../media-queue.js';
 import { MEDIA_STATES } from '../media-queue.js';
 import { inChunks, recordPageChange, tagsOfEntries } from './common.js';
 import type { SqlEngine } from './engine.js';
@@ -23,24 +32,25 @@ export class SqlMedia implements MediaRepository {
     // one records how it went, or dies and the claim runs out.
     const claimed = await this.db.transaction().execute(async (trx) => {
       await this.engine.beginClaim(trx);
-      return sql<{ entryId: number; sourceUrl: string; fileKey: string; attempts: number }>`
+      return sql<{ entryId: number; role: string; sourceUrl: string; fileKey: string; attempts: number }>`
         UPDATE entry_media SET next_at = ${at + claimMs}
-        WHERE entry_id IN (
-          SELECT entry_id FROM entry_media
+        WHERE (entry_id, file_key) IN (
+          SELECT entry_id, file_key FROM entry_media
           WHERE state = 'pending' AND next_at <= ${at}
           ORDER BY next_at, entry_id LIMIT ${limit} ${this.engine.skipLocked}
         )
-        RETURNING entry_id, source_url, file_key, attempts`.execute(trx);
+        RETURNING entry_id, role, source_url, file_key, attempts`.execute(trx);
     });
     return claimed.rows.map((r) => ({
       entryId: Number(r.entryId),
+      role: r.role as MediaRole,
       url: r.sourceUrl,
       key: r.fileKey,
       attempts: Number(r.attempts),
     }));
   }
 
-  finish(entryId: number, outcome: MediaOutcome, now: Date): Promise<void> {
+  finish({ entryId, key }: MediaLine, outcome: MediaOutcome, now: Date): Promise<void> {
     return this.db.transaction().execute(async (trx) => {
       if (outcome.state === 'ready') {
         const row = await trx
@@ -55,6 +65,7 @@ export class SqlMedia implements MediaRepository {
             fetchedAt: now.getTime(),
           })
           .where('entryId', '=', entryId)
+          .where('fileKey', '=', key)
           .where('state', '=', 'pending')
           .returning('entryId')
           .executeTakeFirst();
@@ -78,6 +89,7 @@ export class SqlMedia implements MediaRepository {
           nextAt: outcome.state === 'pending' ? outcome.retryAt.getTime() : null,
         }))
         .where('entryId', '=', entryId)
+        .where('fileKey', '=', key)
         .where('state', '=', 'pending')
         .execute();
     });
@@ -108,23 +120,28 @@ export class SqlMedia implements MediaRepository {
     return row !== undefined;
   }
 
-  async imagesOf(entryIds: readonly number[]): Promise<Map<number, LeadImage>> {
-    const found = new Map<number, LeadImage>();
+  async imagesOf(entryIds: readonly number[]): Promise<Map<number, EntryPictures>> {
+    const found = new Map<number, EntryPictures>();
     for (const chunk of inChunks([...new Set(entryIds)])) {
       const rows = await this.engine.reader
         .selectFrom('entryMedia')
-        .select(['entryId', 'fileKey', 'width', 'height', 'sourceUrl'])
+        .select(['entryId', 'fileKey', 'role', 'width', 'height', 'sourceUrl'])
         .where('entryId', 'in', chunk)
         .where('state', '=', 'ready')
         .execute();
       for (const r of rows) {
         if (r.width === null || r.height === null) continue;
-        found.set(Number(r.entryId), {
+        const picture = {
           key: r.fileKey,
           width: Number(r.width),
           height: Number(r.height),
           sourceUrl: r.sourceUrl,
-        });
+        };
+        const id = Number(r.entryId);
+        const pictures = found.get(id) ?? { lead: null, all: [] };
+        if (r.role === 'lead') pictures.lead = picture;
+        pictures.all.push(picture);
+        found.set(id, pictures);
       }
     }
     return found;
@@ -150,43 +167,49 @@ export class SqlMedia implements MediaRepository {
       .select(['entryId', 'fileKey'])
       .where('state', '=', 'purged')
       .orderBy('entryId')
+      .orderBy('fileKey')
       .limit(limit)
       .execute();
     return rows.map((r) => ({ entryId: Number(r.entryId), key: r.fileKey }));
   }
 
-  async inUse(key: string, except: readonly number[]): Promise<boolean> {
-    let q = this.db
+  async inUse(key: string, except: readonly MediaLine[]): Promise<boolean> {
+    const skip = new Set(except.filter((l) => l.key === key).map((l) => l.entryId));
+    const rows = await this.db
       .selectFrom('entryMedia')
       .select('entryId')
       .where('fileKey', '=', key)
-      .where('state', '=', 'ready');
-    if (except.length > 0) q = q.where('entryId', 'not in', [...except]);
-    return (await q.limit(1).executeTakeFirst()) !== undefined;
+      .where('state', '=', 'ready')
+      .limit(skip.size + 1)
+      .execute();
+    return rows.some((r) => !skip.has(Number(r.entryId)));
   }
 
-  async settle(entryIds: readonly number[]): Promise<void> {
-    if (entryIds.length === 0) return;
+  async settle(lines: readonly MediaLine[]): Promise<void> {
+    if (lines.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
-      for (const chunk of inChunks([...entryIds])) {
-        await trx
-          .deleteFrom('entryMedia')
-          .where('entryId', 'in', chunk)
-          .where('state', '=', 'purged')
-          .where((eb) =>
-            eb.not(
-              eb.exists(
-                eb.selectFrom('entries as e').select('e.id').whereRef('e.id', '=', 'entryMedia.entryId'),
-              ),
-            ),
-          )
-          .execute();
-        await trx
+      for (const { entryId, key } of lines) {
+        const entry = await trx
+          .selectFrom('entries')
+          .select('id')
+          .where('id', '=', entryId)
+          .executeTakeFirst();
+        const line = trx
           .updateTable('entryMedia')
-          .set({ state: 'gone', width: null, height: null, bytes: null, fetchedAt: null })
-          .where('entryId', 'in', chunk)
-          .where('state', '=', 'purged')
-          .execute();
+          .where('entryId', '=', entryId)
+          .where('fileKey', '=', key)
+          .where('state', '=', 'purged');
+        if (entry)
+          await line
+            .set({ state: 'gone', width: null, height: null, bytes: null, fetchedAt: null })
+            .execute();
+        else
+          await trx
+            .deleteFrom('entryMedia')
+            .where('entryId', '=', entryId)
+            .where('fileKey', '=', key)
+            .where('state', '=', 'purged')
+            .execute();
       }
     });
   }
@@ -237,10 +260,13 @@ export class SqlMedia implements MediaRepository {
   }
 }
 
-/** Queues the lead images of new entries, pending now (within a refresh's or a full text's transaction). */
+/**
+ * Queues entries' pictures, pending now (within a refresh's or a full text's transaction). A picture
+ * already queued for the entry keeps its line: a lead image queued first stays the lead image.
+ */
 export async function queueMedia(
   trx: Kysely<Database>,
-  images: ReadonlyArray<{ entryId: number; url: string }>,
+  images: ReadonlyArray<{ entryId: number; url: string; role: MediaRole }>,
   now: Date,
 ): Promise<void> {
   if (images.length === 0) return;
@@ -248,8 +274,9 @@ export async function queueMedia(
     await trx
       .insertInto('entryMedia')
       .values(
-        images.slice(i, i + 100).map(({ entryId, url }) => ({
+        images.slice(i, i + 100).map(({ entryId, url, role }) => ({
           entryId,
+          role,
           sourceUrl: url,
           fileKey: mediaKey(url),
           state: 'pending',
@@ -262,7 +289,7 @@ export async function queueMedia(
           fetchedAt: null,
         })),
       )
-      .onConflict((oc) => oc.column('entryId').doNothing())
+      .onConflict((oc) => oc.columns(['entryId', 'fileKey']).doNothing())
       .execute();
   }
 }

@@ -196,12 +196,19 @@ async function writeInserts(
       trx,
       shown.map(({ row, searchText }) => ({ ...row, id: id(row), searchText })),
     );
-    // Lead images are fetched for every entry the intake rules let in (a held one may be published).
+    // Lead images are fetched for every entry the intake rules let in (a held one may be published),
+    // and the pictures of the text for a source whose text the site shows whole.
+    const wholeText = (await sourcePolicy(trx, sourceId)) === 'full';
     await queueMedia(
       trx,
-      batch.flatMap(({ row, input }) =>
-        input.imageUrl && !row.filtered ? [{ entryId: id(row), url: input.imageUrl }] : [],
-      ),
+      batch.flatMap(({ row, input }) => {
+        if (row.filtered) return [];
+        const lead = input.imageUrl ? [{ entryId: id(row), url: input.imageUrl, role: 'lead' as const }] : [];
+        const text = wholeText
+          ? (input.pictureUrls ?? []).map((url) => ({ entryId: id(row), url, role: 'inline' as const }))
+          : [];
+        return [...lead, ...text];
+      }),
       now,
     );
     const pages = batch.filter((e) => e.extract);
@@ -223,6 +230,12 @@ async function writeInserts(
       )
       .execute();
   }
+}
+
+/** A source's rights policy, as stored. */
+async function sourcePolicy(trx: Transaction<Database>, sourceId: number): Promise<string | null> {
+  const row = await trx.selectFrom('sources').select('policy').where('id', '=', sourceId).executeTakeFirst();
+  return row?.policy ?? null;
 }
 
 /** The stored entries of a source that a refresh may match, by guid hash and by URL, in a few queries. */

@@ -501,16 +501,17 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
   },
   '0021_media': {
     async up(db) {
-      // Entries' lead images (store/media-queue.ts): pending until fetched; ready once the copies
+      // Entries' pictures (store/media-queue.ts), the lead image and those of the text: pending until fetched; ready once the copies
       // are on disk; failed with the reason; purged when the entry was hidden or removed, until the
       // worker has deleted the files (gone: deleted, the hidden entry's line kept so that showing it
       // again fetches them again); evicted when the disk bound made room. No foreign key: a removed
       // entry's line outlives it until its files are deleted.
       await sql`
         CREATE TABLE entry_media (
-          entry_id INTEGER PRIMARY KEY,
-          source_url TEXT NOT NULL,
+          entry_id INTEGER NOT NULL,
           file_key TEXT NOT NULL,
+          role TEXT NOT NULL CHECK (role IN ('lead', 'inline')),
+          source_url TEXT NOT NULL,
           state TEXT NOT NULL CHECK (state IN ('pending', 'ready', 'failed', 'purged', 'gone', 'evicted')),
           attempts INTEGER NOT NULL DEFAULT 0,
           next_at INTEGER,
@@ -518,11 +519,14 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
           width INTEGER,
           height INTEGER,
           bytes INTEGER,
-          fetched_at INTEGER
-        ) STRICT`.execute(db);
+          fetched_at INTEGER,
+          PRIMARY KEY (entry_id, file_key)
+        ) STRICT, WITHOUT ROWID`.execute(db);
       await sql`CREATE INDEX entry_media_due ON entry_media (next_at) WHERE state = 'pending'`.execute(db);
       await sql`CREATE INDEX entry_media_key ON entry_media (file_key, state)`.execute(db);
-      await sql`CREATE INDEX entry_media_purged ON entry_media (entry_id) WHERE state = 'purged'`.execute(db);
+      await sql`CREATE INDEX entry_media_purged ON entry_media (entry_id, file_key) WHERE state = 'purged'`.execute(
+        db,
+      );
       await sql`CREATE INDEX entry_media_age ON entry_media (fetched_at) WHERE state = 'ready'`.execute(db);
     },
   },

@@ -10,6 +10,7 @@ import { articlePath } from '../paths.js';
 import { entryFacets } from '../../model/facets.js';
 import { AuthorLinks, TagLinks } from './facet-links.js';
 import { LeadPicture } from './lead-image.js';
+import { localText } from '../pictures.js';
 import { mediaFileName, MEDIA_WIDTHS, type LeadImage } from '../../model/media.js';
 import { withoutImage } from '../../markup/html-images.js';
 
@@ -159,7 +160,11 @@ function ArticleBody(props: {
   return (
     <>
       {lead ? <LeadPicture image={lead} sizes={ARTICLE_SIZES} eager class="lead-image" /> : null}
-      <div class="content" lang={props.lang} dangerouslySetInnerHTML={{ __html: found.html }} />
+      <div
+        class="content"
+        lang={props.lang}
+        dangerouslySetInnerHTML={{ __html: localText(found.html, entry.pictures) }}
+      />
     </>
   );
 }

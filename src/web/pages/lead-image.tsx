@@ -1,29 +1,5 @@
-import {
-  mediaFileName,
-  MEDIA_WIDTHS,
-  scaledHeight,
-  type LeadImage,
-  type MediaFormat,
-} from '../../model/media.js';
-
-/** The copies an image has: every width up to the first as wide as the image itself. */
-function widthsOf(image: LeadImage): number[] {
-  const widths: number[] = [];
-  for (const w of MEDIA_WIDTHS) {
-    widths.push(w);
-    if (w >= image.width) break;
-  }
-  return widths;
-}
-
-function srcset(image: LeadImage, widths: readonly number[], format: MediaFormat): string {
-  return widths
-    .map(
-      (w) =>
-        `/media/${mediaFileName(image.key, w as (typeof MEDIA_WIDTHS)[number], format)} ${Math.min(w, image.width)}w`,
-    )
-    .join(', ');
-}
+import { mediaFileName, MEDIA_WIDTHS, scaledHeight, type LeadImage } from '../../model/media.js';
+import { srcset, widthsOf } from '../pictures.js';
 
 /**
  * A lead image from the site's own copies: WebP where the browser takes it, JPEG otherwise, the
