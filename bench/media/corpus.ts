@@ -57,9 +57,10 @@ const chosen = readdirSync(join(corpus, 'feeds'))
   .sort((a, b) => b.marks - a.marks || a.name.localeCompare(b.name))
   .slice(0, FEEDS);
 
-// Picture addresses in attributes (plain or escaped in the text) and in JSON, pointed at the publisher.
+// Picture addresses, pointed at the publisher: every address in a src= or url= attribute (plain, or
+// escaped in the text), an href= that names an image, and JSON Feed's image fields.
 const PICTURE_URL =
-  /((?:src|url|href)\s*=\s*(?:"|'|&quot;|&#34;)|"(?:image|banner_image|url)"\s*:\s*")(https?:\/\/[^"'<>\s&]+?\.(?:jpe?g|png|gif|webp)(?:\?[^"'<>\s&]*)?)(?="|'|&quot;|&#34;)/gi;
+  /((?:src|url)\s*=\s*(?:"|'|&quot;|&#34;)|href\s*=\s*(?:"|'|&quot;|&#34;)(?=https?:\/\/[^"'<>\s]+?\.(?:jpe?g|png|gif|webp)\b)|"(?:image|banner_image)"\s*:\s*")(https?:\/\/[^"'<>\s]+?)(?="|'|&quot;|&#34;)/gi;
 const pictures = new Map<string, number>();
 let origin = '';
 const rewrite = (text: string) =>
@@ -110,7 +111,7 @@ for (const [i, f] of chosen.entries()) {
   else if (i % 3 === 0) await courtesy(dataDir, ['sources', 'set', String(i + 1), '--section', 'Reports']);
 }
 const polled = await courtesy(dataDir, ['poll', '--once', '--all']);
-const images_ = /images: .*/.exec(polled.stdout)?.[0] ?? 'images: none worked';
+const imagesLine = /images: .*/.exec(polled.stdout)?.[0] ?? 'images: none worked';
 const site = await serve(dataDir, ['--no-poll', '--port', String(port)]);
 
 const home = await (await fetch(`${site.url}/`)).text();
@@ -123,7 +124,7 @@ const sections = [...new Set([...home.matchAll(/href="(\/sections\/[^"]+)"/g)].m
 
 const browser = await launchBrowser();
 let worstShift = 0;
-const elsewhere = new Set<string>();
+const elsewhere = new Map<string, string>();
 let pagesSeen = 0;
 for (const [scheme, width] of [
   ['light', 1280],
@@ -133,7 +134,7 @@ for (const [scheme, width] of [
 ] as const) {
   const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: scheme });
   page.on('request', (r) => {
-    if (!r.url().startsWith(site.url)) elsewhere.add(r.url());
+    if (!r.url().startsWith(site.url)) elsewhere.set(r.url(), r.resourceType());
   });
   for (const path of [
     '/',
@@ -166,7 +167,7 @@ console.log(
   `pictures report: ${chosen.length} feeds of ${corpus} with picture markup, ${pictures.size} picture addresses`,
 );
 console.log(`  poll: ${polled.stdout.split('\n').find((l) => l.startsWith('polled')) ?? polled.stderr}`);
-console.log(`  ${images_}`);
+console.log(`  ${imagesLine}`);
 console.log(
   `  home page: ${cards.length} cards, ${cards.filter((c) => c[1]).length} with a picture; ${sections.length} section(s) linked`,
 );
@@ -174,8 +175,20 @@ console.log(
   `  ${pagesSeen} page views (home, sections, ${articles.length} articles; 1280 and 390 px, light and dark)`,
 );
 console.log(`  cumulative layout shift: worst ${worstShift.toFixed(4)} (target under 0.05)`);
+const imageRequests = [...elsewhere].filter(([, type]) => type === 'image').map(([url]) => url);
+const otherRequests = [...elsewhere].filter(([, type]) => type !== 'image');
 console.log(
-  `  requests to any host but the site's own: ${elsewhere.size}${elsewhere.size ? `: ${[...elsewhere].slice(0, 5).join(', ')}` : ''}`,
+  `  image requests to any host but the site's own: ${imageRequests.length}${imageRequests.length ? `: ${imageRequests.slice(0, 5).join(', ')}` : ''}`,
+);
+console.log(
+  `  other requests elsewhere (players from the embed hosts the operator allows): ${otherRequests.length}${
+    otherRequests.length
+      ? `: ${otherRequests
+          .slice(0, 3)
+          .map(([u, t]) => `${t} ${u}`)
+          .join(', ')}`
+      : ''
+  }`,
 );
 const db = new Database(join(dataDir, 'courtesy.sqlite'), { readonly: true });
 const lines = db.prepare('SELECT role, state, note FROM entry_media').all() as Array<{

@@ -21,6 +21,8 @@ export interface RobotsVerdict {
   crawlDelaySeconds: number | null;
   /** Why, in words: which robots.txt, or why none could be read. */
   basis: string;
+  /** The robots.txt could not be read this time (nothing is fetched until it can be): true; else absent. */
+  unreachable?: boolean;
 }
 
 interface Rules {
@@ -100,6 +102,7 @@ export class RobotsRules {
             allowed: false,
             crawlDelaySeconds: null,
             basis: `${robotsUrl} could not be read (${why}): nothing is fetched from the site until it can be`,
+            unreachable: true,
           }),
         };
       }

@@ -25,14 +25,22 @@ describe('withoutImage', () => {
 });
 
 describe('the pictures of a text', () => {
-  it('are the web addresses of its images, the widest of a srcset, each once, counters left out', () => {
+  it('are the web addresses of its images, the widest of a srcset, each once, counters and ad networks left out', () => {
     const html = [
       '<p><img src="https://x.example/a.jpg"><img src="https://x.example/a.jpg"></p>',
       '<img src="https://x.example/small.jpg" srcset="https://x.example/s.jpg 480w, https://x.example/l.jpg 1200w, https://x.example/xxl.jpg 4000w">',
       '<img src="https://feeds.feedburner.com/~r/x/~4/1">',
       '<img src="data:image/gif;base64,R0lGOD">',
+      '<img src="https://ads.pheedo.com/img.phdo?s=1">',
+      '<img src="https://tags.bluekai.com/site/1">',
+      '<img src="https://insight.adsrvr.org/track/evnt">',
+      '<img src="https://ad.nl/photos/harbour.jpg">',
     ].join('');
-    assert.deepEqual(textPictures(html), ['https://x.example/a.jpg', 'https://x.example/l.jpg']);
+    assert.deepEqual(textPictures(html), [
+      'https://x.example/a.jpg',
+      'https://x.example/l.jpg',
+      'https://ad.nl/photos/harbour.jpg',
+    ]);
     assert.deepEqual(textPictures(null), []);
     const many = Array.from({ length: 20 }, (_, i) => `<img src="https://x.example/${i}.jpg">`).join('');
     assert.equal(textPictures(many).length, 12);

@@ -1,9 +1,13 @@
 import { escapeAttribute } from 'entities';
 import { Parser } from 'htmlparser2';
 
-/** Counters, share buttons, feed proxies' beacons, emoji and avatars: in content, never a picture to keep. */
+/**
+ * Counters, share buttons, feed proxies' beacons, emoji and avatars, and the hosts of advertising
+ * and tracking networks: in content, never a picture to keep, and never fetched.
+ */
 export const NOT_A_PICTURE =
-  /(?:feeds\.feedburner\.com\/~|\/~r\/|pixel|beacon|tracking|\/stats?\.|\/b\/ss\/|emoji|gravatar\.com|\/avatar|share[-_]?button|\/feed-?icon|doubleclick\.net|\.svg(?:$|[?#]))/i;
+  /(?:feeds\.feedburner\.com\/~|\/~r\/|pixel|beacon|tracking|\/stats?\.|\/b\/ss\/|emoji|gravatar\.com|\/avatar|share[-_]?button|\/feed-?icon|\.svg(?:$|[?#])|\/\/(?:[^/]*\.)?(?:doubleclick\.net|adsrvr\.org|bluekai\.com|pheedo\.com|scorecardresearch\.com|quantserve\.com|feedsportal\.com|googleadservices\.com|googlesyndication\.com|adform\.net|criteo\.(?:com|net)|outbrain\.com|taboola\.com|moatads\.com|rubiconproject\.com|amazon-adsystem\.com|ads\.[^/]+|stats\.wp\.com|pixel\.wp\.com|feeds\.wordpress\.com)\/)/i;
+
 /** The most pictures of one article's text the site keeps copies of. */
 export const MAX_TEXT_PICTURES = 12;
 /** A srcset candidate wider than this is larger than any copy the site makes needs. */

@@ -29,7 +29,13 @@ const IMAGE_ACCEPT = 'image/avif, image/webp, image/png, image/jpeg, image/gif;q
 /** An image that could not be fetched is tried again 10 minutes later, then 40, 160. */
 const RETRY_BASE_MS = 10 * 60_000;
 const MAX_ATTEMPTS = 3;
-const TRANSIENT_CODES = new Set(['fetch.timeout', 'fetch.network', 'fetch.connection-refused', 'fetch.dns']);
+const TRANSIENT_CODES = new Set([
+  'fetch.timeout',
+  'fetch.network',
+  'fetch.connection-refused',
+  'fetch.dns',
+  'media.robots-unreachable',
+]);
 /** Purged lines handled in one pass. */
 const PURGE_BATCH = 500;
 /** Lines of entries removed without being purged are looked for this often. */
@@ -190,7 +196,7 @@ export class MediaCache {
       const verdict = await this.ctx.robots.check(task.url);
       if (!verdict.allowed) {
         throw new MediaError(
-          'media.robots',
+          verdict.unreachable ? 'media.robots-unreachable' : 'media.robots',
           `media: ${verdict.basis.includes('could not') ? verdict.basis : `${verdict.basis} does not allow courtesy to fetch ${task.url}`}`,
         );
       }

@@ -15,4 +15,6 @@ export type MediaErrorCode =
   /** A banner or a divider. */
   | 'media.shape'
   /** robots.txt does not allow courtesy to fetch it. */
-  | 'media.robots';
+  | 'media.robots'
+  /** The site's robots.txt could not be read this time: tried again later. */
+  | 'media.robots-unreachable';
