@@ -41,8 +41,13 @@ export interface Config {
     logo: Logo | null;
     /** The accent colours (#rrggbb) that replace the stylesheet's own; null: the stylesheet's. */
     accent: { light: string | null; dark: string | null };
-    /** The menu's own items (About and Contact follow them); empty: Latest and Sources. */
+    /** The menu's own items (About and Contact follow them); empty: Latest, the sections and Sources. */
     menu: Array<{ label: string; url: string }>;
+    /**
+     * The site's sections with articles, as the default menu lists them: kept up to date by each web
+     * process from the store (web/sections.ts), never read from the file.
+     */
+    sections: Array<{ label: string; url: string }>;
   };
   server: {
     host: string;
@@ -365,6 +370,7 @@ function siteSettings(file: ConfigFile, dataDir: string, baseUrl: string): Confi
       dark: file.site.accent_dark ? checkAccent('accent_dark', file.site.accent_dark, 'dark') : null,
     },
     menu: (file.site.menu ?? []).map((item) => ({ label: item.label, url: item.url })),
+    sections: [],
   };
 }
 

@@ -10,6 +10,7 @@ import type { Store } from '../store/index.js';
 import type { Takedowns } from '../takedown/service.js';
 import { FormTokens } from './forms.js';
 import { PageCache, pageCacheMiddleware, routeOf } from './page-cache.js';
+import { SectionMenu } from './sections.js';
 import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/not-found.js';
 import { registerArticleRoutes } from './routes/article.js';
 import type { RouteContext } from './routes/context.js';
@@ -107,6 +108,12 @@ export function createApp(ctx: WebContext): Hono {
       await next();
     });
   }
+  // The default menu lists the site's sections: kept up to date before a page is made.
+  const sections = new SectionMenu(store, site, () => cache?.clear());
+  app.use('*', async (_c, next) => {
+    if (site.menu.length === 0 && sections.stale()) await sections.refresh();
+    await next();
+  });
   // Before the page cache, which reads the database itself.
   registerHealthRoutes(app, routes, metrics, cache);
 

@@ -130,15 +130,20 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
   );
 }
 
+/** The most sections the default menu lists; the Sources page lists them all. */
+const MENU_SECTIONS = 6;
+
 /**
- * The menu: the operator's items, or Latest and Sources; then About and Contact, always, since
- * readers and publishers must be able to find who runs the site and how to ask for a removal.
+ * The menu: the operator's items, or Latest, the site's sections and Sources; then About and
+ * Contact, always, since readers and publishers must be able to find who runs the site and how to
+ * ask for a removal.
  */
 function menu(site: Config['site']): Array<{ label: string; url: string }> {
   const own = site.menu.length
     ? site.menu
     : [
         { label: 'Latest', url: '/' },
+        ...site.sections.slice(0, MENU_SECTIONS),
         { label: 'Sources', url: '/sources' },
       ];
   return [...own, { label: 'About', url: '/about' }, { label: 'Contact', url: '/takedown' }];

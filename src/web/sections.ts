@@ -36,3 +36,51 @@ export function groupSections(sources: readonly Source[]): Section[] {
   }
   return [...byKey.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** How long a web process keeps its list of sections for the menu before it looks again. */
+const MENU_REFRESH_MS = 15_000;
+
+/**
+ * Keeps `site.sections` (the default menu's sections) in step with the store: looked at again
+ * when the store has changed and at least MENU_REFRESH_MS have passed. When the list changes, every
+ * page this process keeps is out of date (the menu is on all of them): `onChange` empties its cache.
+ */
+export class SectionMenu {
+  private lastHint: string | null | undefined = undefined;
+  private lastAt = 0;
+  private reading: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly site: { sections: Array<{ label: string; url: string }> },
+    private readonly onChange: () => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Whether the list may be out of date. */
+  stale(): boolean {
+    if (this.lastHint === undefined) return true;
+    if (this.now() - this.lastAt < MENU_REFRESH_MS) return false;
+    const hint = this.store.pageChangeHint();
+    // Without a hint (a store that cannot tell), every MENU_REFRESH_MS.
+    return hint === null || hint !== this.lastHint;
+  }
+
+  /** Reads the sections again if they may have changed; concurrent callers share one read. */
+  refresh(): Promise<void> {
+    if (!this.stale()) return Promise.resolve();
+    this.reading ??= this.read().finally(() => {
+      this.reading = null;
+    });
+    return this.reading;
+  }
+
+  private async read(): Promise<void> {
+    this.lastHint = this.store.pageChangeHint();
+    this.lastAt = this.now();
+    const items = (await publishedSections(this.store)).map((s) => ({ label: s.name, url: sectionPath(s) }));
+    if (JSON.stringify(items) === JSON.stringify(this.site.sections)) return;
+    this.site.sections.splice(0, this.site.sections.length, ...items);
+    this.onChange();
+  }
+}
