@@ -17,18 +17,24 @@ const FORM_COOKIE = 'courtesy_form';
 /**
  * The guards every form POST passes: a body limit, and an Origin (or Sec-Fetch-Site) check that
  * refuses posts from other sites. The site's public origin counts as its own, for a reverse proxy.
- * `larger` names the paths that take a file (an OPML upload), with their own limit.
+ * `larger` names the paths that take a file (an OPML upload), with their own limit; `tooLarge`
+ * answers a body past its limit (a page of the site's; plain text when not given).
  */
 export function formGuards(
   baseUrl: string,
   larger: Readonly<Record<string, number>> = {},
+  tooLarge?: (c: Context, maxKb: number) => Response | Promise<Response>,
 ): MiddlewareHandler {
   const publicOrigin = new URL(baseUrl).origin;
   const limit = (maxSize: number) =>
     bodyLimit({
       maxSize,
-      onError: (c) =>
-        c.text(`The form is too large: ${Math.round(maxSize / 1024).toLocaleString('en')} KB at most.`, 413),
+      onError: (c) => {
+        const kb = Math.round(maxSize / 1024);
+        return tooLarge
+          ? tooLarge(c, kb)
+          : c.text(`The form is too large: ${kb.toLocaleString('en')} KB at most.`, 413);
+      },
     });
   const small = limit(FORM_BODY_LIMIT);
   const byPath = new Map(Object.entries(larger).map(([path, size]) => [path, limit(size)]));

@@ -93,4 +93,12 @@ describe('the takedown form’s hourly limit', () => {
       assert.equal(res.status, 400, `mistake ${i + 1}: shown again to correct, not refused`);
     }
   });
+
+  it('answers a post far larger than the form with a page of the site that says what to do', async () => {
+    const sent = await send({ explanation: 'x'.repeat(1024 * 1024) });
+    assert.equal(sent.status, 413);
+    assert.match(sent.body, /<h1>This form was too large to accept<\/h1>/);
+    assert.match(sent.body, /64 KB at most/);
+    assert.match(sent.body, /<nav aria-label="Main">/, 'in the site’s own frame');
+  });
 });

@@ -43,6 +43,22 @@ export function ForbiddenPage(props: { site: Config['site'] }) {
   );
 }
 
+/** A form's post larger than any the form needs (413): nothing of it was read or kept. */
+export function TooLargePage(props: { site: Config['site']; maxKb: number }) {
+  return (
+    <Layout site={props.site} head={{ title: 'Too large', noindex: true }}>
+      <article class="prose">
+        <h1>This form was too large to accept</h1>
+        <p>
+          What was sent is larger than this form takes ({props.maxKb.toLocaleString('en')} KB at most), so
+          none of it was read or kept. Please go back, shorten the longest field (the links or the
+          explanation) and send it again; a very long list of addresses can be split over two requests.
+        </p>
+      </article>
+    </Layout>
+  );
+}
+
 /** An article removed at the request of its author or publisher: 410 Gone, with nothing of it. */
 export function GonePage(props: { site: Config['site']; removedAt: Date; reference: string | null }) {
   return (

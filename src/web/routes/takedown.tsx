@@ -10,7 +10,7 @@ import {
 import { COUNTER_STATUS_PATH, STATUS_PATH, type Takedowns } from '../../takedown/service.js';
 import { hashToken } from '../../takedown/tokens.js';
 import { clientAddress, formGuards, readForm, type FormTokens } from '../forms.js';
-import { NotFoundPage } from '../pages/not-found.js';
+import { NotFoundPage, TooLargePage } from '../pages/not-found.js';
 import {
   CounterNoticePage,
   CounterNoticeStatusPage,
@@ -49,7 +49,9 @@ class TakedownRoutes {
   readonly checks: RateLimiter;
 
   constructor(readonly deps: TakedownDeps) {
-    this.guards = formGuards(deps.config.site.baseUrl);
+    this.guards = formGuards(deps.config.site.baseUrl, {}, (c, maxKb) =>
+      c.html(<TooLargePage site={deps.config.site} maxKb={maxKb} />, 413),
+    );
     this.filings = new RateLimiter(
       deps.store,
       'takedown-filing',
