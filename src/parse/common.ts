@@ -1,4 +1,5 @@
 import type { Enclosure } from '../model/feed.js';
+import { parseUrl } from '../model/url.js';
 import { type DraftEntry, toNumber } from './draft.js';
 import { personName, textToHtml } from './text.js';
 import { NS } from './xml/namespaces.js';
@@ -14,6 +15,24 @@ export function atomLinks(el: XmlElement, rel: string): string[] {
   return children(el, 'link', NS.atom)
     .filter((l) => (l.attrs.rel ?? 'alternate') === rel && l.attrs.href)
     .map((l) => resolveUrl(l.attrs.href!, l.base));
+}
+
+/** Hosts that relay a publisher's articles under addresses of their own (feed proxies). */
+const FEED_PROXY =
+  /^(feedproxy\.google\.com|feeds\.feedburner\.com|feedproxy\.[a-z.]+|rss\.feedsportal\.com)$/i;
+
+/**
+ * The address of the article itself where a feed proxy stands in front of it: FeedBurner's
+ * feedburner:origLink, else, when the link is a proxy's, a guid that is a web address. The link
+ * the feed gives otherwise. Readers then reach the publisher, and the article has one address
+ * whichever feed carried it.
+ */
+export function originalLink(el: XmlElement, link: string | null, guid: string | null): string | null {
+  const orig = childText(el, 'origlink', NS.feedburner)?.trim();
+  if (orig && /^https?:\/\/\S+$/i.test(orig)) return resolveUrl(orig, el.base);
+  const host = link ? (parseUrl(link)?.hostname ?? null) : null;
+  if (host && FEED_PROXY.test(host) && guid && /^https?:\/\/\S+$/i.test(guid)) return guid;
+  return link;
 }
 
 /** Authors an RSS item (or channel) names through extensions: dc:creator, else atom:author, else itunes:author. */

@@ -129,6 +129,36 @@ describe('parseFeed: formats', () => {
   });
 });
 
+describe('parseFeed: the article behind a feed proxy', () => {
+  it("takes FeedBurner's origLink, in RSS and in Atom, and a proxy link's permalink guid", () => {
+    const rss = parseFeed(
+      `<rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"><channel><title>P</title>
+        <item><title>A</title><link>https://feedproxy.google.com/~r/news/~3/abc/</link><guid isPermaLink="false">x-1</guid>
+          <feedburner:origLink>https://news.example/2026/bridge-repairs.html</feedburner:origLink></item>
+        <item><title>B</title><link>http://feeds.feedburner.com/~r/news/~3/def/</link><guid>https://news.example/2026/b.html</guid></item>
+        <item><title>C</title><link>https://news.example/c.html</link><guid>https://elsewhere.example/c</guid></item>
+      </channel></rss>`,
+      null,
+    );
+    assert.deepEqual(
+      rss.entries.map((e) => e.link),
+      [
+        'https://news.example/2026/bridge-repairs.html',
+        'https://news.example/2026/b.html',
+        'https://news.example/c.html',
+      ],
+    );
+    assert.equal(rss.entries[0]?.id, 'x-1', 'the id stays the guid');
+    const atom = parseFeed(
+      `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"><title>P</title>
+        <entry><id>tag:news.example,2026:1</id><title>A</title><link href="https://feedproxy.google.com/~r/news/~3/abc/"/>
+          <feedburner:origLink>https://news.example/a.html</feedburner:origLink></entry></feed>`,
+      null,
+    );
+    assert.equal(atom.entries[0]?.link, 'https://news.example/a.html');
+  });
+});
+
 describe('parseFeed: leniency and safety', () => {
   it('recovers from junk, HTML entities, bare &, undeclared prefixes, raw markup and unclosed tags', () => {
     const feed = parseFixture('quirks.xml');

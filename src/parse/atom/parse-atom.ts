@@ -1,6 +1,7 @@
 import type { Enclosure } from '../../model/feed.js';
 import { cleanTitle, joinNames, personName, textToHtml } from '../text.js';
 import {
+  originalLink,
   dublinCoreDate,
   emptyDraftEntry,
   extensionSummary,
@@ -46,9 +47,12 @@ function parseEntry(el: XmlElement, spaces: string[]): DraftEntry {
   entry.guid = childText(el, 'id', ...spaces);
   entry.title = textConstruct(child(el, 'title', ...spaces)) ?? cleanTitle(mediaTitle(el), false);
   // Without an alternate link, an id that is a web address is the entry's permalink (blogs' feeds).
-  entry.link =
+  entry.link = originalLink(
+    el,
     linkOf(el, spaces, 'alternate') ??
-    (entry.guid && /^https?:\/\/\S+$/i.test(entry.guid) ? entry.guid : null);
+      (entry.guid && /^https?:\/\/\S+$/i.test(entry.guid) ? entry.guid : null),
+    entry.guid,
+  );
   const source = child(el, 'source', ...spaces);
   entry.author = authorsOf(el, spaces) ?? (source ? authorsOf(source, spaces) : null);
   entry.published =

@@ -1,6 +1,7 @@
 import type { Enclosure } from '../../model/feed.js';
 import { cleanTitle, htmlToText, joinNames, personName } from '../text.js';
 import {
+  originalLink,
   atomLinks,
   dublinCoreSubjects,
   emptyDraftEntry,
@@ -52,7 +53,7 @@ function parseItem(item: XmlElement): DraftEntry {
   const guidText = guid ? textOf(guid).trim() || null : null;
   entry.guid = guidText;
   entry.title = cleanTitle(childText(item, 'title', '') ?? mediaTitle(item), false);
-  entry.link = itemLink(item, guid, guidText);
+  entry.link = originalLink(item, itemLink(item, guid, guidText), guidText);
   const authors = joinNames(extensionAuthors(item));
   const rssAuthor = personName(childText(item, 'author', ''));
   // RSS <author> is an email address, often with the name beside it; a name from dc:creator or

@@ -13,6 +13,7 @@ export const NS = {
   sy: 'http://purl.org/rss/1.0/modules/syndication/',
   xhtml: 'http://www.w3.org/1999/xhtml',
   xml: 'http://www.w3.org/XML/1998/namespace',
+  feedburner: 'http://rssnamespace.org/feedburner/ext/1.0',
 } as const;
 
 /**
@@ -31,6 +32,7 @@ export const WELL_KNOWN_PREFIXES: Readonly<Record<string, string>> = {
   sy: NS.sy,
   xhtml: NS.xhtml,
   xml: NS.xml,
+  feedburner: NS.feedburner,
 };
 
 /**
