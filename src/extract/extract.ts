@@ -1,5 +1,5 @@
 import { Readability } from '@mozilla/readability';
-import { parseUrl } from '../model/url.js';
+import { parseHttpUrl, parseUrl } from '../model/url.js';
 import { pagePicture } from '../parse/lead-image.js';
 import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
 import { removeBoilerplate, removeWidgets } from './boilerplate.js';
@@ -42,6 +42,8 @@ export interface Extraction {
   method: 'readability' | 'selector';
   /** The picture the page declares for sharing (og:image), absolute; null when none. */
   image: string | null;
+  /** The page's own address for itself (`<link rel="canonical">`), absolute http(s); null when none. */
+  canonical: string | null;
 }
 
 export { ExtractError };
@@ -75,12 +77,13 @@ export function extractArticle(html: string, options: ExtractOptions): Extractio
   const base = setBase(document, options.url);
   // Read before Readability, which takes the head apart.
   const image = pagePicture(metaProperties(document), base);
+  const canonical = canonicalLink(document, base);
   for (const rule of options.remove ?? []) {
     for (const el of select(document, rule, 'remove')) el.remove();
   }
 
   let content: string;
-  let meta: Omit<Extraction, 'html' | 'length' | 'method' | 'image'>;
+  let meta: Omit<Extraction, 'html' | 'length' | 'method' | 'image' | 'canonical'>;
   const method = options.selector ? 'selector' : 'readability';
   if (options.selector) {
     const found = select(document, options.selector, 'selector');
@@ -123,7 +126,7 @@ export function extractArticle(html: string, options: ExtractOptions): Extractio
       `extract: the page's article (${length} characters) is much shorter than the feed's own content (${feedLength})`,
     );
   }
-  return { html: sanitized, length, method, image, ...meta };
+  return { html: sanitized, length, method, image, canonical, ...meta };
 }
 
 /** The page's `<meta property|name content>` pairs, by lower-case name; the first of a name wins. */
@@ -135,6 +138,16 @@ function metaProperties(document: DomDocument): Map<string, string> {
     if (name && content && !found.has(name)) found.set(name, content);
   }
   return found;
+}
+
+/** The first `<link rel="canonical" href>` of the page, resolved; null when there is none, or it is no web address. */
+function canonicalLink(document: DomDocument, base: string): string | null {
+  for (const el of document.querySelectorAll('link[rel][href]')) {
+    const rel = (el.getAttribute('rel') ?? '').toLowerCase().split(/\s+/);
+    if (!rel.includes('canonical')) continue;
+    return parseHttpUrl(el.getAttribute('href')?.trim() ?? '', base)?.href ?? null;
+  }
+  return null;
 }
 
 /** The start tags in markup (a `<` before a letter), counting no further than one past `limit`. */
@@ -174,7 +187,9 @@ function select(document: DomDocument, selector: string, what: 'selector' | 'rem
 }
 
 /** Title, author, date and language from a page's own metadata, for the selector path. */
-function pageMetadata(document: DomDocument): Omit<Extraction, 'html' | 'length' | 'method' | 'image'> {
+function pageMetadata(
+  document: DomDocument,
+): Omit<Extraction, 'html' | 'length' | 'method' | 'image' | 'canonical'> {
   const meta = (...names: string[]): string | null => {
     for (const name of names) {
       const el = document.querySelector(`meta[property="${name}"], meta[name="${name}"]`);

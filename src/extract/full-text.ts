@@ -150,6 +150,7 @@ export class FullTextExtractor {
       searchText: result.searchText,
       image: result.image,
       pictures: result.pictures,
+      canonical: result.canonical,
     };
   }
 

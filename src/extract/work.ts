@@ -29,6 +29,8 @@ export type WorkResult =
       image: string | null;
       /** The pictures of the article's text. */
       pictures: string[];
+      /** The page's rel=canonical address, absolute, or null. */
+      canonical: string | null;
     }
   | { ok: false; code: ExtractErrorCode; message: string };
 
@@ -53,6 +55,7 @@ export function extractWork(work: PageWork): WorkResult {
       method: article.method,
       image: article.image,
       pictures: textPictures(article.html),
+      canonical: article.canonical,
     };
   } catch (error) {
     if (error instanceof ExtractError || error instanceof SelectorError)

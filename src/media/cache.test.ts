@@ -14,7 +14,7 @@ import { refreshSource } from '../ingest/refresh.js';
 import { createLogger } from '../log/logger.js';
 import type { Entry } from '../model/entry.js';
 import { MEDIA_FORMATS, MEDIA_WIDTHS, mediaKey } from '../model/media.js';
-import { urlKey } from '../model/rights.js';
+import { urlKey } from '../model/identity.js';
 import { openStore, type Store } from '../store/index.js';
 import { MediaCache } from './cache.js';
 

@@ -38,11 +38,6 @@ export function splitAuthors(byline: string | null): string[] {
   return names;
 }
 
-/** A byline's names compared as the rules compare them: lower case, spaces collapsed. */
-export function authorKeys(byline: string | null): string[] {
-  return splitAuthors(byline).map((n) => n.toLowerCase());
-}
-
 /** "N.", "A.", "J.-P.", "J. R.": initials only, each with its full stop. */
 function isInitials(piece: string): boolean {
   return /^(?:\p{Lu}\.[\s-]?){1,4}$/u.test(piece);

@@ -5,5 +5,6 @@ export type { Entry, EntryInput } from './entry.js';
 export { CourtesyError, UsageError, NotFoundError, errorMessage } from './errors.js';
 export type { Subscription, SubscriptionState } from './subscription.js';
 export type { SuppressionRule, NewRule, RuleKind, Tombstone, AuditRecord } from './rights.js';
-export { urlKey, hostKey, ruleMatches, describeRule, RULE_KINDS } from './rights.js';
+export { ruleMatches, describeRule, RULE_KINDS } from './rights.js';
+export { urlKey, hostKey, nameKey, authorKeys } from './identity.js';
 export { pushIsLive } from './subscription.js';

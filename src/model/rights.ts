@@ -1,5 +1,4 @@
-import { authorKeys } from './authors.js';
-import { parseHttpUrl, parseUrl } from './url.js';
+import { authorKeys, hostWithin, urlHostKey, urlKey } from './identity.js';
 /**
  * Takedown rules: what a granted request suppresses, now and in every later poll.
  *
@@ -14,7 +13,7 @@ export const RULE_KINDS: readonly RuleKind[] = ['url', 'author', 'source', 'doma
 export interface SuppressionRule {
   id: number;
   kind: RuleKind;
-  /** url rules: the normalized URL (see urlKey). */
+  /** url rules: the article's address as identity compares it (see identity.ts's urlKey). */
   urlKey: string | null;
   /** source and author rules: the source. */
   sourceId: number | null;
@@ -58,83 +57,33 @@ export interface AuditRecord {
   detail: string;
 }
 
-/** Query parameters that only track a click, never choose the article. */
-const TRACKING =
-  /^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|yclid|igshid|ref|ref_src|ref_url|source|cmpid|ncid|ito|_ga|_gl|spm|share|s_kwcid)$/i;
-
-/**
- * The form of a URL under which the same article is recognised again: scheme, "www.", "amp."
- * and "m." host prefixes, AMP paths and parameters, tracking parameters, a trailing slash, the
- * fragment, default ports, and the order of the remaining parameters do not matter.
- * Null for what is not an http(s) URL.
- */
-export function urlKey(value: string | null): string | null {
-  if (!value) return null;
-  const url = parseHttpUrl(value.trim());
-  if (!url) return null;
-  const host = hostKey(url.hostname)!;
-  let path = url.pathname.replace(/\/{2,}/g, '/');
-  path = path.replace(/\/amp\/?$/i, '/').replace(/\.amp(\.html?)?$/i, '$1');
-  path = path.replace(/\/(index\.html?)?$/i, '');
-  const params = [...url.searchParams]
-    .filter(([k, v]) => !TRACKING.test(k) && !(k.toLowerCase() === 'amp' && (v === '' || v === '1')))
-    .sort(([a, x], [b, y]) => (a === b ? x.localeCompare(y) : a.localeCompare(b)));
-  const query = params.length ? `?${new URLSearchParams(params).toString()}` : '';
-  return `${host}${url.port ? `:${url.port}` : ''}${path}${query}`;
-}
-
-/** A host as rules compare it: lower case, without "www.", "amp." or "m." in front. */
-export function hostKey(host: string | null): string | null {
-  if (!host) return null;
-  let h = host.trim().toLowerCase().replace(/\.$/, '');
-  if (h.includes('://')) {
-    const url = parseUrl(h);
-    if (!url) return null;
-    h = url.hostname;
-  }
-  return h.replace(/^(www\d?|amp|m)\./, '') || null;
-}
-
-/** The host key of a URL. */
-export function urlHostKey(value: string | null): string | null {
-  const url = value ? parseUrl(value) : null;
-  return url ? hostKey(url.hostname) : null;
-}
-
-/** Whether `host` is `domain` or one of its subdomains. */
-export function hostWithin(host: string | null, domain: string | null): boolean {
-  if (!host || !domain) return false;
-  return host === domain || host.endsWith(`.${domain}`);
-}
-
-/** Authors compare by their names as splitAuthors reads the byline, whatever the case and spacing. */
-export function authorNames(author: string | null): string[] {
-  return authorKeys(author);
-}
-
-/** What a rule is checked against: the entry's source, original URL and author. */
+/** What a rule is checked against: the entry's source, original URL and author, and the page's own canonical address once known. */
 export interface RuleSubject {
   sourceId: number;
   url: string | null;
   author: string | null;
+  canonicalUrl?: string | null;
 }
 
 /** Whether an active rule suppresses an entry. */
 export function ruleMatches(rule: SuppressionRule, entry: RuleSubject): boolean {
   if (rule.revokedAt) return false;
-  const host = urlHostKey(entry.url);
-  const onSite =
-    (entry.sourceId === rule.sourceId && rule.sourceId !== null) || hostWithin(host, rule.domain);
+  const hosts = [urlHostKey(entry.url), urlHostKey(entry.canonicalUrl ?? null)];
+  const onDomain = hosts.some((host) => hostWithin(host, rule.domain));
+  const onSite = (entry.sourceId === rule.sourceId && rule.sourceId !== null) || onDomain;
   switch (rule.kind) {
     case 'url':
-      return rule.urlKey !== null && urlKey(entry.url) === rule.urlKey;
+      return (
+        rule.urlKey !== null &&
+        (urlKey(entry.url) === rule.urlKey || urlKey(entry.canonicalUrl ?? null) === rule.urlKey)
+      );
     case 'domain':
-      return hostWithin(host, rule.domain);
+      return onDomain;
     case 'source':
       return onSite;
     case 'author': {
-      const wanted = authorNames(rule.author);
-      return onSite && wanted.length > 0 && authorNames(entry.author).some((n) => wanted.includes(n));
+      const wanted = authorKeys(rule.author);
+      return onSite && wanted.length > 0 && authorKeys(entry.author).some((n) => wanted.includes(n));
     }
   }
 }

@@ -42,6 +42,22 @@ export interface TakedownRequest {
   lastVerifyAt: Date | null;
   /** What the last verification attempt found, in words. */
   lastVerifyResult: string | null;
+  /** What its addresses stood for on the site that received it; null for a request filed before this was kept. */
+  resolved: ResolvedScope | null;
+}
+
+/**
+ * What a request's addresses stood for on the site that received it, resolved when it was filed:
+ * the grant uses it, so a grant made later, from elsewhere (the command line of a configuration
+ * that names another address for the site), covers what the requester pointed at.
+ */
+export interface ResolvedScope {
+  /** The site's address when the request was filed. */
+  site: string;
+  /** Each address as given, and the original article it stands for. */
+  addresses: Array<{ given: string; original: string }>;
+  /** The stored articles at those addresses then, with their source and their author as stored. */
+  articles: Array<{ entryId: number; sourceId: number; author: string | null }>;
 }
 
 /** What the form collects; the statements are checked before anything is stored. */

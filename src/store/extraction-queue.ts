@@ -27,6 +27,8 @@ export type ExtractionOutcome =
       image?: string | null;
       /** The pictures of the article's text, which the site keeps copies of. */
       pictures?: string[];
+      /** The page's own rel=canonical address: a takedown rule for it covers the entry too. */
+      canonical?: string | null;
     }
   /** Courtesy gave up on the page (or the article found looked wrong): the feed's content stays. */
   | { state: 'kept-feed'; note: string }

@@ -11,7 +11,8 @@ import {
 } from '../model/intake.js';
 import { entryFacets, type Facet } from '../model/facets.js';
 import { ALL_PAGES, LISTING, facetTag, sourceTag, type PageTag } from '../model/page-tags.js';
-import { suppressingRule, urlHostKey, urlKey, type SuppressionRule } from '../model/rights.js';
+import { urlHostKey, urlKey } from '../model/identity.js';
+import { suppressingRule, type SuppressionRule } from '../model/rights.js';
 import type { EntriesTable } from './schema.js';
 import { searchText } from './search-text.js';
 import type { SaveResult } from './store.js';

@@ -111,9 +111,12 @@ export interface EntriesTable {
   /** What of its source's intake rules keeps it out ('rule', 'age', 'limit'; model/intake.ts), and why in words. */
   filtered: Generated<string | null>;
   filterNote: Generated<string | null>;
-  /** The normalized original URL and its host (model/rights.ts), so takedown rules find entries by index. */
+  /** The normalized original URL and its host (model/identity.ts), so takedown rules find entries by index. */
   urlKey: string | null;
   hostKey: string | null;
+  /** The original page's own rel=canonical address, once its full text is fetched, and its key. */
+  canonicalUrl: Generated<string | null>;
+  canonicalKey: Generated<string | null>;
 }
 
 /**
@@ -238,6 +241,8 @@ export interface TakedownRequestsTable {
   verifyToken: string;
   lastVerifyAt: number | null;
   lastVerifyResult: string | null;
+  /** JSON (takedown/scope.ts ResolvedScope): what the request's addresses stood for when it was filed. */
+  resolved: Generated<string | null>;
 }
 
 export interface CounterNoticesTable {

@@ -4,6 +4,7 @@ import type { Store } from './store.js';
 import type { ContractContext } from './contract/context.js';
 import { queueAndListingsContract } from './contract/queue-listings.contract.js';
 import { deskContract } from './contract/desk.contract.js';
+import { identityContract } from './contract/identity.contract.js';
 import { newsroomContract } from './contract/newsroom.contract.js';
 import { searchContract } from './contract/search.contract.js';
 import { sourcesAndRefreshesContract } from './contract/sources-refresh.contract.js';
@@ -56,5 +57,6 @@ export function describeStoreContract(
     takedownsAndUsersContract(c);
     deskContract(c);
     newsroomContract(c);
+    identityContract(c);
   });
 }

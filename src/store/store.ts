@@ -11,6 +11,7 @@ import type {
   NewTakedownRequest,
   Notice,
   RequestState,
+  ResolvedScope,
   TakedownRequest,
 } from '../model/takedown.js';
 import type { Role, Session, User } from '../model/user.js';
@@ -316,6 +317,8 @@ export interface RightsRepository {
   /** What rules would remove if they were granted now: how many entries, and the `limit` stored last. */
   preview(rules: readonly NewRule[], limit: number): Promise<{ count: number; entries: Entry[] }>;
   getRule(id: number): Promise<SuppressionRule | null>;
+  /** The first active rule that removes a whole source: one for the source, or one for its site's domain. */
+  sourceRule(sourceId: number, siteHost: string | null): Promise<SuppressionRule | null>;
   /** Active rules, or every rule with `includeRevoked`, newest first. */
   listRules(options?: { includeRevoked?: boolean }): Promise<Array<SuppressionRule & { removed: number }>>;
   tombstone(entryId: number): Promise<Tombstone | null>;
@@ -336,6 +339,8 @@ export interface FilingKeys {
 export interface Decision {
   actor: string;
   reason: string;
+  /** What the rules were resolved from, in words, for the audit log (takedown grants). */
+  scope?: string;
 }
 
 /** What a grant did, for the notices written with it. */
@@ -352,7 +357,7 @@ export interface GrantOutcome {
  */
 export interface TakedownRepository {
   create(
-    request: NewTakedownRequest & { verifyToken: string },
+    request: NewTakedownRequest & { verifyToken: string; resolved: ResolvedScope | null },
     keys: FilingKeys,
     now: Date,
     notices: (request: TakedownRequest) => Notice[],

@@ -1,5 +1,6 @@
 import { UsageError } from '../model/errors.js';
-import { hostKey, urlKey, type NewRule } from '../model/rights.js';
+import { hostKey, urlKey } from '../model/identity.js';
+import type { NewRule } from '../model/rights.js';
 import type { Store } from '../store/index.js';
 import { resolveUrls, siteHost } from './scope.js';
 

@@ -6,6 +6,7 @@ import { UsageError } from '../model/errors.js';
 import type { NewRule } from '../model/rights.js';
 import {
   newReference,
+  type ResolvedScope,
   type CounterNotice,
   type NewTakedownRequest,
   type TakedownRequest,
@@ -21,7 +22,14 @@ import {
   requestToOperator,
   type NoticeSite,
 } from './notices.js';
-import { requestSite, resolveUrls, rulesFor } from './scope.js';
+import {
+  describeResolved,
+  requestSite,
+  resolveScope,
+  resolveUrls,
+  rulesFor,
+  scopeOfRequest,
+} from './scope.js';
 import { hashToken, newToken, randomBytes } from './tokens.js';
 import { META_NAME, WELL_KNOWN_PATH, verifySite } from './verify.js';
 
@@ -77,7 +85,7 @@ export class Takedowns {
   /** Files a request from a checked form; the errors say which addresses cannot be used, and why. */
   async submit(input: NewTakedownRequest, now = new Date()): Promise<Filed<TakedownRequest>> {
     const { store, config } = this.deps;
-    const resolved = await resolveUrls(store, config.site.baseUrl, input.urls);
+    const { resolved, scope } = await resolveScope(store, config.site.baseUrl, input.urls);
     const problem = resolved.find((r) => r.problem);
     if (problem?.problem) return { ok: false, errors: { urls: problem.problem } };
     if (input.scope === 'site' && !requestSite(resolved.map((r) => r.original ?? ''))) {
@@ -90,7 +98,7 @@ export class Takedowns {
     }
     const statusToken = newToken();
     const request = await store.takedowns.create(
-      { ...input, verifyToken: `courtesy-verify-${newToken()}` },
+      { ...input, verifyToken: `courtesy-verify-${newToken()}`, resolved: scope },
       { reference: newReference('TD', randomBytes), statusTokenHash: hashToken(statusToken) },
       now,
       (r) => [requestReceipt(this.site, r, this.statusUrl(statusToken)), ...requestToOperator(this.site, r)],
@@ -99,35 +107,48 @@ export class Takedowns {
     return { ok: true, value: request, statusToken };
   }
 
-  /** The rules a request asks for, and what they would remove now. */
-  async scopeOf(
-    request: TakedownRequest,
-    limit = 50,
-  ): Promise<{ rules: NewRule[]; count: number; entries: Entry[] }> {
-    const rules = await rulesFor(this.deps.store, this.deps.config.site.baseUrl, request);
-    const { count, entries } = await this.deps.store.rights.preview(rules, limit);
-    return { rules, count, entries };
+  /**
+   * The rules a request asks for, resolved from what its addresses stood for when it was filed;
+   * what they would remove now; and, when they would remove nothing, why (a grant is refused then
+   * unless the operator asks to keep the addresses out of later polls alone).
+   */
+  async scopeOf(request: TakedownRequest, limit = 50): Promise<RequestScopeView> {
+    const { store, config } = this.deps;
+    const resolved = await scopeOfRequest(store, config.site.baseUrl, request);
+    const rules = await rulesFor(store, resolved, request);
+    const { count, entries } = await store.rights.preview(rules, limit);
+    return { rules, count, entries, resolved, nothing: count === 0 ? nothingWhy(request, resolved) : null };
   }
 
-  /** Grants a request awaiting a decision. Throws UsageError when it was decided already. */
+  /** Grants a request awaiting a decision. Throws UsageError when it was decided already, or covers nothing. */
   async grant(
     request: TakedownRequest,
     actor: string,
     reason: string,
     then: SourceAction,
     now = new Date(),
+    options: { evenIfNothingNow?: boolean } = {},
   ): Promise<GrantOutcome> {
-    const rules = await rulesFor(this.deps.store, this.deps.config.site.baseUrl, request);
-    if (rules.length === 0) {
+    // Decided meanwhile (the caller's copy may be older): say so before anything else.
+    if ((await this.deps.store.takedowns.get(request.id))?.state !== 'received')
+      throw alreadyDecided(request);
+    const view = await this.scopeOf(request, 1);
+    if (view.rules.length === 0) {
       throw new UsageError(
         'takedown.no-scope',
         `request ${request.reference}: its addresses name nothing a rule could cover`,
       );
     }
+    if (view.nothing && !options.evenIfNothingNow) {
+      throw new UsageError(
+        'takedown.matches-nothing',
+        `request ${request.reference} was not granted: it would remove nothing now, since ${view.nothing}. To keep these addresses out of later polls all the same, grant it again saying so.`,
+      );
+    }
     const outcome = await this.deps.store.takedowns.grant(
       request.id,
-      rules,
-      { actor, reason },
+      view.rules,
+      { actor, reason, scope: describeResolved(view.resolved) },
       // Only a request for a whole site acts on its sources.
       { source: then === 'nothing' || request.scope !== 'site' ? undefined : then },
       now,
@@ -200,6 +221,8 @@ export class Takedowns {
         `the site verified itself (${result.where})`,
         config.takedown.selfServiceThen,
         now,
+        // A verified site asks for itself, also before any of its articles is stored.
+        { evenIfNothingNow: true },
       );
       return { verified: true, message, outcome };
     } catch (error) {
@@ -261,6 +284,28 @@ export class Takedowns {
       );
     return decided;
   }
+}
+
+/** What an operator sees of a request before deciding it. */
+export interface RequestScopeView {
+  rules: NewRule[];
+  /** How many stored articles the rules cover now, and the first of them. */
+  count: number;
+  entries: Entry[];
+  /** What the request's addresses stood for (when it was filed, or now for an older request). */
+  resolved: ResolvedScope;
+  /** Why the rules would remove nothing now; null when they remove something. */
+  nothing: string | null;
+}
+
+/** Why a request's rules cover no stored article, in words the operator can act on. */
+function nothingWhy(request: TakedownRequest, scope: ResolvedScope): string {
+  if (scope.addresses.length === 0) return 'its addresses stand for no article';
+  const addresses = scope.addresses.map((a) => a.original).join(', ');
+  if (request.scope === 'article' || scope.articles.length === 0) {
+    return `no stored article is at ${addresses} (as its address, or as its page's own canonical address)`;
+  }
+  return `no stored article matches its rules (${addresses})`;
 }
 
 function alreadyDecided(request: TakedownRequest): UsageError {

@@ -202,12 +202,125 @@ describe('the takedown workflow', () => {
     const outcome = await takedowns.grant(filed.value, 'cli', 'ok', 'nothing', t0);
     assert.deepEqual(
       outcome.rules.map((r) => [r.kind, r.sourceId, r.author]),
-      [['author', gazette, 'ada lovelace']],
+      [
+        ['url', null, null],
+        ['author', gazette, 'ada lovelace'],
+      ],
     );
     // Stories 1 and 3 by Ada on the gazette, and her story through the aggregator (on the gazette's site).
     assert.equal(outcome.removed, 3);
     const left = (await store.entries.list({ limit: 10 })).entries.map((e) => e.title).sort();
     assert.deepEqual(left, ['Story 2', 'Story 5']);
+  });
+
+  it('keeps the article an author request names out under a new byline, address form and guid', async () => {
+    const filed = await takedowns.submit(
+      request({ scope: 'author', author: 'Ada Lovelace', urls: [`${publisher.url}/2026/three`] }),
+      t0,
+    );
+    assert.ok(filed.ok);
+    await takedowns.grant(filed.value, 'cli', 'ok', 'nothing', t0);
+    // The feed carries the page again, tracked, with a new guid, under the desk's byline.
+    const back = await store.entries.saveRefresh(
+      gazette,
+      [
+        {
+          ...entry(7, `${publisher.url}/2026/three?utm_source=rss`, 'Riverside Post staff'),
+          guid: 'urn:new',
+        },
+      ],
+      {},
+      t0,
+    );
+    assert.equal(back.suppressed, 1);
+    // And her name in another form is still hers.
+    for (const [n, byline] of [
+      [8, 'By ADA LOVELACE'],
+      [9, 'Lovelace, Ada'],
+      [10, 'Ada\u200b Lovelace (staff)'],
+      [11, 'Аda Lovelace'],
+      [12, 'Ａｄａ Ｌｏｖｅｌａｃｅ'],
+    ] as const) {
+      const later = await store.entries.saveRefresh(
+        gazette,
+        [entry(n, `${publisher.url}/2026/new-${n}`, byline)],
+        {},
+        t0,
+      );
+      assert.equal(later.suppressed, 1, byline);
+    }
+    const kept = await store.entries.saveRefresh(
+      gazette,
+      [entry(13, `${publisher.url}/2026/new-13`, 'Ada Byron')],
+      {},
+      t0,
+    );
+    assert.equal(kept.inserted, 1, 'another person');
+  });
+
+  it('grants what the request pointed at on the site that received it, wherever it is granted from', async () => {
+    const own = (await store.entries.list({ sourceId: gazette, limit: 10 })).entries.find(
+      (e) => e.title === 'Story 3',
+    )!;
+    const filed = await takedowns.submit(
+      request({
+        scope: 'author',
+        author: 'Ada Lovelace',
+        urls: [`https://news.example/articles/${own.id}/story-3`],
+      }),
+      t0,
+    );
+    assert.ok(filed.ok);
+    assert.deepEqual(filed.value.resolved?.addresses, [
+      { given: `https://news.example/articles/${own.id}/story-3`, original: `${publisher.url}/2026/three` },
+    ]);
+    assert.deepEqual(filed.value.resolved?.articles, [
+      { entryId: own.id, sourceId: gazette, author: 'Ada Lovelace' },
+    ]);
+    // The command line of a configuration that names the site otherwise.
+    const elsewhere = new Takedowns({
+      store,
+      fetcher,
+      logger,
+      config: { ...config, site: { ...config.site, baseUrl: 'http://127.0.0.1:8080' } },
+    });
+    const outcome = await elsewhere.grant(filed.value, 'cli', 'ok', 'nothing', t0);
+    assert.deepEqual(
+      outcome.rules.map((r) => [r.kind, r.sourceId]),
+      [
+        ['url', null],
+        ['author', gazette],
+      ],
+    );
+    assert.equal(outcome.removed, 3);
+    const granted = (await store.rights.auditLog(5)).find((l) => l.action === 'request.granted');
+    assert.match(
+      granted?.detail ?? '',
+      /scope: filed at https:\/\/news\.example; .*\(the original .*\/2026\/three\); 1 stored article\(s\) there, from source\(s\) \d+, by Ada Lovelace/,
+    );
+  });
+
+  it('refuses a grant that would remove nothing, and says why, unless told to keep the address out for later', async () => {
+    const filed = await takedowns.submit(request({ urls: ['https://elsewhere.example/not-yet'] }), t0);
+    assert.ok(filed.ok);
+    const scope = await takedowns.scopeOf(filed.value);
+    assert.match(scope.nothing ?? '', /no stored article is at https:\/\/elsewhere\.example\/not-yet/);
+    await assert.rejects(
+      takedowns.grant(filed.value, 'cli', 'ok', 'nothing', t0),
+      /was not granted: it would remove nothing now, since no stored article is at .*grant it again saying so/,
+    );
+    assert.equal((await store.takedowns.get(filed.value.id))?.state, 'received', 'still to decide');
+    const outcome = await takedowns.grant(filed.value, 'cli', 'ok', 'nothing', t0, {
+      evenIfNothingNow: true,
+    });
+    assert.equal(outcome.removed, 0);
+    const later = await store.entries.saveRefresh(
+      other,
+      [entry(14, 'https://elsewhere.example/not-yet?amp=1')],
+      {},
+      t0,
+    );
+    assert.equal(later.suppressed, 1);
   });
 
   it('grants a site request when the site serves the token, and pauses its sources', async () => {

@@ -1,5 +1,8 @@
 import type { Config } from '../config/index.js';
 import type { FacetKind } from '../model/facets.js';
+import { hostWithin, urlHostKey } from '../model/identity.js';
+import type { SuppressionRule } from '../model/rights.js';
+import type { Source } from '../model/source.js';
 import type { Store } from '../store/index.js';
 import { facetPath } from './paths.js';
 import { groupSections, sectionPath } from './sections.js';
@@ -29,7 +32,11 @@ export class Sitemap {
 
   private async parts(): Promise<Part[]> {
     const base = this.site.baseUrl;
-    const sources = await this.store.sources.listPublishing();
+    // A source removed as a whole at its publisher's request answers 410: not a page to list.
+    const rules = await this.store.rights.listRules();
+    const sources = (await this.store.sources.listPublishing()).filter(
+      (s) => !rules.some((rule) => removesSource(rule, s)),
+    );
     const facet = async (kind: FacetKind): Promise<Part> => ({
       name: kind === 'author' ? 'authors' : 'tags',
       count: await this.store.entries.countFacets(kind),
@@ -93,4 +100,11 @@ function urlset(urls: Array<{ loc: string; lastmod: Date | null }>): string {
       .join('') +
     '</urlset>\n'
   );
+}
+
+/** Whether a rule removes a whole source: one for the source, or for its site's domain. */
+function removesSource(rule: SuppressionRule, source: Pick<Source, 'id' | 'siteUrl' | 'feedUrl'>): boolean {
+  if (rule.kind === 'source') return rule.sourceId === source.id;
+  if (rule.kind !== 'domain') return false;
+  return hostWithin(urlHostKey(source.siteUrl) ?? urlHostKey(source.feedUrl), rule.domain);
 }

@@ -18,6 +18,7 @@ interface Item {
   title: string;
   url: string;
   author: string;
+  category?: string;
 }
 
 function rss(items: Item[]): string {
@@ -28,7 +29,8 @@ function rss(items: Item[]): string {
       .map(
         (i) =>
           `<item><guid>${i.guid}</guid><title>${i.title}</title><link>${i.url}</link>` +
-          `<dc:creator>${i.author}</dc:creator><description>Text of ${i.title}.</description></item>`,
+          `<dc:creator>${i.author}</dc:creator><description>Text of ${i.title}.</description>` +
+          `${i.category ? `<category>${i.category}</category>` : ''}</item>`,
       )
       .join('') +
     '</channel></rss>'
@@ -48,7 +50,13 @@ for (const engine of ENGINES) {
         author: 'Ada Lovelace',
       },
       { guid: 'a2', title: 'Ada on notes', url: 'https://rights.example/ada-notes', author: 'Ada Lovelace' },
-      { guid: 'b1', title: 'Bob on bridges', url: 'https://rights.example/bob-bridges', author: 'Bob Smith' },
+      {
+        guid: 'b1',
+        title: 'Bob on bridges',
+        url: 'https://rights.example/bob-bridges',
+        author: 'Bob Smith',
+        category: 'Bridges',
+      },
     ];
     const run = async (...args: string[]) => {
       const result = await courtesy(dataDir, args);
@@ -124,6 +132,7 @@ for (const engine of ENGINES) {
           title: 'Bob on tunnels',
           url: 'https://rights.example/bob-tunnels',
           author: 'Bob Smith',
+          category: 'Tunnels',
         },
       ];
       await run('poll', '--once', '--all');
@@ -216,6 +225,8 @@ for (const engine of ENGINES) {
       const page = await fetch(new URL(sent.headers.get('location')!, site.url));
       assert.equal(page.headers.get('referrer-policy'), 'no-referrer', 'the status link is a secret');
       const status = await page.text();
+      // No [smtp] here: the page says that no receipt was sent, rather than that one was.
+      assert.match(status, /This site sends no email, so no receipt was sent to bob@rights\.example/);
       return /Takedown request (TD-[0-9A-Z]{8})/.exec(status)![1]!;
     }
 
@@ -256,6 +267,33 @@ for (const engine of ENGINES) {
       );
       const missing = await courtesy(dataDir, ['takedown', 'show', 'TD-ZZZZZZZZ']);
       assert.match(missing.stderr, /there is no takedown request TD-ZZZZZZZZ/);
+    });
+
+    it('removes a whole site: its source answers 410 without its name, and the sitemap forgets it', async () => {
+      const sitemap = async () => (await fetch(`${site.url}/sitemap.xml`)).text();
+      const listed = await sitemap();
+      assert.match(listed, /\/sources\/1</);
+      assert.match(listed, /\/tags\/tunnels</);
+      const reference = await file({ scope: 'site', urls: 'https://rights.example/' });
+      const show = await run('takedown', 'show', reference);
+      assert.match(
+        show,
+        /its addresses stand for: filed at http:\/\/127\.0\.0\.1:\d+; https:\/\/rights\.example\//,
+      );
+      assert.match(
+        await run('takedown', 'grant', reference, '--then', 'link-only'),
+        /granted: \d+ article\(s\) removed/,
+      );
+      const source = await fetch(`${site.url}/sources/1`);
+      assert.equal(source.status, 410);
+      const text = await source.text();
+      assert.match(text, /This source has been removed/);
+      assert.match(text, new RegExp(`request ${reference}`));
+      assert.doesNotMatch(text, /Rights Daily/);
+      const map = await sitemap();
+      assert.doesNotMatch(map, /\/sources\/1</);
+      assert.doesNotMatch(map, /\/tags\//, 'no tag page is left with anything on it');
+      assert.doesNotMatch(map, /\/authors\//);
     });
   });
 }

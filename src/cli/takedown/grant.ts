@@ -19,10 +19,19 @@ export function registerGrant(takedown: Command, withContext: WithContext): void
       parseThen,
     )
     .option('--keep-sources', 'for a whole site: leave its sources as they are')
+    .option(
+      '--even-if-nothing-now',
+      'grant a request whose rules match no stored article: they keep its addresses out of later polls',
+    )
     .action(
       (
         reference: string,
-        options: { reason?: string; then?: 'pause' | 'link-only'; keepSources?: boolean },
+        options: {
+          reason?: string;
+          then?: 'pause' | 'link-only';
+          keepSources?: boolean;
+          evenIfNothingNow?: boolean;
+        },
       ) =>
         withContext(async (ctx) => {
           const r = await requestNamed(ctx, normalizeReference(reference));
@@ -31,6 +40,8 @@ export function registerGrant(takedown: Command, withContext: WithContext): void
             cliActor(),
             options.reason ?? 'granted from the command line',
             options.keepSources ? 'nothing' : (options.then ?? 'pause'),
+            new Date(),
+            { evenIfNothingNow: options.evenIfNothingNow === true },
           );
           print(`${r.reference} granted: ${outcome.removed} article(s) removed`);
           for (const rule of outcome.rules) print(`  rule ${rule.id}: ${describeRule(rule)}`);

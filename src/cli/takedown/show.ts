@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../model/errors.js';
+import { describeResolved } from '../../takedown/scope.js';
 import { describeRule } from '../../model/rights.js';
 import { describeScope, normalizeReference } from '../../model/takedown.js';
 import { print } from '../output.js';
@@ -62,11 +63,14 @@ export function registerShow(takedown: Command, withContext: WithContext): void 
         if (r.state === 'received') {
           const scope = await ctx.takedowns.scopeOf(r, 20);
           print();
+          print(`its addresses stand for: ${describeResolved(scope.resolved)}`);
           print(
             `granting it makes: ${scope.rules.map(describeRule).join('; ') || 'nothing (its addresses name nothing)'}`,
           );
           print(
-            `and removes ${scope.count} stored article(s) now${scope.entries.length ? ', among them:' : ''}`,
+            scope.nothing
+              ? `and removes nothing now, since ${scope.nothing} (grant it with --even-if-nothing-now to keep the addresses out of later polls)`
+              : `and removes ${scope.count} stored article(s) now${scope.entries.length ? ', among them:' : ''}`,
           );
           for (const e of scope.entries) print(`  ${e.id}  ${e.title ?? '(untitled)'}  ${e.url ?? ''}`);
         }

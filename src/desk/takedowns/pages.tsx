@@ -1,14 +1,14 @@
 import type { Child } from 'hono/jsx';
 import type { Config } from '../../config/index.js';
-import type { Entry } from '../../model/entry.js';
-import { describeRule, type AuditRecord, type NewRule, type SuppressionRule } from '../../model/rights.js';
+import { describeRule, type AuditRecord, type SuppressionRule } from '../../model/rights.js';
 import { describeScope, type CounterNotice, type TakedownRequest } from '../../model/takedown.js';
 import type { Session } from '../../model/user.js';
 import { formatDate } from '../../web/format.js';
 import { Layout } from '../../web/layout.js';
 import { TakedownLayout } from './layout.js';
+import { RequestDecision } from './decision.js';
 import { TableFrame } from '../layout.js';
-import { articlePath } from '../../web/paths.js';
+import type { RequestScopeView } from '../../takedown/service.js';
 
 type Site = Config['site'];
 
@@ -153,7 +153,7 @@ export function RequestPage(props: {
   site: Site;
   session: Session;
   request: TakedownRequest;
-  scope: { rules: NewRule[]; count: number; entries: Entry[] };
+  scope: RequestScopeView | null;
   granted: Array<SuppressionRule & { removed: number }>;
   counters: CounterNotice[];
   message: string | null;
@@ -213,9 +213,7 @@ export function RequestPage(props: {
         ) : null}
       </dl>
 
-      {r.state === 'received' ? (
-        <RequestDecision site={site} request={r} scope={props.scope} csrf={csrf} />
-      ) : null}
+      {props.scope ? <RequestDecision site={site} request={r} scope={props.scope} csrf={csrf} /> : null}
 
       {props.granted.length > 0 ? (
         <section aria-labelledby="rules-title">
@@ -233,88 +231,6 @@ export function RequestPage(props: {
         </section>
       ) : null}
     </TakedownLayout>
-  );
-}
-
-/** What granting a received request would do, and the forms that grant or reject it. */
-function RequestDecision({
-  site,
-  request: r,
-  scope,
-  csrf,
-}: {
-  site: Site;
-  request: TakedownRequest;
-  scope: { rules: NewRule[]; count: number; entries: Entry[] };
-  csrf: Child;
-}) {
-  return (
-    <section aria-labelledby="matched-title">
-      <h2 id="matched-title">What granting it does</h2>
-      {scope.rules.length === 0 ? (
-        <p class="notice">Its addresses name nothing a rule could cover: it can only be rejected.</p>
-      ) : (
-        <>
-          <p>These rules are made, and every later poll is checked against them:</p>
-          <ul>
-            {scope.rules.map((rule) => (
-              <li>{describeRule(rule)}</li>
-            ))}
-          </ul>
-          <p>
-            {scope.count === 0
-              ? 'No stored article matches now.'
-              : `${scope.count} stored article${scope.count === 1 ? '' : 's'} match${scope.count === 1 ? 'es' : ''} and will be removed at once${scope.count > scope.entries.length ? `; the newest ${scope.entries.length}:` : ':'}`}
-          </p>
-          {scope.entries.length > 0 ? (
-            <ul class="matched">
-              {scope.entries.map((e) => (
-                <li>
-                  <a href={articlePath(e)}>{e.title ?? '(untitled)'}</a>
-                  {e.author ? ` by ${e.author}` : ''} ({formatDate(e.sortAt, site.language)})
-                  {e.url ? <span class="url"> {e.url}</span> : null}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-          <form class="decision" method="post" action={`/admin/requests/${r.id}/grant`}>
-            <h3>Grant</h3>
-            {csrf}
-            <div class="field">
-              <label for="grant-reason">Note for the record (sent to the requester)</label>
-              <textarea id="grant-reason" name="reason" rows={2}></textarea>
-            </div>
-            {r.scope === 'site' ? (
-              <fieldset class="field">
-                <legend>The site’s sources</legend>
-                <div class="choice">
-                  <input type="radio" id="then-pause" name="then" value="pause" checked />
-                  <label for="then-pause">pause them</label>
-                </div>
-                <div class="choice">
-                  <input type="radio" id="then-link" name="then" value="link-only" />
-                  <label for="then-link">keep polling, link only</label>
-                </div>
-                <div class="choice">
-                  <input type="radio" id="then-nothing" name="then" value="nothing" />
-                  <label for="then-nothing">leave them as they are</label>
-                </div>
-              </fieldset>
-            ) : null}
-            <button type="submit">Grant and remove now</button>
-          </form>
-        </>
-      )}
-      <form class="decision" method="post" action={`/admin/requests/${r.id}/reject`}>
-        <h3>Reject</h3>
-        {csrf}
-        <div class="field">
-          <label for="reject-reason">Reason (sent to the requester, with how to appeal)</label>
-          <textarea id="reject-reason" name="reason" rows={3} required></textarea>
-        </div>
-        <button type="submit">Reject</button>
-      </form>
-    </section>
   );
 }
 

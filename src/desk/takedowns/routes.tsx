@@ -53,8 +53,7 @@ function registerRequests(admin: Hono<DeskEnv>, deps: DeskDeps): void {
   ) => {
     const request = await store.takedowns.get(id);
     if (!request) return c.html(<NotFoundPage site={site} what="There is no such request." />, 404);
-    const scope =
-      request.state === 'received' ? await takedowns.scopeOf(request) : { rules: [], count: 0, entries: [] };
+    const scope = request.state === 'received' ? await takedowns.scopeOf(request) : null;
     // With how many articles each removed, as the list of rules shows them.
     const ruleIds = new Set(request.ruleIds);
     const granted = (await store.rights.listRules({ includeRevoked: true })).filter((r) => ruleIds.has(r.id));
@@ -85,7 +84,9 @@ function registerRequests(admin: Hono<DeskEnv>, deps: DeskDeps): void {
     const then: SourceAction =
       fields.then === 'link-only' ? 'link-only' : fields.then === 'nothing' ? 'nothing' : 'pause';
     try {
-      await takedowns.grant(request, actor(c), note || `granted by ${actor(c)}`, then);
+      await takedowns.grant(request, actor(c), note || `granted by ${actor(c)}`, then, new Date(), {
+        evenIfNothingNow: fields.future === '1',
+      });
       deps.sendNotices();
       return c.redirect(`/admin/requests/${id}?done=granted`, 303);
     } catch (error) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { NewTakedownRequest, Notice } from '../../model/takedown.js';
-import { urlKey } from '../../model/rights.js';
+import { urlKey } from '../../model/identity.js';
 import { StoreError } from '../errors.js';
 import type { ContractContext } from './context.js';
 
@@ -19,6 +19,7 @@ export function takedownsAndUsersContract(c: ContractContext): void {
     message: 'Please remove <b>this</b>.',
     signature: 'Ada Lovelace',
     verifyToken: `verify-${n}`,
+    resolved: null,
     ...patch,
   });
   const notice = (to: string, subject: string): Notice => ({ to, subject, text: subject });

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import { feedHost } from '../../model/source.js';
+import { rekeyAddresses } from '../sql/rekey.js';
 
 /**
  * The PostgreSQL schema, as an ordered list of numbered migrations (the migrator runs each in a
@@ -423,6 +424,19 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
         db,
       );
       await sql`CREATE INDEX entry_media_age ON entry_media (fetched_at) WHERE state = 'ready'`.execute(db);
+    },
+  },
+  '0012_identity': {
+    async up(db) {
+      // As SQLite's 0022: the page's canonical address and its key, a request's resolved scope,
+      // and the address keys brought up to the present normalisation.
+      await sql`ALTER TABLE entries ADD COLUMN canonical_url text`.execute(db);
+      await sql`ALTER TABLE entries ADD COLUMN canonical_key text`.execute(db);
+      await sql`CREATE INDEX entries_canonical_key ON entries (canonical_key) WHERE canonical_key IS NOT NULL`.execute(
+        db,
+      );
+      await sql`ALTER TABLE takedown_requests ADD COLUMN resolved text`.execute(db);
+      await rekeyAddresses(db);
     },
   },
 };

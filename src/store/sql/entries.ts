@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { compileIntake, describeIntake, keywordVerdict, type IntakeRules } from '../../model/intake.js';
 import { StoreError } from '../errors.js';
 import { searchText } from '../search-text.js';
@@ -209,11 +209,13 @@ export class SqlEntries implements EntryRepository {
     return row?.label ?? null;
   }
 
+  /** Authors and tags with a page that shows something, as the sitemap lists them. */
   async countFacets(kind: FacetKind): Promise<number> {
     const row = await this.engine.reader
       .selectFrom('entryFacets')
       .select((eb) => eb.fn.count<number>('key').distinct().as('n'))
       .where('kind', '=', kind)
+      .where(shown)
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
@@ -227,6 +229,7 @@ export class SqlEntries implements EntryRepository {
       .selectFrom('entryFacets')
       .select((eb) => ['key', eb.fn.max('sortAt').as('lastAt')])
       .where('kind', '=', kind)
+      .where(shown)
       .groupBy('key')
       .orderBy('key')
       .limit(limit)
@@ -448,3 +451,17 @@ const WITHHELD_ACTION: Record<string, string> = {
   'shown>held': 'hold',
   'hidden>held': 'hold',
 };
+
+/**
+ * A facet row whose entry is on public pages: an author or tag of hidden, held or filtered
+ * articles alone has an empty page, and the sitemap leaves it out.
+ */
+function shown(eb: ExpressionBuilder<Database, 'entryFacets'>) {
+  return eb.exists(
+    eb
+      .selectFrom('entries')
+      .select('entries.id')
+      .whereRef('entries.id', '=', 'entryFacets.entryId')
+      .where('entries.withheld', 'is', null),
+  );
+}

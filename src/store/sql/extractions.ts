@@ -4,6 +4,9 @@ import type { SqlEngine } from './engine.js';
 import { date, recordPageChange, tagsOfEntries } from './common.js';
 import type { Database } from '../schema.js';
 import { queueMedia } from './media.js';
+import { appendAudit, removeEntries, toRule } from './rights.js';
+import { urlHostKey, urlKey } from '../../model/identity.js';
+import { coveringDomains, describeRule, suppressingRule } from '../../model/rights.js';
 import type {
   ClaimOptions,
   ExtractionOutcome,
@@ -101,10 +104,14 @@ export class SqlExtractions implements ExtractionRepository {
             'summaryHtml',
             'contentHtml',
             'withheld',
+            'url',
+            'urlKey',
           ])
           .executeTakeFirst();
         // Taken down meanwhile: the entry and its queue line are gone, and so is the article.
         if (!entry) return;
+        // The page names its own address: a rule for that address covers the entry from now on.
+        if (await this.canonicalTakenDown(trx, entry, outcome.canonical ?? null, now)) return;
         await queueMedia(
           trx,
           [
@@ -138,6 +145,45 @@ export class SqlExtractions implements ExtractionRepository {
         .where('entryId', '=', entryId)
         .execute();
     });
+  }
+
+  /**
+   * Records the page's canonical address when it differs from the entry's own, and removes the
+   * entry when an active rule covers it by that address (true then).
+   */
+  private async canonicalTakenDown(
+    trx: Kysely<Database>,
+    entry: { id: number; sourceId: number; url: string | null; urlKey: string | null; author: string | null },
+    canonical: string | null,
+    now: Date,
+  ): Promise<boolean> {
+    const key = urlKey(canonical);
+    if (!canonical || !key || key === entry.urlKey) return false;
+    await trx
+      .updateTable('entries')
+      .set({ canonicalUrl: canonical, canonicalKey: key })
+      .where('id', '=', entry.id)
+      .execute();
+    const subject = { ...entry, canonicalUrl: canonical };
+    const rows = await trx
+      .selectFrom('suppressionRules')
+      .selectAll()
+      .where('revokedAt', 'is', null)
+      .where((eb) =>
+        eb.or([eb('urlKey', '=', key), eb('domain', 'in', coveringDomains(urlHostKey(canonical)))]),
+      )
+      .execute();
+    const rule = suppressingRule(rows.map(toRule), subject);
+    if (!rule) return false;
+    await removeEntries(trx, [subject], rule.id, now);
+    await appendAudit(
+      trx,
+      'courtesy',
+      'entry.removed',
+      `entry ${entry.id} removed under rule ${rule.id} (${describeRule(rule)}): its page names ${canonical} as its address`,
+      now,
+    );
+    return true;
   }
 
   async requeue(sourceId: number, limit: number, now: Date): Promise<number> {

@@ -3,7 +3,8 @@ import type { EntryInput } from '../../model/entry.js';
 import type { Facet } from '../../model/facets.js';
 import { compileIntake } from '../../model/intake.js';
 import type { PageTag } from '../../model/page-tags.js';
-import { coveringDomains, urlHostKey, urlKey, type SuppressionRule } from '../../model/rights.js';
+import { urlHostKey, urlKey } from '../../model/identity.js';
+import { coveringDomains, type SuppressionRule } from '../../model/rights.js';
 import { feedHost, type FetchRecord } from '../../model/source.js';
 import { unpackEntries, type EntriesInput } from '../../model/entry-batch.js';
 import {

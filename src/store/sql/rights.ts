@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import {
+  coveringDomains,
   describeRule,
   ruleMatches,
   type AuditRecord,
@@ -9,7 +10,7 @@ import {
   type Tombstone,
 } from '../../model/rights.js';
 import type { Entry } from '../../model/entry.js';
-import { ALL_PAGES } from '../../model/page-tags.js';
+import { ALL_PAGES, sourceTag } from '../../model/page-tags.js';
 import { purgeMedia } from './media.js';
 import { INSERT_BATCH, date, recordPageChange, tagsOfEntries, toEntry, updateSource } from './common.js';
 import type { Database, SuppressionRulesTable } from '../schema.js';
@@ -53,6 +54,23 @@ export class SqlRights implements RightsRepository {
           .execute()
       : [];
     return { count: covered.size, entries: rows.map(toEntry) };
+  }
+
+  async sourceRule(sourceId: number, siteHost: string | null): Promise<SuppressionRule | null> {
+    const domains = coveringDomains(siteHost);
+    const row = await this.db
+      .selectFrom('suppressionRules')
+      .selectAll()
+      .where('revokedAt', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('kind', '=', 'source'), eb('sourceId', '=', sourceId)]),
+          ...(domains.length ? [eb.and([eb('kind', '=', 'domain'), eb('domain', 'in', domains)])] : []),
+        ]),
+      )
+      .orderBy('id')
+      .executeTakeFirst();
+    return row ? toRule(row) : null;
   }
 
   async getRule(id: number): Promise<SuppressionRule | null> {
@@ -120,22 +138,83 @@ export class SqlRights implements RightsRepository {
   }
 }
 
-/** The entries a rule might cover, found by index; ruleMatches decides. */
-async function candidates(
-  db: Kysely<Database>,
-  rule: SuppressionRule,
-): Promise<Array<{ id: number; sourceId: number; url: string | null; author: string | null }>> {
-  const q = db.selectFrom('entries').select(['id', 'sourceId', 'url', 'author']);
-  if (rule.kind === 'url') return rule.urlKey ? q.where('urlKey', '=', rule.urlKey).execute() : [];
+/** The entries a rule might cover, found by index (their address, or their page's canonical one); ruleMatches decides. */
+async function candidates(db: Kysely<Database>, rule: SuppressionRule): Promise<RemovedEntry[]> {
+  const q = db.selectFrom('entries').select(['id', 'sourceId', 'url', 'author', 'canonicalUrl']);
+  if (rule.kind === 'url') {
+    const key = rule.urlKey;
+    return key
+      ? q.where((eb) => eb.or([eb('urlKey', '=', key), eb('canonicalKey', '=', key)])).execute()
+      : [];
+  }
   const domain = rule.domain;
   return q
     .where((eb) =>
       eb.or([
         ...(rule.sourceId !== null ? [eb('sourceId', '=', rule.sourceId)] : []),
-        ...(domain ? [eb('hostKey', '=', domain), eb('hostKey', 'like', `%.${domain}`)] : []),
+        ...(domain
+          ? [
+              eb('hostKey', '=', domain),
+              eb('hostKey', 'like', `%.${domain}`),
+              eb('canonicalKey', 'like', `${domain}/%`),
+              eb('canonicalKey', 'like', `%.${domain}/%`),
+            ]
+          : []),
       ]),
     )
     .execute();
+}
+
+/** What removing an entry needs of it. */
+export interface RemovedEntry {
+  id: number;
+  sourceId: number;
+  url: string | null;
+  author: string | null;
+  canonicalUrl: string | null;
+}
+
+/**
+ * Removes entries under a rule inside the caller's transaction: each leaves a tombstone (its
+ * address keeps answering 410), its images are purged, and the pages that showed it change.
+ */
+export async function removeEntries(
+  trx: Kysely<Database>,
+  covered: readonly RemovedEntry[],
+  ruleId: number,
+  now: Date,
+): Promise<void> {
+  if (covered.length === 0) return;
+  // The pages that showed them, for every web process's cache (read before the rows go).
+  await recordPageChange(trx, await tagsOfEntries(trx, covered), now);
+  for (let i = 0; i < covered.length; i += INSERT_BATCH) {
+    const batch = covered.slice(i, i + INSERT_BATCH);
+    await trx
+      .insertInto('tombstones')
+      .values(
+        batch.map((e) => ({
+          entryId: e.id,
+          sourceId: e.sourceId,
+          originalUrl: e.url,
+          ruleId,
+          removedAt: now.getTime(),
+        })),
+      )
+      .execute();
+    // Their images are served no more, and their files go at the media worker's next pass.
+    await purgeMedia(
+      trx,
+      batch.map((e) => e.id),
+    );
+    await trx
+      .deleteFrom('entries')
+      .where(
+        'id',
+        'in',
+        batch.map((e) => e.id),
+      )
+      .execute();
+  }
 }
 
 export async function appendAudit(
@@ -189,35 +268,10 @@ export async function grantRule(
     .executeTakeFirstOrThrow();
   const granted = toRule(row);
   const covered = (await candidates(trx, granted)).filter((e) => ruleMatches(granted, e));
-  // The pages that showed them, for every web process's cache (read before the rows go).
-  await recordPageChange(trx, await tagsOfEntries(trx, covered), now);
-  for (let i = 0; i < covered.length; i += INSERT_BATCH) {
-    const batch = covered.slice(i, i + INSERT_BATCH);
-    await trx
-      .insertInto('tombstones')
-      .values(
-        batch.map((e) => ({
-          entryId: e.id,
-          sourceId: e.sourceId,
-          originalUrl: e.url,
-          ruleId: granted.id,
-          removedAt: now.getTime(),
-        })),
-      )
-      .execute();
-    // Their images are served no more, and their files go at the media worker's next pass.
-    await purgeMedia(
-      trx,
-      batch.map((e) => e.id),
-    );
-    await trx
-      .deleteFrom('entries')
-      .where(
-        'id',
-        'in',
-        batch.map((e) => e.id),
-      )
-      .execute();
+  await removeEntries(trx, covered, granted.id, now);
+  // A source-wide rule changes the source's own page (it answers 410 from now on), however few its articles.
+  if (granted.kind === 'source' && granted.sourceId !== null) {
+    await recordPageChange(trx, [sourceTag(granted.sourceId)], now);
   }
   const sourceAction = granted.sourceId !== null ? options.source : undefined;
   if (sourceAction === 'link-only' && granted.sourceId !== null) {
@@ -267,6 +321,10 @@ export async function revokeRule(
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
   const rule = toRule(row);
+  // A source's page answered 410 under the rule: it shows the source again.
+  if (rule.kind === 'source' && rule.sourceId !== null)
+    await recordPageChange(trx, [sourceTag(rule.sourceId)], now);
+  if (rule.kind === 'domain') await recordPageChange(trx, [ALL_PAGES], now);
   await appendAudit(trx, actor, 'rule.revoked', `rule ${id}: ${describeRule(rule)}; reason: ${reason}`, now);
   return rule;
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { describeRule, type NewRule, type SuppressionRule } from '../../model/rights.js';
 import type {
+  ResolvedScope,
   Capacity,
   CounterNotice,
   CounterNoticeState,
@@ -20,7 +21,7 @@ export class SqlTakedowns implements TakedownRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   create(
-    request: NewTakedownRequest & { verifyToken: string },
+    request: NewTakedownRequest & { verifyToken: string; resolved: ResolvedScope | null },
     keys: FilingKeys,
     now: Date,
     notices: (request: TakedownRequest) => Notice[],
@@ -43,6 +44,7 @@ export class SqlTakedowns implements TakedownRepository {
           createdAt: now.getTime(),
           ruleIds: '[]',
           verifyToken: request.verifyToken,
+          resolved: request.resolved ? JSON.stringify(request.resolved) : null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -130,7 +132,7 @@ export class SqlTakedowns implements TakedownRepository {
         trx,
         decision.actor,
         'request.granted',
-        `${request.reference}: rules ${granted.map((r) => r.id).join(', ') || 'none'} (${granted.map(describeRule).join('; ')}); ${removed} entries removed; reason: ${decision.reason}`,
+        `${request.reference}: rules ${granted.map((r) => r.id).join(', ') || 'none'} (${granted.map(describeRule).join('; ')}); ${removed} entries removed; reason: ${decision.reason}${decision.scope ? `; scope: ${decision.scope}` : ''}`,
         now,
       );
       const outcome = { request, rules: granted, removed };
@@ -362,6 +364,7 @@ function toRequest(row: Selectable<TakedownRequestsTable>): TakedownRequest {
     verifyToken: row.verifyToken,
     lastVerifyAt: date(row.lastVerifyAt),
     lastVerifyResult: row.lastVerifyResult,
+    resolved: row.resolved ? (JSON.parse(row.resolved) as ResolvedScope) : null,
   };
 }
 

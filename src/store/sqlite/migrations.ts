@@ -1,7 +1,8 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import { entryFacets } from '../../model/facets.js';
 import { searchText } from '../search-text.js';
-import { urlHostKey, urlKey } from '../../model/rights.js';
+import { urlHostKey, urlKey } from '../../model/identity.js';
+import { rekeyAddresses } from '../sql/rekey.js';
 import { feedHost } from '../../model/source.js';
 
 /**
@@ -528,6 +529,20 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
         db,
       );
       await sql`CREATE INDEX entry_media_age ON entry_media (fetched_at) WHERE state = 'ready'`.execute(db);
+    },
+  },
+  '0022_identity': {
+    async up(db) {
+      // The page's own rel=canonical address, once its full text is fetched, and its key: a rule
+      // for that address covers the entry too. The address keys learn more variants (identity.ts).
+      // A takedown request keeps what its addresses stood for when it was filed (scope.ts).
+      await sql`ALTER TABLE entries ADD COLUMN canonical_url TEXT`.execute(db);
+      await sql`ALTER TABLE entries ADD COLUMN canonical_key TEXT`.execute(db);
+      await sql`CREATE INDEX entries_canonical_key ON entries (canonical_key) WHERE canonical_key IS NOT NULL`.execute(
+        db,
+      );
+      await sql`ALTER TABLE takedown_requests ADD COLUMN resolved TEXT`.execute(db);
+      await rekeyAddresses(db);
     },
   },
 };

@@ -60,19 +60,29 @@ export function TooLargePage(props: { site: Config['site']; maxKb: number }) {
 }
 
 /** An article removed at the request of its author or publisher: 410 Gone, with nothing of it. */
-export function GonePage(props: { site: Config['site']; removedAt: Date; reference: string | null }) {
+export function GonePage(props: {
+  site: Config['site'];
+  removedAt: Date;
+  reference: string | null;
+  /** An article (the default), or a whole source, whose name is not shown either. */
+  what?: 'article' | 'source';
+}) {
+  const source = props.what === 'source';
   return (
     <Layout site={props.site} head={{ title: 'Removed', noindex: true }}>
       <article class="prose">
-        <h1>This article has been removed</h1>
+        <h1>{source ? 'This source has been removed' : 'This article has been removed'}</h1>
         <p>
-          It was removed on {formatDate(props.removedAt, props.site.language)} at the request of its author or
-          publisher{props.reference ? <> (request {props.reference})</> : null}, and it will not be
-          republished here.
+          {source ? 'Its articles were' : 'It was'} removed on{' '}
+          {formatDate(props.removedAt, props.site.language)} at the request of{' '}
+          {source ? 'their publisher' : 'its author or publisher'}
+          {props.reference ? <> (request {props.reference})</> : null}, and {source ? 'they' : 'it'} will not
+          be republished here.
         </p>
         {props.reference ? (
           <p>
-            If it is yours and you believe it was removed by mistake, you can{' '}
+            If {source ? 'they are' : 'it is'} yours and you believe {source ? 'they were' : 'it was'} removed
+            by mistake, you can{' '}
             <a href={`/takedown/counter-notice?reference=${props.reference}`}>file a counter-notice</a>.
           </p>
         ) : null}

@@ -177,6 +177,18 @@ const STATE_WORDS: Record<TakedownRequest['state'], string> = {
 };
 
 /** The requester's view of a request, reached only through the unguessable link they were given. */
+/** What became of the receipt: queued to be sent, or none, since the site sends no email. */
+function MailState(props: { mailing: boolean; email: string }) {
+  return props.mailing ? (
+    <>A receipt is on its way to {props.email}.</>
+  ) : (
+    <>
+      This site sends no email, so no receipt was sent to {props.email}: this page is your receipt, and the
+      operator will write to that address about the decision.
+    </>
+  );
+}
+
 export function TakedownStatusPage(props: {
   site: Config['site'];
   request: TakedownRequest;
@@ -197,8 +209,8 @@ export function TakedownStatusPage(props: {
       <article class="prose">
         {props.isNew ? (
           <p class="notice" role="status">
-            Thank you: your request has been received. We have sent a receipt to {r.email}. Keep the address
-            of this page: it is the only way to see your request.
+            Thank you: your request has been received. <MailState mailing={props.mailing} email={r.email} />{' '}
+            Keep the address of this page: it is the only way to see your request.
           </p>
         ) : null}
         <h1>Takedown request {r.reference}</h1>
@@ -404,8 +416,8 @@ export function CounterNoticeStatusPage(props: {
       <article class="prose">
         {props.isNew ? (
           <p class="notice" role="status">
-            Thank you: your counter-notice has been received.
-            {props.mailing ? ` A receipt is on its way to ${c.email}.` : ''} Keep the address of this page.
+            Thank you: your counter-notice has been received.{' '}
+            <MailState mailing={props.mailing} email={c.email} /> Keep the address of this page.
           </p>
         ) : null}
         <h1>Counter-notice {c.reference}</h1>

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { urlHostKey } from '../../model/identity.js';
 import { LISTING, facetTag, sourceTag } from '../../model/page-tags.js';
 import type { EntryQuery } from '../../store/index.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -6,14 +7,15 @@ import { tagPage } from '../page-cache.js';
 import { AboutPage } from '../pages/about.js';
 import { FacetPage } from '../pages/facet-show.js';
 import { HomePage } from '../pages/home.js';
-import { NotFoundPage } from '../pages/not-found.js';
+import { GonePage, NotFoundPage } from '../pages/not-found.js';
 import { SectionPage } from '../pages/section-show.js';
 import { SourcePage, SourcesPage } from '../pages/source-show.js';
 import { findSection, publishedSections } from '../sections.js';
 import { PAGE_CACHE, type RouteContext } from './context.js';
 
 /** The listings, newest first and paged: the home page, each source's, author's and tag's, and the sources and about pages. */
-export function registerListingRoutes(app: Hono, { store, config }: RouteContext): void {
+export function registerListingRoutes(app: Hono, ctx: RouteContext): void {
+  const { store, config } = ctx;
   const site = config.site;
   /** A page of a listing that holds each source to its share (the home page, a section's), with its sources. */
   const sharedPage = async (query: Pick<EntryQuery, 'before' | 'sourceIds'>) => {
@@ -107,15 +109,37 @@ export function registerListingRoutes(app: Hono, { store, config }: RouteContext
     tagPage(c, [LISTING]);
     return c.html(<SectionPage site={site} section={section} {...page} />);
   });
+  registerSourcePage(app, ctx);
+}
 
+/** A source's page, newest first and paged; 410 once the source was removed as a whole at its publisher's request. */
+function registerSourcePage(app: Hono, { store, config }: RouteContext): void {
+  const site = config.site;
   app.get('/sources/:id', async (c) => {
     const id = Number(c.req.param('id'));
     const source = Number.isSafeInteger(id) ? await store.sources.get(id) : null;
     if (!source) return c.html(<NotFoundPage site={site} what="There is no source at this address." />, 404);
-    const before = decodeCursor(c.req.query('before'));
-    const page = await store.entries.list({ sourceId: id, before, limit: site.pageSize });
     c.header('Cache-Control', PAGE_CACHE);
     tagPage(c, [sourceTag(id)]);
+    // Removed as a whole: gone, and its name with it.
+    const removed = await store.rights.sourceRule(
+      id,
+      urlHostKey(source.siteUrl) ?? urlHostKey(source.feedUrl),
+    );
+    if (removed) {
+      const request = removed.requestId ? await store.takedowns.get(removed.requestId) : null;
+      return c.html(
+        <GonePage
+          site={site}
+          removedAt={removed.createdAt}
+          reference={request?.reference ?? null}
+          what="source"
+        />,
+        410,
+      );
+    }
+    const before = decodeCursor(c.req.query('before'));
+    const page = await store.entries.list({ sourceId: id, before, limit: site.pageSize });
     return c.html(
       <SourcePage
         site={site}
