@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { htmlToText } from '../markup/html-text.js';
+import {
+  containment,
+  decodeFingerprint,
+  encodeFingerprint,
+  fingerprint,
+  fingerprintWords,
+  htmlParagraphs,
+  isCopyOf,
+  similarity,
+  withoutBoilerplate,
+} from './fingerprint.js';
+
+const STORY = [
+  'The city council voted on Tuesday to close the old river bridge for eight months of repairs, starting in March.',
+  'Engineers found cracks in two of the steel beams that carry the road deck during an inspection last autumn.',
+  'Buses will take a detour through the northern ring road, adding about ten minutes to the journey into town.',
+  'Shop owners on the east bank said they feared losing customers, and asked the council for help with parking.',
+  'The mayor said the work could not wait any longer, and promised that footpaths would stay open throughout.',
+];
+const OTHER = [
+  'A colony of rare bats has been found in the roof of the village church, delighting local naturalists.',
+  'The lesser horseshoe bats, which weigh less than a coin, had not been recorded in the county for decades.',
+  'Volunteers will count them at dusk each evening this summer, using detectors that pick up their calls.',
+  'The church will postpone repairs to its roof until the young bats are old enough to leave in the autumn.',
+];
+const read = (paragraphs: readonly string[]) => paragraphs.map(fingerprintWords);
+const print = (paragraphs: readonly string[]) => fingerprint(read(paragraphs))!;
+const FOOTER =
+  'This story first appeared on the Valley Courier. Sign up for our newsletter for more local news.';
+
+describe('fingerprints', () => {
+  it('knows a copy under another template, with a note, or with its paragraphs moved', () => {
+    const removed = print(STORY);
+    for (const copy of [
+      ['Valley Courier Home News Sport', ...STORY, FOOTER],
+      ["Editor's note: this story was updated with the mayor's comments.", ...STORY],
+      [STORY[4]!, STORY[2]!, STORY[3]!, STORY[0]!, STORY[1]!],
+    ]) {
+      assert.ok(isCopyOf(print(copy), removed), copy[0]);
+    }
+    assert.equal(similarity(print([...STORY].reverse()).signature, removed.signature), 1, 'moved paragraphs');
+    assert.ok(!isCopyOf(print(OTHER), removed));
+    assert.ok(containment(removed, print(OTHER)) < 0.1);
+  });
+
+  it('leaves a source’s boilerplate out of what a removed text is known by', () => {
+    const a = read([...STORY, FOOTER]);
+    const b = read([...OTHER, FOOTER]);
+    const own = fingerprint(withoutBoilerplate(a, [b]))!;
+    assert.ok(!isCopyOf(fingerprint(b)!, own), 'another article of the site, with the same footer');
+    assert.ok(isCopyOf(fingerprint(a)!, own));
+  });
+
+  it('reads paragraphs from HTML, folds case and accents, and needs enough words', () => {
+    assert.deepEqual(htmlParagraphs('<p>Café <b>Crème</b></p><p>Two</p><br>three', htmlToText), [
+      ['cafe', 'creme'],
+      ['two'],
+      ['three'],
+    ]);
+    assert.equal(fingerprint(read(['Too short to be recognised by.'])), null);
+  });
+
+  it('stores and reads back a fingerprint, and refuses what is not one', () => {
+    const stored = encodeFingerprint(print(STORY));
+    assert.deepEqual(decodeFingerprint(stored), print(STORY));
+    assert.equal(decodeFingerprint('12:abc'), null);
+    assert.equal(decodeFingerprint(stored.replace(':', '')), null);
+  });
+});
