@@ -19,6 +19,8 @@ export interface PageHead {
   jsonLd?: Record<string, unknown>;
   /** Stylesheets after the site's own (the desk's). */
   stylesheets?: readonly string[];
+  /** The address of the menu's item this page is, marked as the current page; by default the listing's (`feeds`). */
+  current?: string;
 }
 
 /** The frame of every page: landmarks, a skip link, the menu, and the footer. */
@@ -105,7 +107,12 @@ export function Layout(props: { site: Config['site']; head: PageHead; children?:
                 <ul>
                   {menu(site).map((item) => (
                     <li>
-                      <a href={item.url}>{item.label}</a>
+                      <a
+                        href={item.url}
+                        aria-current={item.url === (head.current ?? head.feeds) ? 'page' : undefined}
+                      >
+                        {item.label}
+                      </a>
                     </li>
                   ))}
                 </ul>

@@ -46,23 +46,41 @@ describe('the sections in the menu', () => {
     const fetcher = new Fetcher({ userAgent: 'courtesy-test' });
     return createApp({ store, config, logger, takedowns: new Takedowns({ store, fetcher, config, logger }) });
   };
-  const nav = async (app: ReturnType<typeof site>) => {
-    const page = await (await app.fetch(new Request('https://mirror.example/'))).text();
+  const nav = async (app: ReturnType<typeof site>, path = '/') => {
+    const page = await (await app.fetch(new Request(`https://mirror.example${path}`))).text();
     return [
       ...(page.match(/<nav aria-label="Main">([\s\S]*?)<\/nav>/)?.[1] ?? '').matchAll(
-        /href="([^"]+)">([^<]+)</g,
+        /href="([^"]+)"( aria-current="page")?>\s*([^<]+?)\s*</g,
       ),
-    ].map((m) => `${m[2]} ${m[1]}`);
+    ].map((m) => `${m[3]} ${m[1]}${m[2] ? ' (current)' : ''}`);
   };
 
   it('lists each section with articles between Latest and Sources', async () => {
     assert.deepEqual(await nav(site([])), [
-      'Latest /',
+      'Latest / (current)',
       'Politics /sections/politics',
       'Sources /sources',
       'About /about',
       'Contact /takedown',
     ]);
+  });
+
+  it('marks the page a reader is on', async () => {
+    const app = site([]);
+    assert.deepEqual(
+      (await nav(app, '/sections/politics')).filter((item) => item.endsWith('(current)')),
+      ['Politics /sections/politics (current)'],
+    );
+    for (const path of ['/sources', '/about', '/takedown']) {
+      assert.deepEqual(
+        (await nav(app, path)).filter((item) => item.endsWith('(current)')).map((item) => item.split(' ')[1]),
+        [path],
+      );
+    }
+    assert.deepEqual(
+      (await nav(app, '/search?q=x')).filter((item) => item.endsWith('(current)')),
+      [],
+    );
   });
 
   it('leaves an operator’s own menu as it is', async () => {

@@ -115,7 +115,7 @@ url = "https://paper.example/"
     assert.equal([...html.matchAll(/rel="stylesheet"/g)].length, 1);
     assert.match(
       html,
-      /<a href="\/">Latest<\/a>.*<a href="\/sources">Sources<\/a>.*<a href="\/about">About<\/a>/s,
+      /<a href="\/" aria-current="page">Latest<\/a>.*<a href="\/sources">Sources<\/a>.*<a href="\/about">About<\/a>/s,
     );
     assert.equal((await plain.fetch(new Request('http://127.0.0.1/static/theme.css'))).status, 404);
   });

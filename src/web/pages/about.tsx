@@ -6,7 +6,10 @@ export function AboutPage(props: { site: Config['site']; sources: number; articl
   const { site } = props;
   const who = site.operator ?? `the operator of ${site.name}`;
   return (
-    <Layout site={site} head={{ title: `About ${site.name}`, description: site.description }}>
+    <Layout
+      site={site}
+      head={{ title: `About ${site.name}`, description: site.description, current: '/about' }}
+    >
       <article class="prose">
         <h1>About {site.name}</h1>
         <p>{site.description}</p>

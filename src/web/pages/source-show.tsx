@@ -66,7 +66,7 @@ export function SourcesPage(props: {
   sections?: Section[];
 }) {
   return (
-    <Layout site={props.site} head={{ title: 'Sources' }}>
+    <Layout site={props.site} head={{ title: 'Sources', current: '/sources' }}>
       <h1>Sources</h1>
       {props.sections?.length ? (
         <nav aria-label="Sections" class="sections">

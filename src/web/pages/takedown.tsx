@@ -42,7 +42,10 @@ export function TakedownFormPage(props: {
   return (
     <Layout
       site={site}
-      head={{ title: hasErrors ? 'Error: takedown request' : 'Takedown requests and contact' }}
+      head={{
+        title: hasErrors ? 'Error: takedown request' : 'Takedown requests and contact',
+        current: '/takedown',
+      }}
     >
       <TakedownIntro site={site} />
       <form class="request-form" method="post" action="/takedown" novalidate>
