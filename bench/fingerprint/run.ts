@@ -157,9 +157,8 @@ const shingles = texts.map((t) => shingleHashes(t));
 const pairs: Pair[] = [];
 /** Each article as a removed text is kept: its source's boilerplate left out, its signature and size. */
 const removed = all.map((a, i) => {
-  const siblings = all.filter((b, j) => j !== i && b.source === a.source).map((b) => texts[all.indexOf(b)]!);
-  const own = withoutBoilerplate(texts[i]!, siblings);
-  return fingerprint(own);
+  const siblings = texts.filter((_, j) => j !== i && all[j]!.source === a.source);
+  return fingerprint(withoutBoilerplate(texts[i]!, siblings));
 });
 const contained = (i: number, text: ReadonlyArray<readonly string[]>) => {
   const r = removed[i];

@@ -1,4 +1,5 @@
 import { authorKeys, hostWithin, urlHostKey, urlKey } from './identity.js';
+import type { Source } from './source.js';
 /**
  * Takedown rules: what a granted request suppresses, now and in every later poll.
  *
@@ -118,4 +119,19 @@ export function suppressingRule(
   entry: RuleSubject,
 ): SuppressionRule | null {
   return rules.find((rule) => ruleMatches(rule, entry)) ?? null;
+}
+
+/** The site a source speaks for: its site URL's host, else its feed's (as rules compare hosts). */
+export function siteHost(source: Pick<Source, 'siteUrl' | 'feedUrl'>): string | null {
+  return urlHostKey(source.siteUrl) ?? urlHostKey(source.feedUrl);
+}
+
+/** Whether an active rule removes a whole source: a rule for the source, or for its site's domain. */
+export function removesSource(
+  rule: SuppressionRule,
+  source: Pick<Source, 'id' | 'siteUrl' | 'feedUrl'>,
+): boolean {
+  if (rule.revokedAt) return false;
+  if (rule.kind === 'source') return rule.sourceId === source.id;
+  return rule.kind === 'domain' && hostWithin(siteHost(source), rule.domain);
 }

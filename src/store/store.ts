@@ -317,8 +317,8 @@ export interface RightsRepository {
   /** What rules would remove if they were granted now: how many entries, and the `limit` stored last. */
   preview(rules: readonly NewRule[], limit: number): Promise<{ count: number; entries: Entry[] }>;
   getRule(id: number): Promise<SuppressionRule | null>;
-  /** The first active rule that removes a whole source: one for the source, or one for its site's domain. */
-  sourceRule(sourceId: number, siteHost: string | null): Promise<SuppressionRule | null>;
+  /** The first active rule that removes a whole source (model/rights.ts removesSource). */
+  sourceRule(source: Pick<Source, 'id' | 'siteUrl' | 'feedUrl'>): Promise<SuppressionRule | null>;
   /** Active rules, or every rule with `includeRevoked`, newest first. */
   listRules(options?: { includeRevoked?: boolean }): Promise<Array<SuppressionRule & { removed: number }>>;
   tombstone(entryId: number): Promise<Tombstone | null>;

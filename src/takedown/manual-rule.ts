@@ -1,8 +1,8 @@
 import { UsageError } from '../model/errors.js';
 import { hostKey, urlKey } from '../model/identity.js';
-import type { NewRule } from '../model/rights.js';
+import { siteHost, type NewRule } from '../model/rights.js';
 import type { Store } from '../store/index.js';
-import { resolveUrls, siteHost } from './scope.js';
+import { resolveUrls } from './scope.js';
 
 /** A rule made by hand: exactly one of an address, a source (with an author, or whole) or a domain. */
 export interface ManualRule {

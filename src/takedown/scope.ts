@@ -1,6 +1,5 @@
-import { urlHostKey, urlKey } from '../model/identity.js';
-import type { NewRule } from '../model/rights.js';
-import type { Source } from '../model/source.js';
+import { hostWithin, urlHostKey, urlKey } from '../model/identity.js';
+import { siteHost, type NewRule } from '../model/rights.js';
 import type { ResolvedScope, TakedownRequest } from '../model/takedown.js';
 import type { Store } from '../store/index.js';
 
@@ -134,10 +133,7 @@ export async function rulesFor(
     case 'site': {
       const domain = requestSite(originals);
       if (!domain) return addressRules;
-      const onSite = (await store.sources.list()).filter((s) => {
-        const host = siteHost(s);
-        return host !== null && (host === domain || host.endsWith(`.${domain}`));
-      });
+      const onSite = (await store.sources.list()).filter((s) => hostWithin(siteHost(s), domain));
       // A source rule per source of the site (so that the source can be paused or kept as links),
       // and the domain rule that catches the site's articles in any other feed.
       return [
@@ -163,9 +159,4 @@ export function describeResolved(scope: ResolvedScope): string {
           authors.length ? `, by ${authors.join('; ')}` : ''
         }`;
   return `filed at ${scope.site}; ${addresses || 'no address'}; ${found}`;
-}
-
-/** The site a source speaks for: its site URL's host, else its feed's. */
-export function siteHost(source: Pick<Source, 'siteUrl' | 'feedUrl'>): string | null {
-  return urlHostKey(source.siteUrl) ?? urlHostKey(source.feedUrl);
 }

@@ -1,8 +1,6 @@
 import type { Config } from '../config/index.js';
 import type { FacetKind } from '../model/facets.js';
-import { hostWithin, urlHostKey } from '../model/identity.js';
-import type { SuppressionRule } from '../model/rights.js';
-import type { Source } from '../model/source.js';
+import { removesSource } from '../model/rights.js';
 import type { Store } from '../store/index.js';
 import { facetPath } from './paths.js';
 import { groupSections, sectionPath } from './sections.js';
@@ -100,11 +98,4 @@ function urlset(urls: Array<{ loc: string; lastmod: Date | null }>): string {
       .join('') +
     '</urlset>\n'
   );
-}
-
-/** Whether a rule removes a whole source: one for the source, or for its site's domain. */
-function removesSource(rule: SuppressionRule, source: Pick<Source, 'id' | 'siteUrl' | 'feedUrl'>): boolean {
-  if (rule.kind === 'source') return rule.sourceId === source.id;
-  if (rule.kind !== 'domain') return false;
-  return hostWithin(urlHostKey(source.siteUrl) ?? urlHostKey(source.feedUrl), rule.domain);
 }

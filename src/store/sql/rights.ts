@@ -2,7 +2,9 @@ import type { Kysely, Selectable } from 'kysely';
 import {
   coveringDomains,
   describeRule,
+  removesSource,
   ruleMatches,
+  siteHost,
   type AuditRecord,
   type NewRule,
   type RuleKind,
@@ -13,6 +15,7 @@ import type { Entry } from '../../model/entry.js';
 import { ALL_PAGES, sourceTag } from '../../model/page-tags.js';
 import { purgeMedia } from './media.js';
 import { INSERT_BATCH, date, recordPageChange, tagsOfEntries, toEntry, updateSource } from './common.js';
+import type { Source } from '../../model/source.js';
 import type { Database, SuppressionRulesTable } from '../schema.js';
 import type { GrantOptions, RightsRepository } from '../store.js';
 
@@ -56,21 +59,22 @@ export class SqlRights implements RightsRepository {
     return { count: covered.size, entries: rows.map(toEntry) };
   }
 
-  async sourceRule(sourceId: number, siteHost: string | null): Promise<SuppressionRule | null> {
-    const domains = coveringDomains(siteHost);
-    const row = await this.db
+  async sourceRule(source: Pick<Source, 'id' | 'siteUrl' | 'feedUrl'>): Promise<SuppressionRule | null> {
+    // The rules that may say so, by index; removesSource decides.
+    const domains = coveringDomains(siteHost(source));
+    const rows = await this.db
       .selectFrom('suppressionRules')
       .selectAll()
       .where('revokedAt', 'is', null)
       .where((eb) =>
         eb.or([
-          eb.and([eb('kind', '=', 'source'), eb('sourceId', '=', sourceId)]),
+          eb.and([eb('kind', '=', 'source'), eb('sourceId', '=', source.id)]),
           ...(domains.length ? [eb.and([eb('kind', '=', 'domain'), eb('domain', 'in', domains)])] : []),
         ]),
       )
       .orderBy('id')
-      .executeTakeFirst();
-    return row ? toRule(row) : null;
+      .execute();
+    return rows.map(toRule).find((rule) => removesSource(rule, source)) ?? null;
   }
 
   async getRule(id: number): Promise<SuppressionRule | null> {

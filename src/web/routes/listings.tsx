@@ -1,5 +1,4 @@
 import type { Hono } from 'hono';
-import { urlHostKey } from '../../model/identity.js';
 import { LISTING, facetTag, sourceTag } from '../../model/page-tags.js';
 import type { EntryQuery } from '../../store/index.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -122,10 +121,7 @@ function registerSourcePage(app: Hono, { store, config }: RouteContext): void {
     c.header('Cache-Control', PAGE_CACHE);
     tagPage(c, [sourceTag(id)]);
     // Removed as a whole: gone, and its name with it.
-    const removed = await store.rights.sourceRule(
-      id,
-      urlHostKey(source.siteUrl) ?? urlHostKey(source.feedUrl),
-    );
+    const removed = await store.rights.sourceRule(source);
     if (removed) {
       const request = removed.requestId ? await store.takedowns.get(removed.requestId) : null;
       return c.html(
