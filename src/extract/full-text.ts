@@ -151,6 +151,7 @@ export class FullTextExtractor {
       image: result.image,
       pictures: result.pictures,
       canonical: result.canonical,
+      print: result.print,
     };
   }
 

@@ -2,6 +2,7 @@ import { SelectorError } from '../markup/selectors.js';
 import { errorMessage } from '../model/errors.js';
 import type { SanitizeOptions } from '../sanitize/index.js';
 import { searchText } from '../store/search-text.js';
+import { packedHtmlFingerprint } from '../markup/html-fingerprint.js';
 import { textPictures } from '../markup/html-images.js';
 import { ExtractError, type ExtractErrorCode } from './errors.js';
 import { extractArticle } from './extract.js';
@@ -31,6 +32,8 @@ export type WorkResult =
       pictures: string[];
       /** The page's rel=canonical address, absolute, or null. */
       canonical: string | null;
+      /** The fingerprint of the article's text, packed (model/fingerprint.ts). */
+      print: Uint8Array | null;
     }
   | { ok: false; code: ExtractErrorCode; message: string };
 
@@ -56,6 +59,7 @@ export function extractWork(work: PageWork): WorkResult {
       image: article.image,
       pictures: textPictures(article.html),
       canonical: article.canonical,
+      print: packedHtmlFingerprint(article.html),
     };
   } catch (error) {
     if (error instanceof ExtractError || error instanceof SelectorError)

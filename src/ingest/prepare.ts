@@ -5,6 +5,7 @@ import { MAX_TEXT_PICTURES, textPictures } from '../markup/html-images.js';
 import { leadImageUrl } from '../parse/lead-image.js';
 import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
 import { searchText } from '../store/search-text.js';
+import { packedHtmlFingerprint } from '../markup/html-fingerprint.js';
 
 /** Turns a parsed entry into what the store keeps: HTML sanitized against the right base, dates as Dates. */
 export function prepareEntry(
@@ -29,11 +30,13 @@ export function prepareEntry(
     categories: entry.categories,
     enclosures: entry.enclosures,
   };
-  // The search text and the lead image are found here, off the main thread, as the sanitized HTML is.
+  // The search text, the text's fingerprint and the lead image are made here, off the main thread,
+  // as the sanitized HTML is.
   return {
     ...facts,
     contentHash: digest(facts),
     searchText: searchText(facts),
+    print: packedHtmlFingerprint(contentHtml ?? summaryHtml),
     imageUrl: leadImageUrl({ image: entry.image, enclosures: entry.enclosures, contentHtml, summaryHtml }),
     pictureUrls: [...new Set([...textPictures(contentHtml), ...textPictures(summaryHtml)])].slice(
       0,

@@ -62,4 +62,9 @@ export type EntryInput = Omit<
    * where the entry was prepared, in a feed worker thread; the store makes it when it is absent.
    */
   searchText?: string;
+  /**
+   * The fingerprint of its body's text (model/fingerprint.ts, packed; null when too short to have
+   * one), made where the entry was prepared; the store makes it when it is absent.
+   */
+  print?: Uint8Array | null;
 };

@@ -3,13 +3,15 @@ import { describe, it } from 'node:test';
 import { htmlToText } from '../markup/html-text.js';
 import {
   containment,
-  decodeFingerprint,
-  encodeFingerprint,
+  bandKeys,
   fingerprint,
   fingerprintWords,
   htmlParagraphs,
   isCopyOf,
+  packFingerprint,
+  PACKED_BYTES,
   similarity,
+  unpackFingerprint,
   withoutBoilerplate,
 } from './fingerprint.js';
 
@@ -64,9 +66,21 @@ describe('fingerprints', () => {
   });
 
   it('stores and reads back a fingerprint, and refuses what is not one', () => {
-    const stored = encodeFingerprint(print(STORY));
-    assert.deepEqual(decodeFingerprint(stored), print(STORY));
-    assert.equal(decodeFingerprint('12:abc'), null);
-    assert.equal(decodeFingerprint(stored.replace(':', '')), null);
+    const stored = packFingerprint(print(STORY));
+    assert.equal(stored.byteLength, PACKED_BYTES);
+    assert.deepEqual(unpackFingerprint(stored), print(STORY));
+    assert.deepEqual(unpackFingerprint(Buffer.from(stored)), print(STORY), 'a driver’s Buffer');
+    assert.equal(unpackFingerprint(stored.subarray(1)), null);
+    assert.equal(unpackFingerprint(null), null);
+  });
+
+  it('gives a copy band keys in common with its original, and another text next to none', () => {
+    const keys = new Set(bandKeys(print(STORY).signature));
+    assert.equal(keys.size, 64);
+    const shared = (text: readonly string[]) =>
+      bandKeys(print(text).signature).filter((k) => keys.has(k)).length;
+    assert.equal(shared(STORY), 64);
+    assert.ok(shared(['Valley Courier Home News Sport', ...STORY, FOOTER]) >= 8);
+    assert.ok(shared(OTHER) <= 1);
   });
 });

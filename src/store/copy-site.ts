@@ -7,7 +7,10 @@ import { openSqliteDatabase } from './sqlite/open-sqlite.js';
 
 /** A table copied as it is, paged through by a unique column. */
 interface Plain {
-  table: Exclude<keyof Database, 'entries' | 'entryFacets' | 'pageChanges' | 'rateHits' | 'fetchDays'>;
+  table: Exclude<
+    keyof Database,
+    'entries' | 'entryFacets' | 'pageChanges' | 'rateHits' | 'fetchDays' | 'removedTextBands'
+  >;
   key: string;
 }
 
@@ -26,6 +29,7 @@ const AFTER_ENTRIES: readonly Plain[] = [
   { table: 'extractions', key: 'entryId' },
   { table: 'takedownRequests', key: 'id' },
   { table: 'suppressionRules', key: 'id' },
+  { table: 'removedTexts', key: 'id' },
   { table: 'tombstones', key: 'entryId' },
   { table: 'auditLog', key: 'id' },
   { table: 'counterNotices', key: 'id' },
@@ -42,6 +46,7 @@ const IDENTITIES = [
   'entries',
   'takedown_requests',
   'suppression_rules',
+  'removed_texts',
   'audit_log',
   'counter_notices',
   'users',
@@ -95,6 +100,7 @@ export async function copySite(
       for (const plain of AFTER_ENTRIES)
         progress(`${await copyTable(from.db, to.db, plain)} ${label(plain.table)}`);
       progress(`${await copyFetchDays(from.db, to.db)} days of fetch health`);
+      progress(`${await copyBands(from.db, to.db)} band keys of removed texts`);
       for (const table of IDENTITIES) {
         await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'),
           (SELECT coalesce(max(id), 0) + 1 FROM ${sql.table(table)}), false)`.execute(to.db);
@@ -106,6 +112,7 @@ export async function copySite(
         'entryFacets' as const,
         ...AFTER_ENTRIES.map((p) => p.table),
         'fetchDays' as const,
+        'removedTextBands' as const,
       ]) {
         counts.push({
           table: label(table),
@@ -165,6 +172,39 @@ async function copyFetchDays(from: Kysely<Database>, to: Kysely<Database>): Prom
       copied += Number(result.numInsertedOrUpdatedRows ?? 0);
     }
     after = sources[sources.length - 1]!.id;
+  }
+}
+
+/** Copies the removed texts' band keys (keyed by band and text), a page of texts at a time. */
+async function copyBands(from: Kysely<Database>, to: Kysely<Database>): Promise<number> {
+  let copied = 0;
+  for (let after = 0; ;) {
+    const texts = await from
+      .selectFrom('removedTexts')
+      .select('id')
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(BATCH / 100)
+      .execute();
+    if (texts.length === 0) return copied;
+    const rows = await from
+      .selectFrom('removedTextBands')
+      .selectAll()
+      .where(
+        'textId',
+        'in',
+        texts.map((t) => t.id),
+      )
+      .execute();
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const result = await to
+        .insertInto('removedTextBands')
+        .values(rows.slice(i, i + BATCH))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      copied += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    after = texts[texts.length - 1]!.id;
   }
 }
 

@@ -29,6 +29,11 @@ export type ExtractionOutcome =
       pictures?: string[];
       /** The page's own rel=canonical address: a takedown rule for it covers the entry too. */
       canonical?: string | null;
+      /**
+       * The fingerprint of the article's text (model/fingerprint.ts, packed; null when too short):
+       * a copy of a text a takedown removed is removed in its turn. The store makes it when absent.
+       */
+      print?: Uint8Array | null;
     }
   /** Courtesy gave up on the page (or the article found looked wrong): the feed's content stays. */
   | { state: 'kept-feed'; note: string }

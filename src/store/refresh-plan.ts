@@ -52,6 +52,8 @@ export interface RefreshFacts {
   known: KnownEntries;
   /** The active rules that could cover any of the entries (a superset does no harm). */
   rules: readonly SuppressionRule[];
+  /** The entries (by position) whose text is a copy of one a takedown removed (sql/prints.ts). */
+  copies?: ReadonlySet<number>;
   /** A full-text source: its new entries with an address join the full-text queue. */
   fullText: boolean;
   /** The source holds new entries for review: they are stored held, on no page until published. */
@@ -122,11 +124,13 @@ export function planRefresh(facts: RefreshFacts): RefreshPlan {
     entry,
     guidHash: facts.guidHashes?.[i] ?? hashGuid(entry.guid),
   }));
+  const copies = facts.copies ?? new Set<number>();
   const entries =
-    facts.rules.length === 0
+    facts.rules.length === 0 && copies.size === 0
       ? hashed
       : hashed.filter(
-          ({ entry: e }) => !suppressingRule(facts.rules, { sourceId, url: e.url, author: e.author }),
+          ({ entry: e }, i) =>
+            !copies.has(i) && !suppressingRule(facts.rules, { sourceId, url: e.url, author: e.author }),
         );
   counts.suppressed = facts.entries.length - entries.length;
 
@@ -267,6 +271,11 @@ function copyOf(known: ReadonlyMap<string, KnownEntry>): Map<string, KnownEntry>
   return new Map([...known].map(([key, entry]) => [key, { ...entry }]));
 }
 
+/** A packed fingerprint as both engines' drivers bind a blob (a Buffer over the same bytes). */
+export function printColumn(print: Uint8Array | null | undefined): Buffer | null {
+  return print ? Buffer.from(print.buffer, print.byteOffset, print.byteLength) : null;
+}
+
 export function hashGuid(guid: string): string {
   return createHash('sha256').update(guid).digest('hex');
 }
@@ -301,5 +310,6 @@ export function entryColumns(entry: EntryInput) {
     contentHash: entry.contentHash,
     urlKey: urlKey(entry.url),
     hostKey: urlHostKey(entry.url),
+    print: printColumn(entry.print),
   };
 }

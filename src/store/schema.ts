@@ -13,6 +13,8 @@ export interface Database {
   fetches: FetchesTable;
   subscriptions: SubscriptionsTable;
   suppressionRules: SuppressionRulesTable;
+  removedTexts: RemovedTextsTable;
+  removedTextBands: RemovedTextBandsTable;
   tombstones: TombstonesTable;
   auditLog: AuditLogTable;
   takedownRequests: TakedownRequestsTable;
@@ -117,6 +119,12 @@ export interface EntriesTable {
   /** The original page's own rel=canonical address, once its full text is fetched, and its key. */
   canonicalUrl: Generated<string | null>;
   canonicalKey: Generated<string | null>;
+  /**
+   * The fingerprint of the text its page shows as its body (model/fingerprint.ts, packed), so that
+   * a takedown finds the copies of a removed text among the stored entries; null when the text is
+   * too short to have one.
+   */
+  print: Generated<Uint8Array | null>;
 }
 
 /**
@@ -197,6 +205,33 @@ export interface SuppressionRulesTable {
   revokedAt: number | null;
   revokeReason: string | null;
   requestId: number | null;
+}
+
+/**
+ * The fingerprint of each text a rule removed (its source's boilerplate left out), by which copies
+ * of it are kept out while a rule in force covers the entry it was: no text, only the numbers, and
+ * what the rules know an entry by (as its tombstone keeps its address).
+ */
+export interface RemovedTextsTable {
+  id: Generated<number>;
+  /** The rule it was removed under, for the record; any rule in force that covers the entry keeps it out. */
+  ruleId: number;
+  entryId: number;
+  sourceId: number;
+  url: string | null;
+  author: string | null;
+  canonicalUrl: string | null;
+  /** Keys of url and canonicalUrl (model/identity.ts), so that a new rule finds the texts it covers by index. */
+  urlKey: string | null;
+  hostKey: string | null;
+  canonicalKey: string | null;
+  print: Uint8Array;
+}
+
+/** A removed text's band keys (model/fingerprint.ts bandKeys), one line each: the index copies are looked up by. */
+export interface RemovedTextBandsTable {
+  band: number;
+  textId: number;
 }
 
 /** What is kept of an entry a rule removed: never its content. */

@@ -5,6 +5,7 @@ import type { ContractContext } from './contract/context.js';
 import { queueAndListingsContract } from './contract/queue-listings.contract.js';
 import { deskContract } from './contract/desk.contract.js';
 import { identityContract } from './contract/identity.contract.js';
+import { copiesContract } from './contract/copies.contract.js';
 import { newsroomContract } from './contract/newsroom.contract.js';
 import { searchContract } from './contract/search.contract.js';
 import { sourcesAndRefreshesContract } from './contract/sources-refresh.contract.js';
@@ -58,5 +59,6 @@ export function describeStoreContract(
     deskContract(c);
     newsroomContract(c);
     identityContract(c);
+    copiesContract(c);
   });
 }

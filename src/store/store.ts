@@ -301,21 +301,25 @@ export interface GrantOptions {
   source?: 'pause' | 'link-only';
 }
 
+/** A granted rule: entries it covers removed, and stored copies of their texts (`copies` of the `removed`). */
+export interface Granted {
+  rule: SuppressionRule;
+  removed: number;
+  copies: number;
+}
+
 /** Takedown rules, the tombstones of what they removed, and the audit log. */
 export interface RightsRepository {
-  /**
-   * Grants a rule, in one transaction: the rule is recorded, every entry it covers is deleted and
-   * leaves a tombstone, and the audit log says so. Returns the rule and how many entries went.
-   */
-  grant(
-    rule: NewRule,
-    now: Date,
-    options?: GrantOptions,
-  ): Promise<{ rule: SuppressionRule; removed: number }>;
-  /** Revokes an active rule; removed content stays removed (later polls may bring it back). */
+  /** Grants a rule (see Granted), with its audit line. */
+  grant(rule: NewRule, now: Date, options?: GrantOptions): Promise<Granted>;
+  /** Revokes an active rule; removed content stays removed (a copy of a removed text comes back only when no rule in force covers its article). */
   revoke(id: number, reason: string, actor: string, now: Date): Promise<SuppressionRule | null>;
-  /** What rules would remove if they were granted now: how many entries, and the `limit` stored last. */
-  preview(rules: readonly NewRule[], limit: number): Promise<{ count: number; entries: Entry[] }>;
+  /** What rules would remove if granted now: how many entries (`copies` of them copies of their texts elsewhere, unless `copies: false`), and the `limit` stored last. */
+  preview(
+    rules: readonly NewRule[],
+    limit: number,
+    options?: { copies?: boolean },
+  ): Promise<{ count: number; copies: number; entries: Entry[] }>;
   getRule(id: number): Promise<SuppressionRule | null>;
   /** The first active rule that removes a whole source (model/rights.ts removesSource). */
   sourceRule(source: Pick<Source, 'id' | 'siteUrl' | 'feedUrl'>): Promise<SuppressionRule | null>;
@@ -348,6 +352,8 @@ export interface GrantOutcome {
   request: TakedownRequest;
   rules: SuppressionRule[];
   removed: number;
+  /** How many of the removed were copies of a removed text under another address, byline or source. */
+  copies: number;
 }
 
 /**
@@ -422,7 +428,6 @@ export interface SignInAttempt {
   locked: boolean;
 }
 
-/** Operators and their sessions. */
 /**
  * The site's settings changed from the desk (config/site-settings.ts), one JSON value per key; a
  * save is one transaction with its audit line and a change of every page, which every process follows.
@@ -433,6 +438,7 @@ export interface SettingsRepository {
   save(changes: Readonly<Record<string, string | null>>, actor: string, now: Date): Promise<string[]>;
 }
 
+/** Operators and their sessions. */
 export interface UserRepository {
   /** Throws StoreError 'store.duplicate-user' when the name is taken (names compare without case). */
   add(name: string, passwordHash: string, now: Date, role?: Role): Promise<User>;

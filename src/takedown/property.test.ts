@@ -23,7 +23,9 @@ import { Takedowns } from './service.js';
 /**
  * A property-style test of the takedown promise. Random publishers, authors and articles; random
  * rules granted (by hand and through requests) and revoked; random polls that bring suppressed
- * articles back under other forms of their address and through an aggregator. After every step,
+ * articles back under other forms of their address and through an aggregator, and copies of their
+ * text under unrelated addresses and bylines (a syndicated copy: another site's template around
+ * the same paragraphs, moved about, with a note). After every step,
  * no surface of the site (home, source, author and tag pages, article pages, search, every feed,
  * the sitemap) shows an article that a rule in force covers, and no row of the database holds its
  * content. The seed is fixed so that a failure repeats; COURTESY_SEED tries another.
@@ -69,13 +71,25 @@ const BYLINES: ReadonlyArray<(name: string) => string> = [
 ];
 const TAGS = ['Politics', 'Science', 'Sea'];
 
-/** An article as the test knows it: where it lives, who wrote it, and the mark its content carries. */
+/** An article as the test knows it: where it lives, who wrote it, the mark its content carries, and its text. */
 interface Item {
   n: number;
   publisher: number;
   author: string;
   marker: string;
+  paragraphs: string[];
 }
+
+/** Four paragraphs of made-up words, different for every article: long enough to have a fingerprint. */
+function paragraphsOf(n: number): string[] {
+  const rnd = generator(SEED ^ Math.imul(n + 1, 0x9e3779b1));
+  const syllables = ['ka', 'lo', 'mi', 'ren', 'tu', 'sa', 'vel', 'po', 'dri', 'ne', 'qua', 'zo', 'fen', 'ti'];
+  const word = () => Array.from({ length: 2 + rnd.int(2) }, () => rnd.pick(syllables)).join('');
+  return Array.from({ length: 4 }, () => Array.from({ length: 18 }, word).join(' ') + '.');
+}
+
+/** Where the aggregator republishes copies of other sites' texts. */
+const COPIES = 'https://planet.example/copies/';
 
 /** A rule in the test's own terms: the oracle decides coverage without the code under test. */
 type Scope =
@@ -162,6 +176,25 @@ for (const [engine, delaySeconds] of [
         let granted = 0;
         let revoked = 0;
         let suppressedPolls = 0;
+        let copiesKeptOut = 0;
+        let copiesRemoved = 0;
+        /** The articles whose text a grant removed, each with the source it was removed from. */
+        const removedTexts: Array<{ item: Item; carrier: number }> = [];
+        /** Whether a copy of the item's text is kept out: a rule in force covers an entry it was removed as. */
+        const textHeld = (item: Item) =>
+          removedTexts.some(
+            (r) => r.item === item && rules.some((rule) => covers(rule.scope, r.item, r.carrier)),
+          );
+        const isCopy = (url: string | null) => url?.startsWith(COPIES) ?? false;
+        /** The stored entries, by id, with the item each carries. */
+        const storedItems = async () => {
+          const out = new Map<number, { item: Item; carrier: number; copy: boolean }>();
+          for (const e of (await store.entries.list({ limit: 10_000 })).entries) {
+            const item = items.find((i) => e.title?.endsWith(` ${i.marker}`));
+            if (item) out.set(e.id, { item, carrier: e.sourceId, copy: isCopy(e.url) });
+          }
+          return out;
+        };
 
         /** One of the many forms an article's address takes in the wild. */
         const address = (item: Item) => {
@@ -214,7 +247,7 @@ for (const [engine, delaySeconds] of [
           publishedAt: new Date(t0.getTime() + item.n * 60_000),
           updatedAt: null,
           summaryHtml: null,
-          contentHtml: `<p>Body of story ${item.n}: ${item.marker}</p>`,
+          contentHtml: `<p>Body of story ${item.n}: ${item.marker}</p>${item.paragraphs.map((p) => `<p>${p}</p>`).join('')}`,
           categories: [TAGS[item.n % TAGS.length]!],
           enclosures: [],
           contentHash: `${item.marker}-${url}`,
@@ -275,6 +308,7 @@ for (const [engine, delaySeconds] of [
                   publisher: carrier === aggregator ? rnd.int(PUBLISHERS.length) : carrierIndex,
                   author: rnd.pick(AUTHORS),
                   marker: `mark${SEED % 1000}x${n}q`,
+                  paragraphs: paragraphsOf(n),
                 };
                 items.push(item);
               }
@@ -289,7 +323,29 @@ for (const [engine, delaySeconds] of [
               now,
             );
             suppressedPolls += result.suppressed;
+            if (items.length > 0 && rnd.chance(0.5)) {
+              // The aggregator carries a copy of an article's text: another address, byline and template.
+              const item = rnd.pick(items);
+              const order = rnd.chance(0.5) ? [3, 0, 1, 2] : [0, 1, 2, 3];
+              const url = `${COPIES}${item.n}-${step}`;
+              const copy: EntryInput = {
+                ...entryOf(item, url),
+                guid: url,
+                title: `Copy of story ${item.n} ${item.marker}`,
+                author: 'Planet staff',
+                contentHtml:
+                  '<p>Planet | Home | World | Opinion</p>' +
+                  order.map((i) => `<p>${item.paragraphs[i]!}</p>`).join('') +
+                  `<p>Editor's note: republished from ${PUBLISHERS[item.publisher]!}, ${item.marker}.</p>`,
+                contentHash: `copy-${url}`,
+              };
+              const held = textHeld(item);
+              const saved = await store.entries.saveRefresh(aggregator, [copy], {}, now);
+              assert.equal(saved.suppressed, held ? 1 : 0, `step ${step}: a copy of story ${item.n}`);
+              if (held) copiesKeptOut++;
+            }
           } else if (roll < 9) {
+            const before = await storedItems();
             // A grant: by hand, or for an article through the request workflow.
             const scope: Scope = rnd.pick<() => Scope>([
               () => ({ kind: 'url', item: rnd.int(items.length) }),
@@ -322,6 +378,12 @@ for (const [engine, delaySeconds] of [
               rules.push({ id: rule.id, scope });
             }
             granted++;
+            const after = await storedItems();
+            for (const [id, was] of before) {
+              if (after.has(id)) continue;
+              if (was.copy) copiesRemoved++;
+              else removedTexts.push({ item: was.item, carrier: was.carrier });
+            }
           } else if (rules.length > 0) {
             const [gone] = rules.splice(rnd.int(rules.length), 1);
             await store.rights.revoke(gone!.id, 'property test', 'test', now);
@@ -331,8 +393,9 @@ for (const [engine, delaySeconds] of [
         }
 
         assert.ok(
-          granted >= 10 && revoked >= 3 && suppressedPolls >= 5,
-          `exercised: ${granted} grants, ${revoked} revocations, ${suppressedPolls} suppressed on poll`,
+          granted >= 10 && revoked >= 3 && suppressedPolls >= 5 && copiesKeptOut >= 2 && copiesRemoved >= 1,
+          `exercised: ${granted} grants, ${revoked} revocations, ${suppressedPolls} suppressed on poll, ` +
+            `${copiesKeptOut} copies kept out on poll, ${copiesRemoved} removed by a grant`,
         );
 
         /** After each step: what the site shows and what the database holds, against the oracle. */
@@ -342,6 +405,11 @@ for (const [engine, delaySeconds] of [
           for (const entry of stored) {
             const item = items.find((i) => entry.title?.endsWith(` ${i.marker}`));
             assert.ok(item, `step ${step}: an entry the test did not make: ${entry.title}`);
+            if (isCopy(entry.url)) {
+              // A copy is known by its text alone: it stays while no rule in force holds that text.
+              assert.ok(!textHeld(item), `step ${step}: a copy of story ${item.n} is stored: ${entry.url}`);
+              continue;
+            }
             const rule = rules.find((r) => covers(r.scope, item, entry.sourceId));
             assert.equal(
               rule,

@@ -72,7 +72,9 @@ export async function resolveScope(
   for (const { original } of addresses) {
     const key = urlKey(original);
     if (!key) continue;
-    const found = await store.rights.preview([{ ...NO_RULE, kind: 'url', urlKey: key }], 20);
+    const found = await store.rights.preview([{ ...NO_RULE, kind: 'url', urlKey: key }], 20, {
+      copies: false,
+    });
     for (const e of found.entries)
       articles.set(e.id, { entryId: e.id, sourceId: e.sourceId, author: e.author });
   }

@@ -116,8 +116,15 @@ export class Takedowns {
     const { store, config } = this.deps;
     const resolved = await scopeOfRequest(store, config.site.baseUrl, request);
     const rules = await rulesFor(store, resolved, request);
-    const { count, entries } = await store.rights.preview(rules, limit);
-    return { rules, count, entries, resolved, nothing: count === 0 ? nothingWhy(request, resolved) : null };
+    const { count, copies, entries } = await store.rights.preview(rules, limit);
+    return {
+      rules,
+      count,
+      copies,
+      entries,
+      resolved,
+      nothing: count === 0 ? nothingWhy(request, resolved) : null,
+    };
   }
 
   /** Grants a request awaiting a decision. Throws UsageError when it was decided already, or covers nothing. */
@@ -289,8 +296,12 @@ export class Takedowns {
 /** What an operator sees of a request before deciding it. */
 export interface RequestScopeView {
   rules: NewRule[];
-  /** How many stored articles the rules cover now, and the first of them. */
+  /**
+   * How many stored articles the rules cover now (`copies` of them copies of the covered articles'
+   * texts under other addresses, bylines or sources), and the first of them.
+   */
   count: number;
+  copies: number;
   entries: Entry[];
   /** What the request's addresses stood for (when it was filed, or now for an older request). */
   resolved: ResolvedScope;

@@ -43,7 +43,9 @@ export function registerGrant(takedown: Command, withContext: WithContext): void
             new Date(),
             { evenIfNothingNow: options.evenIfNothingNow === true },
           );
-          print(`${r.reference} granted: ${outcome.removed} article(s) removed`);
+          print(
+            `${r.reference} granted: ${outcome.removed} article(s) removed${outcome.copies ? ` (${outcome.copies} of them copies of its text elsewhere)` : ''}`,
+          );
           for (const rule of outcome.rules) print(`  rule ${rule.id}: ${describeRule(rule)}`);
           await sendNotices(ctx);
         }),

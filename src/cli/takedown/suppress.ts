@@ -32,10 +32,16 @@ export function registerSuppress(takedown: Command, withContext: WithContext): v
     .action((options: SuppressOptions) =>
       withContext(async (ctx) => {
         const rule = await manualRule(ctx.store, ctx.config.site.baseUrl, { ...options, actor: cliActor() });
-        const { rule: granted, removed } = await ctx.store.rights.grant(rule, new Date(), {
+        const {
+          rule: granted,
+          removed,
+          copies,
+        } = await ctx.store.rights.grant(rule, new Date(), {
           source: options.then,
         });
-        print(`rule ${granted.id}: ${describeRule(granted)}; ${removed} entries removed`);
+        print(
+          `rule ${granted.id}: ${describeRule(granted)}; ${removed} entries removed${copies ? ` (${copies} of them copies of a removed text elsewhere)` : ''}`,
+        );
         if (removed === 0) print('nothing stored matches it now; every later poll is checked against it');
       }),
     );

@@ -57,7 +57,7 @@ export function RequestDecision({
           <p>
             {scope.nothing
               ? `Nothing would be removed now: ${scope.nothing}.`
-              : `${scope.count} stored article${scope.count === 1 ? '' : 's'} match${scope.count === 1 ? 'es' : ''} and will be removed at once${scope.count > scope.entries.length ? `; the newest ${scope.entries.length}:` : ':'}`}
+              : `${scope.count} stored article${scope.count === 1 ? '' : 's'} match${scope.count === 1 ? 'es' : ''} and will be removed at once${scope.copies ? ` (${scope.copies} of them ${scope.copies === 1 ? 'is a copy' : 'are copies'} of their text under another address, byline or source)` : ''}${scope.count > scope.entries.length ? `; the newest ${scope.entries.length}:` : ':'}`}
           </p>
           {scope.entries.length > 0 ? (
             <ul class="matched">

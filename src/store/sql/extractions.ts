@@ -4,7 +4,11 @@ import type { SqlEngine } from './engine.js';
 import { date, recordPageChange, tagsOfEntries } from './common.js';
 import type { Database } from '../schema.js';
 import { queueMedia } from './media.js';
-import { appendAudit, removeEntries, toRule } from './rights.js';
+import { appendAudit, removeEntries } from './rights.js';
+import { toRule } from './rule-rows.js';
+import { anyRemovedText, copiesOfRemoved } from './prints.js';
+import { printColumn } from '../refresh-plan.js';
+import { packedHtmlFingerprint } from '../../markup/html-fingerprint.js';
 import { urlHostKey, urlKey } from '../../model/identity.js';
 import { coveringDomains, describeRule, suppressingRule } from '../../model/rights.js';
 import type {
@@ -91,9 +95,10 @@ export class SqlExtractions implements ExtractionRepository {
     const at = now.getTime();
     return this.db.transaction().execute(async (trx) => {
       if (outcome.state === 'done') {
+        const print = outcome.print !== undefined ? outcome.print : packedHtmlFingerprint(outcome.html);
         const entry = await trx
           .updateTable('entries')
-          .set({ articleHtml: outcome.html })
+          .set({ articleHtml: outcome.html, print: printColumn(print) })
           .where('id', '=', entryId)
           .returning([
             'id',
@@ -112,6 +117,8 @@ export class SqlExtractions implements ExtractionRepository {
         if (!entry) return;
         // The page names its own address: a rule for that address covers the entry from now on.
         if (await this.canonicalTakenDown(trx, entry, outcome.canonical ?? null, now)) return;
+        // The article is a copy of a text a takedown removed: it goes as that text did.
+        if (await this.copyTakenDown(trx, entry, print, now)) return;
         await queueMedia(
           trx,
           [
@@ -181,6 +188,27 @@ export class SqlExtractions implements ExtractionRepository {
       'courtesy',
       'entry.removed',
       `entry ${entry.id} removed under rule ${rule.id} (${describeRule(rule)}): its page names ${canonical} as its address`,
+      now,
+    );
+    return true;
+  }
+
+  /** Removes the entry when its article is a copy of a text a takedown removed (true then). */
+  private async copyTakenDown(
+    trx: Kysely<Database>,
+    entry: { id: number; sourceId: number; url: string | null; author: string | null },
+    print: Uint8Array | null,
+    now: Date,
+  ): Promise<boolean> {
+    if (!print || !(await anyRemovedText(trx))) return false;
+    const [copy] = await copiesOfRemoved(trx, [print]);
+    if (!copy) return false;
+    await removeEntries(trx, [{ ...entry, canonicalUrl: null }], copy.rule.id, now);
+    await appendAudit(
+      trx,
+      'courtesy',
+      'entry.removed',
+      `entry ${entry.id} removed under rule ${copy.rule.id} (${describeRule(copy.rule)}): its article is a copy of removed entry ${copy.text.id}'s text`,
       now,
     );
     return true;

@@ -17,6 +17,7 @@ import {
   type NewEntry,
   type NewEntryRow,
   type RefreshFacts,
+  printColumn,
 } from '../refresh-plan.js';
 import { queueMedia } from './media.js';
 import { insertRows } from '../insert-rows.js';
@@ -34,7 +35,9 @@ import {
 } from './common.js';
 import type { SqlEngine } from './engine.js';
 import { recordFetch } from './fetches.js';
-import { toRule } from './rights.js';
+import { toRule } from './rule-rows.js';
+import { anyRemovedText, copiesOfRemoved } from './prints.js';
+import { packedHtmlFingerprint } from '../../markup/html-fingerprint.js';
 
 /**
  * A refresh in one transaction: reads what its decisions depend on, lets planRefresh decide, and
@@ -50,7 +53,7 @@ export function saveRefresh(
   now: Date,
   fetch?: Omit<FetchRecord, 'inserted' | 'updated'>,
 ): Promise<SaveResult> {
-  const entries = unpackEntries(given);
+  const entries = withPrints(unpackEntries(given));
   return db.transaction().execute(async (trx) => {
     // No rule may be granted between reading the rules and storing what they let through.
     await engine.holdRules(trx);
@@ -77,6 +80,7 @@ async function readFacts(
   now: Date,
 ): Promise<RefreshFacts> {
   const rules = await rulesFor(trx, sourceId, entries);
+  const copies = await removedCopies(trx, entries);
   const guidHashes = entries.map((e) => hashGuid(e.guid));
   const known = await knownEntries(trx, sourceId, entries, guidHashes);
   // A new name, link or policy from the feed changes every page that shows the source's entries,
@@ -103,6 +107,7 @@ async function readFacts(
     guidHashes,
     known,
     rules,
+    copies,
     fullText: Boolean(source?.fullText),
     holdNew: Boolean(source?.holdNew),
     intake,
@@ -123,8 +128,15 @@ async function writeUpdates(
     if (!withheld) touched.push(...(await tagsOfEntries(trx, [{ id, sourceId }])));
     const row = await trx
       .updateTable('entries')
-      .set({
+      .set((eb) => ({
         ...entryColumns(entry),
+        // An extracted article is what the page shows: its fingerprint stays.
+        print: eb
+          .case()
+          .when('articleHtml', 'is', null)
+          .then(printColumn(entry.print))
+          .else(eb.ref('print'))
+          .end(),
         guid: entry.guid,
         guidHash,
         // The keyword rules keep the rewrite out, or let it back in.
@@ -133,7 +145,7 @@ async function writeUpdates(
           : filter === null
             ? { withheld: null, filtered: null, filterNote: null }
             : { withheld: 'hidden', filtered: filter.kind, filterNote: filter.why }),
-      })
+      }))
       .where('id', '=', id)
       .returning(['sortAt', 'articleHtml'])
       .executeTakeFirstOrThrow();
@@ -278,6 +290,34 @@ async function knownEntries(
   return { byGuid, byUrl };
 }
 
+/** Entries given without their text's fingerprint (by a caller other than a feed thread) get one here. */
+function withPrints(entries: readonly EntryInput[]): readonly EntryInput[] {
+  if (entries.every((e) => e.print !== undefined)) return entries;
+  return entries.map((e) =>
+    e.print !== undefined ? e : { ...e, print: packedHtmlFingerprint(e.contentHtml ?? e.summaryHtml) },
+  );
+}
+
+/**
+ * The entries (by position) whose text is a copy of one a takedown removed: none to look for, one
+ * query, while no removed text is kept.
+ */
+async function removedCopies(
+  trx: Transaction<Database>,
+  entries: readonly EntryInput[],
+): Promise<Set<number>> {
+  const copies = new Set<number>();
+  if (!(await anyRemovedText(trx))) return copies;
+  const found = await copiesOfRemoved(
+    trx,
+    entries.map((e) => e.print),
+  );
+  found.forEach((text, i) => {
+    if (text) copies.add(i);
+  });
+  return copies;
+}
+
 /**
  * The active rules that could cover any of these entries, in a few indexed queries: rules on the
  * source, on the entries' normalized URLs, and on their hosts or parent domains. The URLs and
@@ -346,6 +386,7 @@ const ENTRY_COLUMNS: ReadonlyArray<readonly [keyof NewEntryRow, string]> = [
   ['contentHash', 'content_hash'],
   ['urlKey', 'url_key'],
   ['hostKey', 'host_key'],
+  ['print', 'print'],
   ['withheld', 'withheld'],
   ['filtered', 'filtered'],
   ['filterNote', 'filter_note'],

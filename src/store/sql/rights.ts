@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import {
   coveringDomains,
   describeRule,
@@ -7,26 +7,24 @@ import {
   siteHost,
   type AuditRecord,
   type NewRule,
-  type RuleKind,
   type SuppressionRule,
   type Tombstone,
 } from '../../model/rights.js';
 import type { Entry } from '../../model/entry.js';
+import type { Fingerprint } from '../../model/fingerprint.js';
 import { ALL_PAGES, sourceTag } from '../../model/page-tags.js';
 import { purgeMedia } from './media.js';
-import { INSERT_BATCH, date, recordPageChange, tagsOfEntries, toEntry, updateSource } from './common.js';
+import { INSERT_BATCH, recordPageChange, tagsOfEntries, toEntry, updateSource } from './common.js';
 import type { Source } from '../../model/source.js';
-import type { Database, SuppressionRulesTable } from '../schema.js';
-import type { GrantOptions, RightsRepository } from '../store.js';
+import type { Database } from '../schema.js';
+import type { GrantOptions, Granted, RightsRepository } from '../store.js';
+import { toRule, type RemovedEntry } from './rule-rows.js';
+import { keepRemovedTexts, removedPrints, storedCopies, textsCoveredBy } from './prints.js';
 
 export class SqlRights implements RightsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  grant(
-    rule: NewRule,
-    now: Date,
-    options: GrantOptions = {},
-  ): Promise<{ rule: SuppressionRule; removed: number }> {
+  grant(rule: NewRule, now: Date, options: GrantOptions = {}): Promise<Granted> {
     return this.db.transaction().execute((trx) => grantRule(trx, rule, now, options));
   }
 
@@ -34,8 +32,13 @@ export class SqlRights implements RightsRepository {
     return this.db.transaction().execute((trx) => revokeRule(trx, id, reason, actor, now));
   }
 
-  async preview(rules: readonly NewRule[], limit: number): Promise<{ count: number; entries: Entry[] }> {
-    const covered = new Set<number>();
+  async preview(
+    rules: readonly NewRule[],
+    limit: number,
+    options: { copies?: boolean } = {},
+  ): Promise<{ count: number; copies: number; entries: Entry[] }> {
+    const covered = new Map<number, RemovedEntry>();
+    const known: Array<{ entry: RemovedEntry; print: Fingerprint }> = [];
     for (const rule of rules) {
       const probe: SuppressionRule = {
         ...rule,
@@ -45,9 +48,22 @@ export class SqlRights implements RightsRepository {
         revokedAt: null,
         revokeReason: null,
       };
-      for (const e of await candidates(this.db, probe)) if (ruleMatches(probe, e)) covered.add(e.id);
+      for (const e of await candidates(this.db, probe)) if (ruleMatches(probe, e)) covered.set(e.id, e);
+      if (options.copies !== false)
+        for (const text of await textsCoveredBy(this.db, probe))
+          known.push({ entry: text, print: text.print });
     }
-    const shown = [...covered].sort((a, b) => b - a).slice(0, limit);
+    // And the copies of their texts stored elsewhere, which the grant removes with them.
+    const copies =
+      options.copies === false
+        ? []
+        : await storedCopies(
+            this.db,
+            [...(await removedPrints(this.db, [...covered.values()])), ...known],
+            new Set(covered.keys()),
+          );
+    const all = [...covered.keys(), ...copies.map((e) => e.id)];
+    const shown = all.sort((a, b) => b - a).slice(0, limit);
     const rows = shown.length
       ? await this.db
           .selectFrom('entries')
@@ -56,7 +72,7 @@ export class SqlRights implements RightsRepository {
           .orderBy('sortAt', 'desc')
           .execute()
       : [];
-    return { count: covered.size, entries: rows.map(toEntry) };
+    return { count: all.length, copies: copies.length, entries: rows.map(toEntry) };
   }
 
   async sourceRule(source: Pick<Source, 'id' | 'siteUrl' | 'feedUrl'>): Promise<SuppressionRule | null> {
@@ -145,6 +161,7 @@ export class SqlRights implements RightsRepository {
 /** The entries a rule might cover, found by index (their address, or their page's canonical one); ruleMatches decides. */
 async function candidates(db: Kysely<Database>, rule: SuppressionRule): Promise<RemovedEntry[]> {
   const q = db.selectFrom('entries').select(['id', 'sourceId', 'url', 'author', 'canonicalUrl']);
+  // (Its texts' copies elsewhere are found by their fingerprints: sql/prints.ts.)
   if (rule.kind === 'url') {
     const key = rule.urlKey;
     return key
@@ -167,15 +184,6 @@ async function candidates(db: Kysely<Database>, rule: SuppressionRule): Promise<
       ]),
     )
     .execute();
-}
-
-/** What removing an entry needs of it. */
-export interface RemovedEntry {
-  id: number;
-  sourceId: number;
-  url: string | null;
-  author: string | null;
-  canonicalUrl: string | null;
 }
 
 /**
@@ -231,34 +239,18 @@ export async function appendAudit(
   await db.insertInto('auditLog').values({ at: now.getTime(), actor, action, detail }).execute();
 }
 
-export function toRule(row: Selectable<SuppressionRulesTable>): SuppressionRule {
-  return {
-    id: row.id,
-    kind: row.kind as RuleKind,
-    urlKey: row.urlKey,
-    sourceId: row.sourceId,
-    author: row.author,
-    domain: row.domain,
-    reason: row.reason,
-    actor: row.actor,
-    createdAt: new Date(Number(row.createdAt)),
-    revokedAt: date(row.revokedAt),
-    revokeReason: row.revokeReason,
-    requestId: row.requestId,
-  };
-}
-
 /**
  * Grants a rule inside the caller's transaction: the rule is recorded, every entry it covers is
- * deleted and leaves a tombstone, a whole source may be paused or set to link-only, and the audit
- * log says so.
+ * deleted and leaves a tombstone, and so is every stored copy of their texts (by fingerprint,
+ * under any address, byline or source), whose fingerprints are kept to keep later copies out; a
+ * whole source may be paused or set to link-only, and the audit log says so.
  */
 export async function grantRule(
   trx: Kysely<Database>,
   rule: NewRule,
   now: Date,
   options: GrantOptions = {},
-): Promise<{ rule: SuppressionRule; removed: number }> {
+): Promise<Granted> {
   const row = await trx
     .insertInto('suppressionRules')
     .values({
@@ -271,8 +263,14 @@ export async function grantRule(
     .returningAll()
     .executeTakeFirstOrThrow();
   const granted = toRule(row);
-  const covered = (await candidates(trx, granted)).filter((e) => ruleMatches(granted, e));
+  const matched = (await candidates(trx, granted)).filter((e) => ruleMatches(granted, e));
+  const prints = await removedPrints(trx, matched);
+  // The texts earlier rules removed that this one covers too: their copies go as well.
+  const known = (await textsCoveredBy(trx, granted)).map((text) => ({ entry: text, print: text.print }));
+  const copies = await storedCopies(trx, [...prints, ...known], new Set(matched.map((e) => e.id)));
+  const covered = [...matched, ...copies];
   await removeEntries(trx, covered, granted.id, now);
+  await keepRemovedTexts(trx, granted.id, prints);
   // A source-wide rule changes the source's own page (it answers 410 from now on), however few its articles.
   if (granted.kind === 'source' && granted.sourceId !== null) {
     await recordPageChange(trx, [sourceTag(granted.sourceId)], now);
@@ -298,10 +296,15 @@ export async function grantRule(
     trx,
     rule.actor,
     'rule.granted',
-    `rule ${granted.id}: ${describeRule(granted)}; ${covered.length} entries removed${then}; reason: ${rule.reason}`,
+    `rule ${granted.id}: ${describeRule(granted)}; ${covered.length} entries removed` +
+      (copies.length
+        ? ` (${copies.length} of them copies of a removed text: ${copies.map((e) => e.id).join(', ')})`
+        : '') +
+      (prints.length ? `; the fingerprints of ${prints.length} removed text(s) kept, against copies` : '') +
+      `${then}; reason: ${rule.reason}`,
     now,
   );
-  return { rule: granted, removed: covered.length };
+  return { rule: granted, removed: covered.length, copies: copies.length };
 }
 
 /** Revokes an active rule inside the caller's transaction; null when it was not active. */

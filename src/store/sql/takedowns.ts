@@ -116,10 +116,12 @@ export class SqlTakedowns implements TakedownRepository {
       if (Number(claimed.numUpdatedRows) === 0) return null;
       const granted: SuppressionRule[] = [];
       let removed = 0;
+      let copies = 0;
       for (const rule of rules) {
         const result = await grantRule(trx, { ...rule, actor: decision.actor, requestId: id }, now, options);
         granted.push(result.rule);
         removed += result.removed;
+        copies += result.copies;
       }
       const row = await trx
         .updateTable('takedownRequests')
@@ -132,10 +134,10 @@ export class SqlTakedowns implements TakedownRepository {
         trx,
         decision.actor,
         'request.granted',
-        `${request.reference}: rules ${granted.map((r) => r.id).join(', ') || 'none'} (${granted.map(describeRule).join('; ')}); ${removed} entries removed; reason: ${decision.reason}${decision.scope ? `; scope: ${decision.scope}` : ''}`,
+        `${request.reference}: rules ${granted.map((r) => r.id).join(', ') || 'none'} (${granted.map(describeRule).join('; ')}); ${removed} entries removed${copies ? ` (${copies} of them copies of a removed text)` : ''}; reason: ${decision.reason}${decision.scope ? `; scope: ${decision.scope}` : ''}`,
         now,
       );
-      const outcome = { request, rules: granted, removed };
+      const outcome = { request, rules: granted, removed, copies };
       await enqueue(trx, notices(outcome), now);
       return outcome;
     });

@@ -3,6 +3,7 @@ import { entryFacets } from '../../model/facets.js';
 import { searchText } from '../search-text.js';
 import { urlHostKey, urlKey } from '../../model/identity.js';
 import { rekeyAddresses } from '../sql/rekey.js';
+import { fillPrints } from '../sql/prints.js';
 import { feedHost } from '../../model/source.js';
 
 /**
@@ -543,6 +544,40 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
       );
       await sql`ALTER TABLE takedown_requests ADD COLUMN resolved TEXT`.execute(db);
       await rekeyAddresses(db);
+    },
+  },
+  '0023_removed_texts': {
+    async up(db) {
+      // Each entry's text fingerprint, and those of the texts takedowns removed, with their band
+      // keys and what the rules know the entry by: a removed text's copies stay out under any
+      // address, byline or source, while a rule in force covers the entry it was (sql/prints.ts).
+      await sql`ALTER TABLE entries ADD COLUMN print BLOB`.execute(db);
+      await sql`
+        CREATE TABLE removed_texts (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          rule_id INTEGER NOT NULL REFERENCES suppression_rules (id),
+          entry_id INTEGER NOT NULL,
+          source_id INTEGER NOT NULL,
+          url TEXT,
+          author TEXT,
+          canonical_url TEXT,
+          url_key TEXT,
+          host_key TEXT,
+          canonical_key TEXT,
+          print BLOB NOT NULL
+        ) STRICT`.execute(db);
+      await sql`CREATE INDEX removed_texts_url ON removed_texts (url_key)`.execute(db);
+      await sql`CREATE INDEX removed_texts_host ON removed_texts (host_key)`.execute(db);
+      await sql`CREATE INDEX removed_texts_canonical ON removed_texts (canonical_key)`.execute(db);
+      await sql`CREATE INDEX removed_texts_source ON removed_texts (source_id)`.execute(db);
+      await sql`
+        CREATE TABLE removed_text_bands (
+          band INTEGER NOT NULL,
+          text_id INTEGER NOT NULL REFERENCES removed_texts (id),
+          PRIMARY KEY (band, text_id)
+        ) STRICT, WITHOUT ROWID`.execute(db);
+      await sql`CREATE INDEX removed_text_bands_text ON removed_text_bands (text_id)`.execute(db);
+      await fillPrints(db);
     },
   },
 };

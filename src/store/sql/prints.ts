@@ -1,0 +1,383 @@
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { bodyHtml } from '../../model/entry.js';
+import {
+  bandKeys,
+  fingerprint,
+  htmlParagraphs,
+  isCopyOf,
+  mostlyIn,
+  packFingerprint,
+  SAME_ARTICLE,
+  similarity,
+  shingleHashes,
+  unpackFingerprint,
+  type Fingerprint,
+} from '../../model/fingerprint.js';
+import { packedHtmlFingerprint } from '../../markup/html-fingerprint.js';
+import { htmlToText } from '../../markup/html-text.js';
+import { printColumn } from '../refresh-plan.js';
+import type { Database, RemovedTextsTable } from '../schema.js';
+import { inChunks } from './common.js';
+import { toRule, type RemovedEntry } from './rule-rows.js';
+import { urlHostKey, urlKey } from '../../model/identity.js';
+import { coveringDomains, ruleMatches, suppressingRule, type SuppressionRule } from '../../model/rights.js';
+
+/**
+ * Texts a takedown removed, kept as fingerprints (model/fingerprint.ts) so that their copies stay
+ * out: under another address, byline or source, wherever they arrive from. A grant keeps the
+ * fingerprint of each text it removes and removes the copies already stored; a refresh and a
+ * finished extraction look their texts up by band key (a few indexed queries, and none while no
+ * removed text is kept). A text stays out while a rule in force covers the entry it was, whichever
+ * rule removed it: revoking one rule lets its copies in only when no other rule covers the entry.
+ */
+
+/** How many stored entries a sweep for copies reads at a time. */
+const SWEEP_BATCH = 2000;
+/** How many other entries of a removed text's source show what its boilerplate is. */
+const SIBLINGS = 20;
+
+/**
+ * A removed text as the store keeps it: its fingerprint, and what the rules know an entry by (its
+ * source, address, byline and page's canonical address), so that its copies stay out as long as
+ * any rule in force covers the entry it was, whichever rule removed it.
+ */
+export interface RemovedText extends RemovedEntry {
+  textId: number;
+  print: Fingerprint;
+}
+
+/** Whether any removed text is kept: the check every refresh makes first. */
+export async function anyRemovedText(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('removedTexts').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * For each print given, the removed text in force it is a copy of (and the rule that keeps it
+ * out), if any: candidates by band key, containment decides, then whether a rule in force still
+ * covers the entry the text was.
+ */
+export async function copiesOfRemoved(
+  db: Kysely<Database>,
+  prints: ReadonlyArray<Uint8Array | null | undefined>,
+): Promise<Array<{ text: RemovedText; rule: SuppressionRule } | null>> {
+  const unpacked = prints.map((p) => unpackFingerprint(p));
+  const keysOf = unpacked.map((p) => (p ? bandKeys(p.signature) : []));
+  const candidates = new Set<number>();
+  for (const chunk of inChunks(keysOf.flat())) {
+    const rows = await db
+      .selectFrom('removedTextBands')
+      .select('textId')
+      .distinct()
+      .where('band', 'in', chunk)
+      .execute();
+    for (const { textId } of rows) candidates.add(Number(textId));
+  }
+  if (candidates.size === 0) return prints.map(() => null);
+  const texts = await readRemovedTexts(db, (q) => q.where('id', 'in', [...candidates]));
+  const rules = await rulesInForce(db, texts);
+  const inForce = texts.filter((t) => rules.has(t.textId));
+  const byBand = bandIndex(inForce);
+  return unpacked.map((print, i) => {
+    const text = print ? copyAmong(print, keysOf[i]!, byBand) : null;
+    return text ? { text, rule: rules.get(text.textId)! } : null;
+  });
+}
+
+/** The removed texts a query selects (candidates go a chunk at a time when there are many). */
+async function readRemovedTexts(
+  db: Kysely<Database>,
+  where: (
+    q: SelectQueryBuilder<Database, 'removedTexts', Selectable<RemovedTextsTable>>,
+  ) => SelectQueryBuilder<Database, 'removedTexts', Selectable<RemovedTextsTable>>,
+): Promise<RemovedText[]> {
+  const rows = await where(db.selectFrom('removedTexts').selectAll()).execute();
+  return rows.flatMap((row) => {
+    const print = unpackFingerprint(row.print);
+    return print
+      ? [
+          {
+            textId: Number(row.id),
+            id: Number(row.entryId),
+            sourceId: Number(row.sourceId),
+            url: row.url,
+            author: row.author,
+            canonicalUrl: row.canonicalUrl,
+            print,
+          },
+        ]
+      : [];
+  });
+}
+
+/** For each removed text that a rule in force still covers (by the entry it was), the first such rule. */
+async function rulesInForce(
+  db: Kysely<Database>,
+  texts: readonly RemovedText[],
+): Promise<Map<number, SuppressionRule>> {
+  const keys = texts.flatMap((t) => [urlKey(t.url), urlKey(t.canonicalUrl)].filter((k) => k !== null));
+  const domains = texts.flatMap((t) => [
+    ...coveringDomains(urlHostKey(t.url)),
+    ...coveringDomains(urlHostKey(t.canonicalUrl)),
+  ]);
+  const sources = texts.map((t) => t.sourceId);
+  const rows = await db
+    .selectFrom('suppressionRules')
+    .selectAll()
+    .where('revokedAt', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('sourceId', 'in', [...new Set(sources)]),
+        ...(keys.length ? [eb('urlKey', 'in', [...new Set(keys)])] : []),
+        ...(domains.length ? [eb('domain', 'in', [...new Set(domains)])] : []),
+      ]),
+    )
+    .orderBy('id')
+    .execute();
+  const rules = rows.map(toRule);
+  const out = new Map<number, SuppressionRule>();
+  for (const text of texts) {
+    const rule = suppressingRule(rules, text);
+    if (rule) out.set(text.textId, rule);
+  }
+  return out;
+}
+
+/**
+ * The removed texts a rule covers by the entries they were (whatever rule removed them): a rule
+ * granted for an article that an earlier rule removed keeps its copies out in its turn.
+ */
+export async function textsCoveredBy(db: Kysely<Database>, rule: SuppressionRule): Promise<RemovedText[]> {
+  const domain = rule.domain;
+  const found = await readRemovedTexts(db, (q) =>
+    q.where((eb) =>
+      eb.or([
+        ...(rule.urlKey ? [eb('urlKey', '=', rule.urlKey), eb('canonicalKey', '=', rule.urlKey)] : []),
+        ...(rule.sourceId !== null ? [eb('sourceId', '=', rule.sourceId)] : []),
+        ...(domain ? [eb('hostKey', '=', domain), eb('hostKey', 'like', `%.${domain}`)] : []),
+        ...(domain
+          ? [eb('canonicalKey', 'like', `${domain}/%`), eb('canonicalKey', 'like', `%.${domain}/%`)]
+          : []),
+      ]),
+    ),
+  );
+  return found.filter((t) => ruleMatches(rule, t));
+}
+
+/** Removed texts by each of their band keys. */
+function bandIndex(texts: readonly RemovedText[]): Map<number, RemovedText[]> {
+  const index = new Map<number, RemovedText[]>();
+  for (const text of texts) {
+    for (const key of bandKeys(text.print.signature)) {
+      const list = index.get(key);
+      if (list) list.push(text);
+      else index.set(key, [text]);
+    }
+  }
+  return index;
+}
+
+/** The first removed text (by id) that a text with these band keys is a copy of, if any. */
+function copyAmong(
+  print: Fingerprint,
+  keys: readonly number[],
+  byBand: ReadonlyMap<number, readonly RemovedText[]>,
+): RemovedText | null {
+  const seen = new Set<number>();
+  let best: RemovedText | null = null;
+  for (const key of keys) {
+    for (const text of byBand.get(key) ?? []) {
+      if (seen.has(text.textId)) continue;
+      seen.add(text.textId);
+      if ((best === null || text.textId < best.textId) && isCopyOf(print, text.print)) best = text;
+    }
+  }
+  return best;
+}
+
+/**
+ * The fingerprints of texts about to be removed, each without its source's boilerplate: the
+ * paragraphs that half or more of whose shingles the source's other texts (the others removed with
+ * it, and up to SIBLINGS more of its stored entries) also carry. Read before the entries go.
+ */
+export async function removedPrints(
+  db: Kysely<Database>,
+  removed: readonly RemovedEntry[],
+): Promise<Array<{ entry: RemovedEntry; print: Fingerprint }>> {
+  const bodies = await bodiesOf(
+    db,
+    removed.map((e) => e.id),
+  );
+  const bySource = new Map<number, RemovedEntry[]>();
+  for (const e of removed) bySource.set(e.sourceId, [...(bySource.get(e.sourceId) ?? []), e]);
+  const out: Array<{ entry: RemovedEntry; print: Fingerprint }> = [];
+  for (const [sourceId, entries] of bySource) {
+    const ids = new Set(entries.map((e) => e.id));
+    const siblings = await db
+      .selectFrom('entries')
+      .select(['id', 'articleHtml', 'contentHtml', 'summaryHtml'])
+      .where('sourceId', '=', sourceId)
+      .orderBy('id', 'desc')
+      .limit(SIBLINGS + Math.min(ids.size, SIBLINGS))
+      .execute();
+    const others = siblings.filter((s) => !ids.has(s.id)).slice(0, SIBLINGS);
+    const texts = entries.map((e) => paragraphsOf(bodies.get(e.id) ?? null));
+    const sharedWithOthers = boilerplateOf([...texts, ...others.map((s) => paragraphsOf(bodyHtml(s)))]);
+    texts.forEach((text, i) => {
+      const shared = sharedWithOthers(i);
+      const print = fingerprint(text.filter((p) => !mostlyIn(p, shared)));
+      if (print) out.push({ entry: entries[i]!, print });
+    });
+  }
+  return out;
+}
+
+/** The HTML each entry's page shows as its body. */
+async function bodiesOf(db: Kysely<Database>, ids: readonly number[]): Promise<Map<number, string | null>> {
+  const out = new Map<number, string | null>();
+  for (const chunk of inChunks(ids)) {
+    const rows = await db
+      .selectFrom('entries')
+      .select(['id', 'articleHtml', 'contentHtml', 'summaryHtml'])
+      .where('id', 'in', chunk)
+      .execute();
+    for (const row of rows) out.set(Number(row.id), bodyHtml(row));
+  }
+  return out;
+}
+
+function paragraphsOf(html: string | null): string[][] {
+  return html ? htmlParagraphs(html, htmlToText) : [];
+}
+
+/**
+ * The shingles that texts of a group other than the i-th carry, leaving out those that are the
+ * same article as it (model/fingerprint.ts withoutBoilerplate, SAME_ARTICLE), for each text of the
+ * group in turn: each text's shingles and signature are made once, and its copies found by band.
+ */
+function boilerplateOf(group: ReadonlyArray<ReadonlyArray<readonly string[]>>): (i: number) => Set<number> {
+  const shingles = group.map((text) => shingleHashes(text));
+  const prints = group.map((text) => fingerprint(text));
+  const counts = new Map<number, number>();
+  for (const set of shingles) for (const h of set) counts.set(h, (counts.get(h) ?? 0) + 1);
+  const byBand = new Map<number, number[]>();
+  prints.forEach((print, k) => {
+    if (!print) return;
+    for (const key of bandKeys(print.signature)) byBand.set(key, [...(byBand.get(key) ?? []), k]);
+  });
+  return (i) => {
+    const own = prints[i];
+    const same = new Set<number>([i]);
+    if (own)
+      for (const key of bandKeys(own.signature))
+        for (const k of byBand.get(key) ?? [])
+          if (!same.has(k) && similarity(own.signature, prints[k]!.signature) >= SAME_ARTICLE) same.add(k);
+    const shared = new Set<number>();
+    for (const h of shingles[i]!) {
+      let elsewhere = counts.get(h)!;
+      for (const k of same) if (shingles[k]!.has(h)) elsewhere--;
+      if (elsewhere > 0) shared.add(h);
+    }
+    return shared;
+  };
+}
+
+/** Keeps removed texts' fingerprints (first removed under `ruleId`), with their band keys. */
+export async function keepRemovedTexts(
+  trx: Kysely<Database>,
+  ruleId: number,
+  prints: ReadonlyArray<{ entry: RemovedEntry; print: Fingerprint }>,
+): Promise<void> {
+  for (const { entry, print } of prints) {
+    const row = await trx
+      .insertInto('removedTexts')
+      .values({
+        ruleId,
+        entryId: entry.id,
+        sourceId: entry.sourceId,
+        url: entry.url,
+        author: entry.author,
+        canonicalUrl: entry.canonicalUrl,
+        urlKey: urlKey(entry.url),
+        hostKey: urlHostKey(entry.url),
+        canonicalKey: urlKey(entry.canonicalUrl),
+        print: printColumn(packFingerprint(print))!,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const bands = [...new Set(bandKeys(print.signature))];
+    await trx
+      .insertInto('removedTextBands')
+      .values(bands.map((band) => ({ band, textId: Number(row.id) })))
+      .execute();
+  }
+}
+
+/**
+ * The stored entries, other than those given, whose text is a copy of one of these fingerprints:
+ * every stored entry's fingerprint read a batch at a time, its band keys looked up in memory.
+ */
+export async function storedCopies(
+  db: Kysely<Database>,
+  prints: ReadonlyArray<{ entry: RemovedEntry; print: Fingerprint }>,
+  except: ReadonlySet<number>,
+): Promise<RemovedEntry[]> {
+  if (prints.length === 0) return [];
+  const byBand = bandIndex(prints.map(({ entry, print }, i) => ({ ...entry, textId: i, print })));
+  const copies: RemovedEntry[] = [];
+  for (let after = 0; ;) {
+    const rows = await db
+      .selectFrom('entries')
+      .select(['id', 'sourceId', 'url', 'author', 'canonicalUrl', 'print'])
+      .where('id', '>', after)
+      .where('print', 'is not', null)
+      .orderBy('id')
+      .limit(SWEEP_BATCH)
+      .execute();
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const id = Number(row.id);
+      if (except.has(id)) continue;
+      const print = unpackFingerprint(row.print);
+      if (print && copyAmong(print, bandKeys(print.signature), byBand))
+        copies.push({
+          id,
+          sourceId: Number(row.sourceId),
+          url: row.url,
+          author: row.author,
+          canonicalUrl: row.canonicalUrl,
+        });
+    }
+    after = Number(rows[rows.length - 1]!.id);
+  }
+  return copies;
+}
+
+/** How many entries a pass of fillPrints reads at a time. */
+const FILL_BATCH = 2000;
+
+/**
+ * Gives every stored entry the fingerprint of its body's text (a migration's work, once): the
+ * entries stored before fingerprints were kept.
+ */
+export async function fillPrints(db: Kysely<unknown>): Promise<number> {
+  let filled = 0;
+  for (let after = 0; ;) {
+    const rows = await sql<{
+      id: number | string;
+      articleHtml: string | null;
+      contentHtml: string | null;
+      summaryHtml: string | null;
+    }>`
+      SELECT id, article_html AS "articleHtml", content_html AS "contentHtml", summary_html AS "summaryHtml"
+      FROM entries WHERE id > ${after} ORDER BY id LIMIT ${FILL_BATCH}`.execute(db);
+    if (rows.rows.length === 0) break;
+    for (const row of rows.rows) {
+      const print = printColumn(packedHtmlFingerprint(bodyHtml(row)));
+      if (!print) continue;
+      await sql`UPDATE entries SET print = ${print} WHERE id = ${row.id}`.execute(db);
+      filled++;
+    }
+    after = Number(rows.rows[rows.rows.length - 1]!.id);
+  }
+  return filled;
+}
