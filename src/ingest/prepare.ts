@@ -4,8 +4,7 @@ import type { FeedEntry } from '../model/feed.js';
 import { MAX_TEXT_PICTURES, textPictures } from '../markup/html-images.js';
 import { leadImageUrl } from '../parse/lead-image.js';
 import { sanitizeHtml, type SanitizeOptions } from '../sanitize/index.js';
-import { searchText } from '../store/search-text.js';
-import { packedHtmlFingerprint } from '../markup/html-fingerprint.js';
+import { textAndPrint } from '../markup/html-fingerprint.js';
 
 /** Turns a parsed entry into what the store keeps: HTML sanitized against the right base, dates as Dates. */
 export function prepareEntry(
@@ -31,12 +30,14 @@ export function prepareEntry(
     enclosures: entry.enclosures,
   };
   // The search text, the text's fingerprint and the lead image are made here, off the main thread,
-  // as the sanitized HTML is.
+  // as the sanitized HTML is; the search text and the fingerprint from one reading of the body (the
+  // same text as store/search-text.ts makes).
+  const body = textAndPrint(contentHtml ?? summaryHtml);
   return {
     ...facts,
     contentHash: digest(facts),
-    searchText: searchText(facts),
-    print: packedHtmlFingerprint(contentHtml ?? summaryHtml),
+    searchText: body.text,
+    print: body.print,
     imageUrl: leadImageUrl({ image: entry.image, enclosures: entry.enclosures, contentHtml, summaryHtml }),
     pictureUrls: [...new Set([...textPictures(contentHtml), ...textPictures(summaryHtml)])].slice(
       0,

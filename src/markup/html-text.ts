@@ -30,6 +30,29 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
+/** Block elements' ends: where one paragraph of a fragment of HTML ends and the next begins. */
+const BLOCK_END = /<\/(?:p|li|h[1-6]|blockquote|div|pre|td|th|dd|dt|figcaption)\s*>|<br\s*\/?>/gi;
+/** Marks a paragraph's end while the text is made: a private-use character, which no HTML means. */
+const PARAGRAPH = '\ue000';
+
+/**
+ * The plain text of each paragraph of a fragment of HTML (ended by a block element or a line break),
+ * made in one pass as htmlToText makes one text; empty paragraphs are left out.
+ */
+export function htmlParagraphTexts(html: string): string[] {
+  return decodeHTMLStrict(
+    html
+      .replace(HIDDEN_CONTENT, ' ')
+      .replace(/<!--[\s\S]*?-->/g, '')
+      .replace(BLOCK_END, PARAGRAPH)
+      .replace(INLINE_TAG, '')
+      .replace(/<[^>]*>/g, ' '),
+  )
+    .split(PARAGRAPH)
+    .map((p) => p.replace(FOLD, ' ').trim())
+    .filter(Boolean);
+}
+
 /** Plain text as HTML. */
 export function textToHtml(text: string): string {
   return escapeText(text).replace(/\r?\n/g, '<br>');

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { htmlToText } from '../markup/html-text.js';
 import {
   containment,
   bandKeys,
   fingerprint,
   fingerprintWords,
-  htmlParagraphs,
+  hashText,
+  wordHashes,
   isCopyOf,
   packFingerprint,
+  sameArticle,
+  shingleHashes,
   PACKED_BYTES,
   similarity,
   unpackFingerprint,
@@ -28,7 +30,7 @@ const OTHER = [
   'Volunteers will count them at dusk each evening this summer, using detectors that pick up their calls.',
   'The church will postpone repairs to its roof until the young bats are old enough to leave in the autumn.',
 ];
-const read = (paragraphs: readonly string[]) => paragraphs.map(fingerprintWords);
+const read = (paragraphs: readonly string[]) => paragraphs.map(wordHashes);
 const print = (paragraphs: readonly string[]) => fingerprint(read(paragraphs))!;
 const FOOTER =
   'This story first appeared on the Valley Courier. Sign up for our newsletter for more local news.';
@@ -56,13 +58,47 @@ describe('fingerprints', () => {
     assert.ok(isCopyOf(fingerprint(a)!, own));
   });
 
-  it('reads paragraphs from HTML, folds case and accents, and needs enough words', () => {
-    assert.deepEqual(htmlParagraphs('<p>Café <b>Crème</b></p><p>Two</p><br>three', htmlToText), [
-      ['cafe', 'creme'],
-      ['two'],
-      ['three'],
+  it('does not take a copy of the same article among its source’s texts for boilerplate', () => {
+    const a = read([...STORY, FOOTER]);
+    const copy = read(['Valley Courier Home News Sport', ...STORY, FOOTER]);
+    const other = read([...OTHER, FOOTER]);
+    const own = fingerprint(withoutBoilerplate(a, [copy, other]))!;
+    assert.ok(own, 'the story is left, without the footer');
+    assert.ok(isCopyOf(fingerprint(copy)!, own));
+    assert.ok(!isCopyOf(fingerprint(other)!, own));
+    assert.ok(sameArticle(shingleHashes(a), shingleHashes(copy)));
+    assert.ok(!sameArticle(shingleHashes(a), shingleHashes(other)));
+  });
+
+  it('folds case and accents, ASCII or not, and needs enough words', () => {
+    assert.deepEqual(fingerprintWords("Don't stop the U.S. Café-Crème, 2026!"), [
+      'don',
+      't',
+      'stop',
+      'the',
+      'u',
+      's',
+      'cafe',
+      'creme',
+      '2026',
     ]);
+    assert.deepEqual(fingerprintWords('ＦＵＬＬ width Ünïcode'), ['full', 'width', 'unicode']);
     assert.equal(fingerprint(read(['Too short to be recognised by.'])), null);
+  });
+
+  it('hashes a text’s words in one pass as it hashes them one by one', () => {
+    for (const text of [
+      "Don't stop the U.S. Café-Crème, 2026!",
+      'ＦＵＬＬ width Ünïcode, naïve—déjà vu… “quoted” İstanbul ΟΔΟΣ',
+      'trailing word',
+      '',
+      '   ',
+      'é',
+      'a\u0301b c',
+      'wo\u200brd\u00a0next «x» y·z',
+    ]) {
+      assert.deepEqual(wordHashes(text), hashText([fingerprintWords(text)])[0], text);
+    }
   });
 
   it('stores and reads back a fingerprint, and refuses what is not one', () => {

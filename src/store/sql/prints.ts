@@ -3,18 +3,16 @@ import { bodyHtml } from '../../model/entry.js';
 import {
   bandKeys,
   fingerprint,
-  htmlParagraphs,
   isCopyOf,
   mostlyIn,
   packFingerprint,
-  SAME_ARTICLE,
-  similarity,
+  sameArticle,
   shingleHashes,
   unpackFingerprint,
   type Fingerprint,
+  type HashedText,
 } from '../../model/fingerprint.js';
-import { packedHtmlFingerprint } from '../../markup/html-fingerprint.js';
-import { htmlToText } from '../../markup/html-text.js';
+import { htmlParagraphHashes, packedHtmlFingerprint } from '../../markup/html-fingerprint.js';
 import { printColumn } from '../refresh-plan.js';
 import type { Database, RemovedTextsTable } from '../schema.js';
 import { inChunks } from './common.js';
@@ -245,16 +243,17 @@ async function bodiesOf(db: Kysely<Database>, ids: readonly number[]): Promise<M
   return out;
 }
 
-function paragraphsOf(html: string | null): string[][] {
-  return html ? htmlParagraphs(html, htmlToText) : [];
+function paragraphsOf(html: string | null): number[][] {
+  return htmlParagraphHashes(html);
 }
 
 /**
  * The shingles that texts of a group other than the i-th carry, leaving out those that are the
- * same article as it (model/fingerprint.ts withoutBoilerplate, SAME_ARTICLE), for each text of the
- * group in turn: each text's shingles and signature are made once, and its copies found by band.
+ * same article as it (model/fingerprint.ts withoutBoilerplate, sameArticle), for each text of the
+ * group in turn: each text's shingles and signature are made once, and its copies found by band
+ * (two texts that each hold 0.8 of the other are similar enough to share a band all but always).
  */
-function boilerplateOf(group: ReadonlyArray<ReadonlyArray<readonly string[]>>): (i: number) => Set<number> {
+function boilerplateOf(group: readonly HashedText[]): (i: number) => Set<number> {
   const shingles = group.map((text) => shingleHashes(text));
   const prints = group.map((text) => fingerprint(text));
   const counts = new Map<number, number>();
@@ -270,7 +269,7 @@ function boilerplateOf(group: ReadonlyArray<ReadonlyArray<readonly string[]>>): 
     if (own)
       for (const key of bandKeys(own.signature))
         for (const k of byBand.get(key) ?? [])
-          if (!same.has(k) && similarity(own.signature, prints[k]!.signature) >= SAME_ARTICLE) same.add(k);
+          if (!same.has(k) && sameArticle(shingles[i]!, shingles[k]!)) same.add(k);
     const shared = new Set<number>();
     for (const h of shingles[i]!) {
       let elsewhere = counts.get(h)!;
