@@ -9,7 +9,7 @@ import { openSqliteDatabase } from './sqlite/open-sqlite.js';
 interface Plain {
   table: Exclude<
     keyof Database,
-    'entries' | 'entryFacets' | 'pageChanges' | 'rateHits' | 'fetchDays' | 'removedTextBands'
+    'entries' | 'entryFacets' | 'pageChanges' | 'rateHits' | 'fetchDays' | 'removedTextBands' | 'keptOut'
   >;
   key: string;
 }
@@ -101,6 +101,7 @@ export async function copySite(
         progress(`${await copyTable(from.db, to.db, plain)} ${label(plain.table)}`);
       progress(`${await copyFetchDays(from.db, to.db)} days of fetch health`);
       progress(`${await copyBands(from.db, to.db)} band keys of removed texts`);
+      progress(`${await copyKeptOut(from.db, to.db)} articles kept out by rules`);
       for (const table of IDENTITIES) {
         await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'),
           (SELECT coalesce(max(id), 0) + 1 FROM ${sql.table(table)}), false)`.execute(to.db);
@@ -113,6 +114,7 @@ export async function copySite(
         ...AFTER_ENTRIES.map((p) => p.table),
         'fetchDays' as const,
         'removedTextBands' as const,
+        'keptOut' as const,
       ]) {
         counts.push({
           table: label(table),
@@ -205,6 +207,39 @@ async function copyBands(from: Kysely<Database>, to: Kysely<Database>): Promise<
       copied += Number(result.numInsertedOrUpdatedRows ?? 0);
     }
     after = texts[texts.length - 1]!.id;
+  }
+}
+
+/** Copies what the rules kept out (keyed by rule, source and guid), a few rules at a time. */
+async function copyKeptOut(from: Kysely<Database>, to: Kysely<Database>): Promise<number> {
+  let copied = 0;
+  for (let after = 0; ;) {
+    const rules = await from
+      .selectFrom('suppressionRules')
+      .select('id')
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(20)
+      .execute();
+    if (rules.length === 0) return copied;
+    const rows = await from
+      .selectFrom('keptOut')
+      .selectAll()
+      .where(
+        'ruleId',
+        'in',
+        rules.map((r) => r.id),
+      )
+      .execute();
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const result = await to
+        .insertInto('keptOut')
+        .values(rows.slice(i, i + BATCH))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      copied += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    after = rules[rules.length - 1]!.id;
   }
 }
 

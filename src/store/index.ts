@@ -17,6 +17,7 @@ export type {
   SubscriptionRepository,
   SubscriptionPatch,
   RightsRepository,
+  RuleRecord,
   GrantOptions,
   GrantOutcome,
   Decision,

@@ -52,8 +52,11 @@ export interface RefreshFacts {
   known: KnownEntries;
   /** The active rules that could cover any of the entries (a superset does no harm). */
   rules: readonly SuppressionRule[];
-  /** The entries (by position) whose text is a copy of one a takedown removed (sql/prints.ts). */
-  copies?: ReadonlySet<number>;
+  /**
+   * The entries (by position) whose text is a copy of one a takedown removed (sql/prints.ts), each
+   * with the rule in force that keeps it out.
+   */
+  copies?: ReadonlyMap<number, number>;
   /** A full-text source: its new entries with an address join the full-text queue. */
   fullText: boolean;
   /** The source holds new entries for review: they are stored held, on no page until published. */
@@ -113,6 +116,14 @@ export interface RefreshPlan {
   touched: PageTag[];
   /** Pages that only gain new entries (see PageChange). */
   added: PageTag[];
+  /** The entries a takedown rule kept out, each with the rule. */
+  keptOut: KeptOut[];
+}
+
+/** An entry a rule kept out of a refresh, known by its guid's hash (its source is the refresh's). */
+export interface KeptOut {
+  ruleId: number;
+  guidHash: string;
 }
 
 type Match = { stored: KnownEntry } | { fresh: NewEntry };
@@ -124,14 +135,18 @@ export function planRefresh(facts: RefreshFacts): RefreshPlan {
     entry,
     guidHash: facts.guidHashes?.[i] ?? hashGuid(entry.guid),
   }));
-  const copies = facts.copies ?? new Set<number>();
+  const copies = facts.copies ?? new Map<number, number>();
+  const keptOut: KeptOut[] = [];
   const entries =
     facts.rules.length === 0 && copies.size === 0
       ? hashed
-      : hashed.filter(
-          ({ entry: e }, i) =>
-            !copies.has(i) && !suppressingRule(facts.rules, { sourceId, url: e.url, author: e.author }),
-        );
+      : hashed.filter(({ entry: e, guidHash }, i) => {
+          const ruleId =
+            copies.get(i) ?? suppressingRule(facts.rules, { sourceId, url: e.url, author: e.author })?.id;
+          if (ruleId === undefined) return true;
+          keptOut.push({ ruleId, guidHash });
+          return false;
+        });
   counts.suppressed = facts.entries.length - entries.length;
 
   // Copies, rewritten as the feed is read: an entry rewritten early in the feed is matched, with its
@@ -200,7 +215,7 @@ export function planRefresh(facts: RefreshFacts): RefreshPlan {
   }
   if (facts.presentation === 'changed') touched.push(ALL_PAGES);
   else if (facts.presentation === 'first') added.push(LISTING, sourceTag(sourceId));
-  return { counts, insert, update: [...updates.values()], touched, added };
+  return { counts, insert, update: [...updates.values()], touched, added, keptOut };
 
   function matchOf(guidHash: string, url: string | undefined): Match | undefined {
     const stored = storedByGuid.get(guidHash);

@@ -15,6 +15,7 @@ export interface Database {
   suppressionRules: SuppressionRulesTable;
   removedTexts: RemovedTextsTable;
   removedTextBands: RemovedTextBandsTable;
+  keptOut: KeptOutTable;
   tombstones: TombstonesTable;
   auditLog: AuditLogTable;
   takedownRequests: TakedownRequestsTable;
@@ -232,6 +233,14 @@ export interface RemovedTextsTable {
 export interface RemovedTextBandsTable {
   band: number;
   textId: number;
+}
+
+/** An entry a rule kept out of a later refresh, once (by its source and guid's hash): nothing of its content. */
+export interface KeptOutTable {
+  ruleId: number;
+  sourceId: number;
+  guidHash: string;
+  at: number;
 }
 
 /** What is kept of an entry a rule removed: never its content. */

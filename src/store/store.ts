@@ -302,17 +302,16 @@ export interface GrantOptions {
 }
 
 /** A granted rule: entries it covers removed, and stored copies of their texts (`copies` of the `removed`). */
-export interface Granted {
-  rule: SuppressionRule;
-  removed: number;
-  copies: number;
-}
+export type Granted = { rule: SuppressionRule; removed: number; copies: number };
+
+/** A rule as listed: the entries it removed when granted, and those later polls brought that it kept out. */
+export type RuleRecord = SuppressionRule & { removed: number; keptOut: number };
 
 /** Takedown rules, the tombstones of what they removed, and the audit log. */
 export interface RightsRepository {
   /** Grants a rule (see Granted), with its audit line. */
   grant(rule: NewRule, now: Date, options?: GrantOptions): Promise<Granted>;
-  /** Revokes an active rule; removed content stays removed (a copy of a removed text comes back only when no rule in force covers its article). */
+  /** Revokes an active rule; removed content stays removed (so do copies of a text while a rule covers its article). */
   revoke(id: number, reason: string, actor: string, now: Date): Promise<SuppressionRule | null>;
   /** What rules would remove if granted now: how many entries (`copies` of them copies of their texts elsewhere, unless `copies: false`), and the `limit` stored last. */
   preview(
@@ -324,7 +323,7 @@ export interface RightsRepository {
   /** The first active rule that removes a whole source (model/rights.ts removesSource). */
   sourceRule(source: Pick<Source, 'id' | 'siteUrl' | 'feedUrl'>): Promise<SuppressionRule | null>;
   /** Active rules, or every rule with `includeRevoked`, newest first. */
-  listRules(options?: { includeRevoked?: boolean }): Promise<Array<SuppressionRule & { removed: number }>>;
+  listRules(options?: { includeRevoked?: boolean }): Promise<RuleRecord[]>;
   tombstone(entryId: number): Promise<Tombstone | null>;
   /** Appends a line to the audit log. */
   record(actor: string, action: string, detail: string, now: Date): Promise<void>;

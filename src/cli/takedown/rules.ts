@@ -15,12 +15,13 @@ export function registerRules(takedown: Command, withContext: WithContext): void
         if (rules.length === 0) return print(options.all ? 'no rules' : 'no rules in force');
         print(
           table(
-            ['ID', 'KIND', 'SCOPE', 'REMOVED', 'GRANTED', 'BY', 'STATE', 'REASON'],
+            ['ID', 'KIND', 'SCOPE', 'REMOVED', 'KEPT OUT', 'GRANTED', 'BY', 'STATE', 'REASON'],
             rules.map((r) => [
               String(r.id),
               r.kind,
               describeRule(r),
               String(r.removed),
+              String(r.keptOut),
               relative(r.createdAt),
               r.actor,
               r.revokedAt ? `revoked ${relative(r.revokedAt)}: ${r.revokeReason ?? ''}` : 'in force',

@@ -70,7 +70,7 @@ export function registerShow(takedown: Command, withContext: WithContext): void 
           print(
             scope.nothing
               ? `and removes nothing now, since ${scope.nothing} (grant it with --even-if-nothing-now to keep the addresses out of later polls)`
-              : `and removes ${scope.count} stored article(s) now${scope.copies ? ` (${scope.copies} of them copies of their text elsewhere)` : ''}${scope.entries.length ? ', among them:' : ''}`,
+              : `and removes ${scope.count} stored article(s) now${scope.copies ? ` (${scope.copies} of them copies of their text elsewhere)` : ''}, then keeps copies of their text out at any address, under any byline, from any source${scope.entries.length ? '; among them:' : ''}`,
           );
           for (const e of scope.entries) print(`  ${e.id}  ${e.title ?? '(untitled)'}  ${e.url ?? ''}`);
         }

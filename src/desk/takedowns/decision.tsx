@@ -53,6 +53,12 @@ export function RequestDecision({
             {scope.rules.map((rule) => (
               <li>{describeRule(rule)}</li>
             ))}
+            {scope.count > 0 ? (
+              <li>
+                copies of the removed articles’ text (0.6 of it or more), at any address, under any byline,
+                from any source
+              </li>
+            ) : null}
           </ul>
           <p>
             {scope.nothing

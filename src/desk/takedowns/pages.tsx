@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { Config } from '../../config/index.js';
-import { describeRule, type AuditRecord, type SuppressionRule } from '../../model/rights.js';
+import { describeRule, type AuditRecord } from '../../model/rights.js';
 import { describeScope, type CounterNotice, type TakedownRequest } from '../../model/takedown.js';
 import type { Session } from '../../model/user.js';
 import { formatDate } from '../../web/format.js';
@@ -8,6 +8,7 @@ import { Layout } from '../../web/layout.js';
 import { TakedownLayout } from './layout.js';
 import { RequestDecision } from './decision.js';
 import { TableFrame } from '../layout.js';
+import type { RuleRecord } from '../../store/index.js';
 import type { RequestScopeView } from '../../takedown/service.js';
 
 type Site = Config['site'];
@@ -154,7 +155,7 @@ export function RequestPage(props: {
   session: Session;
   request: TakedownRequest;
   scope: RequestScopeView | null;
-  granted: Array<SuppressionRule & { removed: number }>;
+  granted: RuleRecord[];
   counters: CounterNotice[];
   message: string | null;
 }) {
@@ -280,11 +281,7 @@ function CounterNoticeDecision({ notice: n, csrf }: { notice: CounterNotice; csr
   );
 }
 
-function RuleTable(props: {
-  rules: Array<SuppressionRule & { removed: number }>;
-  site: Site;
-  session: Session;
-}) {
+function RuleTable(props: { rules: RuleRecord[]; site: Site; session: Session }) {
   return (
     <TableFrame label="Rules">
       <table class="desk-table stack">
@@ -293,6 +290,9 @@ function RuleTable(props: {
             <th scope="col">Rule</th>
             <th scope="col">Covers</th>
             <th scope="col">Removed</th>
+            <th scope="col">
+              <abbr title="Articles that later polls brought and the rule kept out, each once">Kept out</abbr>
+            </th>
             <th scope="col">Granted</th>
             <th scope="col">State</th>
           </tr>
@@ -304,6 +304,9 @@ function RuleTable(props: {
               <td data-label="Covers">{describeRule(rule)}</td>
               <td data-label="Removed" class="num">
                 {rule.removed}
+              </td>
+              <td data-label="Kept out" class="num">
+                {rule.keptOut}
               </td>
               <td data-label="Granted">
                 {formatDate(rule.createdAt, props.site.language)} by {rule.actor}: {rule.reason}
@@ -331,7 +334,7 @@ function RuleTable(props: {
 export function RulesPage(props: {
   site: Site;
   session: Session;
-  rules: Array<SuppressionRule & { removed: number }>;
+  rules: RuleRecord[];
   message: string | null;
 }) {
   return (

@@ -111,6 +111,11 @@ export function copiesContract(c: ContractContext): void {
     assert.equal(saved.suppressed, 1);
     assert.equal(saved.inserted, 1);
     assert.equal(await idOf(wire.id, 'urn:entry:75'), null);
+    // The rules list counts what each rule kept out, once an article however often it comes again.
+    await c.store.entries.saveRefresh(wire.id, [text(75, edited, { url: 'https://wire.example/b' })], {}, t0);
+    const listed = (await c.store.rights.listRules()).find((r) => r.id === granted.rule.id);
+    assert.equal(listed?.removed, 2);
+    assert.equal(listed?.keptOut, 1);
 
     // A copy that only its full text shows: removed when its article is extracted.
     const reader = await c.store.sources.add(

@@ -469,6 +469,15 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
           PRIMARY KEY (band, text_id)
         )`.execute(db);
       await sql`CREATE INDEX removed_text_bands_text ON removed_text_bands (text_id)`.execute(db);
+      // What each rule has kept out of later polls, once an article (by its source and guid).
+      await sql`
+        CREATE TABLE kept_out (
+          rule_id bigint NOT NULL REFERENCES suppression_rules (id),
+          source_id bigint NOT NULL,
+          guid_hash text NOT NULL,
+          at bigint NOT NULL,
+          PRIMARY KEY (rule_id, source_id, guid_hash)
+        )`.execute(db);
       await fillPrints(db);
     },
   },

@@ -16,6 +16,7 @@ import {
   type KnownEntry,
   type NewEntry,
   type NewEntryRow,
+  type KeptOut,
   type RefreshFacts,
   printColumn,
 } from '../refresh-plan.js';
@@ -63,6 +64,7 @@ export function saveRefresh(
     await writeInserts(trx, engine, sourceId, plan.insert, now);
     await recordPageChange(trx, touched, now);
     await recordPageChange(trx, plan.added, now, { additions: true });
+    await recordKeptOut(trx, sourceId, plan.keptOut, now);
     await updateSource(trx, sourceId, patch, { releaseClaim: fetch !== undefined });
     const { counts } = plan;
     if (fetch)
@@ -290,6 +292,30 @@ async function knownEntries(
   return { byGuid, byUrl };
 }
 
+/**
+ * Notes what the rules kept out of a refresh, once an entry: the rules list says how many articles
+ * each has kept out since it was granted, however often their feeds bring them again.
+ */
+async function recordKeptOut(
+  trx: Transaction<Database>,
+  sourceId: number,
+  keptOut: readonly KeptOut[],
+  now: Date,
+): Promise<void> {
+  const rows = keptOut.map((k) => [k.ruleId, sourceId, k.guidHash, now.getTime()]);
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    await insertRows<Database>(
+      trx,
+      'kept_out',
+      KEPT_OUT_COLUMNS,
+      rows.slice(i, i + INSERT_BATCH),
+      'on conflict do nothing',
+    );
+  }
+}
+
+const KEPT_OUT_COLUMNS = ['rule_id', 'source_id', 'guid_hash', 'at'];
+
 /** Entries given without their text's fingerprint (by a caller other than a feed thread) get one here. */
 function withPrints(entries: readonly EntryInput[]): readonly EntryInput[] {
   if (entries.every((e) => e.print !== undefined)) return entries;
@@ -305,15 +331,15 @@ function withPrints(entries: readonly EntryInput[]): readonly EntryInput[] {
 async function removedCopies(
   trx: Transaction<Database>,
   entries: readonly EntryInput[],
-): Promise<Set<number>> {
-  const copies = new Set<number>();
+): Promise<Map<number, number>> {
+  const copies = new Map<number, number>();
   if (!(await anyRemovedText(trx))) return copies;
   const found = await copiesOfRemoved(
     trx,
     entries.map((e) => e.print),
   );
-  found.forEach((text, i) => {
-    if (text) copies.add(i);
+  found.forEach((copy, i) => {
+    if (copy) copies.set(i, copy.rule.id);
   });
   return copies;
 }

@@ -17,7 +17,7 @@ import { purgeMedia } from './media.js';
 import { INSERT_BATCH, recordPageChange, tagsOfEntries, toEntry, updateSource } from './common.js';
 import type { Source } from '../../model/source.js';
 import type { Database } from '../schema.js';
-import type { GrantOptions, Granted, RightsRepository } from '../store.js';
+import type { GrantOptions, Granted, RightsRepository, RuleRecord } from '../store.js';
 import { toRule, type RemovedEntry } from './rule-rows.js';
 import { keepRemovedTexts, removedPrints, storedCopies, textsCoveredBy } from './prints.js';
 
@@ -102,9 +102,7 @@ export class SqlRights implements RightsRepository {
     return row ? toRule(row) : null;
   }
 
-  async listRules(
-    options: { includeRevoked?: boolean } = {},
-  ): Promise<Array<SuppressionRule & { removed: number }>> {
+  async listRules(options: { includeRevoked?: boolean } = {}): Promise<RuleRecord[]> {
     let q = this.db
       .selectFrom('suppressionRules')
       .selectAll('suppressionRules')
@@ -114,10 +112,21 @@ export class SqlRights implements RightsRepository {
           .select(eb.fn.countAll<number>().as('n'))
           .whereRef('tombstones.ruleId', '=', 'suppressionRules.id')
           .as('removed'),
+      )
+      .select((eb) =>
+        eb
+          .selectFrom('keptOut')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('keptOut.ruleId', '=', 'suppressionRules.id')
+          .as('keptOut'),
       );
     if (!options.includeRevoked) q = q.where('revokedAt', 'is', null);
     const rows = await q.orderBy('id', 'desc').execute();
-    return rows.map((row) => ({ ...toRule(row), removed: Number(row.removed ?? 0) }));
+    return rows.map((row) => ({
+      ...toRule(row),
+      removed: Number(row.removed ?? 0),
+      keptOut: Number(row.keptOut ?? 0),
+    }));
   }
 
   async tombstone(entryId: number): Promise<Tombstone | null> {

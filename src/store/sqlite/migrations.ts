@@ -577,6 +577,15 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
           PRIMARY KEY (band, text_id)
         ) STRICT, WITHOUT ROWID`.execute(db);
       await sql`CREATE INDEX removed_text_bands_text ON removed_text_bands (text_id)`.execute(db);
+      // What each rule has kept out of later polls, once an article (by its source and guid).
+      await sql`
+        CREATE TABLE kept_out (
+          rule_id INTEGER NOT NULL REFERENCES suppression_rules (id),
+          source_id INTEGER NOT NULL,
+          guid_hash TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          PRIMARY KEY (rule_id, source_id, guid_hash)
+        ) STRICT, WITHOUT ROWID`.execute(db);
       await fillPrints(db);
     },
   },
