@@ -40,6 +40,13 @@ for (const engine of ENGINES) {
         return result.stdout;
       };
       const home = async () => (await fetch(`${site.url}/`)).text();
+      /** The text of Ada's first article: long enough to be known by its words. */
+      const engineText = [
+        'The analytical engine weaves algebraic patterns just as the Jacquard loom weaves flowers and leaves.',
+        'It might act upon other things besides number, were objects found whose mutual relations could be expressed.',
+        'Supposing the fundamental relations of pitched sounds in the science of harmony were so expressed and adapted,',
+        'the engine might compose elaborate and scientific pieces of music of any degree of complexity or extent.',
+      ];
       /** Clicks a link or sends a form, and waits until the next page has loaded (its address may be the same). */
       const submit = async (page: Page, selector: string) => {
         await Promise.all([page.waitForEvent('load'), page.click(selector)]);
@@ -62,11 +69,24 @@ for (const engine of ENGINES) {
             res.writeHead(200, { 'content-type': 'text/plain' }).end(`${wellKnown}\n`);
             return;
           }
+          const base = `http://${req.headers.host}`;
+          if (req.url === '/planet.xml') {
+            // An aggregator on another feed carries a copy of Ada's text, under its own address and byline.
+            res
+              .writeHead(200, { 'content-type': 'application/rss+xml' })
+              .end(
+                '<?xml version="1.0"?><rss version="2.0"><channel><title>Planet Digest</title>' +
+                  `<link>${base}/planet/</link><item><guid>p1</guid><title>Engines, as the planet tells it</title>` +
+                  `<link>${base}/planet/engines-copy</link><author>desk@planet.example (Planet staff)</author>` +
+                  `<description><![CDATA[<p>Planet Digest | Home</p>${engineText.map((t) => `<p>${t}</p>`).join('')}]]></description>` +
+                  '</item></channel></rss>',
+              );
+            return;
+          }
           if (req.url !== '/feed.xml') {
             res.writeHead(404).end();
             return;
           }
-          const base = `http://${req.headers.host}`;
           res
             .writeHead(200, { 'content-type': 'application/rss+xml' })
             .end(
@@ -76,7 +96,7 @@ for (const engine of ENGINES) {
                   .map(
                     (i) =>
                       `<item><guid>${i.guid}</guid><title>${i.title}</title><link>${base}${i.path}</link>` +
-                      `<dc:creator>${i.author}</dc:creator><description>Text of ${i.title}.</description></item>`,
+                      `<dc:creator>${i.author}</dc:creator><description>${i.guid === 'a1' ? engineText.map((t) => `&lt;p&gt;${t}&lt;/p&gt;`).join('') : `Text of ${i.title}.`}</description></item>`,
                   )
                   .join('') +
                 '</channel></rss>',
@@ -99,6 +119,7 @@ for (const engine of ENGINES) {
           ].join('\n'),
         );
         await run(['sources', 'add', `${publisher.url}/feed.xml`]);
+        await run(['sources', 'add', `${publisher.url}/planet.xml`]);
         await run(['poll', '--once']);
         await run(['users', 'add', 'editor', '--password-stdin'], `${PASSWORD}\n`);
         site = await serve(dataDir, ['--no-poll', '--port', String(port)]);
@@ -204,31 +225,46 @@ for (const engine of ENGINES) {
           'the session cookie is HttpOnly and SameSite=Strict',
         );
 
+        assert.match(await home(), /Engines, as the planet tells it/);
         await submit(page, `text=${reference}`);
-        assert.match((await page.textContent('main')) ?? '', /1 stored article matches/);
+        assert.match(
+          (await page.textContent('main')) ?? '',
+          /2 stored articles match and will be removed at once \(1 of them is a copy of their text under another address, byline or source\)/,
+        );
         assert.ok(await page.isVisible('.matched >> text=Ada on engines'));
+        assert.ok(await page.isVisible('.matched >> text=Engines, as the planet tells it'));
         assert.equal(
           await page.textContent('.message'),
           '<script>alert("x")</script> Please remove my article.',
           'the requester’s words are text here too',
         );
         await shot(page, 'admin-request.png');
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await shot(page, 'admin-request-phone-dark.png');
+        await page.emulateMedia({ colorScheme: 'light' });
+        await page.setViewportSize({ width: 1200, height: 900 });
         await page.fill('#grant-reason', 'The author asked.');
         await submit(page, 'text=Grant and remove now');
         assert.match((await page.textContent('[role=status]')) ?? '', /Granted/);
         assert.equal(
           ((await page.textContent('td[data-label=Removed]')) ?? '').trim(),
-          '1',
-          'the rules made for it say how many articles each removed',
+          '2',
+          'the rules made for it say how many articles each removed, the copy included',
         );
+        await shot(page, 'admin-rules.png');
+        await page.setViewportSize({ width: 390, height: 844 });
+        await shot(page, 'admin-rules-phone.png');
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await shot(page, 'admin-rules-phone-dark.png');
         await page.close();
 
-        assert.doesNotMatch(await home(), /Ada on engines/);
+        assert.doesNotMatch(await home(), /Ada on engines|Engines, as the planet tells it/);
         assert.match(await home(), /Ada on notes/);
         const status = await (await fetch(statusUrl)).text();
         assert.match(status, /Granted: the content has been removed/);
         const decision = await smtp.waitForMail((m) => m.subject.includes(`${reference} granted`));
-        assert.match(decision.text, /Removed now: 1 article/);
+        assert.match(decision.text, /Removed now: 2 articles/);
       });
 
       it('refuses admin changes without the session’s token, and locks an account after repeated failures', async () => {
