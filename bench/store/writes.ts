@@ -21,6 +21,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { openSqliteStore, sqliteKysely } from '../../src/store/sqlite/open-sqlite.js';
 import { prng } from '../support/random.js';
+import { packedHtmlFingerprint } from '../../src/markup/html-fingerprint.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -58,6 +59,8 @@ function refreshEntries(n: number): EntryInput[] {
       enclosures: [],
       contentHash: `h${n}:${i}`,
       searchText: text,
+      // Made in a feed thread, as the search text is: the writer stores it.
+      print: packedHtmlFingerprint(`<p>${text}</p>`),
     };
   });
 }
@@ -131,8 +134,8 @@ async function runFloor(file: string): Promise<void> {
   const batches = Array.from({ length: REFRESHES }, (_, n) => refreshEntries(n));
   const addEntry = sqlite.prepare(
     `INSERT INTO entries (source_id, guid, guid_hash, url, title, author, published_at, created_at, sort_at,
-       content_html, categories, enclosures, content_hash, url_key, host_key)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, '[]', ?, ?, ?)`,
+       content_html, categories, enclosures, content_hash, url_key, host_key, print)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, '[]', ?, ?, ?, ?)`,
   );
   const addFacet = sqlite.prepare(
     'INSERT INTO entry_facets (entry_id, kind, key, label, sort_at) VALUES (?, ?, ?, ?, ?)',
@@ -158,6 +161,7 @@ async function runFloor(file: string): Promise<void> {
             e.contentHash,
             e.url,
             host,
+            e.print ?? null,
           ).lastInsertRowid,
         );
         for (const f of entryFacets(e)) addFacet.run(id, f.kind, f.key, f.label, sortAt);
