@@ -82,9 +82,14 @@ async function readFacts(
   now: Date,
 ): Promise<RefreshFacts> {
   const rules = await rulesFor(trx, sourceId, entries);
-  const copies = await removedCopies(trx, entries);
   const guidHashes = entries.map((e) => hashGuid(e.guid));
   const known = await knownEntries(trx, sourceId, entries, guidHashes);
+  // An entry stored as it is now was checked when it came, and any later grant swept it: only new
+  // and changed texts are looked up (most of a poll's entries are neither).
+  const unchanged = (e: EntryInput, i: number) =>
+    known.byGuid.get(guidHashes[i]!)?.contentHash === e.contentHash ||
+    (e.url !== null && known.byUrl.get(e.url)?.contentHash === e.contentHash);
+  const copies = await removedCopies(trx, entries, unchanged);
   // A new name, link or policy from the feed changes every page that shows the source's entries,
   // unless none showed yet (its first poll).
   const presentation = (await changesPresentation(trx, sourceId, patch))
@@ -331,12 +336,13 @@ function withPrints(entries: readonly EntryInput[]): readonly EntryInput[] {
 async function removedCopies(
   trx: Transaction<Database>,
   entries: readonly EntryInput[],
+  unchanged: (entry: EntryInput, i: number) => boolean,
 ): Promise<Map<number, number>> {
   const copies = new Map<number, number>();
   if (!(await anyRemovedText(trx))) return copies;
   const found = await copiesOfRemoved(
     trx,
-    entries.map((e) => e.print),
+    entries.map((e, i) => (unchanged(e, i) ? null : e.print)),
   );
   found.forEach((copy, i) => {
     if (copy) copies.set(i, copy.rule.id);
