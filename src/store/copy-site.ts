@@ -99,9 +99,9 @@ export async function copySite(
       progress(`${await copyEntries(from.db, to, progress)} entries`);
       for (const plain of AFTER_ENTRIES)
         progress(`${await copyTable(from.db, to.db, plain)} ${label(plain.table)}`);
-      progress(`${await copyFetchDays(from.db, to.db)} days of fetch health`);
-      progress(`${await copyBands(from.db, to.db)} band keys of removed texts`);
-      progress(`${await copyKeptOut(from.db, to.db)} articles kept out by rules`);
+      progress(`${await copyChildren(from.db, to.db, FETCH_DAYS)} days of fetch health`);
+      progress(`${await copyChildren(from.db, to.db, TEXT_BANDS)} band keys of removed texts`);
+      progress(`${await copyChildren(from.db, to.db, KEPT_OUT)} articles kept out by rules`);
       for (const table of IDENTITIES) {
         await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'),
           (SELECT coalesce(max(id), 0) + 1 FROM ${sql.table(table)}), false)`.execute(to.db);
@@ -143,103 +143,57 @@ export async function copySite(
   }
 }
 
-/** Copies each source's days of fetch health (keyed by source and day), a few sources at a time. */
-async function copyFetchDays(from: Kysely<Database>, to: Kysely<Database>): Promise<number> {
-  let copied = 0;
-  let after = 0;
-  for (;;) {
-    const sources = await from
-      .selectFrom('sources')
-      .select('id')
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(50)
-      .execute();
-    if (sources.length === 0) return copied;
-    const rows = await from
-      .selectFrom('fetchDays')
-      .selectAll()
-      .where(
-        'sourceId',
-        'in',
-        sources.map((s) => s.id),
-      )
-      .execute();
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const result = await to
-        .insertInto('fetchDays')
-        .values(rows.slice(i, i + BATCH))
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      copied += Number(result.numInsertedOrUpdatedRows ?? 0);
-    }
-    after = sources[sources.length - 1]!.id;
-  }
+/** A table without a key of its own, copied by its parent's ids: its rows for a few parents at a time. */
+interface Children {
+  table: 'fetchDays' | 'removedTextBands' | 'keptOut';
+  parent: 'sources' | 'removedTexts' | 'suppressionRules';
+  /** The column that holds the parent's id. */
+  column: 'sourceId' | 'textId' | 'ruleId';
+  /** Parents a page: few enough that their rows stay a modest page. */
+  parents: number;
 }
 
-/** Copies the removed texts' band keys (keyed by band and text), a page of texts at a time. */
-async function copyBands(from: Kysely<Database>, to: Kysely<Database>): Promise<number> {
-  let copied = 0;
-  for (let after = 0; ;) {
-    const texts = await from
-      .selectFrom('removedTexts')
-      .select('id')
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(BATCH / 100)
-      .execute();
-    if (texts.length === 0) return copied;
-    const rows = await from
-      .selectFrom('removedTextBands')
-      .selectAll()
-      .where(
-        'textId',
-        'in',
-        texts.map((t) => t.id),
-      )
-      .execute();
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const result = await to
-        .insertInto('removedTextBands')
-        .values(rows.slice(i, i + BATCH))
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      copied += Number(result.numInsertedOrUpdatedRows ?? 0);
-    }
-    after = texts[texts.length - 1]!.id;
-  }
-}
+const FETCH_DAYS: Children = { table: 'fetchDays', parent: 'sources', column: 'sourceId', parents: 50 };
+const TEXT_BANDS: Children = {
+  table: 'removedTextBands',
+  parent: 'removedTexts',
+  column: 'textId',
+  parents: 5,
+};
+const KEPT_OUT: Children = { table: 'keptOut', parent: 'suppressionRules', column: 'ruleId', parents: 20 };
 
-/** Copies what the rules kept out (keyed by rule, source and guid), a few rules at a time. */
-async function copyKeptOut(from: Kysely<Database>, to: Kysely<Database>): Promise<number> {
+/** Copies a keyless table (Children) a page of parents at a time; the rows the target has are skipped. */
+async function copyChildren(
+  from: Kysely<Database>,
+  to: Kysely<Database>,
+  { table, parent, column, parents }: Children,
+): Promise<number> {
   let copied = 0;
   for (let after = 0; ;) {
-    const rules = await from
-      .selectFrom('suppressionRules')
-      .select('id')
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(20)
-      .execute();
-    if (rules.length === 0) return copied;
-    const rows = await from
-      .selectFrom('keptOut')
+    const ids = (
+      await from
+        .selectFrom(parent)
+        .select('id')
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(parents)
+        .execute()
+    ).map((r) => r.id);
+    if (ids.length === 0) return copied;
+    const rows = (await from
+      .selectFrom(table)
       .selectAll()
-      .where(
-        'ruleId',
-        'in',
-        rules.map((r) => r.id),
-      )
-      .execute();
+      .where(column as never, 'in', ids as never)
+      .execute()) as Array<Record<string, unknown>>;
     for (let i = 0; i < rows.length; i += BATCH) {
       const result = await to
-        .insertInto('keptOut')
+        .insertInto(table)
         .values(rows.slice(i, i + BATCH))
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       copied += Number(result.numInsertedOrUpdatedRows ?? 0);
     }
-    after = rules[rules.length - 1]!.id;
+    after = ids[ids.length - 1]!;
   }
 }
 
