@@ -6,7 +6,7 @@ import type { Database } from '../schema.js';
 import { queueMedia } from './media.js';
 import { appendAudit, removeEntries } from './rights.js';
 import { toRule } from './rule-rows.js';
-import { anyRemovedText, copiesOfRemoved } from './prints.js';
+import { copiesOfRemoved, removedBands } from './prints.js';
 import { printColumn } from '../refresh-plan.js';
 import { packedHtmlFingerprint } from '../../markup/html-fingerprint.js';
 import { urlHostKey, urlKey } from '../../model/identity.js';
@@ -200,7 +200,8 @@ export class SqlExtractions implements ExtractionRepository {
     print: Uint8Array | null,
     now: Date,
   ): Promise<boolean> {
-    if (!print || !(await anyRemovedText(trx))) return false;
+    const sharesBand = print ? await removedBands(trx, this.engine) : null;
+    if (!sharesBand?.(print)) return false;
     const [copy] = await copiesOfRemoved(trx, [print]);
     if (!copy) return false;
     await removeEntries(trx, [{ ...entry, canonicalUrl: null }], copy.rule.id, now);

@@ -45,9 +45,78 @@ export interface RemovedText extends RemovedEntry {
   print: Fingerprint;
 }
 
-/** Whether any removed text is kept: the check every refresh makes first. */
-export async function anyRemovedText(db: Kysely<Database>): Promise<boolean> {
-  return (await db.selectFrom('removedTexts').select('id').limit(1).executeTakeFirst()) !== undefined;
+/**
+ * The band keys of every removed text kept, in memory, as one sorted array: a refresh asks the
+ * database only about the entries that share a key with some removed text (next to none), instead
+ * of probing the index with 64 keys an entry. Texts are never deleted, so the keys only grow: each
+ * use reads the texts' highest id and number (one indexed query) and adds the keys of the texts
+ * after the last one read; when the number says a text came in below that id (two grants committed
+ * out of order), it reads them all again. One index a store (by its engine's identity), so that
+ * stores of different databases in one process keep theirs apart.
+ */
+interface BandIndex {
+  lastId: number;
+  texts: number;
+  keys: Int32Array;
+}
+const bandIndexes = new WeakMap<object, BandIndex>();
+const EMPTY: BandIndex = { lastId: 0, texts: 0, keys: new Int32Array(0) };
+
+/**
+ * A test of whether a print shares a band key with any removed text, brought up to date with the
+ * texts the transaction sees; null while no removed text is kept.
+ */
+export async function removedBands(
+  db: Kysely<Database>,
+  owner: object,
+): Promise<((print: Uint8Array | null | undefined) => boolean) | null> {
+  const stats = await db
+    .selectFrom('removedTexts')
+    .select((eb) => [eb.fn.max('id').as('id'), eb.fn.countAll().as('n')])
+    .executeTakeFirst();
+  const lastId = Number(stats?.id ?? 0);
+  const texts = Number(stats?.n ?? 0);
+  if (texts === 0) return null;
+  let index = bandIndexes.get(owner) ?? EMPTY;
+  if (index.lastId !== lastId || index.texts !== texts) {
+    index = await readBands(db, index.lastId <= lastId ? index : EMPTY, lastId);
+    if (index.texts !== texts) index = await readBands(db, EMPTY, lastId);
+    bandIndexes.set(owner, index);
+  }
+  const { keys } = index;
+  return (packed) => {
+    const print = unpackFingerprint(packed);
+    return print !== null && bandKeys(print.signature).some((key) => hasKey(keys, key));
+  };
+}
+
+/** The index with the band keys of the texts after its last id, up to `lastId`, added. */
+async function readBands(db: Kysely<Database>, index: BandIndex, lastId: number): Promise<BandIndex> {
+  const rows = await db
+    .selectFrom('removedTextBands')
+    .select(['band', 'textId'])
+    .where('textId', '>', index.lastId)
+    .where('textId', '<=', lastId)
+    .execute();
+  const keys = new Int32Array(index.keys.length + rows.length);
+  keys.set(index.keys);
+  rows.forEach((r, i) => (keys[index.keys.length + i] = Number(r.band)));
+  keys.sort();
+  return { lastId, texts: index.texts + new Set(rows.map((r) => Number(r.textId))).size, keys };
+}
+
+/** Binary search of a sorted array. */
+function hasKey(keys: Int32Array, key: number): boolean {
+  let lo = 0;
+  let hi = keys.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = keys[mid]!;
+    if (v === key) return true;
+    if (v < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 /**

@@ -37,7 +37,7 @@ import {
 import type { SqlEngine } from './engine.js';
 import { recordFetch } from './fetches.js';
 import { toRule } from './rule-rows.js';
-import { anyRemovedText, copiesOfRemoved } from './prints.js';
+import { copiesOfRemoved, removedBands } from './prints.js';
 import { packedHtmlFingerprint } from '../../markup/html-fingerprint.js';
 
 /**
@@ -58,7 +58,7 @@ export function saveRefresh(
   return db.transaction().execute(async (trx) => {
     // No rule may be granted between reading the rules and storing what they let through.
     await engine.holdRules(trx);
-    const plan = planRefresh(await readFacts(trx, sourceId, entries, patch, now));
+    const plan = planRefresh(await readFacts(trx, engine, sourceId, entries, patch, now));
     const touched: PageTag[] = [...plan.touched];
     await writeUpdates(trx, engine, sourceId, plan.update, touched);
     await writeInserts(trx, engine, sourceId, plan.insert, now);
@@ -76,6 +76,7 @@ export function saveRefresh(
 /** Everything planRefresh needs, read in the refresh's transaction, in a few indexed queries. */
 async function readFacts(
   trx: Transaction<Database>,
+  engine: SqlEngine,
   sourceId: number,
   entries: readonly EntryInput[],
   patch: SourcePatch,
@@ -89,7 +90,7 @@ async function readFacts(
   const unchanged = (e: EntryInput, i: number) =>
     known.byGuid.get(guidHashes[i]!)?.contentHash === e.contentHash ||
     (e.url !== null && known.byUrl.get(e.url)?.contentHash === e.contentHash);
-  const copies = await removedCopies(trx, entries, unchanged);
+  const copies = await removedCopies(trx, engine, entries, unchanged);
   // A new name, link or policy from the feed changes every page that shows the source's entries,
   // unless none showed yet (its first poll).
   const presentation = (await changesPresentation(trx, sourceId, patch))
@@ -330,20 +331,23 @@ function withPrints(entries: readonly EntryInput[]): readonly EntryInput[] {
 }
 
 /**
- * The entries (by position) whose text is a copy of one a takedown removed: none to look for, one
- * query, while no removed text is kept.
+ * The entries (by position) whose text is a copy of one a takedown removed: one query while no
+ * removed text is kept; then only the new and changed entries that share a band key with some
+ * removed text (the keys kept in memory, sql/prints.ts removedBands) are looked up.
  */
 async function removedCopies(
   trx: Transaction<Database>,
+  engine: SqlEngine,
   entries: readonly EntryInput[],
   unchanged: (entry: EntryInput, i: number) => boolean,
 ): Promise<Map<number, number>> {
   const copies = new Map<number, number>();
-  if (!(await anyRemovedText(trx))) return copies;
-  const found = await copiesOfRemoved(
-    trx,
-    entries.map((e, i) => (unchanged(e, i) ? null : e.print)),
-  );
+  const sharesBand = await removedBands(trx, engine);
+  if (!sharesBand) return copies;
+  // Only the new and changed entries that share a band key with some removed text are looked up.
+  const prints = entries.map((e, i) => (!unchanged(e, i) && sharesBand(e.print) ? e.print : null));
+  if (prints.every((p) => p === null)) return copies;
+  const found = await copiesOfRemoved(trx, prints);
   found.forEach((copy, i) => {
     if (copy) copies.set(i, copy.rule.id);
   });
