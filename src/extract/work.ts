@@ -1,8 +1,7 @@
 import { SelectorError } from '../markup/selectors.js';
 import { errorMessage } from '../model/errors.js';
 import type { SanitizeOptions } from '../sanitize/index.js';
-import { searchText } from '../store/search-text.js';
-import { packedHtmlFingerprint } from '../markup/html-fingerprint.js';
+import { textAndPrint } from '../markup/html-fingerprint.js';
 import { textPictures } from '../markup/html-images.js';
 import { ExtractError, type ExtractErrorCode } from './errors.js';
 import { extractArticle } from './extract.js';
@@ -50,16 +49,18 @@ export function extractWork(work: PageWork): WorkResult {
       remove: work.remove,
       sanitize: work.sanitize,
     });
+    // The search text (as store/search-text.ts makes it) and the fingerprint, from one reading.
+    const body = textAndPrint(article.html);
     return {
       ok: true,
       html: article.html,
       length: article.length,
-      searchText: searchText({ articleHtml: article.html }),
+      searchText: body.text,
       method: article.method,
       image: article.image,
       pictures: textPictures(article.html),
       canonical: article.canonical,
-      print: packedHtmlFingerprint(article.html),
+      print: body.print,
     };
   } catch (error) {
     if (error instanceof ExtractError || error instanceof SelectorError)

@@ -7,10 +7,12 @@ import { htmlParagraphTexts } from './html-text.js';
  * one's) is read so.
  */
 export function htmlParagraphHashes(html: string | null | undefined): number[][] {
-  if (!html) return [];
-  return htmlParagraphTexts(html)
-    .map(wordHashes)
-    .filter((words) => words.length > 0);
+  return html ? hashParagraphs(htmlParagraphTexts(html)) : [];
+}
+
+/** Paragraphs' texts as their words' hashes; the paragraphs without a word are left out. */
+function hashParagraphs(texts: readonly string[]): number[][] {
+  return texts.map(wordHashes).filter((words) => words.length > 0);
 }
 
 /** The fingerprint of a fragment of HTML's text (model/fingerprint.ts); null when it has too few words. */
@@ -26,7 +28,7 @@ export function htmlFingerprint(html: string | null | undefined): Fingerprint | 
 export function textAndPrint(html: string | null | undefined): { text: string; print: Uint8Array | null } {
   if (!html) return { text: '', print: null };
   const paragraphs = htmlParagraphTexts(html);
-  const print = fingerprint(paragraphs.map(wordHashes).filter((words) => words.length > 0));
+  const print = fingerprint(hashParagraphs(paragraphs));
   return { text: paragraphs.join(' '), print: print ? packFingerprint(print) : null };
 }
 

@@ -208,7 +208,7 @@ for (const engine of ENGINES) {
       });
 
       it('lets an operator sign in, review what the request removes, and grant it', async () => {
-        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
         await page.goto(`${site.url}/admin`);
         assert.match(page.url(), /\/admin\/login\?next=%2Fadmin$/);
         await page.fill('#field-name', 'editor');
@@ -239,11 +239,13 @@ for (const engine of ENGINES) {
           'the requester’s words are text here too',
         );
         await shot(page, 'admin-request.png');
-        await page.setViewportSize({ width: 390, height: 844 });
         await page.emulateMedia({ colorScheme: 'dark' });
+        await shot(page, 'admin-request-dark.png');
+        await page.setViewportSize({ width: 390, height: 844 });
         await shot(page, 'admin-request-phone-dark.png');
         await page.emulateMedia({ colorScheme: 'light' });
-        await page.setViewportSize({ width: 1200, height: 900 });
+        await shot(page, 'admin-request-phone.png');
+        await page.setViewportSize({ width: 1280, height: 900 });
         await page.fill('#grant-reason', 'The author asked.');
         await submit(page, 'text=Grant and remove now');
         assert.match((await page.textContent('[role=status]')) ?? '', /Granted/);
@@ -253,6 +255,9 @@ for (const engine of ENGINES) {
           'the rules made for it say how many articles each removed, the copy included',
         );
         await shot(page, 'admin-rules.png');
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await shot(page, 'admin-rules-dark.png');
+        await page.emulateMedia({ colorScheme: 'light' });
         await page.setViewportSize({ width: 390, height: 844 });
         await shot(page, 'admin-rules-phone.png');
         await page.emulateMedia({ colorScheme: 'dark' });

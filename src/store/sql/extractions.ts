@@ -5,7 +5,7 @@ import { date, recordPageChange, tagsOfEntries } from './common.js';
 import type { Database } from '../schema.js';
 import { queueMedia } from './media.js';
 import { appendAudit, removeEntries } from './rights.js';
-import { toRule } from './rule-rows.js';
+import { activeRules } from './rule-rows.js';
 import { copiesOfRemoved, removedBands } from './prints.js';
 import { printColumn } from '../refresh-plan.js';
 import { packedHtmlFingerprint } from '../../markup/html-fingerprint.js';
@@ -172,15 +172,11 @@ export class SqlExtractions implements ExtractionRepository {
       .where('id', '=', entry.id)
       .execute();
     const subject = { ...entry, canonicalUrl: canonical };
-    const rows = await trx
-      .selectFrom('suppressionRules')
-      .selectAll()
-      .where('revokedAt', 'is', null)
-      .where((eb) =>
-        eb.or([eb('urlKey', '=', key), eb('domain', 'in', coveringDomains(urlHostKey(canonical)))]),
-      )
-      .execute();
-    const rule = suppressingRule(rows.map(toRule), subject);
+    const rules = await activeRules(trx, {
+      urlKeys: [key],
+      domains: coveringDomains(urlHostKey(canonical)),
+    });
+    const rule = suppressingRule(rules, subject);
     if (!rule) return false;
     await removeEntries(trx, [subject], rule.id, now);
     await appendAudit(

@@ -17,7 +17,7 @@ import { printColumn } from '../refresh-plan.js';
 import { insertRows } from '../insert-rows.js';
 import type { Database, RemovedTextsTable } from '../schema.js';
 import { inChunks } from './common.js';
-import { toRule, type RemovedEntry } from './rule-rows.js';
+import { activeRules, type RemovedEntry } from './rule-rows.js';
 import { urlHostKey, urlKey } from '../../model/identity.js';
 import { coveringDomains, ruleMatches, suppressingRule, type SuppressionRule } from '../../model/rights.js';
 
@@ -182,26 +182,14 @@ async function rulesInForce(
   db: Kysely<Database>,
   texts: readonly RemovedText[],
 ): Promise<Map<number, SuppressionRule>> {
-  const keys = texts.flatMap((t) => [urlKey(t.url), urlKey(t.canonicalUrl)].filter((k) => k !== null));
-  const domains = texts.flatMap((t) => [
-    ...coveringDomains(urlHostKey(t.url)),
-    ...coveringDomains(urlHostKey(t.canonicalUrl)),
-  ]);
-  const sources = texts.map((t) => t.sourceId);
-  const rows = await db
-    .selectFrom('suppressionRules')
-    .selectAll()
-    .where('revokedAt', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('sourceId', 'in', [...new Set(sources)]),
-        ...(keys.length ? [eb('urlKey', 'in', [...new Set(keys)])] : []),
-        ...(domains.length ? [eb('domain', 'in', [...new Set(domains)])] : []),
-      ]),
-    )
-    .orderBy('id')
-    .execute();
-  const rules = rows.map(toRule);
+  const rules = await activeRules(db, {
+    sourceIds: texts.map((t) => t.sourceId),
+    urlKeys: texts.flatMap((t) => [urlKey(t.url), urlKey(t.canonicalUrl)].filter((k) => k !== null)),
+    domains: texts.flatMap((t) => [
+      ...coveringDomains(urlHostKey(t.url)),
+      ...coveringDomains(urlHostKey(t.canonicalUrl)),
+    ]),
+  });
   const out = new Map<number, SuppressionRule>();
   for (const text of texts) {
     const rule = suppressingRule(rules, text);
@@ -276,7 +264,11 @@ export async function removedPrints(
     removed.map((e) => e.id),
   );
   const bySource = new Map<number, RemovedEntry[]>();
-  for (const e of removed) bySource.set(e.sourceId, [...(bySource.get(e.sourceId) ?? []), e]);
+  for (const e of removed) {
+    const list = bySource.get(e.sourceId);
+    if (list) list.push(e);
+    else bySource.set(e.sourceId, [e]);
+  }
   const out: Array<{ entry: RemovedEntry; print: Fingerprint }> = [];
   for (const [sourceId, entries] of bySource) {
     const ids = new Set(entries.map((e) => e.id));
@@ -288,8 +280,11 @@ export async function removedPrints(
       .limit(SIBLINGS + Math.min(ids.size, SIBLINGS))
       .execute();
     const others = siblings.filter((s) => !ids.has(s.id)).slice(0, SIBLINGS);
-    const texts = entries.map((e) => paragraphsOf(bodies.get(e.id) ?? null));
-    const sharedWithOthers = boilerplateOf([...texts, ...others.map((s) => paragraphsOf(bodyHtml(s)))]);
+    const texts = entries.map((e) => htmlParagraphHashes(bodies.get(e.id) ?? null));
+    const sharedWithOthers = boilerplateOf([
+      ...texts,
+      ...others.map((s) => htmlParagraphHashes(bodyHtml(s))),
+    ]);
     texts.forEach((text, i) => {
       const shared = sharedWithOthers(i);
       const print = fingerprint(text.filter((p) => !mostlyIn(p, shared)));
@@ -313,10 +308,6 @@ async function bodiesOf(db: Kysely<Database>, ids: readonly number[]): Promise<M
   return out;
 }
 
-function paragraphsOf(html: string | null): number[][] {
-  return htmlParagraphHashes(html);
-}
-
 /**
  * The shingles that texts of a group other than the i-th carry, leaving out those that are the
  * same article as it (model/fingerprint.ts withoutBoilerplate, sameArticle), for each text of the
@@ -331,7 +322,11 @@ function boilerplateOf(group: readonly HashedText[]): (i: number) => Set<number>
   const byBand = new Map<number, number[]>();
   prints.forEach((print, k) => {
     if (!print) return;
-    for (const key of bandKeys(print.signature)) byBand.set(key, [...(byBand.get(key) ?? []), k]);
+    for (const key of bandKeys(print.signature)) {
+      const list = byBand.get(key);
+      if (list) list.push(k);
+      else byBand.set(key, [k]);
+    }
   });
   return (i) => {
     const own = prints[i];

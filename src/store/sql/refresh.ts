@@ -36,7 +36,7 @@ import {
 } from './common.js';
 import type { SqlEngine } from './engine.js';
 import { recordFetch } from './fetches.js';
-import { toRule } from './rule-rows.js';
+import { activeRules } from './rule-rows.js';
 import { copiesOfRemoved, removedBands } from './prints.js';
 import { packedHtmlFingerprint } from '../../markup/html-fingerprint.js';
 
@@ -344,7 +344,6 @@ async function removedCopies(
   const copies = new Map<number, number>();
   const sharesBand = await removedBands(trx, engine);
   if (!sharesBand) return copies;
-  // Only the new and changed entries that share a band key with some removed text are looked up.
   const prints = entries.map((e, i) => (!unchanged(e, i) && sharesBand(e.print) ? e.print : null));
   if (prints.every((p) => p === null)) return copies;
   const found = await copiesOfRemoved(trx, prints);
@@ -354,38 +353,17 @@ async function removedCopies(
   return copies;
 }
 
-/**
- * The active rules that could cover any of these entries, in a few indexed queries: rules on the
- * source, on the entries' normalized URLs, and on their hosts or parent domains. The URLs and
- * domains go a chunk at a time, so that a feed of any length stays within the engines' limits on
- * bound parameters (SQLite's 32,766; a 100,000-item feed's keys in one list never ran).
- */
-async function rulesFor(
+/** The active rules that could cover any of these entries: on the source, their addresses, or their hosts' domains. */
+function rulesFor(
   db: Kysely<Database>,
   sourceId: number,
   entries: readonly EntryInput[],
 ): Promise<SuppressionRule[]> {
-  const keys = inChunks(entries.flatMap((e) => urlKey(e.url) ?? []));
-  const domains = inChunks(entries.flatMap((e) => coveringDomains(urlHostKey(e.url))));
-  const found = new Map<number, SuppressionRule>();
-  for (let i = 0; i < Math.max(1, keys.length, domains.length); i++) {
-    const someKeys = keys[i] ?? [];
-    const someDomains = domains[i] ?? [];
-    const rows = await db
-      .selectFrom('suppressionRules')
-      .selectAll()
-      .where('revokedAt', 'is', null)
-      .where((eb) =>
-        eb.or([
-          ...(i === 0 ? [eb('sourceId', '=', sourceId)] : []),
-          ...(someKeys.length ? [eb('urlKey', 'in', someKeys)] : []),
-          ...(someDomains.length ? [eb('domain', 'in', someDomains)] : []),
-        ]),
-      )
-      .execute();
-    for (const row of rows) found.set(row.id, toRule(row));
-  }
-  return [...found.values()];
+  return activeRules(db, {
+    sourceIds: [sourceId],
+    urlKeys: entries.flatMap((e) => urlKey(e.url) ?? []),
+    domains: entries.flatMap((e) => coveringDomains(urlHostKey(e.url))),
+  });
 }
 
 /** Writes the authors and tags of entries that have their ids, in multi-row inserts. */
