@@ -30,6 +30,7 @@ import {
   similarity,
   withoutBoilerplate,
 } from '../../src/model/fingerprint.js';
+import { storyMatch } from '../../src/model/story.js';
 import { parseFeedBytes } from '../../src/parse/index.js';
 import { prng } from '../support/random.js';
 import { corpusFeedFiles, readFeedFile } from '../parse/corpus.js';
@@ -159,9 +160,35 @@ const all = articles(corpus);
 /** A text as fingerprints read it: each paragraph's words, hashed. */
 const read = (paragraphs: readonly string[]) => paragraphs.map(wordHashes);
 const texts = all.map((a) => read(a.paragraphs));
-const signatures = texts.map((t) => fingerprint(t)!.signature);
+const prints = texts.map((t) => fingerprint(t)!);
+const signatures = prints.map((p) => p.signature);
 const shingles = texts.map((t) => shingleHashes(t));
 const pairs: Pair[] = [];
+/**
+ * The same pairs as stories fold them: both texts whole, as stored (storyMatch), and whether the
+ * copy shares one of the first 8, 16 or 32 band keys with the original (the story index's choice).
+ */
+interface StoryPair {
+  kind: string;
+  copy: boolean;
+  folded: boolean;
+  keys: Record<number, boolean>;
+}
+const stories: StoryPair[] = [];
+const STORY_BAND_CHOICES = [8, 16, 32];
+const storyPair = (kind: string, copy: boolean, a: Fingerprint, b: Fingerprint, sameSource: boolean) => {
+  const keys: Record<number, boolean> = {};
+  for (const n of STORY_BAND_CHOICES) {
+    const own = new Set(bandKeys(a.signature, n));
+    keys[n] = bandKeys(b.signature, n).some((k) => own.has(k));
+  }
+  const folded =
+    storyMatch(
+      { sourceId: 1, print: a, urlKey: null },
+      { sourceId: sameSource ? 1 : 2, print: b, urlKey: null },
+    ) !== null;
+  stories.push({ kind, copy, folded, keys });
+};
 /** Each article as a removed text is kept: its source's boilerplate left out, its signature and size. */
 const removed = all.map((a, i) => {
   const siblings = texts.filter((_, j) => j !== i && all[j]!.source === a.source);
@@ -190,6 +217,7 @@ for (let i = 0; i < all.length; i++) {
       contained: contained(i, text),
       banded: sharesBand(removed[i] ?? null, print),
     });
+    storyPair(kind, true, prints[i]!, print, false);
   }
 }
 for (let i = 0; i < all.length; i++) {
@@ -202,6 +230,7 @@ for (let i = 0; i < all.length; i++) {
       exact: jaccard(shingles[i]!, shingles[j]!),
       contained: Math.max(contained(i, texts[j]!), contained(j, texts[i]!)),
     });
+    storyPair(kind, false, prints[i]!, prints[j]!, all[i]!.source === all[j]!.source);
   }
 }
 // Two different articles of one site, each under the site's template (its header and footer).
@@ -218,6 +247,7 @@ for (let i = 0; i + 1 < all.length; i += 2) {
     exact: jaccard(shingleHashes(a), shingleHashes(b)),
     contained: own ? containment(own, fingerprint(b)!) : 0,
   });
+  storyPair('different, one site’s template', false, fingerprint(a)!, fingerprint(b)!, true);
 }
 
 const kinds = [...new Set(pairs.map((p) => p.kind))];
@@ -273,6 +303,25 @@ const caught = pairs.filter((p) => p.copy && p.contained >= COPY_CONTAINMENT);
 console.log(
   `\nOf the ${caught.length} copies at COPY_CONTAINMENT or more, ${caught.filter((p) => p.banded).length} share a band key with the removed text (${BANDS} bands), which is how the store finds them.`,
 );
+
+// Stories: the same rule over whole texts, and how many of the folded copies the index finds.
+{
+  const copies = stories.filter((p) => p.copy);
+  const tp = copies.filter((p) => p.folded).length;
+  const fp = stories.filter((p) => !p.copy && p.folded).length;
+  console.log(
+    `\nStories (storyMatch over whole texts; one source's pairs need ${'0.8'} each way): ${fp} of ${stories.length - copies.length} different pairs folded, ${tp} of ${copies.length} copies; precision ${(tp / (tp + fp || 1)).toFixed(4)}, recall ${(tp / (copies.length || 1)).toFixed(4)}.`,
+  );
+  for (const kind of kinds.filter((k) => stories.find((p) => p.kind === k)?.copy)) {
+    const of = copies.filter((p) => p.kind === kind);
+    console.log(`- ${kind}: ${of.filter((p) => p.folded).length} of ${of.length} folded`);
+  }
+  const folded = copies.filter((p) => p.folded);
+  for (const n of STORY_BAND_CHOICES)
+    console.log(
+      `Of the ${folded.length} folded copies, ${folded.filter((p) => p.keys[n]).length} share one of the first ${n} band keys with the original; different pairs that do: ${stories.filter((p) => !p.copy && p.keys[n]).length}.`,
+    );
+}
 
 // The cost: a signature for each article, against the floor of reading its words.
 const rounds = 20;

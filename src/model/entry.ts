@@ -32,6 +32,11 @@ export interface Entry {
   image?: LeadImage | null;
   /** Every picture of it the site has a copy of, the lead image and those of its text. */
   pictures?: LeadImage[];
+  /**
+   * The story it is one copy of (the same article carried by several sources; store/sql/stories.ts):
+   * the id of the entry the story began with. Null or absent while it is alone.
+   */
+  story?: number | null;
 }
 
 /**

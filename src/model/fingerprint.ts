@@ -319,10 +319,14 @@ export function unpackFingerprint(bytes: Uint8Array | null | undefined): Fingerp
 export const BANDS = 64;
 const ROWS_PER_BAND = SIGNATURE_LENGTH / BANDS;
 
-/** A signature's band keys, one a band: signed 32-bit integers, which every engine stores as they are. */
-export function bandKeys(signature: Uint32Array): number[] {
+/**
+ * A signature's band keys, one a band: signed 32-bit integers, which every engine stores as they
+ * are. Fewer bands than BANDS give the first of the same keys (an index that must stay small keeps
+ * those, and finds only texts more alike).
+ */
+export function bandKeys(signature: Uint32Array, bands = BANDS): number[] {
   const keys: number[] = [];
-  for (let b = 0; b < BANDS; b++) {
+  for (let b = 0; b < bands; b++) {
     let h = Math.imul(b + 1, 0x9e3779b1);
     for (let r = 0; r < ROWS_PER_BAND; r++) h = mix(h ^ signature[b * ROWS_PER_BAND + r]!);
     keys.push(h | 0);

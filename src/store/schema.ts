@@ -15,6 +15,7 @@ export interface Database {
   suppressionRules: SuppressionRulesTable;
   removedTexts: RemovedTextsTable;
   removedTextBands: RemovedTextBandsTable;
+  storyBands: StoryBandsTable;
   keptOut: KeptOutTable;
   tombstones: TombstonesTable;
   auditLog: AuditLogTable;
@@ -126,6 +127,13 @@ export interface EntriesTable {
    * too short to have one.
    */
   print: Generated<Uint8Array | null>;
+  /**
+   * The story the entry is one copy of (sql/stories.ts): the id of the entry the story began with,
+   * that one's included; null while it is alone. `storyNote` says why it joined ("93% of the text
+   * in common with entry 12"), or, for an entry alone, that an operator split it off for good.
+   */
+  story: Generated<number | null>;
+  storyNote: Generated<string | null>;
 }
 
 /**
@@ -230,6 +238,13 @@ export interface RemovedTextsTable {
 }
 
 /** A removed text's band keys (model/fingerprint.ts bandKeys), one line each: the index copies are looked up by. */
+/** The band keys of the last STORY_DAYS' texts (model/story.ts), each with when it was stored. */
+export interface StoryBandsTable {
+  key: number;
+  entryId: number;
+  at: number;
+}
+
 export interface RemovedTextBandsTable {
   band: number;
   textId: number;

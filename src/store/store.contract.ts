@@ -6,6 +6,7 @@ import { queueAndListingsContract } from './contract/queue-listings.contract.js'
 import { deskContract } from './contract/desk.contract.js';
 import { identityContract } from './contract/identity.contract.js';
 import { copiesContract } from './contract/copies.contract.js';
+import { storiesContract } from './contract/stories.contract.js';
 import { newsroomContract } from './contract/newsroom.contract.js';
 import { searchContract } from './contract/search.contract.js';
 import { sourcesAndRefreshesContract } from './contract/sources-refresh.contract.js';
@@ -60,5 +61,6 @@ export function describeStoreContract(
     newsroomContract(c);
     identityContract(c);
     copiesContract(c);
+    storiesContract(c);
   });
 }

@@ -41,6 +41,7 @@ export type {
 import type { ExtractionRepository } from './extraction-queue.js';
 import type { MediaRepository } from './media-queue.js';
 import type { OutboxRepository } from './outbox.js';
+import type { StoryRepository } from './stories.js';
 
 export type { ClaimOptions } from './claims.js';
 
@@ -59,6 +60,7 @@ export interface Store {
   readonly extractions: ExtractionRepository;
   readonly media: MediaRepository;
   readonly settings: SettingsRepository;
+  readonly stories: StoryRepository;
   /**
    * The change log of pages, oldest first: what changed after `afterId`. Every write that changes
    * what pages show appends to it in its own transaction, whichever process made it.
@@ -472,6 +474,7 @@ export interface UserRepository {
   purgeSessions(now: Date): Promise<number>;
 }
 
+export type { StoryCopy, StoryRepository } from './stories.js';
 export type { OutboxRepository } from './outbox.js';
 
 export type { SourceStatus };

@@ -48,12 +48,15 @@ export function copiesContract(c: ContractContext): void {
     await c.store.entries.saveRefresh(
       courier.id,
       [
+        // The courier's copies come after the post's originals: the texts are the post's.
         text(73, TEMPLATE_TOP + html(BRIDGE_STORY) + TEMPLATE_END, {
           url: 'https://courier.example/news/bridge',
           author: 'Courier staff',
+          publishedAt: t0,
         }),
         text(74, TEMPLATE_TOP + html(OTHER_STORY) + TEMPLATE_END, {
           url: 'https://courier.example/news/bats',
+          publishedAt: t0,
         }),
       ],
       {},

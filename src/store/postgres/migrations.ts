@@ -2,6 +2,7 @@ import { type Kysely, type Migration, sql } from 'kysely';
 import { feedHost } from '../../model/source.js';
 import { rekeyAddresses } from '../sql/rekey.js';
 import { fillPrints } from '../sql/prints.js';
+import { foldRecent } from '../sql/stories.js';
 
 /**
  * The PostgreSQL schema, as an ordered list of numbered migrations (the migrator runs each in a
@@ -479,6 +480,26 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
           PRIMARY KEY (rule_id, source_id, guid_hash)
         )`.execute(db);
       await fillPrints(db);
+    },
+  },
+  '0014_stories': {
+    async up(db) {
+      // As SQLite's 0024: each entry's story and why it joined it, and the last week's band keys.
+      await sql`ALTER TABLE entries ADD COLUMN story bigint`.execute(db);
+      await sql`ALTER TABLE entries ADD COLUMN story_note text`.execute(db);
+      await sql`CREATE INDEX entries_story ON entries (story, sort_at, id) WHERE story IS NOT NULL`.execute(
+        db,
+      );
+      await sql`
+        CREATE TABLE story_bands (
+          key integer NOT NULL,
+          entry_id bigint NOT NULL,
+          at bigint NOT NULL,
+          PRIMARY KEY (key, entry_id)
+        )`.execute(db);
+      await sql`CREATE INDEX story_bands_at ON story_bands (at)`.execute(db);
+      await sql`CREATE INDEX story_bands_entry ON story_bands (entry_id)`.execute(db);
+      await foldRecent(db, Date.now());
     },
   },
 };

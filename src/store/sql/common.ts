@@ -95,6 +95,7 @@ export function toEntry(row: Selectable<EntriesTable>): Entry {
     // An entry the intake rules keep out is stored as hidden, with what kept it out.
     withheld: (row.filtered ? 'filtered' : (row.withheld ?? null)) as Entry['withheld'],
     filter: row.filtered ? { kind: asFilterKind(row.filtered)!, why: row.filterNote ?? '' } : null,
+    story: row.story === null || row.story === undefined ? null : Number(row.story),
   };
 }
 
@@ -214,6 +215,23 @@ export async function tagsOfEntries(
       )
       .execute();
     for (const f of facets) tags.push(facetTag(f.kind as 'author' | 'tag', f.key));
+    // The article pages of their stories' other copies name them.
+    const mates = await db
+      .selectFrom('entries as mate')
+      .select('mate.id')
+      .where('mate.story', 'in', (eb) =>
+        eb
+          .selectFrom('entries')
+          .select('story')
+          .where(
+            'id',
+            'in',
+            entries.slice(i, i + 500).map((e) => e.id),
+          )
+          .where('story', 'is not', null),
+      )
+      .execute();
+    for (const mate of mates) tags.push(entryTag(Number(mate.id)));
   }
   return tags;
 }

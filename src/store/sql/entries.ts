@@ -28,6 +28,7 @@ import { entryRows, newestFirst, pageOf } from './listing.js';
 import { insertFacets, saveRefresh } from './refresh.js';
 import { purgeMedia, restoreMedia, SqlMedia } from './media.js';
 import { appendAudit } from './rights.js';
+import { storyLead } from './stories.js';
 
 /** The entries: a refresh writes them (refresh.ts); the rest reads them, through the engine's reader. */
 export class SqlEntries implements EntryRepository {
@@ -89,6 +90,8 @@ export class SqlEntries implements EntryRepository {
     if (query.sourceId !== undefined) q = q.where('sourceId', '=', query.sourceId);
     if (query.sourceIds) q = q.where('sourceId', 'in', [...query.sourceIds]);
     if (!query.includeWithheld) q = q.where('withheld', 'is', null);
+    // A listing of the whole site, or of a section, shows each story once (a source's own, all of it).
+    if (query.sourceId === undefined && !query.includeWithheld) q = q.where(storyLead('entries'));
     const rows = await newestFirst(q, { sortAt: 'sortAt', id: 'id' }, query.before, query.limit).execute();
     const { page, next } = pageOf(rows, query.limit, (r) => ({ sortAt: Number(r.sortAt), id: r.id }));
     return { entries: page.map(toEntry), next };
@@ -108,7 +111,8 @@ export class SqlEntries implements EntryRepository {
     let narrow = this.engine.reader
       .selectFrom('entries')
       .select(['id', 'sourceId', 'sortAt'])
-      .where('withheld', 'is', null);
+      .where('withheld', 'is', null)
+      .where(storyLead('entries'));
     if (query.sourceIds) narrow = narrow.where('sourceId', 'in', [...query.sourceIds]);
     const rows = await newestFirst(
       narrow,
@@ -184,9 +188,16 @@ export class SqlEntries implements EntryRepository {
     const found = await runSearch(this.engine.reader, this.engine.fullText, query);
     if (!found) return { hits: [], total: 0, moreThanTotal: false, ignored: [] };
     const rows = await entryRows(this.engine.reader, found.ids);
+    // A story is listed once on a page of results: its first copy found.
+    const stories = new Set<number>();
     const hits = found.ids.flatMap((id) => {
       const row = rows.get(id);
-      return row ? [{ entry: toEntry(row), snippet: markSnippet(found.snippets.get(id) ?? '') }] : [];
+      if (!row) return [];
+      if (row.story !== null) {
+        if (stories.has(Number(row.story))) return [];
+        stories.add(Number(row.story));
+      }
+      return [{ entry: toEntry(row), snippet: markSnippet(found.snippets.get(id) ?? '') }];
     });
     await this.withImages(hits.map((h) => h.entry));
     return {

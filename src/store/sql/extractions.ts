@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { feedHost } from '../../model/source.js';
+import { LISTING } from '../../model/page-tags.js';
 import type { SqlEngine } from './engine.js';
 import { date, recordPageChange, tagsOfEntries } from './common.js';
 import type { Database } from '../schema.js';
@@ -7,6 +8,7 @@ import { queueMedia } from './media.js';
 import { appendAudit, removeEntries } from './rights.js';
 import { activeRules } from './rule-rows.js';
 import { copiesOfRemoved, removedBands } from './prints.js';
+import { refold } from './stories.js';
 import { printColumn } from '../refresh-plan.js';
 import { packedHtmlFingerprint } from '../../markup/html-fingerprint.js';
 import { urlHostKey, urlKey } from '../../model/identity.js';
@@ -119,6 +121,9 @@ export class SqlExtractions implements ExtractionRepository {
         if (await this.canonicalTakenDown(trx, entry, outcome.canonical ?? null, now)) return;
         // The article is a copy of a text a takedown removed: it goes as that text did.
         if (await this.copyTakenDown(trx, entry, print, now)) return;
+        // The article is what the page shows: the story it belongs to is found by it.
+        const mates = await refold(trx, { ...entry, print: printColumn(print) }, at);
+        if (mates.length > 0) await recordPageChange(trx, [...mates, LISTING], now);
         await queueMedia(
           trx,
           [

@@ -38,6 +38,7 @@ import type { SqlEngine } from './engine.js';
 import { recordFetch } from './fetches.js';
 import { activeRules } from './rule-rows.js';
 import { copiesOfRemoved, removedBands } from './prints.js';
+import { foldArrivals } from './stories.js';
 import { packedHtmlFingerprint } from '../../markup/html-fingerprint.js';
 
 /**
@@ -61,9 +62,10 @@ export function saveRefresh(
     const plan = planRefresh(await readFacts(trx, engine, sourceId, entries, patch, now));
     const touched: PageTag[] = [...plan.touched];
     await writeUpdates(trx, engine, sourceId, plan.update, touched);
-    await writeInserts(trx, engine, sourceId, plan.insert, now);
+    // The article pages of the stories the new entries joined name them from now on.
+    const mates = await writeInserts(trx, engine, sourceId, plan.insert, now);
     await recordPageChange(trx, touched, now);
-    await recordPageChange(trx, plan.added, now, { additions: true });
+    await recordPageChange(trx, [...plan.added, ...mates], now, { additions: true });
     await recordKeptOut(trx, sourceId, plan.keptOut, now);
     await updateSource(trx, sourceId, patch, { releaseClaim: fetch !== undefined });
     const { counts } = plan;
@@ -188,14 +190,19 @@ async function writeUpdates(
   }
 }
 
-/** New entries go in a few multi-row inserts (one statement per batch, not per entry), with their facets, search text and full-text tasks. */
+/**
+ * New entries go in a few multi-row inserts (one statement per batch, not per entry), with their
+ * facets, search text and full-text tasks, and are folded into the stories they copy. Returns the
+ * article pages of those stories.
+ */
 async function writeInserts(
   trx: Transaction<Database>,
   engine: SqlEngine,
   sourceId: number,
   fresh: readonly NewEntry[],
   now: Date,
-): Promise<void> {
+): Promise<PageTag[]> {
+  const mates: PageTag[] = [];
   for (let i = 0; i < fresh.length; i += INSERT_BATCH) {
     const batch = fresh.slice(i, i + INSERT_BATCH);
     const ids = await insertRows<Database, { id: number; guidHash: string }>(
@@ -217,6 +224,13 @@ async function writeInserts(
       trx,
       shown.map(({ row, searchText }) => ({ ...row, id: id(row), searchText })),
     );
+    const arrivals = batch.map(({ row }) => ({
+      id: id(row),
+      sourceId,
+      print: row.print ?? null,
+      urlKey: row.urlKey ?? null,
+    }));
+    mates.push(...(await foldArrivals(trx, arrivals, now.getTime())));
     // Lead images are fetched for every entry the intake rules let in (a held one may be published),
     // and the pictures of the text for a source whose text the site shows whole.
     const wholeText = (await sourcePolicy(trx, sourceId)) === 'full';
@@ -251,6 +265,7 @@ async function writeInserts(
       )
       .execute();
   }
+  return mates;
 }
 
 /** A source's rights policy, as stored. */

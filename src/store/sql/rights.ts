@@ -20,6 +20,7 @@ import type { Database } from '../schema.js';
 import type { GrantOptions, Granted, RightsRepository, RuleRecord } from '../store.js';
 import { toRule, type RemovedEntry } from './rule-rows.js';
 import { keepRemovedTexts, removedPrints, storedCopies, textsCoveredBy } from './prints.js';
+import { borrowedTexts } from './stories.js';
 
 export class SqlRights implements RightsRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -273,7 +274,16 @@ export async function grantRule(
     .executeTakeFirstOrThrow();
   const granted = toRule(row);
   const matched = (await candidates(trx, granted)).filter((e) => ruleMatches(granted, e));
-  const prints = await removedPrints(trx, matched);
+  // A copy of another publisher's text (a later copy in its story) goes alone: the story stays for
+  // the others, and the text is not the removed publisher's to keep out.
+  const borrowed = await borrowedTexts(
+    trx,
+    matched.map((e) => e.id),
+  );
+  const prints = await removedPrints(
+    trx,
+    matched.filter((e) => !borrowed.has(e.id)),
+  );
   // The texts earlier rules removed that this one covers too: their copies go as well.
   const known = (await textsCoveredBy(trx, granted)).map((text) => ({ entry: text, print: text.print }));
   const copies = await storedCopies(trx, [...prints, ...known], new Set(matched.map((e) => e.id)));
@@ -310,6 +320,9 @@ export async function grantRule(
         ? ` (${copies.length} of them copies of a removed text: ${copies.map((e) => e.id).join(', ')})`
         : '') +
       (prints.length ? `; the fingerprints of ${prints.length} removed text(s) kept, against copies` : '') +
+      (borrowed.size
+        ? `; ${borrowed.size} of them copies of another publisher's text, whose story stays`
+        : '') +
       `${then}; reason: ${rule.reason}`,
     now,
   );

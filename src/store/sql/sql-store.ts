@@ -9,6 +9,7 @@ import type {
   OutboxRepository,
   RightsRepository,
   SettingsRepository,
+  StoryRepository,
   SourceRepository,
   Store,
   SubscriptionRepository,
@@ -18,6 +19,7 @@ import type {
 import { localPageChangeCount } from './common.js';
 import type { SqlEngine } from './engine.js';
 import { SqlEntries } from './entries.js';
+import { SqlStories } from './story-repository.js';
 import { SqlExtractions } from './extractions.js';
 import { SqlMedia } from './media.js';
 import { SqlRights } from './rights.js';
@@ -42,6 +44,7 @@ export class SqlStore implements Store {
   readonly extractions: ExtractionRepository;
   readonly media: MediaRepository;
   readonly settings: SettingsRepository;
+  readonly stories: StoryRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -57,6 +60,7 @@ export class SqlStore implements Store {
     this.extractions = new SqlExtractions(db, engine);
     this.media = new SqlMedia(db, engine);
     this.settings = new SqlSettings(db);
+    this.stories = new SqlStories(db, engine);
   }
 
   async pageChanges(afterId: number, limit: number): Promise<PageChange[]> {
