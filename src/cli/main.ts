@@ -9,6 +9,7 @@ import { registerServe } from './serve.js';
 import { registerSources } from './sources/index.js';
 import { registerTakedown } from './takedown/index.js';
 import { registerUsers } from './users.js';
+import { registerStories } from './stories.js';
 import { registerWorker } from './worker.js';
 import { registerMigrate } from './migrate.js';
 
@@ -48,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   registerSources(program, global);
   registerTakedown(program, global);
   registerUsers(program, global);
+  registerStories(program, global);
   registerParse(program, global);
   registerExtract(program, global);
   registerMigrate(program, global);

@@ -24,6 +24,8 @@ export type {
   FilingKeys,
   TakedownRepository,
   SettingsRepository,
+  StoryCopy,
+  StoryRepository,
   UserRepository,
   OutboxRepository,
   ExtractionRepository,

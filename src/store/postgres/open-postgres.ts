@@ -87,6 +87,9 @@ export async function openPostgresDatabase(
     holdRules: async (trx) => {
       await sql`LOCK TABLE suppression_rules IN SHARE MODE`.execute(trx);
     },
+    holdStories: async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.stories'))`.execute(trx);
+    },
     beginClaim: async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.claims'))`.execute(trx);
       // Index scans, never bitmap scans: they walk the due order from its head and stop at the

@@ -20,6 +20,12 @@ export interface SqlEngine {
    */
   holdRules(trx: Transaction<Database>): Promise<void>;
   /**
+   * Makes transactions fold new entries into stories one at a time, until each ends, so that two
+   * copies stored at once see each other (sql/stories.ts). Engines that run one writer at a time
+   * need nothing.
+   */
+  holdStories: (trx: Kysely<Database>) => Promise<void>;
+  /**
    * Starts a claim's transaction (see claimDue): claims are made one at a time, as engines that
    * run one writer at a time do anyway, and planned the way a queue needs.
    */

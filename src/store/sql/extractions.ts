@@ -29,7 +29,7 @@ const CLAIM_SCAN = 4;
 export class SqlExtractions implements ExtractionRepository {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly engine: Pick<SqlEngine, 'fullText' | 'skipLocked' | 'beginClaim'>,
+    private readonly engine: Pick<SqlEngine, 'fullText' | 'skipLocked' | 'beginClaim' | 'holdStories'>,
   ) {}
 
   async claim(now: Date, limit: number, { claimMs, perHost }: ClaimOptions): Promise<ExtractionTask[]> {
@@ -122,7 +122,7 @@ export class SqlExtractions implements ExtractionRepository {
         // The article is a copy of a text a takedown removed: it goes as that text did.
         if (await this.copyTakenDown(trx, entry, print, now)) return;
         // The article is what the page shows: the story it belongs to is found by it.
-        const mates = await refold(trx, { ...entry, print: printColumn(print) }, at);
+        const mates = await refold(trx, { ...entry, print: printColumn(print) }, at, this.engine.holdStories);
         if (mates.length > 0) await recordPageChange(trx, [...mates, LISTING], now);
         await queueMedia(
           trx,

@@ -230,7 +230,7 @@ async function writeInserts(
       print: row.print ?? null,
       urlKey: row.urlKey ?? null,
     }));
-    mates.push(...(await foldArrivals(trx, arrivals, now.getTime())));
+    mates.push(...(await foldArrivals(trx, arrivals, now.getTime(), { hold: engine.holdStories })));
     // Lead images are fetched for every entry the intake rules let in (a held one may be published),
     // and the pictures of the text for a source whose text the site shows whole.
     const wholeText = (await sourcePolicy(trx, sourceId)) === 'full';

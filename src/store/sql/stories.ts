@@ -49,7 +49,7 @@ export async function foldArrivals(
   db: Kysely<Database>,
   arrivals: readonly Arrival[],
   now: number,
-  options: { compare?: boolean } = {},
+  options: { compare?: boolean; hold?: (db: Kysely<Database>) => Promise<void> } = {},
 ): Promise<PageTag[]> {
   const since = now - STORY_WINDOW_MS;
   await db.deleteFrom('storyBands').where('at', '<', since).execute();
@@ -62,6 +62,8 @@ export async function foldArrivals(
     await indexKeys(db, own, now);
     return [];
   }
+  // Another transaction's copies, stored at the same moment, are seen once it has ended.
+  await options.hold?.(db);
   const shared = await sharedKeys(
     db,
     own.flatMap((a) => a.keys),
@@ -141,7 +143,12 @@ const BAND_COLUMNS = ['key', 'entry_id', 'at'];
  * Folds an entry whose text just changed (its article was extracted from the page): its band keys
  * are made anew, and, while it is alone (and not split off), it is compared again.
  */
-export async function refold(db: Kysely<Database>, arrival: Arrival, now: number): Promise<PageTag[]> {
+export async function refold(
+  db: Kysely<Database>,
+  arrival: Arrival,
+  now: number,
+  hold?: (db: Kysely<Database>) => Promise<void>,
+): Promise<PageTag[]> {
   const row = await db
     .selectFrom('entries')
     .select(['story', 'storyNote'])
@@ -150,7 +157,7 @@ export async function refold(db: Kysely<Database>, arrival: Arrival, now: number
   if (!row) return [];
   await db.deleteFrom('storyBands').where('entryId', '=', arrival.id).execute();
   const alone = row.story === null && row.storyNote === null;
-  return foldArrivals(db, [alone ? arrival : { ...arrival, urlKey: null }], now, { compare: alone });
+  return foldArrivals(db, [alone ? arrival : { ...arrival, urlKey: null }], now, { compare: alone, hold });
 }
 
 /** The best of the candidates an arrival matches: the same address first, then the most text in common. */
@@ -256,8 +263,10 @@ export function storyLead(table: 'entries' | 'e'): RawBuilder<SqlBool> {
 }
 
 /**
- * Of these entries, the ones whose text is another publisher's: in a story where a copy of another
- * source, at another address, came before them (earlier, or as early with a smaller id).
+ * Of these entries, the ones whose text is plainly another publisher's: in a story where a copy of
+ * another source, at another address, says it was published before them (both copies give their
+ * dates, and its is earlier). When the dates do not say so, the text counts as the removed
+ * entry's: a takedown of it removes its copies, as the takedown promise asks.
  */
 export async function borrowedTexts(db: Kysely<Database>, ids: readonly number[]): Promise<Set<number>> {
   const borrowed = new Set<number>();
@@ -267,6 +276,7 @@ export async function borrowedTexts(db: Kysely<Database>, ids: readonly number[]
       .select('e.id')
       .where('e.id', 'in', chunk)
       .where('e.story', 'is not', null)
+      .where('e.publishedAt', 'is not', null)
       .where((eb) =>
         eb.exists(
           eb
@@ -274,12 +284,10 @@ export async function borrowedTexts(db: Kysely<Database>, ids: readonly number[]
             .select('earlier.id')
             .whereRef('earlier.story', '=', 'e.story')
             .whereRef('earlier.sourceId', '<>', 'e.sourceId')
+            .whereRef('earlier.publishedAt', '<', 'e.publishedAt')
             // The same page through two feeds: its text is that page's, whichever feed came first.
             .where(
               sql<SqlBool>`(earlier.url_key IS NULL OR e.url_key IS NULL OR earlier.url_key <> e.url_key)`,
-            )
-            .where(
-              sql<SqlBool>`(earlier.sort_at < e.sort_at OR (earlier.sort_at = e.sort_at AND earlier.id < e.id))`,
             ),
         ),
       )

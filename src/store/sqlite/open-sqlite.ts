@@ -64,6 +64,7 @@ export async function openSqliteDatabase(path: string): Promise<{ db: Kysely<Dat
     // One writer at a time: a refresh that read the rules before a grant committed cannot commit
     // its own writes after it (SQLite refuses the stale write; the poll fails and runs again).
     holdRules: () => Promise.resolve(),
+    holdStories: () => Promise.resolve(),
     // The claim is one UPDATE, which SQLite runs alone.
     beginClaim: () => Promise.resolve(),
     skipLocked: sql``,

@@ -141,6 +141,7 @@ async function writeGroupText(on: Kysely<Database> = db): Promise<void> {
 const store = new SqlStore(db, {
   fullText: groupedFullText,
   holdRules: () => Promise.resolve(),
+  holdStories: () => Promise.resolve(),
   beginClaim: () => Promise.resolve(),
   skipLocked: sql``,
   reader: db,

@@ -13,6 +13,7 @@ import { LeadPicture } from './lead-image.js';
 import { localText } from '../pictures.js';
 import { mediaFileName, MEDIA_WIDTHS, type LeadImage } from '../../model/media.js';
 import { withoutImage } from '../../markup/html-images.js';
+import type { StoryCopy } from '../../store/index.js';
 
 /** The width an article's lead image takes: the column of text. */
 const ARTICLE_SIZES = '(max-width: 44rem) calc(100vw - 2rem), 42rem';
@@ -28,6 +29,7 @@ export function ArticlePage(props: {
   entry: Entry;
   source: Source;
   takedownUrl: string;
+  story?: Story;
 }) {
   const { site, entry, source } = props;
   const sourceName = sourceDisplayName(source);
@@ -57,7 +59,13 @@ export function ArticlePage(props: {
         jsonLd: newsArticle(site, entry, source, sourceName, description),
       }}
     >
-      <ArticleView site={site} entry={entry} source={source} takedownUrl={props.takedownUrl} />
+      <ArticleView
+        site={site}
+        entry={entry}
+        source={source}
+        takedownUrl={props.takedownUrl}
+        story={props.story}
+      />
     </Layout>
   );
 }
@@ -68,6 +76,7 @@ export function ArticleView(props: {
   entry: Entry;
   source: Source;
   takedownUrl: string;
+  story?: Story | undefined;
 }) {
   const { site, entry, source } = props;
   const sourceName = sourceDisplayName(source);
@@ -117,8 +126,66 @@ export function ArticleView(props: {
         }}
         targets={{ original: entry.url, source_site: siteUrl, takedown: props.takedownUrl }}
       />
+      {props.story ? <StoryCarriers entry={entry} story={props.story} language={site.language} /> : null}
       <TagLinks entry={entry} />
     </article>
+  );
+}
+
+/** The copies of an article's story on the site's pages, earliest first, and the sources they came from. */
+export interface Story {
+  copies: readonly StoryCopy[];
+  sources: ReadonlyMap<number, Source>;
+}
+
+/**
+ * Every source that carries the story, the first to publish it first: each named, with its own
+ * original and its copy's page here (which carries its own attribution).
+ */
+function StoryCarriers(props: { entry: Entry; story: Story; language: string }) {
+  const { entry, story } = props;
+  const copies = story.copies.filter((copy) => story.sources.has(copy.entry.sourceId));
+  if (copies.length < 2) return null;
+  const first = copies[0]!.entry;
+  return (
+    <section class="carriers" id="carriers" aria-labelledby="carriers-title">
+      <h2 id="carriers-title">
+        {first.id === entry.id
+          ? `Also carried by ${copies.length - 1} ${copies.length === 2 ? 'source' : 'sources'}`
+          : `This story is carried by ${copies.length} sources`}
+      </h2>
+      <ol>
+        {copies.map(({ entry: copy }) => {
+          const name = sourceDisplayName(story.sources.get(copy.sourceId)!);
+          return (
+            <li>
+              <a href={`/sources/${copy.sourceId}`}>{name}</a>
+              {copy.id === first.id ? ' (first published)' : ''}
+              {copy.id === entry.id ? (
+                <span class="meta"> · this page</span>
+              ) : (
+                <span class="meta">
+                  {' · '}
+                  <a href={articlePath(copy)}>its copy here</a>
+                </span>
+              )}
+              {copy.url ? (
+                <span class="meta">
+                  {' · '}
+                  <a href={copy.url} rel="noopener">
+                    the original{hostOf(copy.url) ? ` at ${hostOf(copy.url)}` : ''}
+                  </a>
+                </span>
+              ) : null}
+              <span class="meta">
+                {' · '}
+                <time datetime={copy.sortAt.toISOString()}>{formatDate(copy.sortAt, props.language)}</time>
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
   );
 }
 

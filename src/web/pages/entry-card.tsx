@@ -21,6 +21,8 @@ export function EntryCard(props: {
   entry: Entry;
   source: Source | undefined;
   site: Pick<Config['site'], 'language' | 'excerptWords'>;
+  /** Every source that carries the story, this one's included, when more than one does. */
+  carriers?: readonly Source[];
   /** The first cards of a page: their images load at once, the rest as they come into view. */
   eager?: boolean;
 }) {
@@ -48,6 +50,18 @@ export function EntryCard(props: {
       ) : null}
       <p class="meta">
         {source ? <a href={`/sources/${source.id}`}>{sourceDisplayName(source)}</a> : null}
+        {props.carriers && props.carriers.length > 1 ? (
+          <span>
+            {'\u00a0· '}
+            <a
+              class="story-sources"
+              href={`${path}#carriers`}
+              aria-label={`Carried by ${props.carriers.length} sources: ${props.carriers.map(sourceDisplayName).join(', ')}`}
+            >
+              {props.carriers.length} sources
+            </a>
+          </span>
+        ) : null}
         {entry.author ? (
           <span>
             {'\u00a0· '}
@@ -61,6 +75,17 @@ export function EntryCard(props: {
       </p>
     </article>
   );
+}
+
+/** The sources of a card's story, when more than one carries it: the card says so. */
+export function carriersOf(
+  entry: Entry,
+  carriers: ReadonlyMap<number, readonly number[]> | undefined,
+  sources: ReadonlyMap<number, Source>,
+): Source[] | undefined {
+  const ids = entry.story ? carriers?.get(entry.story) : undefined;
+  if (!ids || ids.length < 2) return undefined;
+  return ids.flatMap((id) => sources.get(id) ?? []);
 }
 
 /** Whether the opening words only repeat the title (feeds whose summary is the headline). */

@@ -2,12 +2,14 @@ import type { Config } from '../../config/index.js';
 import type { Entry } from '../../model/entry.js';
 import { sourceDisplayName, type Source } from '../../model/source.js';
 import { Layout } from '../layout.js';
-import { EntryCard, Pager } from './entry-card.js';
+import { carriersOf, EntryCard, Pager } from './entry-card.js';
 
 export function HomePage(props: {
   site: Config['site'];
   entries: Entry[];
   sources: Map<number, Source>;
+  /** For each story on the page, the sources that carry it (store StoryRepository.carriers). */
+  carriers?: ReadonlyMap<number, readonly number[]>;
   /** The articles left off the page because their source has its share of it already. */
   folded?: ReadonlyArray<{ sourceId: number; count: number }>;
   next: string | null;
@@ -30,7 +32,13 @@ export function HomePage(props: {
       ) : (
         <div class="cards">
           {props.entries.map((entry, i) => (
-            <EntryCard entry={entry} source={props.sources.get(entry.sourceId)} site={site} eager={i < 3} />
+            <EntryCard
+              entry={entry}
+              source={props.sources.get(entry.sourceId)}
+              carriers={carriersOf(entry, props.carriers, props.sources)}
+              site={site}
+              eager={i < 3}
+            />
           ))}
         </div>
       )}

@@ -3,7 +3,7 @@ import type { Entry } from '../../model/entry.js';
 import type { Source } from '../../model/source.js';
 import { Layout } from '../layout.js';
 import { sectionPath, type Section } from '../sections.js';
-import { EntryCard, Pager } from './entry-card.js';
+import { carriersOf, EntryCard, Pager } from './entry-card.js';
 import { MoreFrom } from './home.js';
 
 /** A section's page: the newest articles of its sources, each source held to its share, as on the home page. */
@@ -12,6 +12,8 @@ export function SectionPage(props: {
   section: Section;
   entries: Entry[];
   sources: Map<number, Source>;
+  /** For each story on the page, the sources that carry it (store StoryRepository.carriers). */
+  carriers?: ReadonlyMap<number, readonly number[]>;
   folded: ReadonlyArray<{ sourceId: number; count: number }>;
   next: string | null;
 }) {
@@ -36,7 +38,13 @@ export function SectionPage(props: {
       {props.entries.length === 0 ? <p class="empty">No articles in this section yet.</p> : null}
       <div class="cards">
         {props.entries.map((entry, i) => (
-          <EntryCard entry={entry} source={props.sources.get(entry.sourceId)} site={site} eager={i < 3} />
+          <EntryCard
+            entry={entry}
+            source={props.sources.get(entry.sourceId)}
+            carriers={carriersOf(entry, props.carriers, props.sources)}
+            site={site}
+            eager={i < 3}
+          />
         ))}
       </div>
       <MoreFrom folded={props.folded} sources={props.sources} />

@@ -36,6 +36,11 @@ export function registerArticleRoutes(app: Hono, { store, config }: RouteContext
     c.header('Cache-Control', PAGE_CACHE);
     tagPage(c, [entryTag(entry.id), sourceTag(source.id)]);
     const takedownUrl = `/takedown?url=${encodeURIComponent(entry.url ?? `${site.baseUrl}${canonicalPath}`)}`;
-    return c.html(<ArticlePage site={site} entry={entry} source={source} takedownUrl={takedownUrl} />);
+    // The story's other copies, each with its source, its link and its page here.
+    const copies = entry.story ? await store.stories.copies(entry.id) : [];
+    const story = { copies, sources: await store.sources.getMany(copies.map((copy) => copy.entry.sourceId)) };
+    return c.html(
+      <ArticlePage site={site} entry={entry} source={source} takedownUrl={takedownUrl} story={story} />,
+    );
   });
 }

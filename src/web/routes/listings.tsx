@@ -24,11 +24,14 @@ export function registerListingRoutes(app: Hono, ctx: RouteContext): void {
       ...(site.mostPerSource > 0 ? { perSource: site.mostPerSource } : {}),
     });
     const folded = page.folded ?? [];
+    // A story's card names how many sources carry it.
+    const carriers = await store.stories.carriers(page.entries.flatMap((e) => (e.story ? [e.story] : [])));
     const sources = await store.sources.getMany([
       ...page.entries.map((e) => e.sourceId),
       ...folded.map((f) => f.sourceId),
+      ...[...carriers.values()].flat(),
     ]);
-    return { entries: page.entries, sources, folded, next: page.next && encodeCursor(page.next) };
+    return { entries: page.entries, sources, folded, carriers, next: page.next && encodeCursor(page.next) };
   };
   app.get('/', async (c) => {
     const before = decodeCursor(c.req.query('before'));
