@@ -172,15 +172,16 @@ interface StoryPair {
   kind: string;
   copy: boolean;
   folded: boolean;
-  keys: Record<number, boolean>;
+  /** For each choice of bands, how many of the first so many band keys the two share. */
+  keys: Record<number, number>;
 }
 const stories: StoryPair[] = [];
 const STORY_BAND_CHOICES = [8, 16, 32];
 const storyPair = (kind: string, copy: boolean, a: Fingerprint, b: Fingerprint, sameSource: boolean) => {
-  const keys: Record<number, boolean> = {};
+  const keys: Record<number, number> = {};
   for (const n of STORY_BAND_CHOICES) {
     const own = new Set(bandKeys(a.signature, n));
-    keys[n] = bandKeys(b.signature, n).some((k) => own.has(k));
+    keys[n] = new Set(bandKeys(b.signature, n).filter((k) => own.has(k))).size;
   }
   const folded =
     storyMatch(
@@ -318,9 +319,10 @@ console.log(
   }
   const folded = copies.filter((p) => p.folded);
   for (const n of STORY_BAND_CHOICES)
-    console.log(
-      `Of the ${folded.length} folded copies, ${folded.filter((p) => p.keys[n]).length} share one of the first ${n} band keys with the original; different pairs that do: ${stories.filter((p) => !p.copy && p.keys[n]).length}.`,
-    );
+    for (const least of [1, 2])
+      console.log(
+        `Of the ${folded.length} folded copies, ${folded.filter((p) => p.keys[n]! >= least).length} share ${least === 1 ? 'one' : 'two or more'} of the first ${n} band keys with the original; different pairs that do: ${stories.filter((p) => !p.copy && p.keys[n]! >= least).length} of ${stories.length - copies.length}.`,
+      );
 }
 
 // The cost: a signature for each article, against the floor of reading its words.

@@ -6,7 +6,7 @@
  * with prepared statements, 4 refreshes a transaction, nothing else. Each runs in a process of its
  * own, in a database file of its own; what it costs is read from /proc (Linux).
  *
- *   npm run bench:writes [-- --refreshes 10000]
+ *   npm run bench:writes [-- --refreshes 10000] [--days 30]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -26,11 +26,15 @@ import { packedHtmlFingerprint } from '../../src/markup/html-fingerprint.js';
 const { values: args } = parseArgs({
   options: {
     refreshes: { type: 'string', default: '10000' },
+    // Over how many days before the refreshes the entries were published: stories compare the
+    // last week's (a news site's feed is all of this week; the default, a month, a quarter of it).
+    days: { type: 'string', default: '30' },
     mode: { type: 'string' },
   },
 });
 
 const REFRESHES = Number(args.refreshes);
+const DAYS = Number(args.days);
 const ENTRIES = 25;
 const IN_FLIGHT = 8;
 const t0 = new Date('2026-05-01T08:00:00Z');
@@ -51,7 +55,7 @@ function refreshEntries(n: number): EntryInput[] {
       url: `https://host${n % 20}.example/${n}/${i}`,
       title: `Story ${i}: ${pick(6)}`,
       author: `Author ${Math.floor(random() * 500)}`,
-      publishedAt: new Date(t0.getTime() - Math.floor(random() * 30 * 86_400_000)),
+      publishedAt: new Date(t0.getTime() - Math.floor(random() * DAYS * 86_400_000)),
       updatedAt: null,
       summaryHtml: null,
       contentHtml: `<p>${text}</p>`,
@@ -209,7 +213,7 @@ if (args.mode) {
   if (process.platform !== 'linux') throw new Error('bench:writes reads its figures from /proc (Linux only)');
   const self = fileURLToPath(import.meta.url);
   const run = (mode: string): Figures => {
-    const child = spawnSync(process.execPath, [self, '--mode', mode, '--refreshes', String(REFRESHES)], {
+    const child = spawnSync(process.execPath, [self, '--mode', mode, '--refreshes', String(REFRESHES), '--days', String(DAYS)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });

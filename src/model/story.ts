@@ -1,4 +1,13 @@
-import { bandKeys, containment, COPY_CONTAINMENT, SAME_ARTICLE, type Fingerprint } from './fingerprint.js';
+import {
+  BANDS,
+  bandKeys,
+  containment,
+  COPY_CONTAINMENT,
+  PACKED_BYTES,
+  SAME_ARTICLE,
+  SIGNATURE_LENGTH,
+  type Fingerprint,
+} from './fingerprint.js';
 
 /**
  * Stories: one article that several sources carry (a wire story, a syndicated column, a press
@@ -29,6 +38,21 @@ export const STORY_BANDS = 16;
 export function storyKeys(print: Fingerprint): number[] {
   return [...new Set(bandKeys(print.signature, STORY_BANDS))];
 }
+
+/**
+ * The same keys, read straight from a stored fingerprint (model/fingerprint.ts packFingerprint):
+ * the values their bands are made of, and nothing else. Null for bytes that are not one.
+ */
+export function packedStoryKeys(bytes: Uint8Array | null): number[] | null {
+  if (!bytes || bytes.byteLength !== PACKED_BYTES) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const values = new Uint32Array(STORY_VALUES);
+  for (let i = 0; i < STORY_VALUES; i++) values[i] = view.getUint32(4 + i * 4, true);
+  return [...new Set(bandKeys(values, STORY_BANDS))];
+}
+
+/** The signature's values the story keys are made of: the first STORY_BANDS bands'. */
+const STORY_VALUES = (STORY_BANDS * SIGNATURE_LENGTH) / BANDS;
 
 /** An entry as the folding compares it. */
 export interface StoryCandidate {

@@ -15,7 +15,6 @@ export interface Database {
   suppressionRules: SuppressionRulesTable;
   removedTexts: RemovedTextsTable;
   removedTextBands: RemovedTextBandsTable;
-  storyBands: StoryBandsTable;
   keptOut: KeptOutTable;
   tombstones: TombstonesTable;
   auditLog: AuditLogTable;
@@ -238,13 +237,6 @@ export interface RemovedTextsTable {
 }
 
 /** A removed text's band keys (model/fingerprint.ts bandKeys), one line each: the index copies are looked up by. */
-/** The band keys of the last STORY_DAYS' texts (model/story.ts), each with when it was stored. */
-export interface StoryBandsTable {
-  key: number;
-  entryId: number;
-  at: number;
-}
-
 export interface RemovedTextBandsTable {
   band: number;
   textId: number;

@@ -28,6 +28,8 @@ const LIBRARY = [
   'Volunteers from the reading club will staff the desk in the afternoons, and the children’s corner will hold a story hour at noon.',
   'The librarian said the change costs nothing extra, because the weekday hours of the quietest mornings move to the weekend.',
 ];
+/** A time this morning: the stories are today's news whenever the test runs. */
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toUTCString();
 const paragraphs = (texts: readonly string[]) => texts.map((t) => `<p>${t}</p>`).join('');
 
 function rss(
@@ -81,7 +83,7 @@ for (const engine of ENGINES) {
                 guid: 'w1',
                 title: 'Night ferry to the islands to stop in November',
                 link: `${base}/wire/night-ferry`,
-                date: 'Mon, 07 Dec 2026 08:00:00 GMT',
+                date: hoursAgo(4),
                 html: paragraphs(FERRY),
               },
             ]),
@@ -90,7 +92,7 @@ for (const engine of ENGINES) {
                 guid: 'g1',
                 title: 'Islands lose their night ferry',
                 link: `${base}/gazette/islands-lose-night-ferry`,
-                date: 'Mon, 07 Dec 2026 09:30:00 GMT',
+                date: hoursAgo(2.5),
                 html:
                   '<p>Harbour Gazette | News | Islands | Weather</p>' +
                   paragraphs(FERRY.slice(0, 4)) +
@@ -100,7 +102,7 @@ for (const engine of ENGINES) {
                 guid: 'g2',
                 title: 'Library to open on Sundays',
                 link: `${base}/gazette/library-sundays`,
-                date: 'Mon, 07 Dec 2026 10:00:00 GMT',
+                date: hoursAgo(2),
                 html: paragraphs(LIBRARY),
               },
             ]),
@@ -109,7 +111,7 @@ for (const engine of ENGINES) {
                 guid: 'p1',
                 title: 'Night ferry to stop',
                 link: `${base}/wire/night-ferry?utm_source=planet`,
-                date: 'Mon, 07 Dec 2026 11:00:00 GMT',
+                date: hoursAgo(1),
                 html: '<p>The wire reports the end of the night ferry.</p>',
               },
             ]),

@@ -484,21 +484,12 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
   },
   '0014_stories': {
     async up(db) {
-      // As SQLite's 0024: each entry's story and why it joined it, and the last week's band keys.
+      // As SQLite's 0024: each entry's story and why it joined it.
       await sql`ALTER TABLE entries ADD COLUMN story bigint`.execute(db);
       await sql`ALTER TABLE entries ADD COLUMN story_note text`.execute(db);
       await sql`CREATE INDEX entries_story ON entries (story, sort_at, id) WHERE story IS NOT NULL`.execute(
         db,
       );
-      await sql`
-        CREATE TABLE story_bands (
-          key integer NOT NULL,
-          entry_id bigint NOT NULL,
-          at bigint NOT NULL,
-          PRIMARY KEY (key, entry_id)
-        )`.execute(db);
-      await sql`CREATE INDEX story_bands_at ON story_bands (at)`.execute(db);
-      await sql`CREATE INDEX story_bands_entry ON story_bands (entry_id)`.execute(db);
       await foldRecent(db, Date.now());
     },
   },

@@ -90,6 +90,9 @@ export async function openPostgresDatabase(
     holdStories: async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.stories'))`.execute(trx);
     },
+    // Ids are taken when rows are inserted, before the fold's hold: as many as the refreshes of every
+    // process at once may hold. Every fold looks, once the folds before it have ended.
+    storyCatchUp: { reread: 4096, everyMs: 0 },
     beginClaim: async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.claims'))`.execute(trx);
       // Index scans, never bitmap scans: they walk the due order from its head and stop at the

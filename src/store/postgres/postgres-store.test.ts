@@ -53,6 +53,56 @@ describe('the PostgreSQL store, opening', { skip: SKIP_POSTGRES }, () => {
     }
   });
 
+  it('folds copies that workers store at once, each seeing what the others stored', async () => {
+    const database = await freshPostgres('stories');
+    const story = [
+      'The harbour authority said on Monday that the night ferry to the islands will stop running in November.',
+      'Fewer than forty passengers a night used the service last winter, and the vessel needs costly repairs.',
+      'Islanders who work late shifts on the mainland said they would have no way home, and called for help.',
+      'The authority said it would talk to the council about a smaller boat, but could promise nothing yet.',
+    ];
+    const html = (note: string) => `<p>${note}</p>${story.map((p) => `<p>${p}</p>`).join('')}`;
+    const now = new Date();
+    try {
+      const workers = await Promise.all([1, 2, 3].map(() => openPostgresStore(database.url)));
+      const sources = await Promise.all(
+        workers.map((w, i) => w.sources.add({ feedUrl: `https://paper${i}.example/feed` }, now)),
+      );
+      // Each worker has looked at the stories once (its memory is loaded), before the copies come.
+      for (const [i, w] of workers.entries()) await w.entries.saveRefresh(sources[i]!.id, [], {}, now);
+      await Promise.all(
+        workers.map((w, i) =>
+          w.entries.saveRefresh(
+            sources[i]!.id,
+            [
+              {
+                guid: `ferry-${i}`,
+                url: `https://paper${i}.example/ferry`,
+                title: 'Night ferry to stop',
+                author: null,
+                publishedAt: new Date(now.getTime() - (3 - i) * 60_000),
+                updatedAt: null,
+                summaryHtml: null,
+                contentHtml: html(`Paper ${i} reports.`),
+                categories: [],
+                enclosures: [],
+                contentHash: `ferry-${i}`,
+              },
+            ],
+            {},
+            now,
+          ),
+        ),
+      );
+      const listed = await workers[0]!.entries.list({ sourceIds: sources.map((s) => s.id), limit: 10 });
+      assert.equal(listed.entries.length, 1, 'three copies stored at once by three workers: one story');
+      assert.equal((await workers[1]!.stories.copies(listed.entries[0]!.id)).length, 3);
+      await Promise.all(workers.map((s) => s.close()));
+    } finally {
+      await database.drop();
+    }
+  });
+
   it('says clearly when the server cannot be reached', async () => {
     await assert.rejects(
       openPostgresStore('postgres://nobody:secret@127.0.0.1:1/none'),

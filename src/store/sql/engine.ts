@@ -1,13 +1,15 @@
 import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import type { FullTextIndex } from '../full-text.js';
 import type { Database } from '../schema.js';
-import type { EntryRepository, SourceRepository } from '../store.js';
+import type { EntryRepository, ExtractionRepository, SourceRepository } from '../store.js';
 
 /** The writes every check makes, which an engine may run elsewhere (see SqlEngine.hotWrites). */
 export interface HotWrites {
   saveRefresh: EntryRepository['saveRefresh'];
   recordCheck: SourceRepository['recordCheck'];
   claimDue: SourceRepository['claimDue'];
+  /** An extraction's end: its article may fold its entry into a story, which the writer's memory must know. */
+  finishExtraction: ExtractionRepository['finish'];
 }
 
 /** What differs between the engines beneath the one query layer. */
@@ -25,6 +27,12 @@ export interface SqlEngine {
    * need nothing.
    */
   holdStories: (trx: Kysely<Database>) => Promise<void>;
+  /**
+   * How a fold finds the entries other processes stored (sql/story-memory.ts): it reads again the
+   * newest `reread` ids (as many as may be taken before a lower one is committed, or given again
+   * after a rollback), at most every `everyMs` (0: at every fold, under holdStories).
+   */
+  storyCatchUp: { reread: number; everyMs: number };
   /**
    * Starts a claim's transaction (see claimDue): claims are made one at a time, as engines that
    * run one writer at a time do anyway, and planned the way a queue needs.

@@ -29,7 +29,10 @@ const CLAIM_SCAN = 4;
 export class SqlExtractions implements ExtractionRepository {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly engine: Pick<SqlEngine, 'fullText' | 'skipLocked' | 'beginClaim' | 'holdStories'>,
+    private readonly engine: Pick<
+      SqlEngine,
+      'fullText' | 'skipLocked' | 'beginClaim' | 'holdStories' | 'storyCatchUp' | 'hotWrites'
+    >,
   ) {}
 
   async claim(now: Date, limit: number, { claimMs, perHost }: ClaimOptions): Promise<ExtractionTask[]> {
@@ -94,6 +97,7 @@ export class SqlExtractions implements ExtractionRepository {
   }
 
   finish(entryId: number, outcome: ExtractionOutcome, now: Date): Promise<void> {
+    if (this.engine.hotWrites) return this.engine.hotWrites.finishExtraction(entryId, outcome, now);
     const at = now.getTime();
     return this.db.transaction().execute(async (trx) => {
       if (outcome.state === 'done') {
@@ -122,7 +126,12 @@ export class SqlExtractions implements ExtractionRepository {
         // The article is a copy of a text a takedown removed: it goes as that text did.
         if (await this.copyTakenDown(trx, entry, print, now)) return;
         // The article is what the page shows: the story it belongs to is found by it.
-        const mates = await refold(trx, { ...entry, print: printColumn(print) }, at, this.engine.holdStories);
+        const mates = await refold(
+          trx,
+          { ...entry, sortAt: Number(entry.sortAt), print: printColumn(print) },
+          at,
+          this.engine,
+        );
         if (mates.length > 0) await recordPageChange(trx, [...mates, LISTING], now);
         await queueMedia(
           trx,

@@ -38,7 +38,7 @@ import type { SqlEngine } from './engine.js';
 import { recordFetch } from './fetches.js';
 import { activeRules } from './rule-rows.js';
 import { copiesOfRemoved, removedBands } from './prints.js';
-import { foldArrivals } from './stories.js';
+import { foldArrivals, memoryFor } from './stories.js';
 import { packedHtmlFingerprint } from '../../markup/html-fingerprint.js';
 
 /**
@@ -227,10 +227,17 @@ async function writeInserts(
     const arrivals = batch.map(({ row }) => ({
       id: id(row),
       sourceId,
+      sortAt: row.sortAt,
       print: row.print ?? null,
       urlKey: row.urlKey ?? null,
     }));
-    mates.push(...(await foldArrivals(trx, arrivals, now.getTime(), { hold: engine.holdStories })));
+    const memory = await memoryFor(
+      trx,
+      engine,
+      arrivals.map((a) => a.id),
+      now.getTime(),
+    );
+    mates.push(...(await foldArrivals(trx, arrivals, now.getTime(), { memory })));
     // Lead images are fetched for every entry the intake rules let in (a held one may be published),
     // and the pictures of the text for a source whose text the site shows whole.
     const wholeText = (await sourcePolicy(trx, sourceId)) === 'full';

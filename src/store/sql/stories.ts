@@ -1,9 +1,8 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import { unpackFingerprint } from '../../model/fingerprint.js';
+import { unpackFingerprint, type Fingerprint } from '../../model/fingerprint.js';
 import {
   describeMatch,
   STORY_WINDOW_MS,
-  storyKeys,
   storyMatch,
   type StoryCandidate,
   type StoryMatch,
@@ -11,26 +10,30 @@ import {
 import { entryTag, type PageTag } from '../../model/page-tags.js';
 import type { Database } from '../schema.js';
 import { inChunks } from './common.js';
-import { insertRows } from '../insert-rows.js';
+import type { SqlEngine } from './engine.js';
+import { addressKey, keysOf, StoryMemory, storyMemory } from './story-memory.js';
 
 /**
  * Stories in the store (model/story.ts). An entry's `story` is the id of the entry its story began
  * with (that one's own included), null while it is alone. A new entry is compared with the entries
- * stored in the last STORY_DAYS that share one of its band keys (story_bands, a week's texts
- * whatever the site holds) or its address, at most MAX_COMPARED of them: its cost does not grow
- * with the site. Which copy a listing shows is decided when it is read (storyLead): the earliest
- * one on the pages, so that hiding or removing one copy shows the next with nothing rewritten.
+ * of the last STORY_DAYS that share one of its band keys or its address (found in memory,
+ * story-memory.ts), at most MAX_COMPARED of them, those that share the most: its cost does not
+ * grow with the site. Which copy a listing shows is decided when it is read (storyLead): the
+ * earliest one on the pages, so that hiding or removing one copy shows the next with nothing
+ * rewritten.
  */
 
 /** An entry just stored (or whose text just changed), as the folding needs it. */
 export interface Arrival {
   id: number;
   sourceId: number;
+  /** When it was published (or first seen): only an entry of the last STORY_DAYS is compared. */
+  sortAt: number;
   print: Uint8Array | null;
   urlKey: string | null;
 }
 
-/** At most this many stored entries a new one is compared with: those that share the most band keys. */
+/** At most this many stored entries a new one is compared with: those that share the most keys. */
 export const MAX_COMPARED = 32;
 
 interface Stored extends StoryCandidate {
@@ -40,62 +43,52 @@ interface Stored extends StoryCandidate {
   apart: boolean;
 }
 
+/** How a fold finds and keeps the recent entries' keys, and waits for other folds (SqlEngine). */
+export interface FoldOptions {
+  /** The memory to use (story-memory.ts storyMemory, or StoryMemory.empty for a migration). */
+  memory: StoryMemory;
+  /** Makes other transactions' folds wait until this one ends (SqlEngine.holdStories). */
+  hold?: (db: Kysely<Database>) => Promise<void>;
+  /** Index the arrivals without comparing them (an entry already in a story, or split off). */
+  compare?: boolean;
+}
+
 /**
- * Folds entries just stored into the stories of the recent ones they copy, indexes their band keys,
- * and lets the index forget what is older than the window. Returns the article pages that now
- * show another copy (the stories' other entries).
+ * Folds entries just stored into the stories of the recent ones they copy, and keeps their keys for
+ * the entries to come. Returns the article pages that now show another copy (the stories' entries).
  */
 export async function foldArrivals(
   db: Kysely<Database>,
   arrivals: readonly Arrival[],
   now: number,
-  options: { compare?: boolean; hold?: (db: Kysely<Database>) => Promise<void> } = {},
+  options: FoldOptions,
 ): Promise<PageTag[]> {
+  const { memory } = options;
   const since = now - STORY_WINDOW_MS;
-  await db.deleteFrom('storyBands').where('at', '<', since).execute();
-  const own = arrivals.map((a) => {
-    const print = unpackFingerprint(a.print);
-    return { ...a, print, keys: print ? storyKeys(print) : [] };
-  });
-  if (own.every((a) => a.keys.length === 0 && a.urlKey === null)) return [];
-  if (options.compare === false) {
-    await indexKeys(db, own, now);
-    return [];
-  }
-  // Another transaction's copies, stored at the same moment, are seen once it has ended.
-  await options.hold?.(db);
-  const shared = await sharedKeys(
-    db,
-    own.flatMap((a) => a.keys),
-    since,
-  );
-  const byAddress = await sameAddress(
-    db,
-    own.flatMap((a) => a.urlKey ?? []),
-  );
-  const candidateIds = new Set<number>([...shared.values()].flat());
-  for (const ids of byAddress.values()) for (const id of ids) candidateIds.add(id);
-  const stored = await storedEntries(db, [...candidateIds]);
+  // An old article a feed brings late (a first poll's backlog) is compared with nothing.
+  const own = arrivals
+    .filter((a) => a.sortAt >= since)
+    .map((a) => Object.assign(candidate(a, a.print), { keys: keysOf(a.print, a.urlKey) }));
   const touched: PageTag[] = [];
+  if (options.compare === false) {
+    for (const a of own) memory.add(a.id, a.keys);
+    return touched;
+  }
   const mine = new Set(arrivals.map((a) => a.id));
-  // The band keys of the arrivals compared so far: a copy may come in the same batch as its original.
-  const local = new Map<number, number[]>();
-  for (const arrival of own) {
-    const counts = new Map<number, number>();
-    for (const key of arrival.keys) {
-      for (const id of shared.get(key) ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
-      for (const id of local.get(key) ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
-    for (const id of byAddress.get(arrival.urlKey ?? '') ?? []) counts.set(id, Infinity);
-    const ranked = [...counts]
-      .filter(([id]) => id !== arrival.id && (!mine.has(id) || id < arrival.id))
-      .sort(([a, x], [b, y]) => y - x || a - b)
-      .slice(0, MAX_COMPARED);
+  // The stored entries that share the most keys with each arrival, read in one query.
+  const fromStore = own.map((arrival) =>
+    top(withAddress(memory.sharing(arrival.keys), arrival, memory), (id) => !mine.has(id)),
+  );
+  const stored = await storedEntries(db, fromStore.flat());
+  // The arrivals compared so far, by their keys: a copy may come in the same batch as its original.
+  const local = new KeyCounts();
+  for (const [i, arrival] of own.entries()) {
+    const mates = top(withAddress(local.sharing(arrival.keys), arrival, local), () => true);
     const found = bestMatch(
       arrival,
-      ranked.flatMap(([id]) => stored.get(id) ?? []),
+      [...mates, ...fromStore[i]!].flatMap((id) => stored.get(id) ?? []),
     );
-    const self: Stored = { ...arrival, story: null, apart: false };
+    const self: Stored = arrival;
     if (found) {
       const { match, with: other } = found;
       const story = other.story ?? other.id;
@@ -111,43 +104,36 @@ export async function foldArrivals(
       self.story = story;
       touched.push(...(await storyPages(db, story)));
     }
-    // Later arrivals of the same batch may be copies of this one.
     stored.set(arrival.id, self);
-    for (const key of arrival.keys) local.set(key, [...(local.get(key) ?? []), arrival.id]);
+    local.add(arrival.id, arrival.keys);
+    memory.add(arrival.id, arrival.keys);
   }
-  await indexKeys(db, own, now);
   return touched;
 }
 
-/** Keeps the arrivals' band keys, for the entries to come. */
-async function indexKeys(
+/**
+ * The memory of the engine's recent entries, caught up under the engine's hold: a fold waits for
+ * every fold before it to end, and then sees what it stored.
+ */
+export async function memoryFor(
   db: Kysely<Database>,
-  arrivals: ReadonlyArray<{ id: number; keys: readonly number[] }>,
+  engine: Pick<SqlEngine, 'holdStories' | 'storyCatchUp'>,
+  arrivals: readonly number[],
   now: number,
-): Promise<void> {
-  const rows = arrivals.flatMap((a) => a.keys.map((key) => [key, a.id, now]));
-  // 3 columns a row: 300 rows stay far below every engine's parameter limit.
-  for (let i = 0; i < rows.length; i += 300)
-    await insertRows<Database>(
-      db,
-      'story_bands',
-      BAND_COLUMNS,
-      rows.slice(i, i + 300),
-      'on conflict do nothing',
-    );
+): Promise<StoryMemory> {
+  await engine.holdStories(db);
+  return storyMemory(engine, db, now, engine.storyCatchUp, arrivals);
 }
 
-const BAND_COLUMNS = ['key', 'entry_id', 'at'];
-
 /**
- * Folds an entry whose text just changed (its article was extracted from the page): its band keys
- * are made anew, and, while it is alone (and not split off), it is compared again.
+ * Folds an entry whose text just changed (its article was extracted from the page): it is indexed
+ * by its new keys, and, while it is alone (and not split off), compared again.
  */
 export async function refold(
   db: Kysely<Database>,
   arrival: Arrival,
   now: number,
-  hold?: (db: Kysely<Database>) => Promise<void>,
+  engine: Pick<SqlEngine, 'holdStories' | 'storyCatchUp'>,
 ): Promise<PageTag[]> {
   const row = await db
     .selectFrom('entries')
@@ -155,9 +141,58 @@ export async function refold(
     .where('id', '=', arrival.id)
     .executeTakeFirst();
   if (!row) return [];
-  await db.deleteFrom('storyBands').where('entryId', '=', arrival.id).execute();
+  const memory = await memoryFor(db, engine, [arrival.id], now);
+  // Its old keys stay in memory until the next load: they can only bring a candidate that the
+  // comparison, by the text it has now, turns down.
   const alone = row.story === null && row.storyNote === null;
-  return foldArrivals(db, [alone ? arrival : { ...arrival, urlKey: null }], now, { compare: alone, hold });
+  return foldArrivals(db, [arrival], now, { memory, compare: alone });
+}
+
+/**
+ * Counts a shared address as two keys: an entry is compared with another that shares two keys or
+ * more, or its address. One key in common is what unrelated texts share (68 of 109,980 pairs of
+ * different articles share two of the 16 keys, 181 one or more), and copies share more (2,802 of
+ * 2,814 labelled copies share two or more; bench/fingerprint).
+ */
+function withAddress(
+  counts: Map<number, number>,
+  arrival: { urlKey: string | null },
+  index: { sharing(keys: readonly number[]): Map<number, number> },
+): Map<number, number> {
+  if (arrival.urlKey === null || counts.size === 0) return counts;
+  for (const id of index.sharing([addressKey(arrival.urlKey)]).keys())
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  return counts;
+}
+
+/** The MAX_COMPARED entries that share two keys or more, the most first (the lower id first among equals). */
+function top(counts: ReadonlyMap<number, number>, keep: (id: number) => boolean): number[] {
+  if (counts.size === 0) return [];
+  return [...counts]
+    .filter(([id, n]) => n >= 2 && keep(id))
+    .sort(([a, x], [b, y]) => y - x || a - b)
+    .slice(0, MAX_COMPARED)
+    .map(([id]) => id);
+}
+
+/** Keys to the ids that hold them, for a batch's arrivals. */
+class KeyCounts {
+  private readonly ids = new Map<number, number[]>();
+
+  add(id: number, keys: readonly number[]): void {
+    for (const key of keys) {
+      const ids = this.ids.get(key);
+      if (ids) ids.push(id);
+      else this.ids.set(key, [id]);
+    }
+  }
+
+  sharing(keys: readonly number[]): Map<number, number> {
+    const found = new Map<number, number>();
+    for (const key of new Set(keys))
+      for (const id of this.ids.get(key) ?? []) found.set(id, (found.get(id) ?? 0) + 1);
+    return found;
+  }
 }
 
 /** The best of the candidates an arrival matches: the same address first, then the most text in common. */
@@ -180,46 +215,25 @@ function bestMatch(
   return best;
 }
 
-/** The recent entries that hold each of these band keys. */
-async function sharedKeys(
-  db: Kysely<Database>,
-  keys: readonly number[],
-  since: number,
-): Promise<Map<number, number[]>> {
-  const found = new Map<number, number[]>();
-  for (const chunk of inChunks(keys)) {
-    const rows = await db
-      .selectFrom('storyBands')
-      .select(['key', 'entryId'])
-      .where('key', 'in', chunk)
-      .where('at', '>=', since)
-      .execute();
-    for (const { key, entryId } of rows) {
-      const ids = found.get(key) ?? [];
-      ids.push(Number(entryId));
-      found.set(key, ids);
-    }
-  }
-  return found;
-}
-
-/** The stored entries at each of these addresses (a handful at most: one per source that carries it). */
-async function sameAddress(db: Kysely<Database>, urlKeys: readonly string[]): Promise<Map<string, number[]>> {
-  const found = new Map<string, number[]>();
-  for (const chunk of inChunks(urlKeys)) {
-    const rows = await db
-      .selectFrom('entries')
-      .select(['id', 'urlKey'])
-      .where('urlKey', 'in', chunk)
-      .execute();
-    for (const { id, urlKey } of rows) {
-      if (urlKey === null) continue;
-      const ids = found.get(urlKey) ?? [];
-      ids.push(Number(id));
-      found.set(urlKey, ids);
-    }
-  }
-  return found;
+/**
+ * An entry as the folding compares it, its fingerprint unpacked only if it is compared (most new
+ * entries share a key with nothing).
+ */
+function candidate(
+  entry: Omit<Stored, 'print' | 'story' | 'apart'> & Partial<Pick<Stored, 'story' | 'apart'>>,
+  packed: Uint8Array | null,
+): Stored {
+  let print: Fingerprint | null | undefined;
+  return {
+    id: entry.id,
+    sourceId: entry.sourceId,
+    urlKey: entry.urlKey,
+    story: entry.story ?? null,
+    apart: entry.apart ?? false,
+    get print() {
+      return (print ??= unpackFingerprint(packed));
+    },
+  };
 }
 
 /** The stored entries the arrivals may be copies of, as the folding compares them. */
@@ -232,14 +246,19 @@ async function storedEntries(db: Kysely<Database>, ids: readonly number[]): Prom
       .where('id', 'in', chunk)
       .execute();
     for (const row of rows)
-      found.set(Number(row.id), {
-        id: Number(row.id),
-        sourceId: Number(row.sourceId),
-        print: unpackFingerprint(row.print),
-        urlKey: row.urlKey,
-        story: row.story === null ? null : Number(row.story),
-        apart: row.story === null && row.storyNote !== null,
-      });
+      found.set(
+        Number(row.id),
+        candidate(
+          {
+            id: Number(row.id),
+            sourceId: Number(row.sourceId),
+            urlKey: row.urlKey,
+            story: row.story === null ? null : Number(row.story),
+            apart: row.story === null && row.storyNote !== null,
+          },
+          row.print,
+        ),
+      );
   }
   return found;
 }
@@ -300,13 +319,14 @@ export async function borrowedTexts(db: Kysely<Database>, ids: readonly number[]
 /** Folds the entries stored in the last STORY_DAYS, oldest first (a migration's work, once). */
 export async function foldRecent(db: Kysely<unknown>, now: number): Promise<number> {
   const store = db as Kysely<Database>;
+  const memory = StoryMemory.empty(now);
   let after = 0;
   let folded = 0;
   for (;;) {
     const rows = await store
       .selectFrom('entries')
-      .select(['id', 'sourceId', 'print', 'urlKey'])
-      .where('createdAt', '>=', now - STORY_WINDOW_MS)
+      .select(['id', 'sourceId', 'sortAt', 'print', 'urlKey'])
+      .where('sortAt', '>=', now - STORY_WINDOW_MS)
       .where('id', '>', after)
       .orderBy('id')
       .limit(500)
@@ -315,10 +335,11 @@ export async function foldRecent(db: Kysely<unknown>, now: number): Promise<numb
     const arrivals = rows.map((r) => ({
       id: Number(r.id),
       sourceId: Number(r.sourceId),
+      sortAt: Number(r.sortAt),
       print: r.print,
       urlKey: r.urlKey,
     }));
-    folded += (await foldArrivals(store, arrivals, now)).length;
+    folded += (await foldArrivals(store, arrivals, now, { memory })).length;
     after = arrivals[arrivals.length - 1]!.id;
   }
 }

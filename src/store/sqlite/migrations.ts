@@ -593,22 +593,12 @@ export const SQLITE_MIGRATIONS: Record<string, Migration> = {
   '0024_stories': {
     async up(db) {
       // Stories: the entry an entry's story began with (null while it is alone), and why it joined
-      // it; the band keys of the last week's texts, by which a new entry finds its copies
-      // (sql/stories.ts). The last week's entries are folded at once.
+      // it (sql/stories.ts). The last week's entries are folded at once.
       await sql`ALTER TABLE entries ADD COLUMN story INTEGER`.execute(db);
       await sql`ALTER TABLE entries ADD COLUMN story_note TEXT`.execute(db);
       await sql`CREATE INDEX entries_story ON entries (story, sort_at, id) WHERE story IS NOT NULL`.execute(
         db,
       );
-      await sql`
-        CREATE TABLE story_bands (
-          key INTEGER NOT NULL,
-          entry_id INTEGER NOT NULL,
-          at INTEGER NOT NULL,
-          PRIMARY KEY (key, entry_id)
-        ) STRICT, WITHOUT ROWID`.execute(db);
-      await sql`CREATE INDEX story_bands_at ON story_bands (at)`.execute(db);
-      await sql`CREATE INDEX story_bands_entry ON story_bands (entry_id)`.execute(db);
       await foldRecent(db, Date.now());
     },
   },

@@ -65,6 +65,9 @@ export async function openSqliteDatabase(path: string): Promise<{ db: Kysely<Dat
     // its own writes after it (SQLite refuses the stale write; the poll fails and runs again).
     holdRules: () => Promise.resolve(),
     holdStories: () => Promise.resolve(),
+    // One writer: another process's entries are rare (a `poll --once` beside `serve`), and only a
+    // rolled-back refresh's ids come again; a look each second is enough.
+    storyCatchUp: { reread: 256, everyMs: 1000 },
     // The claim is one UPDATE, which SQLite runs alone.
     beginClaim: () => Promise.resolve(),
     skipLocked: sql``,

@@ -83,6 +83,8 @@ export class ThreadSqliteDialect implements Dialect {
       saveRefresh: (...args) => call('saveRefresh', args) as ReturnType<HotWrites['saveRefresh']>,
       recordCheck: (...args) => call('recordCheck', args) as ReturnType<HotWrites['recordCheck']>,
       claimDue: (...args) => call('claimDue', args) as ReturnType<HotWrites['claimDue']>,
+      finishExtraction: (...args) =>
+        call('finishExtraction', args) as ReturnType<HotWrites['finishExtraction']>,
     };
   }
 

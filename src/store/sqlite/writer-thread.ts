@@ -142,6 +142,9 @@ const store = new SqlStore(db, {
   fullText: groupedFullText,
   holdRules: () => Promise.resolve(),
   holdStories: () => Promise.resolve(),
+  // One writer: another process's entries are rare (a `poll --once` beside `serve`), and only a
+  // rolled-back refresh's ids come again; a look each second is enough.
+  storyCatchUp: { reread: 256, everyMs: 1000 },
   beginClaim: () => Promise.resolve(),
   skipLocked: sql``,
   reader: db,
@@ -152,6 +155,7 @@ const hotWrites: HotWrites = {
   saveRefresh: (...args) => store.entries.saveRefresh(...args),
   recordCheck: (...args) => store.sources.recordCheck(...args),
   claimDue: (...args) => store.sources.claimDue(...args),
+  finishExtraction: (...args) => store.extractions.finish(...args),
 };
 
 port.postMessage({ kind: 'ready' } satisfies WriterAnswer);
