@@ -5,6 +5,11 @@
  *
  *   node dist/bench/poll/farm.js --feeds 10000 --hosts 20 --port 8790 --faults 0.05 --update 0.2
  *
+ * --syndicated S: that share of the feeds carry, as every third entry, a copy of the same entry of
+ * another feed (the same paragraphs under a line of their own, a new title and address, an hour
+ * later), as papers carry a wire's stories. --recent: the newest entries are of the last 20 days
+ * (dated from now), not of November 2026, so that what looks at the last week sees them.
+ *
  * Control paths (any host): /__opml, /__tick (next round: --update of the healthy feeds gain 3
  * entries, edit one, re-date the rest and drop their 3 oldest), /__stats, /__reset. Prints "farm listening on PORT" when ready.
  */
@@ -21,6 +26,8 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     faults: { type: 'string', default: '0.05' },
     update: { type: 'string', default: '0.2' },
+    syndicated: { type: 'string', default: '0' },
+    recent: { type: 'boolean', default: false },
   },
 });
 
@@ -28,6 +35,7 @@ const FEEDS = Number(args.feeds);
 const HOSTS = Number(args.hosts);
 const FAULT_SHARE = Number(args.faults);
 const UPDATE_SHARE = Number(args.update);
+const SYNDICATED_SHARE = Number(args.syndicated);
 
 const FAULT_KINDS = [
   '404',
@@ -63,10 +71,14 @@ interface FarmFeed {
   fault: FaultKind | null;
   /** Newest entry time, seconds. */
   newest: number;
+  /** The feed whose stories this one carries copies of (--syndicated), or null. */
+  wire: number | null;
 }
 
 const random = prng(Number(args.seed));
-const EPOCH = Date.UTC(2026, 10, 1) / 1000;
+const EPOCH = args.recent ? Math.floor(Date.now() / 1000) - 86_400 * 20 : Date.UTC(2026, 10, 1) / 1000;
+/** Drawn apart from the feeds' own numbers, so that a farm without copies is the one it always was. */
+const syndication = prng(Number(args.seed) + 7);
 const feeds: FarmFeed[] = Array.from({ length: FEEDS }, (_, id) => {
   const faulty = random() < FAULT_SHARE;
   return {
@@ -78,6 +90,7 @@ const feeds: FarmFeed[] = Array.from({ length: FEEDS }, (_, id) => {
     version: 1,
     fault: faulty ? FAULT_KINDS[Math.floor(random() * FAULT_KINDS.length)]! : null,
     newest: EPOCH + Math.floor(random() * 86_400 * 20),
+    wire: syndication() < SYNDICATED_SHARE ? (id * 7919 + 1) % FEEDS : null,
   };
 });
 
@@ -100,6 +113,19 @@ function entriesOf(
 ): Array<{ n: number; title: string; link: string; date: Date; html: string }> {
   return Array.from({ length: feed.entries }, (_, i) => {
     const n = feed.entries - 1 - i + (feed.version - 1) * 3;
+    const date = new Date((feed.newest + (feed.version - 1) * 3600 - i * 3600 * 7) * 1000);
+    const wire = feed.wire === null || n % 3 !== 0 ? null : feeds[feed.wire]!;
+    if (wire && wire.id !== feed.id) {
+      // The wire's story n, as this feed carries it.
+      const body = Array.from({ length: wire.paragraphs }, (_, p) => paragraph(wire.id, n, p)).join('');
+      return {
+        n,
+        title: `Feed ${wire.id} story ${n}, as feed ${feed.id} tells it`,
+        link: `http://${feed.host}:${port}/a/${feed.id}/${n}.html`,
+        date: new Date(date.getTime() + 3_600_000),
+        html: `<p>From the wire service of farm feed ${wire.id}:</p>${body}<p>Republished by feed ${feed.id}.</p>`,
+      };
+    }
     const html = Array.from({ length: feed.paragraphs }, (_, p) => paragraph(feed.id, n, p)).join('');
     return {
       n,
@@ -109,7 +135,7 @@ function entriesOf(
       // An entry is dated by its place below the newest, as feeds that date items relative to
       // their newest one do: a new round adds 3 entries at the top, re-dates every other one and
       // drops the 3 oldest off the end (the shared feed farm's rounds change feeds the same ways).
-      date: new Date((feed.newest + (feed.version - 1) * 3600 - i * 3600 * 7) * 1000),
+      date,
       html,
     };
   });

@@ -18,6 +18,7 @@ import { openContext } from '../../src/cli/context.js';
 import { loadConfig } from '../../src/config/index.js';
 import { pollSources, type RefreshOutcome } from '../../src/ingest/index.js';
 import { createLogger } from '../../src/log/logger.js';
+import type { Cursor, Store } from '../../src/store/index.js';
 import { startServer } from '../../src/web/index.js';
 import { startFarm } from '../support/farm.js';
 import { sampleMemoryPeaks } from '../support/memory.js';
@@ -31,10 +32,40 @@ const { values: args } = parseArgs({
     workers: { type: 'string' },
     concurrency: { type: 'string', default: '64' },
     seed: { type: 'string', default: '1' },
+    // Publishers carry each other's stories, and their feeds are of this month: stories compare the
+    // last week's entries, copies included (--syndicated 0 --no-recent: the farm of before).
+    syndicated: { type: 'string', default: '0.1' },
+    recent: { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+
+/** How many entries the stories fold, and whether the home page's first pages show a story twice. */
+async function foldedStories(
+  store: Store,
+): Promise<{ copies: number; stories: number; cards: number; repeated: number }> {
+  const stored = await store.entries.list({ limit: 100_000, includeWithheld: true });
+  const members = stored.entries.filter((e) => e.story !== null && e.story !== undefined);
+  const stories = new Set(members.map((e) => e.story));
+  const seen = new Set<number>();
+  let cards = 0;
+  let repeated = 0;
+  let before: Cursor | null = null;
+  for (let page = 0; page < 20; page++) {
+    const listed = await store.entries.list({ limit: 30, perSource: 3, before, oncePerStory: true });
+    for (const entry of listed.entries) {
+      cards++;
+      const key = entry.story ?? -entry.id;
+      if (seen.has(key)) repeated++;
+      seen.add(key);
+    }
+    if (!listed.next) break;
+    before = listed.next;
+  }
+  return { copies: members.length - stories.size, stories: stories.size, cards, repeated };
+}
 
 interface RoundResult {
   name: string;
@@ -114,6 +145,8 @@ const farm = await startFarm({
   faults: Number(args.faults),
   update: Number(args.update),
   seed: Number(args.seed),
+  syndicated: Number(args.syndicated),
+  recent: args.recent,
 });
 const dataDir = mkdtempSync(join(tmpdir(), 'courtesy-bench-poll-'));
 try {
@@ -174,13 +207,16 @@ try {
   const changed = await farm.tick();
   results.push(await measure(`round 3: ${changed} feeds changed`, site.url, poll));
   const entries = await ctx.store.entries.count();
+  const stories = await foldedStories(ctx.store);
 
   const baseline = results[0]!.workS;
   const fixed = (n: number | null, digits = 1) => (n === null ? '-' : n.toFixed(digits));
   const lines = [
     `feeds ${outlines.length} over ${args.hosts} loopback hosts, faults ${args.faults}, update ${args.update}, ` +
       `workers ${config.poll.workers}, concurrency ${config.poll.concurrency}, per host ${config.poll.perHostConcurrency}; ` +
-      `node ${process.version}; ${entries} entries stored in all`,
+      `node ${process.version}; ${entries} entries stored in all; syndicated ${args.syndicated}, ` +
+      `${args.recent ? 'dated from now' : 'dated November 2026'}: ${stories.copies} copies folded into ${stories.stories} stories, ` +
+      `the home page's ${stories.cards} cards each a story once (${stories.repeated} repeated)`,
     '',
     '| round | wall s | healthy done s | × baseline | CPU s | peak RSS MB | main heap MB | requests | 304 share | new entries | updated | errors | home p50 ms | home p99 ms | max per host |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -213,10 +213,14 @@ if (args.mode) {
   if (process.platform !== 'linux') throw new Error('bench:writes reads its figures from /proc (Linux only)');
   const self = fileURLToPath(import.meta.url);
   const run = (mode: string): Figures => {
-    const child = spawnSync(process.execPath, [self, '--mode', mode, '--refreshes', String(REFRESHES), '--days', String(DAYS)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawnSync(
+      process.execPath,
+      [self, '--mode', mode, '--refreshes', String(REFRESHES), '--days', String(DAYS)],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     if (child.status !== 0) throw new Error(`bench:writes: the ${mode} run failed`);
     return JSON.parse(child.stdout.trim().split('\n').pop()!) as Figures;
   };

@@ -30,6 +30,10 @@ export interface FarmOptions {
   faults: number;
   update: number;
   seed: number;
+  /** The share of feeds that carry copies of another feed's stories (farm.ts --syndicated). */
+  syndicated?: number;
+  /** Entries of the last 20 days rather than of November 2026 (farm.ts --recent). */
+  recent?: boolean;
 }
 
 /** Starts the loopback feed farm in a child process, so that its work is not counted as courtesy's. */
@@ -42,6 +46,8 @@ export function startFarm(options: FarmOptions): Promise<Farm> {
         script,
         ...['--feeds', options.feeds, '--hosts', options.hosts, '--faults', options.faults].map(String),
         ...['--update', options.update, '--seed', options.seed].map(String),
+        ...(options.syndicated ? ['--syndicated', String(options.syndicated)] : []),
+        ...(options.recent ? ['--recent'] : []),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );

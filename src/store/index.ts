@@ -1,3 +1,4 @@
+export type { StoryCopy, StoryRepository } from './stories.js';
 export type {
   Store,
   SourceRepository,
@@ -24,8 +25,6 @@ export type {
   FilingKeys,
   TakedownRepository,
   SettingsRepository,
-  StoryCopy,
-  StoryRepository,
   UserRepository,
   OutboxRepository,
   ExtractionRepository,

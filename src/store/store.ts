@@ -225,6 +225,8 @@ export interface EntryQuery {
   includeWithheld?: boolean;
   /** At most this many entries of one source on the page; the rest of the span it covers are folded. */
   perSource?: number;
+  /** The site's or a section's listing: each story once, its earliest copy shown (sql/stories.ts). */
+  oncePerStory?: boolean;
 }
 
 export interface EntryRepository {
@@ -474,9 +476,7 @@ export interface UserRepository {
   purgeSessions(now: Date): Promise<number>;
 }
 
-export type { StoryCopy, StoryRepository } from './stories.js';
 export type { OutboxRepository } from './outbox.js';
-
 export type { SourceStatus };
 
 export type {

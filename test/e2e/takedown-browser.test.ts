@@ -225,7 +225,10 @@ for (const engine of ENGINES) {
           'the session cookie is HttpOnly and SameSite=Strict',
         );
 
-        assert.match(await home(), /Engines, as the planet tells it/);
+        // The planet's copy is one story with Ada's article: her card names both sources, and the
+        // planet's page lists its copy.
+        assert.match(await home(), /aria-label="Carried by 2 sources: Rights Daily, Planet Digest"/);
+        assert.match(await (await fetch(`${site.url}/sources/2`)).text(), /Engines, as the planet tells it/);
         await submit(page, `text=${reference}`);
         assert.match(
           (await page.textContent('main')) ?? '',

@@ -269,6 +269,7 @@ for (const engine of ENGINES.filter((e) => e.name === 'SQLite')) {
         }
         const articles = new Set<string>();
         const facets = new Set<string>();
+        const sources = new Set<string>();
         const problems: string[] = [];
         const look = async (page: Page, url: string) => {
           await open(page, url);
@@ -281,6 +282,7 @@ for (const engine of ENGINES.filter((e) => e.name === 'SQLite')) {
             const path = new URL(link).pathname;
             if (path.startsWith('/articles/')) articles.add(link);
             if (/^\/(authors|tags)\//.test(path)) facets.add(link);
+            if (/^\/sources\/\d+$/.test(path)) sources.add(link);
           }
         };
         const lookAll = async (urls: string[]) => {
@@ -291,13 +293,18 @@ for (const engine of ENGINES.filter((e) => e.name === 'SQLite')) {
             }),
           );
         };
-        // Every listing page, from the home page on.
+        // Every listing page, from the home page on; and every source's, which lists each copy of a
+        // story that the home page shows once.
         const home = tabs[0]!;
-        let next: string | null = `${site.url}/`;
-        while (next) {
-          await look(home, next);
-          next = await home.evaluate<string | null>("document.querySelector('a[rel=next]')?.href ?? null");
-        }
+        const listing = async (first: string) => {
+          for (let next: string | null = first; next;) {
+            await look(home, next);
+            next = await home.evaluate<string | null>("document.querySelector('a[rel=next]')?.href ?? null");
+          }
+        };
+        await listing(`${site.url}/`);
+        await look(home, `${site.url}/sources`);
+        for (const source of [...sources]) await listing(source);
         await look(home, `${site.url}/search?q=${PROBE}`);
         const expected = VECTORS.length * 4 + 3;
         assert.ok(articles.size >= expected, `${articles.size} article pages listed, ${expected} expected`);

@@ -30,7 +30,9 @@ export function storiesContract(c: ContractContext): void {
     const planet = await c.store.sources.add({ feedUrl: 'https://planet.stories.example/feed.xml' }, t0);
     const sourceIds = [wire.id, gazette.id, planet.id];
     const listed = async () =>
-      (await c.store.entries.list({ sourceIds, limit: 50 })).entries.map((e) => e.guid).sort();
+      (await c.store.entries.list({ sourceIds, limit: 50, oncePerStory: true })).entries
+        .map((e) => e.guid)
+        .sort();
     const idOf = async (sourceId: number, guid: string) =>
       (await c.store.entries.list({ sourceId, limit: 50, includeWithheld: true })).entries.find(
         (e) => e.guid === guid,
@@ -201,7 +203,9 @@ export function storiesContract(c: ContractContext): void {
       {},
       at(4),
     );
-    const listed = (await c.store.entries.list({ sourceIds: [wire.id, gazette.id], limit: 50 })).entries;
+    const listed = (
+      await c.store.entries.list({ sourceIds: [wire.id, gazette.id], limit: 50, oncePerStory: true })
+    ).entries;
     assert.deepEqual(listed.map((e) => e.guid).sort(), ['urn:entry:911', 'urn:entry:912']);
     const original = listed.find((e) => e.guid === 'urn:entry:911')!;
     const granted = await c.store.rights.grant(

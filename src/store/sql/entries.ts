@@ -90,8 +90,8 @@ export class SqlEntries implements EntryRepository {
     if (query.sourceId !== undefined) q = q.where('sourceId', '=', query.sourceId);
     if (query.sourceIds) q = q.where('sourceId', 'in', [...query.sourceIds]);
     if (!query.includeWithheld) q = q.where('withheld', 'is', null);
-    // A listing of the whole site, or of a section, shows each story once (a source's own, all of it).
-    if (query.sourceId === undefined && !query.includeWithheld) q = q.where(storyLead('entries'));
+    if (query.oncePerStory && query.sourceId === undefined && !query.includeWithheld)
+      q = q.where(storyLead('entries'));
     const rows = await newestFirst(q, { sortAt: 'sortAt', id: 'id' }, query.before, query.limit).execute();
     const { page, next } = pageOf(rows, query.limit, (r) => ({ sortAt: Number(r.sortAt), id: r.id }));
     return { entries: page.map(toEntry), next };
@@ -111,8 +111,8 @@ export class SqlEntries implements EntryRepository {
     let narrow = this.engine.reader
       .selectFrom('entries')
       .select(['id', 'sourceId', 'sortAt'])
-      .where('withheld', 'is', null)
-      .where(storyLead('entries'));
+      .where('withheld', 'is', null);
+    if (query.oncePerStory) narrow = narrow.where(storyLead('entries'));
     if (query.sourceIds) narrow = narrow.where('sourceId', 'in', [...query.sourceIds]);
     const rows = await newestFirst(
       narrow,

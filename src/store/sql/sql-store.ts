@@ -9,7 +9,6 @@ import type {
   OutboxRepository,
   RightsRepository,
   SettingsRepository,
-  StoryRepository,
   SourceRepository,
   Store,
   SubscriptionRepository,
@@ -20,6 +19,7 @@ import { localPageChangeCount } from './common.js';
 import type { SqlEngine } from './engine.js';
 import { SqlEntries } from './entries.js';
 import { SqlStories } from './story-repository.js';
+import type { StoryRepository } from '../stories.js';
 import { SqlExtractions } from './extractions.js';
 import { SqlMedia } from './media.js';
 import { SqlRights } from './rights.js';

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { LISTING, type PageTag } from '../../model/page-tags.js';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
-import type { StoryCopy, StoryRepository } from '../store.js';
+import type { StoryCopy, StoryRepository } from '../stories.js';
 import { inChunks, recordPageChange, tagsOfEntries, toEntry } from './common.js';
 import type { SqlEngine } from './engine.js';
 import { appendAudit } from './rights.js';

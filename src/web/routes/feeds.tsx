@@ -25,7 +25,11 @@ export function registerFeedRoutes(app: Hono, { store, config }: RouteContext): 
     let title = site.name;
     let description = site.description;
     let pagePath = '/';
-    let query: EntryQuery = { limit: FEED_ITEMS };
+    // The site's feed and a section's carry each story once; a source's, an author's and a tag's, every copy of theirs.
+    let query: EntryQuery = {
+      limit: FEED_ITEMS,
+      oncePerStory: scope.kind === 'home' || scope.kind === 'section',
+    };
     if (scope.kind === 'source') {
       const source = await store.sources.get(scope.id);
       if (!source) return null;

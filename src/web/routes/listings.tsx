@@ -20,6 +20,7 @@ export function registerListingRoutes(app: Hono, ctx: RouteContext): void {
   const sharedPage = async (query: Pick<EntryQuery, 'before' | 'sourceIds'>) => {
     const page = await store.entries.list({
       ...query,
+      oncePerStory: true,
       limit: site.pageSize,
       ...(site.mostPerSource > 0 ? { perSource: site.mostPerSource } : {}),
     });
