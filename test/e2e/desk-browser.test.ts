@@ -12,7 +12,7 @@ import {
 } from '../support/browser.js';
 import { ENGINES, removeSiteFolder, siteFolder, storeEnv } from '../support/engines.js';
 import { openStore } from '../../src/store/index.js';
-import { courtesy, serve, type RunningSite } from '../support/cli.js';
+import { courtesyOk, serve, type RunningSite } from '../support/cli.js';
 import { freePort, startTestServer, type TestServer } from '../support/http.js';
 
 /**
@@ -50,11 +50,7 @@ for (const engine of ENGINES) {
         )
         .join('') +
       '</channel></rss>';
-    const run = async (args: string[], input?: string) => {
-      const result = await courtesy(dataDir, args, input);
-      assert.equal(result.code, 0, `courtesy ${args.join(' ')}: ${result.stderr}`);
-      return result.stdout;
-    };
+    const run = (args: string[], input?: string) => courtesyOk(dataDir, args, input);
     const submit = async (page: Page, selector: string) => {
       await Promise.all([page.waitForEvent('load'), page.click(selector)]);
     };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { artifactPath, fitsTheScreen, launchBrowser, seriousViolations } from '../support/browser.js';
-import { courtesy, serve, type RunningSite } from '../support/cli.js';
+import { courtesyOk, serve, type RunningSite } from '../support/cli.js';
 import { ENGINES, removeSiteFolder, siteFolder } from '../support/engines.js';
 import { freePort, startTestServer, type TestServer } from '../support/http.js';
 import { testImage } from '../support/images.js';
@@ -33,11 +33,7 @@ for (const engine of ENGINES) {
     const pictures = new Map<string, Buffer>();
     const now = Date.now();
 
-    const run = async (args: string[]) => {
-      const result = await courtesy(dataDir, args);
-      assert.equal(result.code, 0, `courtesy ${args.join(' ')}: ${result.stderr}`);
-      return result.stdout;
-    };
+    const run = (args: string[], input?: string) => courtesyOk(dataDir, args, input);
     /** Opens a page, lets it settle, and says what it asked of other hosts and how far it moved. */
     const visit = async (page: Page, path: string) => {
       const elsewhere: string[] = [];

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { artifactPath, fitsTheScreen, launchBrowser, seriousViolations } from '../support/browser.js';
 import { ENGINES, removeSiteFolder, siteFolder } from '../support/engines.js';
-import { courtesy, serve, type RunningSite } from '../support/cli.js';
+import { courtesyOk, serve, type RunningSite } from '../support/cli.js';
 import { freePort, startTestServer, type TestServer } from '../support/http.js';
 
 /**
@@ -33,11 +33,7 @@ for (const engine of ENGINES) {
       `<?xml version="1.0"?><rss version="2.0"><channel><title>${title}</title><link>${base}/</link>` +
       `${language ? `<language>${language}</language>` : ''}${items.join('')}</channel></rss>`;
 
-    const run = async (args: string[], input?: string) => {
-      const result = await courtesy(dataDir, args, input);
-      assert.equal(result.code, 0, `courtesy ${args.join(' ')}: ${result.stderr}`);
-      return result.stdout;
-    };
+    const run = (args: string[], input?: string) => courtesyOk(dataDir, args, input);
     const submit = async (page: Page, selector: string) => {
       await Promise.all([page.waitForEvent('load'), page.click(selector)]);
     };

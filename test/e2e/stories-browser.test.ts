@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { artifactPath, fitsTheScreen, launchBrowser, seriousViolations } from '../support/browser.js';
 import { ENGINES, removeSiteFolder, siteFolder } from '../support/engines.js';
-import { courtesy, serve, type RunningSite } from '../support/cli.js';
+import { courtesyOk, serve, type RunningSite } from '../support/cli.js';
 import { freePort, startTestServer, type TestServer } from '../support/http.js';
 
 /**
@@ -59,11 +59,7 @@ for (const engine of ENGINES) {
       let publishers: TestServer;
       let site: RunningSite;
       let browser: Browser;
-      const run = async (args: string[]) => {
-        const result = await courtesy(dataDir, args);
-        assert.equal(result.code, 0, `courtesy ${args.join(' ')}: ${result.stderr}`);
-        return result.stdout;
-      };
+      const run = (args: string[], input?: string) => courtesyOk(dataDir, args, input);
       const shot = async (page: Page, name: string) => {
         await page.screenshot({ path: artifactPath(name), fullPage: true });
         assert.deepEqual(

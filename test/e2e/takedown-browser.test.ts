@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { artifactPath, launchBrowser, seriousViolations } from '../support/browser.js';
 import { ENGINES, removeSiteFolder, siteFolder } from '../support/engines.js';
-import { courtesy, serve, type RunningSite } from '../support/cli.js';
+import { courtesyOk, serve, type RunningSite } from '../support/cli.js';
 import { freePort, startTestServer, type TestServer } from '../support/http.js';
 import { startTestSmtp, type TestSmtp } from '../support/smtp.js';
 
@@ -34,11 +34,7 @@ for (const engine of ENGINES) {
         { guid: 'a2', title: 'Ada on notes', path: '/ada-notes', author: 'Ada Lovelace' },
         { guid: 'b1', title: 'Bob on bridges', path: '/bob-bridges', author: 'Bob Smith' },
       ];
-      const run = async (args: string[], input?: string) => {
-        const result = await courtesy(dataDir, args, input);
-        assert.equal(result.code, 0, `courtesy ${args.join(' ')}: ${result.stderr}`);
-        return result.stdout;
-      };
+      const run = (args: string[], input?: string) => courtesyOk(dataDir, args, input);
       const home = async () => (await fetch(`${site.url}/`)).text();
       /** The text of Ada's first article: long enough to be known by its words. */
       const engineText = [

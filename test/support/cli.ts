@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { storeEnv } from './engines.js';
@@ -29,6 +30,13 @@ export function courtesy(dataDir: string, args: string[], input?: string): Promi
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** Runs `courtesy --data DIR ...args` as courtesy() does, and fails the test unless it succeeds: its stdout. */
+export async function courtesyOk(dataDir: string, args: string[], input?: string): Promise<string> {
+  const result = await courtesy(dataDir, args, input);
+  assert.equal(result.code, 0, `courtesy ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
 }
 
 export interface RunningSite {
