@@ -34,14 +34,10 @@ export const STORY_WINDOW_MS = STORY_DAYS * 24 * 60 * 60 * 1000;
  */
 export const STORY_BANDS = 16;
 
-/** The keys a recent entry's fingerprint is indexed by. */
-export function storyKeys(print: Fingerprint): number[] {
-  return [...new Set(bandKeys(print.signature, STORY_BANDS))];
-}
-
 /**
- * The same keys, read straight from a stored fingerprint (model/fingerprint.ts packFingerprint):
- * the values their bands are made of, and nothing else. Null for bytes that are not one.
+ * The keys a recent entry's fingerprint is indexed by (the first STORY_BANDS band keys, each once),
+ * read straight from the stored fingerprint (model/fingerprint.ts packFingerprint): the values
+ * their bands are made of, and nothing else. Null for bytes that are not one.
  */
 export function packedStoryKeys(bytes: Uint8Array | null): number[] | null {
   if (!bytes || bytes.byteLength !== PACKED_BYTES) return null;

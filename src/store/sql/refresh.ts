@@ -38,7 +38,7 @@ import type { SqlEngine } from './engine.js';
 import { recordFetch } from './fetches.js';
 import { activeRules } from './rule-rows.js';
 import { copiesOfRemoved, removedBands } from './prints.js';
-import { foldArrivals, memoryFor } from './stories.js';
+import { foldNew } from './stories.js';
 import { packedHtmlFingerprint } from '../../markup/html-fingerprint.js';
 
 /**
@@ -231,13 +231,7 @@ async function writeInserts(
       print: row.print ?? null,
       urlKey: row.urlKey ?? null,
     }));
-    const memory = await memoryFor(
-      trx,
-      engine,
-      arrivals.map((a) => a.id),
-      now.getTime(),
-    );
-    mates.push(...(await foldArrivals(trx, arrivals, now.getTime(), { memory })));
+    mates.push(...(await foldNew(trx, engine, arrivals, now.getTime())));
     // Lead images are fetched for every entry the intake rules let in (a held one may be published),
     // and the pictures of the text for a source whose text the site shows whole.
     const wholeText = (await sourcePolicy(trx, sourceId)) === 'full';

@@ -16,7 +16,7 @@ import { addressKey, keysOf, StoryMemory, storyMemory } from './story-memory.js'
 /**
  * Stories in the store (model/story.ts). An entry's `story` is the id of the entry its story began
  * with (that one's own included), null while it is alone. A new entry is compared with the entries
- * of the last STORY_DAYS that share one of its band keys or its address (found in memory,
+ * of the last STORY_DAYS that share two of its band keys or its address (found in memory,
  * story-memory.ts), at most MAX_COMPARED of them, those that share the most: its cost does not
  * grow with the site. Which copy a listing shows is decided when it is read (storyLead): the
  * earliest one on the pages, so that hiding or removing one copy shows the next with nothing
@@ -43,12 +43,10 @@ interface Stored extends StoryCandidate {
   apart: boolean;
 }
 
-/** How a fold finds and keeps the recent entries' keys, and waits for other folds (SqlEngine). */
+/** How a fold finds and keeps the recent entries' keys. */
 export interface FoldOptions {
-  /** The memory to use (story-memory.ts storyMemory, or StoryMemory.empty for a migration). */
+  /** The memory to use (memoryFor, or StoryMemory.empty for a migration). */
   memory: StoryMemory;
-  /** Makes other transactions' folds wait until this one ends (SqlEngine.holdStories). */
-  hold?: (db: Kysely<Database>) => Promise<void>;
   /** Index the arrivals without comparing them (an entry already in a story, or split off). */
   compare?: boolean;
 }
@@ -64,11 +62,9 @@ export async function foldArrivals(
   options: FoldOptions,
 ): Promise<PageTag[]> {
   const { memory } = options;
-  const since = now - STORY_WINDOW_MS;
-  // An old article a feed brings late (a first poll's backlog) is compared with nothing.
-  const own = arrivals
-    .filter((a) => a.sortAt >= since)
-    .map((a) => Object.assign(candidate(a, a.print), { keys: keysOf(a.print, a.urlKey) }));
+  const own = recent(arrivals, now).map((a) =>
+    Object.assign(candidate(a, a.print), { keys: keysOf(a.print, a.urlKey) }),
+  );
   const touched: PageTag[] = [];
   if (options.compare === false) {
     for (const a of own) memory.add(a.id, a.keys);
@@ -112,10 +108,35 @@ export async function foldArrivals(
 }
 
 /**
+ * Folds a refresh's new entries, through the engine's memory: nothing to do, not even a look at the
+ * memory, when none of them is recent.
+ */
+export async function foldNew(
+  db: Kysely<Database>,
+  engine: Pick<SqlEngine, 'holdStories' | 'storyCatchUp'>,
+  arrivals: readonly Arrival[],
+  now: number,
+): Promise<PageTag[]> {
+  if (recent(arrivals, now).length === 0) return [];
+  const memory = await memoryFor(
+    db,
+    engine,
+    arrivals.map((a) => a.id),
+    now,
+  );
+  return foldArrivals(db, arrivals, now, { memory });
+}
+
+/** The arrivals of the last STORY_DAYS: an old article a feed brings late (a first poll's backlog) is compared with nothing. */
+function recent(arrivals: readonly Arrival[], now: number): Arrival[] {
+  return arrivals.filter((a) => a.sortAt >= now - STORY_WINDOW_MS);
+}
+
+/**
  * The memory of the engine's recent entries, caught up under the engine's hold: a fold waits for
  * every fold before it to end, and then sees what it stored.
  */
-export async function memoryFor(
+async function memoryFor(
   db: Kysely<Database>,
   engine: Pick<SqlEngine, 'holdStories' | 'storyCatchUp'>,
   arrivals: readonly number[],
@@ -317,11 +338,10 @@ export async function borrowedTexts(db: Kysely<Database>, ids: readonly number[]
 }
 
 /** Folds the entries stored in the last STORY_DAYS, oldest first (a migration's work, once). */
-export async function foldRecent(db: Kysely<unknown>, now: number): Promise<number> {
+export async function foldRecent(db: Kysely<unknown>, now: number): Promise<void> {
   const store = db as Kysely<Database>;
   const memory = StoryMemory.empty(now);
   let after = 0;
-  let folded = 0;
   for (;;) {
     const rows = await store
       .selectFrom('entries')
@@ -331,7 +351,7 @@ export async function foldRecent(db: Kysely<unknown>, now: number): Promise<numb
       .orderBy('id')
       .limit(500)
       .execute();
-    if (rows.length === 0) return folded;
+    if (rows.length === 0) return;
     const arrivals = rows.map((r) => ({
       id: Number(r.id),
       sourceId: Number(r.sourceId),
@@ -339,7 +359,7 @@ export async function foldRecent(db: Kysely<unknown>, now: number): Promise<numb
       print: r.print,
       urlKey: r.urlKey,
     }));
-    folded += (await foldArrivals(store, arrivals, now, { memory })).length;
+    await foldArrivals(store, arrivals, now, { memory });
     after = arrivals[arrivals.length - 1]!.id;
   }
 }

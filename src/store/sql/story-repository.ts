@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { LISTING, type PageTag } from '../../model/page-tags.js';
+import { describeMatch } from '../../model/story.js';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
 import type { StoryCopy, StoryRepository } from '../stories.js';
@@ -102,7 +103,7 @@ export class SqlStories implements StoryRepository {
       const tags: PageTag[] = [LISTING, ...(await tagsOfEntries(trx, [...moving, into]))];
       await trx
         .updateTable('entries')
-        .set({ story, storyNote: `merged by ${actor} with entry ${intoId}` })
+        .set({ story, storyNote: `${describeMatch({ kind: 'manual', actor })} with entry ${intoId}` })
         .where(
           'id',
           'in',
