@@ -14,6 +14,7 @@ import { registerSetup } from './setup.js';
 import { registerSignIn } from './sign-in.js';
 import { IMPORT_BODY_LIMIT, IMPORT_PATH } from './sources/import-routes.js';
 import { registerSourceDesk } from './sources/routes.js';
+import { registerStoryDesk } from './stories/routes.js';
 import { registerTakedownDesk } from './takedowns/routes.js';
 
 export type { DeskDeps } from './context.js';
@@ -21,7 +22,7 @@ export { setupLink } from './setup.js';
 
 /**
  * The operator's desk under /admin: the overview, the sources and their health, the articles (hide,
- * show, the review queue), the takedown requests, rules and audit log, the site's settings, and
+ * show, the review queue, the stories several sources carry), the takedown requests, rules and audit log, the site's settings, and
  * the people who may sign in. Every page needs a session, and each part a role that opens it; every change also needs the
  * session's CSRF token and a same-origin POST. Every page works without JavaScript.
  */
@@ -58,6 +59,7 @@ function registerDesk(app: Hono, deps: DeskDeps): void {
   registerOverview(admin, deps);
   registerSourceDesk(admin, deps);
   registerArticleDesk(admin, deps);
+  registerStoryDesk(admin, deps);
   registerTakedownDesk(admin, deps);
   registerSettingsDesk(admin, deps);
   registerPeopleDesk(admin, deps);
@@ -69,7 +71,7 @@ function registerDesk(app: Hono, deps: DeskDeps): void {
 /** Which paths each part of the desk holds, for the role check before their routes. */
 const AREA_PATHS: ReadonlyArray<[DeskArea, readonly string[]]> = [
   ['sources', ['/sources', '/sources/*']],
-  ['articles', ['/articles', '/articles/*']],
+  ['articles', ['/articles', '/articles/*', '/stories', '/stories/*']],
   [
     'takedowns',
     ['/requests', '/requests/*', '/counter-notices/*', '/rules', '/rules/*', '/log', '/outbox', '/outbox/*'],

@@ -1,4 +1,4 @@
-export type { StoryCopy, StoryRepository } from './stories.js';
+export type { StoryCopy, StoryRepository, StorySummary } from './stories.js';
 export type {
   Store,
   SourceRepository,

@@ -16,6 +16,8 @@ export interface SearchQuery {
   now: Date;
   /** false: no passages around the matches (a list that shows none); made by default. */
   snippets?: boolean;
+  /** false: every copy of a story found (the desk); by default a story is listed once a page, its first copy found. */
+  oncePerStory?: boolean;
 }
 
 export interface SearchHit {

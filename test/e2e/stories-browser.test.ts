@@ -13,7 +13,7 @@ import { freePort, startTestServer, type TestServer } from '../support/http.js';
  * `courtesy poll` and `courtesy serve`: a wire service's article, a newspaper's copy of it under
  * its own template (cut, with a note), and a planet that links to the wire's page. The home page
  * shows the story once, naming its sources; the article page lists each with its own link; the
- * operator splits a copy off and merges it back from the command line.
+ * operator splits a copy off and merges it back from the command line, and again on the desk.
  */
 
 const FERRY = [
@@ -30,6 +30,7 @@ const LIBRARY = [
 ];
 /** A time this morning: the stories are today's news whenever the test runs. */
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toUTCString();
+const PASSWORD = 'a passphrase for the desk';
 const paragraphs = (texts: readonly string[]) => texts.map((t) => `<p>${t}</p>`).join('');
 
 function rss(
@@ -128,6 +129,7 @@ for (const engine of ENGINES) {
             '',
           ].join('\n'),
         );
+        await run(['users', 'add', 'ana', '--password-stdin'], `${PASSWORD}\n`);
         for (const feed of ['wire', 'gazette', 'planet'])
           await run(['sources', 'add', `${publishers.url}/${feed}.xml`]);
         await run(['poll', '--once']);
@@ -187,6 +189,81 @@ for (const engine of ENGINES) {
         assert.equal(feed.match(/<item>/g)?.length, 2);
       });
 
+      it('shows the story on the desk, with why each copy joined; splits one off and merges it back there', async () => {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const submit = (selector: string) => Promise.all([page.waitForEvent('load'), page.click(selector)]);
+        await page.goto(`${site.url}/admin/login`);
+        await page.fill('#field-name', 'ana');
+        await page.fill('#field-password', PASSWORD);
+        await submit('form.login button[type=submit]');
+        await page.goto(`${site.url}/admin/articles`);
+        await submit('a[href="/admin/stories"]');
+        const rows = await page.locator('table.desk-table tbody tr').allTextContents();
+        assert.equal(rows.length, 1, 'one story: the library article is alone');
+        assert.match(
+          rows[0]!,
+          /Night ferry to the islands to stop in November.*3.*Island Wire, Harbour Gazette, Islands Planet/,
+        );
+        for (const [width, theme] of [
+          [1280, 'light'],
+          [390, 'dark'],
+        ] as const) {
+          await page.setViewportSize({ width, height: 900 });
+          await page.emulateMedia({ colorScheme: theme });
+          assert.ok(await fitsTheScreen(page));
+          await shot(page, `stories-desk-list-${width}-${theme}.png`);
+        }
+
+        await submit('table.desk-table tbody a');
+        const copies = page.locator('table.desk-table tbody tr');
+        assert.equal(await copies.count(), 3);
+        assert.match((await copies.nth(0).textContent()) ?? '', /Island Wire.*first published.*on the site/);
+        assert.match(
+          (await copies.nth(1).textContent()) ?? '',
+          /Harbour Gazette.*% of the text in common with entry/,
+        );
+        assert.match((await copies.nth(2).textContent()) ?? '', /Islands Planet.*(same address|began the story)/);
+        for (const [width, theme] of [
+          [390, 'light'],
+          [1280, 'dark'],
+        ] as const) {
+          await page.setViewportSize({ width, height: 900 });
+          await page.emulateMedia({ colorScheme: theme });
+          assert.ok(await fitsTheScreen(page));
+          await shot(page, `stories-desk-story-${width}-${theme}.png`);
+        }
+        const storyPath = new URL(page.url()).pathname;
+        const gazetteHref = (await copies.nth(1).locator('a[href^="/articles/"]').getAttribute('href'))!;
+
+        // Split off: listed on its own on the site at once, and said so on its own desk page.
+        await copies.nth(1).locator('input[type=checkbox]').check();
+        await submit('button:has-text("Split off for good")');
+        assert.match((await page.textContent('[role=status]')) ?? '', /Split 1 copy off/);
+        assert.equal(await page.locator('table.desk-table tbody tr').count(), 2);
+        const home = await (await fetch(`${site.url}/`)).text();
+        assert.equal(home.match(/<article class="card/g)?.length, 3);
+
+        // Merged back by its address on the site, as an operator pastes it.
+        await page.fill('#merge-article', `${site.url}${gazetteHref}`);
+        await submit('button:has-text("Merge")');
+        assert.equal(new URL(page.url()).pathname, storyPath);
+        assert.match((await page.textContent('[role=status]')) ?? '', /1 article joined this story/);
+        assert.equal(await page.locator('table.desk-table tbody tr').count(), 3);
+        assert.match(
+          (await page.locator('table.desk-table tbody tr').nth(1).textContent()) ?? '',
+          /merged by ana/,
+        );
+        assert.equal((await (await fetch(`${site.url}/`)).text()).match(/<article class="card/g)?.length, 2);
+
+        // Nonsense in the merge field is refused with the reason, nothing changed.
+        await page.fill('#merge-article', 'the ferry one');
+        await submit('button:has-text("Merge")');
+        assert.match((await page.textContent('[role=alert]')) ?? '', /number of an article, or its address/);
+        await page.goto(`${site.url}/admin/log`);
+        assert.match((await page.textContent('main')) ?? '', /merge-story/);
+        await page.close();
+      });
+
       it('splits a copy off and merges it back from the command line, and the pages follow', async () => {
         const home = async () =>
           (await (await fetch(`${site.url}/`)).text()).match(/<article class="card/g)?.length;
@@ -195,7 +272,7 @@ for (const engine of ENGINES) {
         );
         const shown = await run(['stories', 'show', String(wireId)]);
         assert.match(shown, /first published/);
-        assert.match(shown, /% of the text in common with entry/);
+        assert.match(shown, /% of the text in common with entry|merged by ana with entry/);
         assert.match(shown, /same address \(127\.0\.0\.1:\d+\/wire\/night-ferry\)/);
         const gazetteId = Number(/^(\d+)\s+Harbour Gazette/m.exec(shown)![1]);
 

@@ -18,6 +18,7 @@ import {
   withDone,
 } from '../context.js';
 import { Csrf, DeskLayout, TableFrame, plural, type Site } from '../layout.js';
+import { ArticleTabs } from './tabs.js';
 
 const PER_PAGE = 50;
 
@@ -59,8 +60,9 @@ export function registerArticleDesk(admin: Hono<DeskEnv>, { store, config }: Des
         limit: PER_PAGE,
         offset: (n - 1) * PER_PAGE,
         now: new Date(),
-        // The list shows no passages.
+        // The list shows no passages, and every copy of a story.
         snippets: false,
+        oncePerStory: false,
       });
       entries = found.hits.map((h) => h.entry);
       total = found.total;
@@ -103,13 +105,6 @@ export function registerArticleDesk(admin: Hono<DeskEnv>, { store, config }: Des
     return c.redirect(withDone(safeBack(fields.back, '/admin/articles'), done, n), 303);
   });
 }
-
-const TABS: ReadonlyArray<[Show, string]> = [
-  ['all', 'All articles'],
-  ['held', 'Waiting for review'],
-  ['hidden', 'Hidden'],
-  ['filtered', 'Filtered out'],
-];
 
 const TITLES: Record<Show, string> = {
   all: 'Articles',
@@ -165,20 +160,7 @@ function ArticlesPage(props: {
       problem={props.problem}
     >
       <h1>{title}</h1>
-      <nav aria-label="Which articles">
-        <ul class="tabs">
-          {TABS.map(([value, label]) => (
-            <li>
-              <a
-                href={`/admin/articles${value === 'all' ? '' : `?show=${value}`}`}
-                aria-current={value === show ? 'page' : undefined}
-              >
-                {label}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <ArticleTabs current={show} />
       {show === 'all' ? (
         <form class="filters" method="get" action="/admin/articles" role="search" aria-label="Articles">
           <div class="field">
@@ -295,6 +277,11 @@ function ArticleTable({
                     <a href={articlePath(e)}>{e.title ?? 'Untitled'}</a>
                   )}
                   {e.author ? <div class="why">by {e.author}</div> : null}
+                  {typeof e.story === 'number' ? (
+                    <div class="why">
+                      <a href={`/admin/stories/${e.story}`}>One copy of a story</a>
+                    </div>
+                  ) : null}
                   {e.url ? (
                     <div class="why url">
                       <a href={e.url} rel="noopener noreferrer">

@@ -107,6 +107,20 @@ export function storiesContract(c: ContractContext): void {
     );
     const story = copies[0]!.entry.story!;
     assert.deepEqual((await c.store.stories.carriers([story])).get(story), [wire.id, gazette.id, planet.id]);
+    // The desk's list of stories: every copy, newest story first, paged back by story id.
+    const recent = (await c.store.stories.recent({ limit: 50 })).find((s) => s.story === story);
+    assert.deepEqual(
+      recent?.copies.map((copy) => copy.entry.guid),
+      ['urn:entry:901', 'urn:entry:902', 'urn:entry:904'],
+    );
+    assert.deepEqual(
+      (await c.store.stories.members(story)).map((copy) => copy.entry.id),
+      recent?.copies.map((copy) => copy.entry.id),
+    );
+    assert.equal(
+      (await c.store.stories.recent({ limit: 50, before: story })).some((s) => s.story === story),
+      false,
+    );
     // A source's own listing keeps all its articles.
     assert.equal((await c.store.entries.list({ sourceId: planet.id, limit: 10 })).entries.length, 1);
     // Search lists the story once.
@@ -118,6 +132,19 @@ export function storiesContract(c: ContractContext): void {
       now: at(8),
     });
     assert.equal(found.hits.filter((h) => h.entry.story === story).length, 1);
+    const everyCopy = await c.store.entries.search({
+      text: 'night ferry islands',
+      limit: 20,
+      offset: 0,
+      order: 'recent',
+      now: at(8),
+      oncePerStory: false,
+    });
+    assert.equal(
+      everyCopy.hits.filter((h) => h.entry.story === story).length,
+      2,
+      'the desk finds every copy with text',
+    );
 
     // Hidden, the original gives its place to the next copy; shown again, takes it back.
     await c.store.entries.setWithheld([original], 'hidden', 'test', at(9));
@@ -160,7 +187,83 @@ export function storiesContract(c: ContractContext): void {
       'the gazette’s copy was split off; the wire’s original stays',
     );
     assert.ok(await c.store.entries.get(original));
+    assert.equal(
+      (await c.store.stories.recent({ limit: 50 })).some((s) => s.story === story),
+      false,
+      'a story of one copy is not listed',
+    );
     await c.store.rights.revoke(granted.rule.id, 'done', 'test', at(14));
+    for (const s of [wire, gazette, planet]) await c.store.sources.remove(s.id);
+  });
+
+  it('joins two copies that came before their original into one story when the original comes', async () => {
+    const wire = await c.store.sources.add({ feedUrl: 'https://wire3.stories.example/feed.xml' }, t0);
+    const gazette = await c.store.sources.add({ feedUrl: 'https://gazette3.stories.example/feed.xml' }, t0);
+    const planet = await c.store.sources.add({ feedUrl: 'https://planet3.stories.example/feed.xml' }, t0);
+    // The planet links to the wire's page with a summary, the gazette prints the text: nothing in
+    // common between the two, until the wire's own entry, which both are copies of, arrives.
+    await c.store.entries.saveRefresh(
+      planet.id,
+      [
+        entry(921, {
+          url: 'https://wire3.stories.example/ferry?utm_source=planet',
+          contentHtml: null,
+          summaryHtml: '<p>Night ferry to stop.</p>',
+          publishedAt: at(2),
+        }),
+      ],
+      {},
+      at(2),
+    );
+    await c.store.entries.saveRefresh(
+      gazette.id,
+      [
+        entry(922, {
+          url: 'https://gazette3.stories.example/ferry',
+          contentHtml: html(FERRY_STORY),
+          publishedAt: at(3),
+        }),
+      ],
+      {},
+      at(3),
+    );
+    await c.store.entries.saveRefresh(
+      wire.id,
+      [
+        entry(923, {
+          url: 'https://wire3.stories.example/ferry',
+          contentHtml: html(FERRY_STORY),
+          publishedAt: at(1),
+        }),
+      ],
+      {},
+      at(4),
+    );
+    const listed = (
+      await c.store.entries.list({
+        sourceIds: [wire.id, gazette.id, planet.id],
+        limit: 50,
+        oncePerStory: true,
+      })
+    ).entries;
+    assert.deepEqual(
+      listed.map((e) => e.guid),
+      ['urn:entry:923'],
+      'one story, led by the original, the earliest',
+    );
+    const copies = await c.store.stories.copies(listed[0]!.id);
+    assert.deepEqual(
+      copies.map((copy) => copy.entry.guid),
+      ['urn:entry:923', 'urn:entry:921', 'urn:entry:922'],
+    );
+    // The planet's copy began the story (the wire's joined it at its address); the gazette's was
+    // alone, and says what it is a copy of.
+    assert.match(copies[0]!.note ?? '', /^same address/);
+    assert.equal(copies[1]!.note, null);
+    assert.match(
+      copies[2]!.note ?? '',
+      new RegExp(`% of the text in common with entry ${copies[0]!.entry.id}$`),
+    );
     for (const s of [wire, gazette, planet]) await c.store.sources.remove(s.id);
   });
 

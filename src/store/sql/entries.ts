@@ -193,7 +193,7 @@ export class SqlEntries implements EntryRepository {
     const hits = found.ids.flatMap((id) => {
       const row = rows.get(id);
       if (!row) return [];
-      if (row.story !== null) {
+      if (row.story !== null && query.oncePerStory !== false) {
         if (stories.has(Number(row.story))) return [];
         stories.add(Number(row.story));
       }

@@ -80,10 +80,8 @@ export async function foldArrivals(
   const local = new KeyCounts();
   for (const [i, arrival] of own.entries()) {
     const mates = top(withAddress(local.sharing(arrival.keys), arrival, local), () => true);
-    const found = bestMatch(
-      arrival,
-      [...mates, ...fromStore[i]!].flatMap((id) => stored.get(id) ?? []),
-    );
+    const candidates = [...mates, ...fromStore[i]!].flatMap((id) => stored.get(id) ?? []);
+    const found = bestMatch(arrival, candidates);
     const self: Stored = arrival;
     if (found) {
       const { match, with: other } = found;
@@ -98,6 +96,7 @@ export async function foldArrivals(
         .where('id', '=', arrival.id)
         .execute();
       self.story = story;
+      await bridge(db, self, story, candidates, stored);
       touched.push(...(await storyPages(db, story)));
     }
     stored.set(arrival.id, self);
@@ -217,6 +216,36 @@ class KeyCounts {
 }
 
 /** The best of the candidates an arrival matches: the same address first, then the most text in common. */
+/**
+ * The other copies an arrival matches, in stories of their own or alone, join its story: an original
+ * that comes after two copies of it (one at its address, one of its text) is what shows the two are
+ * one story. Each keeps the note that says why it joined what it joined; an entry alone gets one
+ * naming the arrival.
+ */
+async function bridge(
+  db: Kysely<Database>,
+  arrival: Stored,
+  story: number,
+  candidates: readonly Stored[],
+  stored: Map<number, Stored>,
+): Promise<void> {
+  for (const candidate of candidates) {
+    if (candidate.apart || candidate.story === story) continue;
+    const match = storyMatch(candidate, arrival);
+    if (!match) continue;
+    const before = candidate.story;
+    if (before === null)
+      await db
+        .updateTable('entries')
+        .set({ story, storyNote: `${describeMatch(match)} with entry ${arrival.id}` })
+        .where('id', '=', candidate.id)
+        .execute();
+    else await db.updateTable('entries').set({ story }).where('story', '=', before).execute();
+    for (const other of stored.values()) if (other.story === before && before !== null) other.story = story;
+    candidate.story = story;
+  }
+}
+
 function bestMatch(
   arrival: StoryCandidate,
   candidates: readonly Stored[],

@@ -3,7 +3,7 @@ import { LISTING, type PageTag } from '../../model/page-tags.js';
 import { describeMatch } from '../../model/story.js';
 import { StoreError } from '../errors.js';
 import type { Database } from '../schema.js';
-import type { StoryCopy, StoryRepository } from '../stories.js';
+import type { StoryCopy, StoryRepository, StorySummary } from '../stories.js';
 import { inChunks, recordPageChange, tagsOfEntries, toEntry } from './common.js';
 import type { SqlEngine } from './engine.js';
 import { appendAudit } from './rights.js';
@@ -48,6 +48,42 @@ export class SqlStories implements StoryRepository {
       }
     }
     return found;
+  }
+
+  async members(story: number): Promise<StoryCopy[]> {
+    const rows = await this.engine.reader
+      .selectFrom('entries')
+      .selectAll()
+      .where('story', '=', story)
+      .orderBy('sortAt')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({ entry: toEntry(row), note: row.storyNote }));
+  }
+
+  async recent({ limit, before }: { limit: number; before?: number }): Promise<StorySummary[]> {
+    // Down the partial index of stories (story, sort_at, id), newest story first: a page reads its own rows.
+    let q = this.engine.reader
+      .selectFrom('entries')
+      .select('story')
+      .where('story', 'is not', null)
+      .groupBy('story')
+      .having((eb) => eb.fn.countAll(), '>', 1)
+      .orderBy('story', 'desc')
+      .limit(limit);
+    if (before !== undefined) q = q.where('story', '<', before);
+    const stories = (await q.execute()).map((r) => Number(r.story));
+    if (stories.length === 0) return [];
+    const rows = await this.engine.reader
+      .selectFrom('entries')
+      .selectAll()
+      .where('story', 'in', stories)
+      .orderBy('sortAt')
+      .orderBy('id')
+      .execute();
+    const copies = new Map<number, StoryCopy[]>(stories.map((s) => [s, []]));
+    for (const row of rows) copies.get(Number(row.story))?.push({ entry: toEntry(row), note: row.storyNote });
+    return stories.map((story) => ({ story, copies: copies.get(story) ?? [] }));
   }
 
   split(entryId: number, actor: string, now: Date): Promise<boolean> {
