@@ -4,8 +4,10 @@
  * review) and --entries articles (some hidden), gives every source a few checks of history and the
  * measured ones 30 days of it, serves the site and the desk as `courtesy serve` does, signs in,
  * and asks for each page of the desk with wrk, one connection at a time (as an operator does), for
- * its latency percentiles. The floor, in the same run: the desk's stylesheet, which goes through
- * the same server and framework but reads nothing.
+ * its latency percentiles, with the longest stall of this process's event loop and its longest
+ * garbage collection meanwhile (a page slow only because something else held the process shows
+ * there). The floor, in the same run: the desk's stylesheet, which goes through the same server
+ * and framework but reads nothing.
  *
  *   npm run bench:desk -- --sources 10000 --entries 1000000 [--data DIR] [--seconds 5] [--database URL]
  *
@@ -15,6 +17,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { hashPassword } from '../../src/auth/passwords.js';
@@ -241,7 +244,17 @@ async function main(): Promise<void> {
     const answer = await fetch(`${server.url}${path}`, { headers: { cookie } });
     if (answer.status !== 200) throw new Error(`${path} answered ${answer.status}`);
     await wrk(`${server.url}${path}`, script, cookie, 1); // warm: the JIT, the page's queries
+    // What held this process up while wrk asked: its event loop's longest wait, and its longest collection.
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    let gcMax = 0;
+    const gc = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcMax = Math.max(gcMax, e.duration);
+    });
+    gc.observe({ entryTypes: ['gc'] });
+    loop.enable();
     const load = await wrk(`${server.url}${path}`, script, cookie, SECONDS);
+    loop.disable();
+    gc.disconnect();
     if (path.startsWith('/admin/static/')) floorP95 = load.p95Ms;
     else worst = Math.max(worst, load.p95Ms);
     rows.push([
@@ -252,6 +265,8 @@ async function main(): Promise<void> {
       ms(load.p99Ms),
       path.startsWith('/admin/static/') ? '' : `${(load.p95Ms / floorP95).toFixed(0)}×`,
       path.startsWith('/admin/static/') ? '' : load.p95Ms <= TARGET_P95_MS ? 'yes' : 'NO',
+      ms(loop.max / 1e6),
+      ms(gcMax),
       String(load.errors),
     ]);
   }
@@ -268,6 +283,8 @@ async function main(): Promise<void> {
     'p99 ms',
     'p95 × floor',
     `p95 ≤ ${TARGET_P95_MS} ms`,
+    'loop stall ms',
+    'GC max ms',
     'errors',
   ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

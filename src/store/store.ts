@@ -42,7 +42,6 @@ import type { ExtractionRepository } from './extraction-queue.js';
 import type { MediaRepository } from './media-queue.js';
 import type { OutboxRepository } from './outbox.js';
 import type { StoryRepository } from './stories.js';
-
 export type { ClaimOptions } from './claims.js';
 
 /**
@@ -134,16 +133,17 @@ export interface SourceRepository {
   list(): Promise<SourceListItem[]>;
   /** The sources that have at least one stored article, by id (without counting them). */
   listPublishing(): Promise<Source[]>;
+  /** The sources of the sections that have an article, with their section, by id: for the menu and section pages. */
+  publishingSections(): Promise<Array<{ id: number; section: string }>>;
   /** Active sources whose next check is due, soonest first. */
   listDue(now: Date, limit: number): Promise<Source[]>;
   /** Every active source, by id, without the counts `list` adds (what `poll --all` checks). */
   listActive(): Promise<Source[]>;
   /**
-   * Claims for `poller` up to `limit` active sources that are due and not claimed (or whose claim
-   * has run out), soonest first and within a host those that failed last time after the others,
-   * so that no source is checked by two pollers at once, whichever process or machine they run
-   * in. Across all pollers together, no more than `perHost` sources of one host are claimed at a
-   * time. A claim holds for `claimMs`, or until the check is recorded (recordCheck, or saveRefresh
+   * Claims for `poller` up to `limit` active sources that are due and not claimed (or whose claim has run out),
+   * soonest first and within a host those that failed last time after the others, so that no source is checked
+   * by two pollers at once, whichever process or machine they run in; across all pollers, at most `perHost` of
+   * one host at a time. A claim holds for `claimMs`, or until the check is recorded (recordCheck, or saveRefresh
    * with its fetch), which releases it.
    */
   claimDue(poller: string, now: Date, limit: number, options: ClaimOptions): Promise<Source[]>;

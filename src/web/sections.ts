@@ -9,9 +9,9 @@ export interface Section {
   sourceIds: number[];
 }
 
-/** The sections that have at least one source with articles, by name. */
+/** The sections that have at least one source with articles, by name (their sources' ids and sections alone are read). */
 export async function publishedSections(store: Store): Promise<Section[]> {
-  return groupSections(await store.sources.listPublishing());
+  return groupSections(await store.sources.publishingSections());
 }
 
 /** The section at an address, or null when none of that key has articles. */
@@ -24,7 +24,7 @@ export function sectionPath(section: Pick<Section, 'key'>): string {
 }
 
 /** The sections of these sources, by name (sources without one are in none). */
-export function groupSections(sources: readonly Source[]): Section[] {
+export function groupSections(sources: ReadonlyArray<Pick<Source, 'id' | 'section'>>): Section[] {
   const byKey = new Map<string, Section>();
   for (const source of sources) {
     if (!source.section) continue;

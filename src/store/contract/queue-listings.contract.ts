@@ -17,6 +17,19 @@ export function queueAndListingsContract(c: ContractContext): void {
     );
     assert.ok(publishing.length > 0);
     assert.ok(!publishing.some((s) => s.id === empty.id));
+    // The sections that have an article, with every source in them, for the menu and section pages.
+    await c.store.sources.update(empty.id, { section: 'Empty' });
+    await c.store.sources.update(publishing[0]!.id, { section: 'World' });
+    const sections = async () => await c.store.sources.publishingSections();
+    assert.ok((await sections()).some((s) => s.id === publishing[0]!.id && s.section === 'World'));
+    assert.ok(
+      !(await sections()).some((s) => s.section === 'Empty'),
+      'a section without an article is not listed',
+    );
+    await c.store.sources.update(empty.id, { section: 'World' });
+    assert.ok((await sections()).some((s) => s.id === empty.id && s.section === 'World'));
+    await c.store.sources.update(publishing[0]!.id, { section: publishing[0]!.section });
+    await c.store.sources.update(empty.id, { section: null });
   });
 
   it('lists due sources soonest first, active ones only', async () => {

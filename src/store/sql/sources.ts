@@ -167,6 +167,32 @@ export class SqlSources implements SourceRepository {
     return rows.map(toSource);
   }
 
+  async publishingSections(): Promise<Array<{ id: number; section: string }>> {
+    const rows = await this.engine.reader
+      .selectFrom('sources')
+      .select(['id', 'section'])
+      .where('section', 'is not', null)
+      .orderBy('id')
+      .execute();
+    // Whether a section has an article, asked of each section (a few) and not of each source (10,000
+    // sources' lookups took 176 ms on PostgreSQL): the first of its sources with one answers.
+    const published = new Set<string>();
+    for (const section of new Set(rows.map((r) => r.section!))) {
+      const one = await this.engine.reader
+        .selectFrom('sources')
+        .innerJoin('entries', 'entries.sourceId', 'sources.id')
+        .select('entries.id')
+        .where('sources.section', '=', section)
+        .where('entries.withheld', 'is', null)
+        .limit(1)
+        .executeTakeFirst();
+      if (one) published.add(section);
+    }
+    return rows.flatMap((r) =>
+      published.has(r.section!) ? [{ id: Number(r.id), section: r.section! }] : [],
+    );
+  }
+
   async listDue(now: Date, limit: number): Promise<Source[]> {
     const rows = await this.db
       .selectFrom('sources')
