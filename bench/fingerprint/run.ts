@@ -11,7 +11,7 @@
  *
  * CORPUS is a folder with MANIFEST.tsv, feeds/ and articles/. Without one, it says so and stops.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { htmlToText } from '../../src/markup/html-text.js';
@@ -31,9 +31,8 @@ import {
   withoutBoilerplate,
 } from '../../src/model/fingerprint.js';
 import { storyMatch } from '../../src/model/story.js';
-import { parseFeedBytes } from '../../src/parse/index.js';
 import { prng } from '../support/random.js';
-import { corpusFeedFiles, readFeedFile } from '../parse/corpus.js';
+import { corpusArticlePages, corpusFeedEntries } from '../parse/corpus.js';
 
 const corpus = process.argv[2];
 if (!corpus || !existsSync(join(corpus, 'MANIFEST.tsv'))) {
@@ -61,28 +60,17 @@ const wordCount = (paragraphs: readonly string[]) => fingerprintWords(paragraphs
 
 function articles(dir: string): Article[] {
   const found: Article[] = [];
-  const pages = join(dir, 'articles');
-  for (const name of existsSync(pages) ? readdirSync(pages).sort() : []) {
-    const file = join(pages, name, 'expected.html');
-    if (!existsSync(file)) continue;
-    const paragraphs = paragraphsOf(readFileSync(file, 'utf8'));
+  for (const { name, html } of corpusArticlePages(dir)) {
+    const paragraphs = paragraphsOf(html);
     if (wordCount(paragraphs) >= 120) found.push({ origin: `page ${name}`, source: name, paragraphs });
   }
   const seen = new Set<string>();
-  for (const path of corpusFeedFiles(dir)) {
-    let feed;
-    try {
-      feed = parseFeedBytes(readFeedFile(join(dir, path)), { url: 'https://corpus.example/feed' });
-    } catch {
-      continue;
-    }
-    for (const entry of feed.entries) {
-      const paragraphs = paragraphsOf(entry.content ?? entry.summary ?? '');
-      const key = paragraphs.join(' ').slice(0, 200);
-      if (wordCount(paragraphs) < 120 || seen.has(key)) continue;
-      seen.add(key);
-      found.push({ origin: `${path}: ${entry.title ?? entry.id}`, source: path, paragraphs });
-    }
+  for (const { path, entry } of corpusFeedEntries(dir)) {
+    const paragraphs = paragraphsOf(entry.content ?? entry.summary ?? '');
+    const key = paragraphs.join(' ').slice(0, 200);
+    if (wordCount(paragraphs) < 120 || seen.has(key)) continue;
+    seen.add(key);
+    found.push({ origin: `${path}: ${entry.title ?? entry.id}`, source: path, paragraphs });
   }
   return found;
 }

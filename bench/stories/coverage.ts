@@ -13,7 +13,7 @@
  *
  * CORPUS is a folder with MANIFEST.tsv, feeds/ and articles/; without one, the set alone.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { htmlToText } from '../../src/markup/html-text.js';
@@ -27,8 +27,7 @@ import {
   inverseFrequency,
   type CoverageTerms,
 } from '../../src/model/coverage.js';
-import { parseFeedBytes } from '../../src/parse/index.js';
-import { corpusFeedFiles, readFeedFile } from '../parse/corpus.js';
+import { corpusArticlePages, corpusFeedEntries } from '../parse/corpus.js';
 
 interface Labelled {
   about: string;
@@ -210,28 +209,17 @@ for (const e of set.events) {
 /** The corpus's articles with a text of some length, as a site's other news. */
 function corpusArticles(dir: string): Array<{ source: string; terms: CoverageTerms }> {
   const found: Array<{ source: string; terms: CoverageTerms }> = [];
-  const pages = join(dir, 'articles');
-  for (const name of existsSync(pages) ? readdirSync(pages).sort() : []) {
-    const file = join(pages, name, 'expected.html');
-    if (!existsSync(file)) continue;
-    const text = htmlToText(readFileSync(file, 'utf8'));
+  for (const { name, html } of corpusArticlePages(dir)) {
+    const text = htmlToText(html);
     if (text.split(' ').length >= 60) found.push({ source: name, terms: coverageTerms(null, text) });
   }
   const seen = new Set<string>();
-  for (const path of corpusFeedFiles(dir)) {
-    let feed;
-    try {
-      feed = parseFeedBytes(readFeedFile(join(dir, path)), { url: 'https://corpus.example/feed' });
-    } catch {
-      continue;
-    }
-    for (const entry of feed.entries) {
-      const text = htmlToText(entry.content ?? entry.summary ?? '');
-      const key = `${entry.title ?? ''}|${text.slice(0, 200)}`;
-      if (text.split(' ').length < 30 || seen.has(key)) continue;
-      seen.add(key);
-      found.push({ source: path, terms: coverageTerms(entry.title ?? null, text) });
-    }
+  for (const { path, entry } of corpusFeedEntries(dir)) {
+    const text = htmlToText(entry.content ?? entry.summary ?? '');
+    const key = `${entry.title ?? ''}|${text.slice(0, 200)}`;
+    if (text.split(' ').length < 30 || seen.has(key)) continue;
+    seen.add(key);
+    found.push({ source: path, terms: coverageTerms(entry.title ?? null, text) });
   }
   return found;
 }
