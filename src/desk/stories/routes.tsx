@@ -101,6 +101,8 @@ export function registerStoryDesk(admin: Hono<DeskEnv>, { store, config }: DeskD
     const entry = await store.entries.get(other);
     if (!entry) return storyPage(c, id, `There is no article ${other}.`);
     const members = await store.stories.members(id);
+    if (members.length === 0 && (await store.stories.copies(id, { includeWithheld: true })).length === 0)
+      return c.html(<NotFoundPage site={site} what="There is no such story or article." />, 404);
     // A story's page merges the other article in; an article alone joins the other's story.
     const moved =
       members.length > 0
