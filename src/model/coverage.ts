@@ -9,7 +9,8 @@ import { fingerprintWords, wordHash } from './fingerprint.js';
  * headlines and first paragraphs, and little of their wording: an entry is described by the words
  * of its title and lead (stemmed, without the words every text has), weighed by how rare each is
  * among the entries of the last days, and two entries are compared by the cosine of those
- * weights. bench/stories measures the rule on a labelled set of events (BENCHMARKS.md, "Stories").
+ * weights. bench/stories/coverage.ts measures the rule on a labelled set of events (BENCHMARKS.md,
+ * "Coverage").
  */
 
 /** How many words of the text, after the title, describe an entry: a news report's lead. */
