@@ -222,7 +222,10 @@ for (const engine of ENGINES) {
           (await copies.nth(1).textContent()) ?? '',
           /Harbour Gazette.*% of the text in common with entry/,
         );
-        assert.match((await copies.nth(2).textContent()) ?? '', /Islands Planet.*(same address|began the story)/);
+        assert.match(
+          (await copies.nth(2).textContent()) ?? '',
+          /Islands Planet.*(same address|began the story)/,
+        );
         for (const [width, theme] of [
           [390, 'light'],
           [1280, 'dark'],
