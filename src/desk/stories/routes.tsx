@@ -57,15 +57,20 @@ export function registerStoryDesk(admin: Hono<DeskEnv>, { store, config }: DeskD
     );
   });
 
+  /** A story's copies by its id; for an article's number that is in no story, the article alone. */
+  const copiesOf = async (id: number) => {
+    const members = await store.stories.members(id);
+    const copies = members.length > 0 ? members : await store.stories.copies(id, { includeWithheld: true });
+    return { members, copies };
+  };
+
   const storyPage = async (c: DeskContext, id: number, problem: string | null = null) => {
-    let copies = await store.stories.members(id);
-    if (copies.length === 0) {
-      // An article's number: its story's page, or its own when it is alone.
-      copies = await store.stories.copies(id, { includeWithheld: true });
-      const entry = copies[0]?.entry;
-      if (!entry) return c.html(<NotFoundPage site={site} what="There is no such story or article." />, 404);
-      if (typeof entry.story === 'number') return c.redirect(`/admin/stories/${entry.story}`, 303);
-    }
+    const { members, copies } = await copiesOf(id);
+    if (copies.length === 0)
+      return c.html(<NotFoundPage site={site} what="There is no such story or article." />, 404);
+    // An article's number: its story's page, or its own when it is alone.
+    const story = copies[0]!.entry.story;
+    if (members.length === 0 && typeof story === 'number') return c.redirect(`/admin/stories/${story}`, 303);
     const sources = await store.sources.getMany(copies.map((copy) => copy.entry.sourceId));
     return c.html(
       <StoryPage
@@ -100,8 +105,8 @@ export function registerStoryDesk(admin: Hono<DeskEnv>, { store, config }: DeskD
     if (!other) return storyPage(c, id, 'Give the number of an article, or its address on this site.');
     const entry = await store.entries.get(other);
     if (!entry) return storyPage(c, id, `There is no article ${other}.`);
-    const members = await store.stories.members(id);
-    if (members.length === 0 && (await store.stories.copies(id, { includeWithheld: true })).length === 0)
+    const { members, copies } = await copiesOf(id);
+    if (copies.length === 0)
       return c.html(<NotFoundPage site={site} what="There is no such story or article." />, 404);
     // A story's page merges the other article in; an article alone joins the other's story.
     const moved =

@@ -215,7 +215,6 @@ class KeyCounts {
   }
 }
 
-/** The best of the candidates an arrival matches: the same address first, then the most text in common. */
 /**
  * The other copies an arrival matches, in stories of their own or alone, join its story: an original
  * that comes after two copies of it (one at its address, one of its text) is what shows the two are
@@ -234,18 +233,22 @@ async function bridge(
     const match = storyMatch(candidate, arrival);
     if (!match) continue;
     const before = candidate.story;
-    if (before === null)
+    if (before === null) {
       await db
         .updateTable('entries')
         .set({ story, storyNote: `${describeMatch(match)} with entry ${arrival.id}` })
         .where('id', '=', candidate.id)
         .execute();
-    else await db.updateTable('entries').set({ story }).where('story', '=', before).execute();
-    for (const other of stored.values()) if (other.story === before && before !== null) other.story = story;
-    candidate.story = story;
+      candidate.story = story;
+    } else {
+      // Its whole story moves: every entry of it, stored and in this batch.
+      await db.updateTable('entries').set({ story }).where('story', '=', before).execute();
+      for (const other of stored.values()) if (other.story === before) other.story = story;
+    }
   }
 }
 
+/** The best of the candidates an arrival matches: the same address first, then the most text in common. */
 function bestMatch(
   arrival: StoryCandidate,
   candidates: readonly Stored[],
